@@ -1,0 +1,84 @@
+// What a run produces, as plain data: the CLI prints it, `--json` emits it,
+// the verdict table and the trace tools read it.
+
+export interface TraceStep {
+  /** 0 for the initial state. */
+  readonly index: number;
+  readonly action: string;
+  readonly params: Readonly<Record<string, string | number | boolean>>;
+  /** The step in the model's words, e.g. `SetFlag(FS_XFLAG_DAX=1) p1 f1`. */
+  readonly label: string;
+  readonly state: unknown;
+}
+
+export interface Trace {
+  readonly steps: readonly TraceStep[];
+  /** For an action property: the step that broke it is the last one. */
+  readonly violatingStep?: number;
+  /** For a lasso (liveness) trace: the index the loop returns to. */
+  readonly loopIndex?: number;
+}
+
+export interface Finding { readonly trace: Trace }
+
+export type PropertyStatus = 'holds' | 'violated' | 'vacuous' | 'bounded' | 'reached';
+
+export interface PropertyResult {
+  readonly name: string;
+  readonly kind: 'invariant' | 'action' | 'reachable';
+  readonly status: PropertyStatus;
+  /** true / false, or null when the run was cut short and nothing is known. */
+  readonly holds: boolean | null;
+  readonly doc?: string;
+  /** A violation's counterexample, or a reachability goal's witness. */
+  readonly trace?: Trace;
+  /** The goals that were never reached, when a pass is vacuous. */
+  readonly vacuousBecause?: readonly string[];
+}
+
+export interface ActionCoverage {
+  readonly action: string;
+  /** States in which at least one instance of the action was enabled. */
+  readonly enabledInStates: number;
+  /** Transitions it produced. */
+  readonly generated: number;
+  /** Distinct states it reached first. */
+  readonly distinct: number;
+}
+
+export interface Progress {
+  readonly seconds: number;
+  readonly distinctStates: number;
+  readonly statesGenerated: number;
+  readonly queue: number;
+  readonly depth: number;
+  readonly rssBytes: number;
+}
+
+export interface CheckResult {
+  readonly model: string;
+  readonly design: string;
+  readonly constants: Readonly<Record<string, number | string>>;
+  readonly strategy: 'bfs' | 'dfs';
+  /** False when a bound, a time or memory limit, a constraint or an early stop cut the search. */
+  readonly complete: boolean;
+  readonly incompleteReason?: string;
+  readonly distinctStates: number;
+  readonly statesGenerated: number;
+  readonly queueLeft: number;
+  readonly depth: number;
+  readonly seconds: number;
+  readonly statesPerSecond: number;
+  readonly collisionProbability: number;
+  readonly storeBytes: number;
+  readonly peakRssBytes: number;
+  readonly properties: readonly PropertyResult[];
+  readonly deadlock?: Finding;
+  readonly coverage: readonly ActionCoverage[];
+}
+
+/** 0 when everything holds, 1 on any violation or deadlock. */
+export function exitCodeOf(r: CheckResult): 0 | 1 {
+  const bad = r.deadlock !== undefined || r.properties.some((p) => p.status === 'violated');
+  return bad ? 1 : 0;
+}

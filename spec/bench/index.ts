@@ -1,0 +1,142 @@
+// The benchmark model DaxModes(F, P, design), exactly as defined in
+// shared/bench/dax-modes-bench.md, so that its distinct state counts can be
+// compared with SPIN's and TLC's on the same definition. It is a deliberately
+// small abstraction of per-inode DAX switching; the full model is spec/dax.
+
+import { arrayOf, bool, enumOf, indexSet, record } from '../../checker/domain.js';
+import { defineModel, intConstant, type ActionDef } from '../../checker/model.js';
+import type { View } from '../../checker/layout.js';
+
+const constants = {
+  files: intConstant(1, 4, 2, 'number of files F'),
+  procs: intConstant(1, 4, 2, 'number of processes P'),
+};
+
+/** A process's mapping of a file: none, through DAX, or through the page cache. */
+export const Vma = enumOf('NONE', 'DAX', 'PC');
+
+function schemaFor(F: number, P: number) {
+  const Files = indexSet('f', F);
+  const Procs = indexSet('p', P);
+  return {
+    Files, Procs,
+    schema: record({
+      pflag: arrayOf(Files, bool),
+      cached: arrayOf(Files, bool),
+      sdax: arrayOf(Files, bool),
+      dontcache: arrayOf(Files, bool),
+      pages: arrayOf(Files, bool),
+      daxmap: arrayOf(Files, bool),
+      open: arrayOf(Procs, arrayOf(Files, bool)),
+      vma: arrayOf(Procs, arrayOf(Files, Vma)),
+    }),
+  };
+}
+type Schema = ReturnType<typeof schemaFor>['schema'];
+type S = View<Schema>;
+
+function build(c: { files: number; procs: number }) {
+  const { Files, Procs, schema } = schemaFor(c.files, c.procs);
+  const P = c.procs;
+  const PF = { p: Procs, f: Files };
+
+  const unreferenced = (s: S, f: number) => {
+    for (let p = 0; p < P; p++) if (s.open[p]![f] === 1 || s.vma[p]![f] !== Vma.NONE) return false;
+    return true;
+  };
+  const drop = (s: S, f: number) => {
+    s.cached[f] = 0; s.sdax[f] = 0; s.dontcache[f] = 0; s.pages[f] = 0; s.daxmap[f] = 0;
+  };
+  const dropIfDontCache = (s: S, f: number) => {
+    if (s.dontcache[f] === 1 && unreferenced(s, f)) drop(s, f);
+  };
+
+  const actions: Record<string, ActionDef<Schema, any>> = {
+    Open: {
+      params: PF,
+      guard: (s: S, { p, f }) => s.open[p]![f] === 0,
+      effect: (s: S, { p, f }) => {
+        s.open[p]![f] = 1;
+        if (s.cached[f] === 0) { s.cached[f] = 1; s.sdax[f] = s.pflag[f]!; s.dontcache[f] = 0; }
+      },
+    },
+    Close: {
+      params: PF,
+      guard: (s: S, { p, f }) => s.open[p]![f] === 1 && s.vma[p]![f] === Vma.NONE,
+      effect: (s: S, { p, f }) => { s.open[p]![f] = 0; dropIfDontCache(s, f); },
+    },
+    Mmap: {
+      params: PF,
+      guard: (s: S, { p, f }) => s.open[p]![f] === 1 && s.vma[p]![f] === Vma.NONE,
+      effect: (s: S, { p, f }) => { s.vma[p]![f] = s.sdax[f] === 1 ? Vma.DAX : Vma.PC; },
+    },
+    Munmap: {
+      params: PF,
+      guard: (s: S, { p, f }) => s.vma[p]![f] !== Vma.NONE,
+      effect: (s: S, { p, f }) => { s.vma[p]![f] = Vma.NONE; dropIfDontCache(s, f); },
+    },
+    // instantiate-only: the vma decides what a fault populates.
+    Fault: {
+      params: PF,
+      guard: (s: S, { p, f }) => {
+        const v = s.vma[p]![f];
+        return (v === Vma.DAX && s.daxmap[f] === 0) || (v === Vma.PC && s.pages[f] === 0);
+      },
+      effect: (s: S, { p, f }) => { if (s.vma[p]![f] === Vma.DAX) s.daxmap[f] = 1; else s.pages[f] = 1; },
+    },
+    // instantiate-only: S_DAX waits for the next instantiation.
+    SetFlag: {
+      params: { ...PF, v: bool },
+      guard: (s: S, { p, f, v }) => s.open[p]![f] === 1 && s.pflag[f] !== v,
+      effect: (s: S, { f, v }) => { s.pflag[f] = v; s.dontcache[f] = 1; },
+    },
+    Evict: {
+      params: { f: Files },
+      guard: (s: S, { f }) => s.cached[f] === 1 && unreferenced(s, f),
+      effect: (s: S, { f }) => drop(s, f),
+    },
+  };
+
+  return {
+    schema,
+    init: { params: {}, effect: () => {} },
+    actions,
+    properties: {
+      NoMixedMappings: {
+        kind: 'invariant' as const,
+        doc: 'no file has page-cache pages and DAX entries populated at once',
+        holds: (s: S) => {
+          for (let f = 0; f < c.files; f++) if (s.pages[f] === 1 && s.daxmap[f] === 1) return false;
+          return true;
+        },
+      },
+    },
+    checkDeadlock: false,
+  };
+}
+
+export const benchModel = defineModel({
+  name: 'bench',
+  summary: 'DaxModes(F, P): the cross-checker benchmark of shared/bench/dax-modes-bench.md',
+  constants,
+  build,
+  defaultDesign: 'instantiate-only',
+  designs: {
+    'instantiate-only': { summary: 'S_DAX changes only when the inode is next instantiated; a fault follows its vma' },
+    'flip-on-ioctl': {
+      summary: 'the 2017 behaviour: SetFlag flips S_DAX at once and the fault path reads the inode, not the vma',
+      vary: (m) => {
+        m.actions.Fault = {
+          params: m.actions.Fault!.params,
+          guard: (s: S, { p, f }) => s.vma[p]![f] !== Vma.NONE && (s.sdax[f] === 1 ? s.daxmap[f] === 0 : s.pages[f] === 0),
+          effect: (s: S, { f }) => { if (s.sdax[f] === 1) s.daxmap[f] = 1; else s.pages[f] = 1; },
+        };
+        m.actions.SetFlag = {
+          params: m.actions.SetFlag!.params,
+          guard: m.actions.SetFlag!.guard,
+          effect: (s: S, { f, v }) => { s.pflag[f] = v; s.sdax[f] = v; },
+        };
+      },
+    },
+  },
+});
