@@ -17,6 +17,8 @@ export interface Trace {
   readonly violatingStep?: number;
   /** For a lasso (liveness) trace: the index the loop returns to. */
   readonly loopIndex?: number;
+  /** The model's scalar variable names in slot order (`vma[p1][f2]`), for naming changes. */
+  readonly variables?: readonly string[];
 }
 
 export interface Finding { readonly trace: Trace }

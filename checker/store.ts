@@ -18,8 +18,9 @@ export class FingerprintStore {
 
   /** @param maxBytes memory the store may use before it refuses to grow (StoreFullError). */
   constructor(readonly maxBytes: number, initialCapacity = 1 << 16) {
-    let cap = 1;
-    while (cap < initialCapacity) cap <<= 1;
+    let cap = 16;
+    // Start small enough that a tight limit is enforced by the first growth.
+    while (cap < initialCapacity && cap * 28 <= maxBytes) cap <<= 1;
     this.table = new Uint32Array(cap * 2);
     this.mask = cap - 1;
     this.parents = new Uint32Array(cap >>> 1);

@@ -14,7 +14,8 @@ export function reconstruct(cm: CompiledModel, store: FingerprintStore, id: numb
   path.reverse();
   if (extraInstance !== undefined && extraInstance >= 0) path.push(extraInstance);
   const steps = replayInstances(cm, init, path.map((i) => cm.instances[i]!));
-  return extraInstance !== undefined && extraInstance >= 0 ? { steps, violatingStep: steps.length - 1 } : { steps };
+  const variables = cm.layout.slotNames;
+  return extraInstance !== undefined && extraInstance >= 0 ? { steps, violatingStep: steps.length - 1, variables } : { steps, variables };
 }
 
 /** Runs the instances in order from `init`; throws if one is not enabled (a stale or foreign path). */

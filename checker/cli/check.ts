@@ -1,0 +1,83 @@
+// `daxcheck check <model>`: one design, every property, verdict and statistics.
+
+import type { Command } from 'commander';
+import { compile } from '../compile.js';
+import { check } from '../search.js';
+import { exitCodeOf } from '../result.js';
+import { UsageError } from '../errors.js';
+import { collectConst, collectList } from './constants.js';
+import { formatResult, progressLine, resultJson } from './format.js';
+import { modelNamed } from './registry.js';
+import { useColor } from './color.js';
+
+export interface CheckOptions {
+  design?: string;
+  const?: Record<string, string>;
+  json?: boolean;
+  continue?: boolean;
+  dfs?: boolean;
+  depth?: string;
+  maxSeconds?: string;
+  maxMemory?: string;
+  deadlock?: boolean;
+  property?: string[];
+  progress?: string;
+  coverage?: boolean;
+  witnesses?: boolean;
+}
+
+export function positiveNumber(flag: string, raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${flag} takes a positive number, got '${raw}'`);
+  return n;
+}
+
+export function searchOptionsFrom(o: CheckOptions) {
+  const depth = positiveNumber('--depth', o.depth);
+  if (depth !== undefined && !Number.isInteger(depth)) throw new UsageError(`--depth takes a whole number, got '${o.depth}'`);
+  const maxMemory = positiveNumber('--max-memory', o.maxMemory);
+  const progress = positiveNumber('--progress', o.progress);
+  return {
+    strategy: o.dfs ? 'dfs' as const : 'bfs' as const,
+    maxDepth: depth,
+    maxSeconds: positiveNumber('--max-seconds', o.maxSeconds),
+    maxStoreBytes: maxMemory !== undefined ? maxMemory * 2 ** 20 : undefined,
+    continueAfterViolation: o.continue ?? false,
+    checkDeadlock: o.deadlock === false ? false : undefined,
+    properties: o.property,
+    progressEverySeconds: progress ?? 5,
+    onProgress: (p: Parameters<typeof progressLine>[0]) => process.stderr.write(progressLine(p) + '\n'),
+  };
+}
+
+export function addSearchOptions(cmd: Command): Command {
+  return cmd
+    .option('--const <NAME=VALUE>', 'set a constant (repeatable)', collectConst)
+    .option('--dfs', 'depth-first instead of breadth-first (traces are then not the shortest)')
+    .option('--depth <N>', 'do not expand states at depth N (the verdict is then bounded)')
+    .option('--max-seconds <S>', 'stop after S seconds (the verdict is then bounded)')
+    .option('--max-memory <MiB>', 'memory the fingerprint store may take (default 8192)')
+    .option('--no-deadlock', 'do not report states with no enabled action')
+    .option('--progress <S>', 'seconds between progress lines on stderr (default 5)');
+}
+
+export function registerCheck(program: Command): void {
+  addSearchOptions(
+    program.command('check <model>')
+      .description('check one design of a model against its properties')
+      .option('--design <D>', 'the design to check (default: the model\'s own)')
+      .option('--property <NAME>', 'check only this property (repeatable, or comma-separated)', collectList)
+      .option('--continue', 'keep going after a violation to report every violated property')
+      .option('--json', 'print one JSON object instead of text')
+      .option('--no-coverage', 'leave out the per-action coverage table')
+      .option('--witnesses', 'also print a trace reaching each reachability goal'),
+  ).action((modelName: string, o: CheckOptions) => {
+    const model = modelNamed(modelName);
+    const cm = compile(model, o.design, o.const ?? {});
+    const result = check(cm, searchOptionsFrom(o));
+    if (o.json) process.stdout.write(JSON.stringify(resultJson(result)) + '\n');
+    else process.stdout.write(formatResult(result, { color: useColor(process.stdout), coverage: o.coverage, witnesses: o.witnesses }) + '\n');
+    process.exitCode = exitCodeOf(result);
+  });
+}

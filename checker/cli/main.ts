@@ -1,0 +1,45 @@
+// The daxcheck command line. Exit codes: 0 every property holds, 1 a
+// violation (or deadlock), 2 bad input (unknown model, design, constant,
+// property, option or trace file), 3 an internal error.
+
+import { Command, CommanderError } from 'commander';
+import { SchemaViolation, UsageError } from '../errors.js';
+import { SchemaError } from '../layout.js';
+import { registerCheck } from './check.js';
+import { registerLists } from './list.js';
+import { registerMatrix } from './matrix.js';
+
+export function buildProgram(): Command {
+  const program = new Command('daxcheck')
+    .description('explicit-state model checking of Linux DAX / page-cache / FUSE passthrough mode switching')
+    .version('0.1.0')
+    .showHelpAfterError('(run daxcheck --help for usage)')
+    .exitOverride();
+  registerLists(program);
+  registerCheck(program);
+  registerMatrix(program);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // help and --version are not errors; every parse error is bad input.
+      return e.exitCode === 0 || e.code === 'commander.helpDisplayed' || e.code === 'commander.version' ? 0 : 2;
+    }
+    if (e instanceof UsageError || e instanceof SchemaError) {
+      process.stderr.write(`daxcheck: error: ${e.message}\n`);
+      return 2;
+    }
+    if (e instanceof SchemaViolation) {
+      process.stderr.write(`daxcheck: model error: ${e.message}\n`);
+      return 2;
+    }
+    process.stderr.write(`daxcheck: internal error: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
+    return 3;
+  }
+}

@@ -1,0 +1,81 @@
+// `daxcheck matrix [model...]`: every design against every property, as one
+// table per model. This is the README's main job.
+
+import type { Command } from 'commander';
+import Table from 'cli-table3';
+import pc from 'picocolors';
+import { runMatrix, type MatrixCell, type MatrixResult } from '../matrix.js';
+import { collectConst } from './constants.js';
+import { num, plainChars, progressLine } from './format.js';
+import { allModels, modelNamed } from './registry.js';
+import { useColor } from './color.js';
+import { UsageError } from '../errors.js';
+import { positiveNumber } from './check.js';
+
+export function cellText(cell: MatrixCell | undefined, color: boolean): string {
+  const c = pc.createColors(color);
+  if (!cell) return c.dim('-');
+  const len = cell.traceLength !== undefined ? ` (${cell.traceLength})` : '';
+  switch (cell.status) {
+    case 'holds': return c.green('holds');
+    case 'reached': return c.green(`reached${len}`);
+    case 'violated': return c.red(`VIOLATED${len}`);
+    case 'deadlock': return c.red(`DEADLOCK${len}`);
+    case 'vacuous': return c.yellow('vacuous');
+    case 'bounded': return c.yellow('bounded');
+  }
+}
+
+export function formatMatrix(m: MatrixResult, color: boolean): string {
+  const c = pc.createColors(color);
+  const consts = Object.entries(m.constants).map(([k, v]) => `${k}=${v}`).join(' ');
+  const lines = [c.bold(`Verdict table: model ${m.model}${consts ? ` (${consts})` : ''}`)];
+  const t = new Table({ head: ['design', ...m.properties, 'states', 'seconds'], style: { head: [], border: [] }, chars: plainChars() });
+  m.designs.forEach((d, i) => {
+    const run = m.runs[i]!;
+    t.push([d, ...m.properties.map((p) => cellText(m.cells[d]?.[p], color)), num(run.distinctStates), run.seconds.toFixed(2)]);
+  });
+  lines.push(t.toString());
+  lines.push(c.dim('holds: checked exhaustively; VIOLATED (n): shortest counterexample has n steps; reached (n): goal witnessed in n steps;'));
+  lines.push(c.dim('vacuous: passes only because a goal it depends on is never reached (or, for a goal, it is never reached); bounded: search cut short.'));
+  lines.push(c.dim(`${m.designs.length} designs in ${m.seconds.toFixed(1)} s. Replay any cell with: daxcheck check ${m.model} --design <design> --property <property>`));
+  return lines.join('\n');
+}
+
+export function registerMatrix(program: Command): void {
+  program.command('matrix [models...]')
+    .description('check every design of each model (default: every built-in model) and print the verdict table')
+    .option('--const <NAME=VALUE>', 'set a constant (repeatable; needs exactly one model)', collectConst)
+    .option('--design <D>', 'only these designs (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--max-seconds <S>', 'time limit per design')
+    .option('--json', 'print one JSON object instead of tables')
+    .action((names: string[], o: { const?: Record<string, string>; design?: string[]; maxSeconds?: string; json?: boolean }) => {
+      const chosen = names.length ? names.map(modelNamed) : allModels();
+      if (o.const && chosen.length !== 1) throw new UsageError('--const needs exactly one model, e.g. daxcheck matrix dax --const files=2');
+      for (const d of o.design ?? []) {
+        if (chosen.length !== 1 || !(d in chosen[0]!.designs)) {
+          throw new UsageError(`unknown design '${d}'; designs of ${chosen.map((m) => m.name).join(', ')}: ${chosen.flatMap((m) => Object.keys(m.designs)).join(', ')}`);
+        }
+      }
+      const color = useColor(process.stdout);
+      const maxSeconds = positiveNumber('--max-seconds', o.maxSeconds);
+      const results: MatrixResult[] = [];
+      for (const model of chosen) {
+        const m = runMatrix(model, {
+          designs: o.design, constants: o.const,
+          search: { maxSeconds, onProgress: (p) => process.stderr.write(`  ${model.name}: ${progressLine(p)}\n`) },
+          onDesign: o.json ? undefined : (d, r) => process.stderr.write(c(`  checked ${model.name} / ${d}: ${num(r.distinctStates)} states, ${r.seconds.toFixed(2)} s\n`)),
+        });
+        results.push(m);
+        if (!o.json) process.stdout.write(formatMatrix(m, color) + '\n\n');
+      }
+      if (o.json) {
+        process.stdout.write(JSON.stringify(results.map((m) => ({
+          model: m.model, constants: m.constants, designs: m.designs, properties: m.properties, cells: m.cells, seconds: m.seconds,
+          runs: m.runs.map((r) => ({ design: r.design, complete: r.complete, distinctStates: r.distinctStates, statesGenerated: r.statesGenerated, depth: r.depth, seconds: r.seconds })),
+        }))) + '\n');
+      }
+    });
+}
+
+const c = (s: string) => s;

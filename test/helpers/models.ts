@@ -1,0 +1,76 @@
+// Small models whose state spaces can be counted by hand.
+
+import { arrayOf, bool, indexSet, int, record } from '../../checker/domain.js';
+import { defineModel, intConstant, type ActionDef } from '../../checker/model.js';
+import type { View } from '../../checker/layout.js';
+
+const counterSchema = (n: number) => record({ x: int(0, n) });
+
+/** x counts from 0 up to n and stops: n + 1 states, depth n, one deadlock at x = n. */
+export const counterModel = defineModel({
+  name: 'counter',
+  summary: 'x := x + 1 up to n',
+  constants: { n: intConstant(1, 1000, 5, 'the bound') },
+  defaultDesign: 'plain',
+  designs: {
+    plain: { summary: 'increments by one' },
+    overshoot: {
+      summary: 'a buggy increment that can write n + 1',
+      vary: (m) => { m.actions.Inc = { ...m.actions.Inc!, guard: (s: { x: number }) => s.x <= 1000 }; },
+    },
+  },
+  build: (c) => {
+    const schema = counterSchema(c.n);
+    type S = View<typeof schema>;
+    const Inc: ActionDef<typeof schema, {}> = {
+      params: {},
+      guard: (s: S) => s.x < c.n,
+      effect: (s: S) => { s.x = s.x + 1; },
+      label: () => 'Inc',
+    };
+    return {
+      schema,
+      init: { params: {}, effect: () => {} },
+      actions: { Inc },
+      properties: {
+        BelowThree: { kind: 'invariant' as const, holds: (s: S) => s.x < 3, doc: 'x stays below 3' },
+        StepsByOne: { kind: 'action' as const, holds: (b: S, _st, a: S) => a.x === b.x + 1 },
+        ReachesTop: { kind: 'reachable' as const, reached: (s: S) => s.x === c.n },
+        NeverTwoHundred: { kind: 'reachable' as const, reached: (s: S) => s.x === 200 },
+        Positive: { kind: 'invariant' as const, holds: (s: S) => s.x >= 0, nonVacuousIf: ['NeverTwoHundred'] },
+      },
+    };
+  },
+});
+
+/** k independent bits, each toggled by its own action instance: 2^k states, depth k. */
+export const bitsModel = defineModel({
+  name: 'bits',
+  summary: 'k toggles',
+  constants: { k: intConstant(1, 16, 3, 'number of bits') },
+  defaultDesign: 'effect',
+  designs: {
+    effect: { summary: 'fast form' },
+    immer: {
+      summary: 'the same toggles written as immer recipes',
+      vary: (m) => {
+        m.actions.Toggle = {
+          params: m.actions.Toggle!.params,
+          update: (d: { bit: boolean[] }, { i }: { i: number }) => { d.bit[i] = !d.bit[i]; },
+        };
+      },
+    },
+  },
+  build: (c) => {
+    const Bits = indexSet('b', c.k);
+    const schema = record({ bit: arrayOf(Bits, bool) });
+    type S = View<typeof schema>;
+    return {
+      schema,
+      init: { params: {}, effect: () => {} },
+      actions: { Toggle: { params: { i: Bits }, effect: (s: S, { i }: { i: number }) => { s.bit[i] = 1 - s.bit[i]!; } } },
+      properties: {},
+      checkDeadlock: true,
+    };
+  },
+});
