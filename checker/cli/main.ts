@@ -8,6 +8,7 @@ import { SchemaError } from '../layout.js';
 import { registerCheck } from './check.js';
 import { registerLists } from './list.js';
 import { registerMatrix } from './matrix.js';
+import { registerSimulate } from './simulate.js';
 
 export function buildProgram(): Command {
   const program = new Command('daxcheck')
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
   registerLists(program);
   registerCheck(program);
   registerMatrix(program);
+  registerSimulate(program);
   return program;
 }
 
