@@ -3,13 +3,17 @@
 // the terminal and NO_COLOR).
 
 import pc from 'picocolors';
-import type { Trace } from '../checker/result.js';
+import type { Trace, TraceStep } from '../checker/result.js';
 import { changes } from './flatten.js';
 
 export interface ExplainOptions {
   readonly color?: boolean;
   /** A line to print under the step where the property fails. */
   readonly failureNote?: string;
+  /** What a program does for a step, in the kernel's words (syscalls.ts); printed after the label. */
+  readonly words?: (step: TraceStep) => string | undefined;
+  /** Extra lines under a step, by step index (replay's verdict on it). */
+  readonly notes?: ReadonlyMap<number, readonly string[]>;
 }
 
 export function explainTrace(trace: Trace, opts: ExplainOptions = {}): string {
@@ -18,17 +22,18 @@ export function explainTrace(trace: Trace, opts: ExplainOptions = {}): string {
   const steps = trace.steps;
   steps.forEach((s, i) => {
     const loop = trace.loopIndex === i ? c.magenta('  <- loop starts here') : '';
-    lines.push(`${c.bold(`${String(i).padStart(3)}.`)} ${c.cyan(s.label)}${loop}`);
+    const words = i > 0 ? opts.words?.(s) : undefined;
+    lines.push(`${c.bold(`${String(i).padStart(3)}.`)} ${c.cyan(s.label)}${words ? c.dim(`   ${words}`) : ''}${loop}`);
+    const failsHere = trace.violatingStep === i || (trace.violatingStep === undefined && i === steps.length - 1);
     if (i === 0) {
       // The whole initial state, one variable a line, as TLC prints it.
       for (const [k, v] of Object.entries((s.state ?? {}) as Record<string, unknown>)) lines.push(`       ${k} = ${fmt(v)}`);
-      if (steps.length === 1 && opts.failureNote) lines.push(`       ${c.bold(c.red(opts.failureNote))}`);
-      return;
+    } else {
+      const diff = changes(steps[i - 1]!.state, s.state, trace.variables);
+      if (diff.length === 0) lines.push(c.dim('       (no variable changed)'));
+      for (const d of diff) lines.push(`       ${d.variable}: ${c.red(fmt(d.before))} -> ${c.green(fmt(d.after))}`);
     }
-    const diff = changes(steps[i - 1]!.state, s.state, trace.variables);
-    if (diff.length === 0) lines.push(c.dim('       (no variable changed)'));
-    for (const d of diff) lines.push(`       ${d.variable}: ${c.red(fmt(d.before))} -> ${c.green(fmt(d.after))}`);
-    const failsHere = trace.violatingStep === i || (trace.violatingStep === undefined && i === steps.length - 1);
+    for (const n of opts.notes?.get(i) ?? []) lines.push(`       ${n}`);
     if (failsHere && opts.failureNote) lines.push(`       ${c.bold(c.red(opts.failureNote))}`);
   });
   return lines.join('\n');

@@ -9,6 +9,7 @@ import { collectConst, collectList } from './constants.js';
 import { formatResult, progressLine, resultJson } from './format.js';
 import { modelNamed } from './registry.js';
 import { useColor } from './color.js';
+import { saveViolationsAndReport } from '../../traces/save.js';
 
 export interface CheckOptions {
   design?: string;
@@ -24,6 +25,7 @@ export interface CheckOptions {
   progress?: string;
   coverage?: boolean;
   witnesses?: boolean;
+  traceOut?: string;
 }
 
 export function positiveNumber(flag: string, raw: string | undefined): number | undefined {
@@ -71,11 +73,13 @@ export function registerCheck(program: Command): void {
       .option('--continue', 'keep going after a violation to report every violated property')
       .option('--json', 'print one JSON object instead of text')
       .option('--no-coverage', 'leave out the per-action coverage table')
-      .option('--witnesses', 'also print a trace reaching each reachability goal'),
+      .option('--witnesses', 'also print a trace reaching each reachability goal')
+      .option('--trace-out <DIR>', 'write each violation\'s trace to DIR as ITF (.itf.json), one file per property'),
   ).action((modelName: string, o: CheckOptions) => {
     const model = modelNamed(modelName);
     const cm = compile(model, o.design, o.const ?? {});
     const result = check(cm, searchOptionsFrom(o));
+    saveViolationsAndReport(o.traceOut, result, cm);
     if (o.json) process.stdout.write(JSON.stringify(resultJson(result)) + '\n');
     else process.stdout.write(formatResult(result, { color: useColor(process.stdout), coverage: o.coverage, witnesses: o.witnesses }) + '\n');
     process.exitCode = exitCodeOf(result);

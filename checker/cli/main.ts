@@ -8,6 +8,7 @@ import { SchemaError } from '../layout.js';
 import { registerCheck } from './check.js';
 import { registerLists } from './list.js';
 import { registerMatrix } from './matrix.js';
+import { registerTraces } from './traces.js';
 import { registerSimulate } from './simulate.js';
 
 export function buildProgram(): Command {
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
   registerLists(program);
   registerCheck(program);
   registerMatrix(program);
+  registerTraces(program);
   registerSimulate(program);
   return program;
 }

@@ -1,0 +1,82 @@
+// `daxcheck replay | show | repro <trace>`: the trace commands (issue 4).
+// Exit codes: replay 0 when the trace replays and its violation reproduces,
+// 1 when it diverges or no longer violates; every command 2 on bad input.
+
+import { writeFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { UsageError } from '../errors.js';
+import { collectConst } from './constants.js';
+import { useColor } from './color.js';
+import { decodeTrace } from '../../traces/codec.js';
+import { explainTrace } from '../../traces/explain.js';
+import { renderHtml } from '../../traces/html.js';
+import { loadTrace, modelOf } from '../../traces/load.js';
+import { compileFor, replay, replayExitCode } from '../../traces/replay.js';
+import { formatReplay } from '../../traces/replay-text.js';
+import { reproC } from '../../traces/repro-c.js';
+import { kernelWords } from '../../traces/syscalls.js';
+
+interface TraceOptions { model?: string; design?: string; const?: Record<string, string> }
+
+export function registerTraces(program: Command): void {
+  program.command('replay <trace>')
+    .description('re-execute a saved trace (ITF) step by step, by default under the design it was recorded with')
+    .option('--design <D>', 'replay under this design instead (does the fix block the trace?)')
+    .option('--const <NAME=VALUE>', 'override a recorded constant (repeatable)', collectConst)
+    .option('--model <M>', 'the model, for a trace that does not name it in #meta.model')
+    .option('--json', 'print the replay report as JSON')
+    .action((file: string, o: TraceOptions & { json?: boolean }) => {
+      const saved = loadTrace(file);
+      const cm = compileFor(modelOf(saved, o.model), saved, { design: o.design, constants: o.const });
+      const report = replay(cm, saved);
+      if (o.json) process.stdout.write(JSON.stringify(report) + '\n');
+      else process.stdout.write(formatReplay(report, { color: useColor(process.stdout) }) + '\n');
+      process.exitCode = replayExitCode(report);
+    });
+
+  program.command('show <trace>')
+    .description('print a saved trace (ITF): each step in kernel words with the variables it changed')
+    .option('--html <FILE>', 'write one self-contained page instead: timeline, changed variables, per-file lanes')
+    .option('--model <M>', 'the model, for a trace that does not name it in #meta.model')
+    .option('--design <D>', 'label the steps with this design\'s actions')
+    .option('--const <NAME=VALUE>', 'override a recorded constant (repeatable)', collectConst)
+    .action((file: string, o: TraceOptions & { html?: string }) => {
+      const saved = loadTrace(file);
+      const model = modelOf(saved, o.model);
+      const cm = compileFor(model, saved, { design: o.design, constants: o.const });
+      const trace = decodeTrace(saved, cm);
+      const m = saved.meta;
+      const note = m.property ? (m.propertyKind === 'deadlock' ? 'no action is enabled here (deadlock)' : `${m.property} ${m.propertyKind === 'reachable' ? 'is reached' : 'fails'} here${m.propertyDoc ? `: ${m.propertyDoc}` : ''}`) : undefined;
+      if (o.html) {
+        writeFileSync(o.html, renderHtml(trace, { saved, model: cm.model, design: cm.design, constants: cm.constants, schema: cm.layout.schema }));
+        process.stderr.write(`Page written: ${o.html}\n`);
+        return;
+      }
+      const color = useColor(process.stdout);
+      const consts = Object.entries(cm.constants).map(([k, v]) => `${k}=${v}`).join(' ');
+      process.stdout.write(`${file}: model ${cm.model}, design ${cm.design}, ${consts}, ${trace.steps.length - 1} steps${m.property ? `, ${m.property}` : ''}\n`);
+      process.stdout.write(explainTrace(trace, {
+        color,
+        ...(note ? { failureNote: note } : {}),
+        words: (s) => kernelWords(cm.model, s.action, s.params),
+      }) + '\n');
+    });
+
+  program.command('repro <trace>')
+    .description('turn a saved trace into a program that performs its steps with the real system calls')
+    .requiredOption('--lang <L>', 'the reproducer\'s language (c)')
+    .option('-o, --output <FILE>', 'write the program here instead of stdout')
+    .option('--model <M>', 'the model, for a trace that does not name it in #meta.model')
+    .action((file: string, o: TraceOptions & { lang: string; output?: string }) => {
+      if (o.lang !== 'c') throw new UsageError(`--lang ${o.lang} is not supported; accepted: c`);
+      const saved = loadTrace(file);
+      const cm = compileFor(modelOf(saved, o.model), saved, {});
+      const program = reproC(decodeTrace(saved, cm), { saved, model: cm.model, design: cm.design, constants: cm.constants, schema: cm.layout.schema });
+      if (o.output) {
+        writeFileSync(o.output, program);
+        process.stderr.write(`Reproducer written: ${o.output} (build: gcc -Wall -O2 -o repro ${o.output}; run: ./repro DIR)\n`);
+      } else {
+        process.stdout.write(program);
+      }
+    });
+}

@@ -1,0 +1,370 @@
+// Between daxcheck's traces and ITF: how a model's state, a step's action and
+// parameters, and the run's model, design and constants are written in ITF,
+// and how an ITF trace (ours or another tool's) is read back against a schema.
+//
+// Encoding choices (see also /README, "Traces"):
+// - bool -> JSON boolean; enum value -> string; int -> {"#bigint": "n"};
+//   an index (a file, a process) -> its name "f1", "p2".
+// - An array over an index set is a TLA+ function, so an ITF map keyed by
+//   the index names: {"#map": [["f1", false], ["f2", true]]}.
+// - A record is an ITF record (a JSON object).
+// - The action taken and its parameters are Quint's model-based-testing
+//   variables `mbt::actionTaken` (a string) and `mbt::nondetPicks` (a record of
+//   Quint options {"tag": "Some", "value": v}), so Quint's tooling reads them;
+//   the step's label is in the state's #meta.
+// - Constants are ITF `params`, set in state 0, and repeated in #meta.constants.
+//
+// Reading accepts more than we write, so that a TLA+ or Quint spec with the
+// same variables replays: an index may also be a 1-based integer; a function
+// may also be a list, or a map keyed by tuples <<p, f>>; a boolean function
+// may also be the set of indices where it is true.
+
+import type { ActionInstance, CompiledModel } from '../checker/compile.js';
+import { type Domain, type ScalarDomain, describeDomain, isScalar, parseScalar, showScalar } from '../checker/domain.js';
+import type { ParamSpec } from '../checker/model.js';
+import type { Trace, TraceStep } from '../checker/result.js';
+import {
+  type ItfRecord, type ItfState, type ItfTrace, type ItfValue, ITF_DESCRIPTION_URL, ItfError, ItfMap, ItfSet, ItfTuple,
+  isRecord, parseItf, showItf,
+} from './itf.js';
+
+export const ACTION_VAR = 'mbt::actionTaken';
+export const PICKS_VAR = 'mbt::nondetPicks';
+const INIT_NAMES = new Set(['Init', 'init', 'q::init', '']);
+
+export type PropertyKind = 'invariant' | 'action' | 'reachable' | 'deadlock';
+
+/** What a saved trace says about the run that produced it. */
+export interface TraceMeta {
+  readonly model?: string;
+  readonly design?: string;
+  readonly constants: Readonly<Record<string, number | string>>;
+  readonly property?: string;
+  readonly propertyKind?: PropertyKind;
+  readonly propertyDoc?: string;
+  /** The step at which the property fails (the last one unless recorded). */
+  readonly violatingStep?: number;
+  readonly loop?: number;
+}
+
+export interface RecordedStep {
+  readonly index: number;
+  /** Absent when the trace does not say (a plain TLA+ trace); replay then finds one. */
+  readonly action?: string;
+  readonly params?: Readonly<Record<string, ItfValue>>;
+  readonly label?: string;
+  /** The model's variables only (no mbt:: variables, no params). */
+  readonly values: Readonly<Record<string, ItfValue>>;
+}
+
+export interface SavedTrace {
+  readonly source: string;
+  readonly meta: TraceMeta;
+  /** The model variables (ITF vars less the mbt:: ones). */
+  readonly vars: readonly string[];
+  readonly steps: readonly RecordedStep[];
+}
+
+// ---- writing --------------------------------------------------------------------
+
+export interface PropertyInfo {
+  readonly name: string;
+  readonly kind: PropertyKind;
+  readonly doc?: string;
+}
+
+export function encodeTrace(trace: Trace, cm: CompiledModel, property?: PropertyInfo): ItfTrace {
+  const schema = cm.layout.schema;
+  const modelVars = Object.keys(schema.fields);
+  const params = Object.keys(cm.constants);
+  const violatingStep = property?.kind === 'reachable' ? undefined : trace.violatingStep ?? trace.steps.length - 1;
+  const consts = Object.entries(cm.constants).map(([k, v]) => `${k}=${v}`).join(' ');
+  const meta: Record<string, unknown> = {
+    format: 'ITF',
+    'format-description': ITF_DESCRIPTION_URL,
+    source: `daxcheck model ${cm.model}`,
+    description: property
+      ? `${property.kind === 'reachable' ? 'witness for goal' : property.kind === 'deadlock' ? 'deadlock' : 'counterexample to'} ${property.kind === 'deadlock' ? '' : property.name} in model ${cm.model}, design ${cm.design} (${consts})`.replace('  ', ' ')
+      : `trace of model ${cm.model}, design ${cm.design} (${consts})`,
+    model: cm.model,
+    design: cm.design,
+    constants: cm.constants,
+    ...(property ? { property: property.name, propertyKind: property.kind, ...(property.doc ? { propertyDoc: property.doc } : {}) } : {}),
+    ...(violatingStep !== undefined && property ? { violatingStep } : {}),
+    ...(trace.loopIndex !== undefined ? { loop: trace.loopIndex } : {}),
+  };
+  const states: ItfState[] = trace.steps.map((s, i) => {
+    const values: Record<string, ItfValue> = {};
+    if (i === 0) for (const [k, v] of Object.entries(cm.constants)) values[k] = typeof v === 'number' ? BigInt(v) : v;
+    const st = s.state as Record<string, unknown>;
+    for (const v of modelVars) values[v] = plainToItf(schema.fields[v]!, st[v], `step ${i}, field ${v}`);
+    values[ACTION_VAR] = s.action;
+    values[PICKS_VAR] = encodePicks(cm.paramDomains(s.action), s.params);
+    return { meta: { index: i, label: s.label }, values };
+  });
+  return { meta, params, vars: [...modelVars, ACTION_VAR, PICKS_VAR], states, ...(trace.loopIndex !== undefined ? { loop: trace.loopIndex } : {}) };
+}
+
+function encodePicks(spec: ParamSpec, shown: Readonly<Record<string, string | number | boolean>>): ItfRecord {
+  const out: Record<string, ItfValue> = {};
+  for (const [k, d] of Object.entries(spec)) {
+    out[k] = { tag: 'Some', value: scalarToItf(d, parseScalar(d, shown[k])!) };
+  }
+  return out;
+}
+
+function scalarToItf(d: ScalarDomain, v: number): ItfValue {
+  const shown = showScalar(d, v);
+  return typeof shown === 'number' ? BigInt(shown) : shown;
+}
+
+/** A decoded state (Layout.decode's plain form) as an ITF value. */
+export function plainToItf(d: Domain, x: unknown, where: string): ItfValue {
+  if (isScalar(d)) {
+    const v = parseScalar(d, x);
+    if (v === undefined) throw new Error(`${where}: ${JSON.stringify(x)} is not in ${describeDomain(d)}`);
+    return scalarToItf(d, v);
+  }
+  if (d.kind === 'array') {
+    const xs = x as unknown[];
+    return new ItfMap(xs.map((e, i) => [`${d.index.prefix}${i + 1}`, plainToItf(d.element, e, `${where}[${d.index.prefix}${i + 1}]`)] as const));
+  }
+  const obj = x as Record<string, unknown>;
+  const out: Record<string, ItfValue> = {};
+  for (const [k, f] of Object.entries(d.fields)) out[k] = plainToItf(f, obj[k], `${where}.${k}`);
+  return out;
+}
+
+// ---- reading --------------------------------------------------------------------
+
+export function readSavedTrace(text: string, source: string): SavedTrace {
+  return fromItf(parseItf(text, source), source);
+}
+
+export function fromItf(itf: ItfTrace, source: string): SavedTrace {
+  const m = itf.meta;
+  const fail = (msg: string): never => { throw new ItfError(`${source}: ${msg}`); };
+  const str = (k: string): string | undefined => {
+    const v = m[k];
+    if (v === undefined) return undefined;
+    if (typeof v !== 'string' || v === '') fail(`#meta.${k} must be a non-empty string, got ${JSON.stringify(v)}`);
+    return v as string;
+  };
+  const constants: Record<string, number | string> = {};
+  if (m.constants !== undefined) {
+    if (typeof m.constants !== 'object' || m.constants === null || Array.isArray(m.constants)) fail('#meta.constants must be an object of NAME: value');
+    for (const [k, v] of Object.entries(m.constants as Record<string, unknown>)) {
+      if (typeof v !== 'number' && typeof v !== 'string') fail(`#meta.constants.${k} must be a number or a string, got ${JSON.stringify(v)}`);
+      constants[k] = v as number | string;
+    }
+  }
+  const s0 = itf.states[0]!.values;
+  for (const p of itf.params) {
+    const v = s0[p]!;
+    const val = typeof v === 'bigint' ? Number(v) : typeof v === 'string' ? v : fail(`step 0, parameter ${p}: expected an integer or a string, got ${showItf(v)}`);
+    if (p in constants && constants[p] !== val) fail(`step 0, parameter ${p}: ${val} disagrees with #meta.constants.${p} = ${constants[p]}`);
+    constants[p] = val;
+  }
+  const kind = str('propertyKind');
+  if (kind !== undefined && !['invariant', 'action', 'reachable', 'deadlock'].includes(kind)) {
+    fail(`#meta.propertyKind must be invariant, action, reachable or deadlock, got ${JSON.stringify(kind)}`);
+  }
+  const vs = m.violatingStep;
+  if (vs !== undefined && (!Number.isInteger(vs) || (vs as number) < 0 || (vs as number) >= itf.states.length)) {
+    fail(`#meta.violatingStep must be a step index in 0..${itf.states.length - 1}, got ${JSON.stringify(vs)}`);
+  }
+  const vars = itf.vars.filter((v) => v !== ACTION_VAR && v !== PICKS_VAR);
+  const steps = itf.states.map((s, i): RecordedStep => {
+    const values: Record<string, ItfValue> = {};
+    for (const v of vars) values[v] = s.values[v]!;
+    const { action, params } = actionOf(s, i, fail);
+    const label = typeof s.meta.label === 'string' ? s.meta.label : undefined;
+    return { index: i, ...(action !== undefined ? { action } : {}), ...(params ? { params } : {}), ...(label ? { label } : {}), values };
+  });
+  const meta: TraceMeta = {
+    model: str('model'), design: str('design'), constants,
+    property: str('property'), propertyKind: kind as PropertyKind | undefined, propertyDoc: str('propertyDoc'),
+    violatingStep: vs as number | undefined, loop: itf.loop,
+  };
+  return { source, meta, vars, steps };
+}
+
+/** The action of a step: Quint's mbt:: variables first, else the state's #meta.action / #meta.params. */
+function actionOf(s: ItfState, i: number, fail: (m: string) => never): { action?: string; params?: Record<string, ItfValue> } {
+  const at = `step ${i}`;
+  let action: string | undefined;
+  const taken = s.values[ACTION_VAR] ?? s.meta.action;
+  if (taken !== undefined) {
+    if (typeof taken !== 'string') fail(`${at}, field ${ACTION_VAR}: expected the action's name as a string, got ${JSON.stringify(taken)}`);
+    action = INIT_NAMES.has(taken as string) && i === 0 ? 'Init' : taken as string;
+  }
+  const picks = s.values[PICKS_VAR] ?? (s.meta.params as ItfValue | undefined);
+  if (picks === undefined) return { action };
+  if (!isRecord(picks)) fail(`${at}, field ${PICKS_VAR}: expected a record of parameter values, got ${showItf(picks)}`);
+  const params: Record<string, ItfValue> = {};
+  for (const [k, v] of Object.entries(picks as ItfRecord)) {
+    // Quint wraps each pick in an option: {tag: "Some", value: v} or {tag: "None", ...}.
+    if (isRecord(v) && typeof v.tag === 'string' && 'value' in v && Object.keys(v).length === 2) {
+      if (v.tag === 'Some') params[k] = v.value!;
+      else if (v.tag !== 'None') fail(`${at}, field ${PICKS_VAR}.${k}: an option's tag is Some or None, got ${v.tag}`);
+    } else {
+      params[k] = v;
+    }
+  }
+  return { action, params };
+}
+
+/** One recorded state as Layout.decode's plain form, checked against the compiled model's schema. */
+export function itfStateToPlain(cm: CompiledModel, step: RecordedStep): unknown {
+  const fields = cm.layout.schema.fields;
+  const extra = Object.keys(step.values).filter((k) => !(k in fields));
+  const missing = Object.keys(fields).filter((k) => !(k in step.values));
+  if (extra.length || missing.length) {
+    throw new ItfError(`step ${step.index}: the trace's variables do not match model ${cm.model}` +
+      `${extra.length ? `; not in the model: ${extra.join(', ')}` : ''}${missing.length ? `; missing: ${missing.join(', ')}` : ''}` +
+      ` (the model's variables are ${Object.keys(fields).join(', ')})`);
+  }
+  const out: Record<string, unknown> = {};
+  for (const [k, d] of Object.entries(fields)) out[k] = itfToPlain(d, step.values[k]!, `step ${step.index}, field ${k}`);
+  return out;
+}
+
+export function itfToPlain(d: Domain, v: ItfValue, where: string): unknown {
+  const bad = (what: string): never => { throw new ItfError(`${where}: expected ${what}, got ${showItf(v)}`); };
+  if (isScalar(d)) {
+    const raw = typeof v === 'bigint' ? (d.kind === 'index' ? `${d.prefix}${v}` : Number(v)) : v;
+    const n = typeof raw === 'boolean' || typeof raw === 'string' || typeof raw === 'number' ? parseScalar(d, raw) : undefined;
+    if (n === undefined || (d.kind === 'bool' && typeof v !== 'boolean')) return bad(describeDomain(d));
+    return showScalar(d, n!);
+  }
+  if (d.kind === 'record') {
+    if (!isRecord(v)) return bad(`a record {${Object.keys(d.fields).join(', ')}}`);
+    const r = v as ItfRecord;
+    for (const k of Object.keys(r)) if (!(k in d.fields)) throw new ItfError(`${where}.${k}: no such field (expected ${Object.keys(d.fields).join(', ')})`);
+    const out: Record<string, unknown> = {};
+    for (const [k, f] of Object.entries(d.fields)) {
+      if (!(k in r)) throw new ItfError(`${where}.${k}: missing`);
+      out[k] = itfToPlain(f, r[k]!, `${where}.${k}`);
+    }
+    return out;
+  }
+  // A function over an index set.
+  const { index, element } = d;
+  const name = (i: number) => `${where}[${index.prefix}${i + 1}]`;
+  const keyOf = (k: ItfValue): number => {
+    const raw = typeof k === 'bigint' ? `${index.prefix}${k}` : k;
+    const n = typeof raw === 'string' ? parseScalar(index, raw) : undefined;
+    if (n === undefined) throw new ItfError(`${where}: key ${showItf(k)} is not in ${describeDomain(index)}`);
+    return n;
+  };
+  let grouped = groupTupleKeys(v);
+  // An empty relation: no pair is in it, so every row is the empty set.
+  if (grouped instanceof ItfSet && grouped.items.length === 0 && element.kind === 'array') grouped = new ItfSetOfGroups([]);
+  if (Array.isArray(grouped)) {
+    if (grouped.length !== index.size) return bad(`a function over ${describeDomain(index)} (a map, or a list of ${index.size})`);
+    return grouped.map((e, i) => itfToPlain(element, e, name(i)));
+  }
+  if (grouped instanceof ItfSet && element.kind === 'bool') {
+    const members = new Set(grouped.items.map(keyOf));
+    return Array.from({ length: index.size }, (_, i) => members.has(i));
+  }
+  if (grouped instanceof ItfMap) {
+    const rowDefault = grouped instanceof ItfSetOfGroups ? new ItfSet([]) : undefined;
+    const slots: (ItfValue | undefined)[] = new Array(index.size).fill(undefined);
+    for (const [k, x] of grouped.entries) {
+      const i = keyOf(k);
+      if (slots[i] !== undefined) throw new ItfError(`${name(i)}: the map sets this key twice`);
+      slots[i] = x;
+    }
+    if (rowDefault) slots.forEach((x, i) => { if (x === undefined) slots[i] = rowDefault; });
+    const hole = slots.findIndex((x) => x === undefined);
+    if (hole >= 0) throw new ItfError(`${name(hole)}: missing (a function over ${describeDomain(index)} sets every key)`);
+    return slots.map((x, i) => itfToPlain(element, x!, name(i)));
+  }
+  return bad(`a function over ${describeDomain(index)} as {"#map": [[key, value], ...]}${element.kind === 'bool' ? ', a #set of keys' : ''} or a list`);
+}
+
+/** `(<<p1, f1>> :> x) @@ ...` becomes `p1 :> (f1 :> x)`, so a map keyed by pairs reads as nested functions. */
+function groupTupleKeys(v: ItfValue): ItfValue {
+  const firstKey = (k: ItfValue) => (k instanceof ItfTuple && k.items.length >= 2 ? k : undefined);
+  const rest = (t: ItfTuple): ItfValue => (t.items.length === 2 ? t.items[1]! : new ItfTuple(t.items.slice(1)));
+  if (v instanceof ItfMap && v.entries.length > 0 && v.entries.every(([k]) => firstKey(k))) {
+    const groups = new Map<string, [ItfValue, [ItfValue, ItfValue][]]>();
+    for (const [k, x] of v.entries) {
+      const t = k as ItfTuple;
+      const key = showItf(t.items[0]!);
+      if (!groups.has(key)) groups.set(key, [t.items[0]!, []]);
+      groups.get(key)![1].push([rest(t), x]);
+    }
+    return new ItfMap([...groups.values()].map(([k, es]) => [k, new ItfMap(es)] as const));
+  }
+  if (v instanceof ItfSet && v.items.length > 0 && v.items.every((k) => firstKey(k))) {
+    const groups = new Map<string, [ItfValue, ItfValue[]]>();
+    for (const t of v.items as ItfTuple[]) {
+      const key = showItf(t.items[0]!);
+      if (!groups.has(key)) groups.set(key, [t.items[0]!, []]);
+      groups.get(key)![1].push(rest(t));
+    }
+    // A set of pairs is the relation; keys absent from it map to the empty set.
+    return new ItfSetOfGroups([...groups.values()]);
+  }
+  return v;
+}
+
+/** Internal: a boolean matrix given as a set of tuples, grouped by the first component. */
+class ItfSetOfGroups extends ItfMap {
+  constructor(groups: [ItfValue, ItfValue[]][]) {
+    super(groups.map(([k, items]) => [k, new ItfSet(items)] as const));
+  }
+}
+
+/** Decodes every step against the compiled model, as a checker Trace (the form explain and html print). */
+export function decodeTrace(saved: SavedTrace, cm: CompiledModel): Trace {
+  const steps: TraceStep[] = saved.steps.map((s) => {
+    const state = itfStateToPlain(cm, s);
+    const action = s.action ?? (s.index === 0 ? 'Init' : '?');
+    const inst = s.action !== undefined ? instanceFor(cm, s) : undefined;
+    const params = inst ? cm.showParams(inst) : showPicks(s.params);
+    const label = inst ? cm.label(inst) : s.label ?? (action + (Object.keys(params).length ? `(${Object.values(params).join(', ')})` : ''));
+    return { index: s.index, action, params, label, state };
+  });
+  return {
+    steps,
+    variables: cm.layout.slotNames,
+    ...(saved.meta.violatingStep !== undefined ? { violatingStep: saved.meta.violatingStep } : {}),
+    ...(saved.meta.loop !== undefined ? { loopIndex: saved.meta.loop } : {}),
+  };
+}
+
+function showPicks(p: Readonly<Record<string, ItfValue>> | undefined): Record<string, string | number | boolean> {
+  const out: Record<string, string | number | boolean> = {};
+  for (const [k, v] of Object.entries(p ?? {})) out[k] = typeof v === 'bigint' ? Number(v) : typeof v === 'boolean' || typeof v === 'string' ? v : showItf(v);
+  return out;
+}
+
+/**
+ * The action instance a recorded step names, or undefined when this design has
+ * no such action (a replay divergence, not bad input). A parameter outside its
+ * domain or missing is bad input.
+ */
+export function instanceFor(cm: CompiledModel, s: RecordedStep): ActionInstance | undefined {
+  const name = s.action!;
+  if (name !== 'Init' && !cm.actionNames.includes(name)) return undefined;
+  const spec = cm.paramDomains(name);
+  const given = s.params ?? {};
+  for (const k of Object.keys(given)) {
+    if (!(k in spec)) throw new ItfError(`step ${s.index}, parameter ${k} of ${name}: no such parameter (${name} takes ${Object.keys(spec).join(', ') || 'none'})`);
+  }
+  const want: Record<string, number> = {};
+  for (const [k, d] of Object.entries(spec)) {
+    if (!(k in given)) {
+      // Init's parameters may be left out: replay then finds the initial state that matches.
+      if (name === 'Init') return undefined;
+      throw new ItfError(`step ${s.index}, parameter ${k} of ${name}: missing (expected ${describeDomain(d)})`);
+    }
+    const plain = itfToPlain(d, given[k]!, `step ${s.index}, parameter ${k} of ${name}`);
+    want[k] = parseScalar(d, plain)!;
+  }
+  const pool = name === 'Init' ? cm.inits : cm.instances.filter((i) => i.name === name);
+  return pool.find((i) => Object.keys(spec).every((k) => i.params[k] === want[k]));
+}

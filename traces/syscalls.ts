@@ -1,0 +1,107 @@
+// From a model's action to what a user program does for it: one table per
+// model, keyed by action name. explain.ts prints `words` next to each step;
+// repro-c.ts emits `c`, or, for a step no program can perform (eviction, a
+// server-side change), a comment and the `manual` equivalent.
+//
+// The C side calls the helpers of repro-c.ts's runtime (run(P, OP_..., F, arg),
+// manual(...)); process and file indices are 0-based, as the model stores them.
+
+import { UsageError } from '../checker/errors.js';
+
+export type Shown = Readonly<Record<string, string | number | boolean>>;
+
+export interface SyscallStep {
+  /** What a program does for this step, in the kernel's words. */
+  readonly words: (a: Shown) => string;
+  /** C statements performing it (repro-c runtime calls); absent for a manual step. */
+  readonly c?: (a: Shown) => string;
+  /** For a step no user program can perform: how to make it happen by hand. */
+  readonly manual?: (a: Shown) => { readonly why: string; readonly shell: string };
+}
+
+/** `p2` -> 1, `f1` -> 0: the runtime's 0-based index. */
+const ix = (v: string | number | boolean | undefined): number => {
+  const m = /(\d+)$/.exec(String(v));
+  if (!m) throw new UsageError(`expected a process or file like p1 or f2, got ${JSON.stringify(v)}`);
+  return Number(m[1]) - 1;
+};
+const P = (a: Shown, k = 'p') => `P(${ix(a[k])})`;
+const F = (a: Shown, k = 'f') => `F(${ix(a[k])})`;
+const flagOn = (v: string | number | boolean | undefined) => v === true || v === 1 || v === 'true' || v === '1';
+const evictByHand = (f: string | number | boolean | undefined) => ({
+  why: `the kernel evicts ${f}'s unused inode by itself (memory pressure, or I_DONTCACHE at the last reference); no system call names one inode`,
+  shell: 'sync; echo 2 > /proc/sys/vm/drop_caches',
+});
+
+/** The bench model (spec/bench): DaxModes(F, P). */
+const bench: Record<string, SyscallStep> = {
+  Open: {
+    words: (a) => `${a.p}: fd = open("${a.f}", O_RDWR)`,
+    c: (a) => `run(${P(a)}, OP_OPEN, ${F(a)}, O_RDWR);`,
+  },
+  Close: {
+    words: (a) => `${a.p}: close(fd of ${a.f})`,
+    c: (a) => `run(${P(a)}, OP_CLOSE, ${F(a)}, 0);`,
+  },
+  Mmap: {
+    words: (a) => `${a.p}: mmap(fd of ${a.f}, PROT_READ|PROT_WRITE, MAP_SHARED)`,
+    c: (a) => `run(${P(a)}, OP_MMAP, ${F(a)}, PROT_READ | PROT_WRITE);`,
+  },
+  Munmap: {
+    words: (a) => `${a.p}: munmap(mapping of ${a.f})`,
+    c: (a) => `run(${P(a)}, OP_MUNMAP, ${F(a)}, 0);`,
+  },
+  Fault: {
+    words: (a) => `${a.p}: page fault: load from ${a.f}'s mapping`,
+    c: (a) => `run(${P(a)}, OP_FAULT_READ, ${F(a)}, 0);`,
+  },
+  SetFlag: {
+    words: (a) => `${a.p}: ioctl(fd of ${a.f}, FS_IOC_FSSETXATTR, ${flagOn(a.v) ? 'set' : 'clear'} FS_XFLAG_DAX)`,
+    c: (a) => `run(${P(a)}, OP_SETFLAG, ${F(a)}, ${flagOn(a.v) ? 1 : 0});`,
+  },
+  Evict: {
+    words: (a) => `kernel: evict ${a.f}'s inode`,
+    manual: (a) => evictByHand(a.f),
+  },
+};
+
+export const syscallTables: Readonly<Record<string, Readonly<Record<string, SyscallStep>>>> = { bench };
+
+/** The entry for an action, or a clear error naming what the table knows. */
+export function syscallFor(model: string, action: string): SyscallStep {
+  const table = syscallTables[model];
+  if (!table) {
+    throw new UsageError(`no system-call table for model '${model}'; reproducers exist for: ${Object.keys(syscallTables).join(', ')}`);
+  }
+  const step = table[action];
+  if (!step) {
+    throw new UsageError(`model ${model}: action '${action}' has no system-call mapping; mapped actions are: ${Object.keys(table).join(', ')} (add it to traces/syscalls.ts)`);
+  }
+  return step;
+}
+
+/** Kernel words for a step, when the model's table has its action; never throws. */
+export function kernelWords(model: string, action: string, params: Shown): string | undefined {
+  const step = syscallTables[model]?.[action];
+  if (!step) return undefined;
+  try {
+    return step.words(params);
+  } catch {
+    return undefined;
+  }
+}
+
+/** How the reproducer creates each file before step 1, from the trace's initial state. */
+export interface FileSetup { readonly daxFlag: boolean; readonly size: number; readonly note: string }
+
+type SetupFn = (state0: unknown, f: number) => FileSetup;
+const flagAt = (state0: unknown, f: number): boolean => (state0 as { pflag?: unknown[] }).pflag?.[f] === true;
+
+const fileSetups: Readonly<Record<string, SetupFn>> = {
+  // The bench model has no file size; one page, so that a fault finds data.
+  bench: (s, f) => ({ daxFlag: flagAt(s, f), size: 4096, note: `pflag = ${flagAt(s, f)}, one page of data` }),
+};
+
+export function fileSetupFor(model: string): SetupFn {
+  return fileSetups[model] ?? ((s, f) => ({ daxFlag: flagAt(s, f), size: 4096, note: 'one page of data' }));
+}
