@@ -1,0 +1,96 @@
+// The trace page in a real browser: Debian's Chromium, driven by
+// playwright-core (no browser download). CI installs chromium (.ci/run).
+
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { daxcheck } from '../helpers/cli.js';
+import { examplesDir, tempDir } from './helpers.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+describe('show --html in Chromium', () => {
+  let browser: BrowserContext;
+  let page: Page;
+  let dir: string;
+  let html: string;
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get update && apt-get install -y chromium`);
+    dir = tempDir('html');
+    html = join(dir, 'flip.html');
+    const r = daxcheck('show', join(examplesDir, 'bench.flip-on-ioctl.NoMixedMappings.itf.json'), '--html', html);
+    expect(r.code).toBe(0);
+    const profile = join(dir, 'profile');
+    mkdirSync(profile);
+    // A fresh profile directory (Chromium's --user-data-dir), which playwright takes as an argument.
+    browser = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+        '--disable-component-update', '--disable-sync'],
+    });
+    page = await browser.newPage();
+    // The page is self-contained: any request beyond the file itself is a bug.
+    const requests: string[] = [];
+    page.on('request', (r) => { if (!r.url().startsWith('file:')) requests.push(r.url()); });
+    await page.goto(`file://${html}`);
+    expect(requests).toEqual([]);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('is one file with no external resource', () => {
+    const text = readFileSync(html, 'utf8');
+    expect(text).not.toMatch(/<(script|link|img)[^>]+(src|href)=/);
+  });
+
+  it('opens at the failing step, with the violated property explained there', async () => {
+    await expect(page.textContent('#step-title')).resolves.toBe('Step 5: Fault(p1, f1)');
+    await expect(page.isVisible('#violation')).resolves.toBe(true);
+    await expect(page.textContent('#violation')).resolves.toBe('NoMixedMappings fails here: no file has page-cache pages and DAX entries populated at once');
+    await expect(page.textContent('#changes')).resolves.toBe('daxmap[f1]: false → true');
+    await expect(page.getAttribute('button.step.fails', 'data-step')).resolves.toBe('5');
+  });
+
+  it('clicking through the timeline shows each step\'s changed variables, and no violation before step 5', async () => {
+    await page.click('button.step[data-step="4"]');
+    await expect(page.textContent('#step-title')).resolves.toBe('Step 4: SetFlag(p1, f1, true)');
+    await expect(page.textContent('#step-words')).resolves.toBe('p1: ioctl(fd of f1, FS_IOC_FSSETXATTR, set FS_XFLAG_DAX)');
+    const changed = await page.$$eval('#changes li', (lis) => lis.map((li) => li.textContent));
+    expect(changed).toEqual(['pflag[f1]: false → true', 'sdax[f1]: false → true']);
+    await expect(page.isVisible('#violation')).resolves.toBe(false);
+
+    await page.click('#prev');
+    await expect(page.textContent('#step-title')).resolves.toBe('Step 3: Fault(p1, f1)');
+    await page.keyboard.press('ArrowLeft');
+    await page.keyboard.press('ArrowLeft');
+    await expect(page.textContent('#step-title')).resolves.toBe('Step 1: Open(p1, f1)');
+    expect(await page.$$eval('#changes li', (lis) => lis.map((li) => li.textContent))).toEqual(['cached[f1]: false → true', 'open[p1][f1]: false → true']);
+    await page.click('button.step[data-step="0"]');
+    await expect(page.isDisabled('#prev')).resolves.toBe(true);
+    await expect(page.textContent('#step-words')).resolves.toBe('the initial state');
+  });
+
+  it('has a lane per file: f1 changes at every step, f2 never', async () => {
+    const lanes = await page.$$eval('tr.lane', (rows) => rows.map((r) => r.getAttribute('data-lane')));
+    expect(lanes).toEqual(['f1', 'f2']);
+    const marks = (lane: string) => page.$$eval(`tr.lane[data-lane="${lane}"] td.mark`, (tds) => tds.map((td) => td.getAttribute('data-step')));
+    await expect(marks('f1')).resolves.toEqual(['1', '2', '3', '4', '5']);
+    await expect(marks('f2')).resolves.toEqual([]);
+    // The mode of f1 (S_DAX) is seen to change at step 4, highlighted in its row.
+    const sdax = await page.$$eval('tr[data-variable="sdax[f1]"] td', (tds) => tds.map((td) => [td.textContent, td.classList.contains('changed')]));
+    expect(sdax).toEqual([['false', false], ['false', false], ['false', false], ['false', false], ['true', true], ['true', false]]);
+  });
+
+  it('clicking a lane column selects that step and outlines its cells', async () => {
+    await page.click('table.lanes thead th[data-step="2"]');
+    await expect(page.textContent('#step-title')).resolves.toBe('Step 2: Mmap(p1, f1)');
+    const cur = await page.$$eval('table.lanes td.cur.changed', (tds) => tds.length);
+    expect(cur).toBe(1);
+    await expect(page.textContent('tr[data-variable="vma[p1][f1]"] td.cur')).resolves.toBe('PC');
+  });
+});

@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { compile } from '../../checker/compile.js';
+import { modelNamed } from '../../checker/cli/registry.js';
+import { ACTION_VAR, PICKS_VAR, encodeTrace, fromItf, readSavedTrace } from '../../traces/codec.js';
+import { formatItf, itfToJson, parseItf } from '../../traces/itf.js';
+import { compileFor, replay, replayExitCode } from '../../traces/replay.js';
+import { formatReplay } from '../../traces/replay-text.js';
+import { counterexample } from './helpers.js';
+
+describe('replay', () => {
+  const { cm, trace, property, doc } = counterexample('bench', 'flip-on-ioctl');
+  const text = formatItf(encodeTrace(trace, cm, { name: property, kind: 'invariant', doc }));
+  const saved = readSavedTrace(text, 'flip.itf.json');
+  const bench = modelNamed('bench');
+
+  it('reproduces under the design it was recorded with', () => {
+    const r = replay(compileFor(bench, saved, {}), saved);
+    expect(r.design).toBe('flip-on-ioctl');
+    expect(r.verdict).toBe('reproduces');
+    expect(r.stateDivergence).toBeUndefined();
+    expect(r.refusal).toBeUndefined();
+    expect(r.events).toEqual([{ property: 'NoMixedMappings', kind: 'invariant', status: 'fails', step: 5, doc }]);
+    expect(replayExitCode(r)).toBe(0);
+  });
+
+  it('under the fix: SetFlag no longer flips S_DAX (step 4), and the second fault is refused by its guard (step 5)', () => {
+    const r = replay(compileFor(bench, saved, { design: 'instantiate-only' }), saved);
+    expect(r.verdict).toBe('diverges');
+    expect(replayExitCode(r)).toBe(1);
+    expect(r.stateDivergence).toEqual({
+      step: 4, label: 'SetFlag(p1, f1, true)',
+      diffs: [
+        { variable: 'sdax[f1]', recorded: true, replayed: false },
+        { variable: 'dontcache[f1]', recorded: false, replayed: true },
+      ],
+    });
+    expect(r.refusal).toMatchObject({ step: 5, reason: 'guard', action: 'Fault', label: 'Fault(p1, f1)' });
+    expect(r.refusal!.guardSource).toContain('s.pages[f] === 0');
+    expect(r.refusal!.reads).toEqual([{ variable: 'pages[f1]', value: true }, { variable: 'vma[p1][f1]', value: 'PC' }]);
+    expect(r.events).toEqual([]);
+    const text = formatReplay(r, { color: false });
+    expect(text).toContain('REFUSED: Fault is not enabled under design instantiate-only');
+    expect(text).toContain('the guard read: pages[f1] = true, vma[p1][f1] = PC');
+    expect(text).toContain('sdax[f1]: recorded true, replayed false');
+    expect(text).toMatch(/Diverges under design instantiate-only: step 4 .* step 5 \(Fault\(p1, f1\)\) is then refused; NoMixedMappings does not fail/);
+  });
+
+  it('a recorded state that the model does not produce is a divergence naming the variables', () => {
+    const j = itfToJson(parseItf(text)) as { states: Record<string, any>[] };
+    j.states[2]!.vma['#map'][0][1]['#map'][0][1] = 'DAX';
+    const r = replay(cm, fromItf(parseItf(JSON.stringify(j)), 't'));
+    expect(r.stateDivergence).toEqual({ step: 2, label: 'Mmap(p1, f1)', diffs: [{ variable: 'vma[p1][f1]', recorded: 'DAX', replayed: 'PC' }] });
+    expect(r.verdict).toBe('diverges');
+  });
+
+  it('an action the design does not have stops the replay there', () => {
+    const j = itfToJson(parseItf(text)) as { states: Record<string, any>[] };
+    j.states[3]![ACTION_VAR] = 'Truncate';
+    const r = replay(cm, fromItf(parseItf(JSON.stringify(j)), 't'));
+    expect(r.refusal).toMatchObject({ step: 3, reason: 'no-such-action', action: 'Truncate' });
+    expect(r.refusal!.known).toContain('Fault');
+    expect(r.trace.steps).toHaveLength(3);
+  });
+
+  it('a trace that does not record its actions (a plain TLA+ trace) replays by finding them', () => {
+    const j = itfToJson(parseItf(text)) as { vars: string[]; states: Record<string, unknown>[]; '#meta': Record<string, unknown> };
+    j.vars = j.vars.filter((v) => !v.startsWith('mbt::'));
+    for (const s of j.states) { delete s[ACTION_VAR]; delete s[PICKS_VAR]; delete (s['#meta'] as Record<string, unknown>).label; }
+    const r = replay(cm, fromItf(parseItf(JSON.stringify(j)), 'plain'));
+    expect(r.verdict).toBe('reproduces');
+    expect(r.trace.steps.map((s) => s.label)).toEqual(trace.steps.map((s) => s.label));
+  });
+
+  it('recorded constants are used, and can be overridden (then the trace no longer fits)', () => {
+    const c = compileFor(bench, saved, { constants: { files: '1' } });
+    expect(c.constants).toEqual({ files: 1, procs: 2 });
+    expect(() => replay(c, saved)).toThrow("step 0, field pflag: key f2 is not in f1..f1");
+  });
+
+  it('a design the model does not have is bad input naming the designs', () => {
+    expect(() => compileFor(bench, saved, { design: 'nope' })).toThrow(/model bench has no design 'nope'; its designs are: instantiate-only, flip-on-ioctl/);
+    const other = compile(bench, 'instantiate-only');
+    expect(other.design).toBe('instantiate-only');
+  });
+});

@@ -1,0 +1,96 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { compile, findInstance } from '../../checker/compile.js';
+import { modelNamed } from '../../checker/cli/registry.js';
+import { replayInstances } from '../../checker/trace.js';
+import { decodeTrace, encodeTrace, readSavedTrace } from '../../traces/codec.js';
+import { formatItf } from '../../traces/itf.js';
+import { loadTrace } from '../../traces/load.js';
+import { compileFor } from '../../traces/replay.js';
+import { reproC } from '../../traces/repro-c.js';
+import { syscallFor, syscallTables } from '../../traces/syscalls.js';
+import { examplesDir, tempDir } from './helpers.js';
+
+function generate(path: string): string {
+  const saved = loadTrace(path);
+  const cm = compileFor(modelNamed(saved.meta.model!), saved, {});
+  return reproC(decodeTrace(saved, cm), { saved, model: cm.model, design: cm.design, constants: cm.constants, schema: cm.layout.schema });
+}
+
+/** Compiles with the warnings a kernel developer would use, as errors; returns the binary. */
+function gcc(source: string, dir: string, name: string): string {
+  const c = join(dir, `${name}.c`);
+  const bin = join(dir, name);
+  writeFileSync(c, source);
+  const r = spawnSync('gcc', ['-Wall', '-Werror', '-O2', '-o', bin, c], { encoding: 'utf8' });
+  expect(r.stderr, `gcc on ${name}.c`).toBe('');
+  expect(r.status).toBe(0);
+  return bin;
+}
+
+describe('C reproducers', () => {
+  const examples = readdirSync(examplesDir).filter((f) => f.endsWith('.itf.json'));
+  const reproducible = examples.filter((f) => f.split('.')[0]! in syscallTables);
+
+  it('there is a recorded example to turn into a program', () => {
+    expect(reproducible.length).toBeGreaterThan(0);
+  });
+
+  for (const file of reproducible) {
+    it(`${file}: compiles with gcc -Wall -Werror and runs every step on a plain directory`, () => {
+      const dir = tempDir('repro');
+      const src = generate(join(examplesDir, file));
+      const bin = gcc(src, dir, 'repro');
+      mkdirp(join(dir, 'files'));
+      const out = execFileSync(bin, [join(dir, 'files')], { encoding: 'utf8', timeout: 20_000 });
+      const steps = loadTrace(join(examplesDir, file)).steps.length - 1;
+      expect(out).toContain(`step ${steps}: `);
+      expect(out).toMatch(/MODEL: .* fails here/);
+      expect(out.trimEnd().endsWith('done')).toBe(true);
+    });
+  }
+
+  it('several processes, and a step no program can do (eviction) becomes a comment and a by-hand instruction', () => {
+    const bench = modelNamed('bench');
+    const cm = compile(bench, 'instantiate-only');
+    const inst = (a: string, p: Record<string, unknown>) => findInstance(cm, a, p)!;
+    const trace = {
+      steps: replayInstances(cm, cm.inits[0]!, [
+        inst('Open', { p: 'p1', f: 'f2' }), inst('Close', { p: 'p1', f: 'f2' }),
+        inst('Evict', { f: 'f2' }), inst('Open', { p: 'p2', f: 'f2' }), inst('Mmap', { p: 'p2', f: 'f2' }), inst('Fault', { p: 'p2', f: 'f2' }),
+        inst('Munmap', { p: 'p2', f: 'f2' }),
+      ]),
+      variables: cm.layout.slotNames,
+    };
+    const saved = readSavedTrace(formatItf(encodeTrace(trace, cm)), 'evict.itf.json');
+    const src = reproC(decodeTrace(saved, cm), { saved, model: 'bench', design: cm.design, constants: cm.constants, schema: cm.layout.schema });
+    expect(src).toContain('/* No user program can do this: the kernel evicts f2\'s unused inode by itself');
+    expect(src).toContain('manual(3, "Evict(f2)"');
+    expect(src).toContain('run(P(1), OP_MMAP, F(1), PROT_READ | PROT_WRITE);');
+    const dir = tempDir('evict');
+    const bin = gcc(src, dir, 'evict');
+    mkdirp(join(dir, 'files'));
+    const out = execFileSync(bin, [join(dir, 'files')], { encoding: 'utf8', timeout: 20_000 });
+    expect(out).toContain('step 3: Evict(f2)    [by hand]');
+    expect(out).toContain('by hand: sync; echo 2 > /proc/sys/vm/drop_caches');
+    expect(out).toMatch(/p2: open\(f2, O_RDWR\) = \d+/);
+    expect(out).toMatch(/p2: loaded 0 from f2's mapping/);
+    expect(out).toContain('p2: munmap(f2) = 0');
+  });
+
+  it('an action with no system-call mapping is a clear error naming the mapped ones', () => {
+    expect(() => syscallFor('bench', 'Truncate')).toThrow("model bench: action 'Truncate' has no system-call mapping; mapped actions are: Open, Close, Mmap, Munmap, Fault, SetFlag, Evict");
+    expect(() => syscallFor('nomodel', 'Open')).toThrow(/no system-call table for model 'nomodel'; reproducers exist for: bench/);
+  });
+
+  it('every bench action has a mapping', () => {
+    const cm = compile(modelNamed('bench'), undefined);
+    for (const a of cm.actionNames) expect(() => syscallFor('bench', a)).not.toThrow();
+  });
+});
+
+function mkdirp(p: string): void {
+  execFileSync('mkdir', ['-p', p]);
+}
