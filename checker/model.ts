@@ -36,6 +36,8 @@ export interface ActionDef<S extends RecordDomain = RecordDomain, P extends Para
   readonly params: P;
   /** The enabling condition, read on the current state. Omitted means always enabled. */
   readonly guard?: (s: View<S>, a: Params<P>) => boolean;
+  /** The guard in the kernel's words (e.g. "-EBUSY while any process maps the file"); `replay` prints it when the guard refuses a step. */
+  readonly guardDoc?: string;
   /**
    * The fast form: mutate the successor in place (it starts as a copy of the
    * current state). Returning `false` means the action is not enabled after all.

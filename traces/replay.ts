@@ -167,7 +167,7 @@ export function replay(cm: CompiledModel, saved: SavedTrace): ReplayReport {
     const inst = found.inst;
     if (inst.guard && !inst.guard(curView, inst.params)) {
       const def = cm.actionDefs[inst.action];
-      const doc = (def as { guardDoc?: string } | undefined)?.guardDoc;
+      const doc = def?.guardDoc;
       refusal = {
         step: i, reason: 'guard', action: inst.name, label: cm.label(inst),
         guardSource: inst.guard.toString(),

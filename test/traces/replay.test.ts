@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { compile } from '../../checker/compile.js';
+import { int, record } from '../../checker/domain.js';
+import { defineModel } from '../../checker/model.js';
+import { check } from '../../checker/search.js';
 import { modelNamed } from '../../checker/cli/registry.js';
 import { ACTION_VAR, PICKS_VAR, encodeTrace, fromItf, readSavedTrace } from '../../traces/codec.js';
 import { formatItf, itfToJson, parseItf } from '../../traces/itf.js';
@@ -81,5 +84,36 @@ describe('replay', () => {
     expect(() => compileFor(bench, saved, { design: 'nope' })).toThrow(/model bench has no design 'nope'; its designs are: instantiate-only, flip-on-ioctl/);
     const other = compile(bench, 'instantiate-only');
     expect(other.design).toBe('instantiate-only');
+  });
+});
+
+describe('replay names the guard that refused a step in the model\'s words', () => {
+  // A tiny model: a counter whose strict design stops one step earlier.
+  const schema = record({ n: int(0, 3) });
+  const model = defineModel({
+    name: 'counter', summary: 'test', constants: {}, defaultDesign: 'loose',
+    build: () => ({
+      schema,
+      init: { params: {}, effect: () => {} },
+      actions: { Inc: { params: {}, guard: (s: any) => s.n < 3, guardDoc: 'the counter stops at 3', effect: (s: any) => { s.n++; }, source: 'test' } },
+      properties: { Small: { kind: 'invariant' as const, holds: (s: any) => s.n < 2, doc: 'n stays below 2' } },
+      checkDeadlock: false,
+    }),
+    designs: {
+      loose: { summary: 'stops at 3' },
+      strict: {
+        summary: 'stops at 1',
+        vary: (m) => { m.actions.Inc = { ...m.actions.Inc!, guard: (s: any) => s.n < 1, guardDoc: '-EBUSY once the counter is 1' }; },
+      },
+    },
+  });
+
+  it('reports guardDoc, the action source and what the guard read', () => {
+    const cm = compile(model, 'loose');
+    const p = check(cm, {}).properties[0]!;
+    const saved = readSavedTrace(formatItf(encodeTrace(p.trace!, cm, { name: p.name, kind: 'invariant' })), 'counter.itf.json');
+    const r = replay(compileFor(model, saved, { design: 'strict' }), saved);
+    expect(r.refusal).toMatchObject({ step: 2, reason: 'guard', guardDoc: '-EBUSY once the counter is 1', actionSource: 'test', reads: [{ variable: 'n', value: 1 }] });
+    expect(formatReplay(r, { color: false })).toContain('guard: -EBUSY once the counter is 1');
   });
 });
