@@ -76,7 +76,8 @@ function lanesOf(schema: RecordDomain, variables: readonly string[]): { name: st
     else if (d.kind === 'record') for (const f of Object.values(d.fields)) walk(f);
   };
   walk(schema);
-  const prefix = prefixes.has('f') ? 'f' : [...prefixes.keys()][0];
+  // Files are the lanes: the index set named f (the DAX models) or file (passthrough's open files), else the first.
+  const prefix = ['f', 'file', 'inode'].find((p) => prefixes.has(p)) ?? [...prefixes.keys()][0];
   if (prefix === undefined) return [{ name: 'state', variables: [...variables] }];
   const size = prefixes.get(prefix)!;
   const lanes = Array.from({ length: size }, (_, i) => ({ name: `${prefix}${i + 1}`, variables: [] as string[] }));
@@ -137,6 +138,8 @@ function page(d: PageData): string {
   table.lanes .cur { outline: 2px solid var(--sel); outline-offset: -2px; }
   table.lanes td.changed.cur { background: var(--chg-strong); }
   table.lanes thead th.fails { color: var(--bad); }
+  table.lanes td.mode-dax { color: #1565c0; font-weight: 600; }
+  table.lanes td.mode-pc { color: #2e7d32; font-weight: 600; }
 </style>
 </head>
 <body>
@@ -211,7 +214,8 @@ function page(d: PageData): string {
       var r = el('tr', { 'data-variable': v });
       r.appendChild(el('th', { 'class': 'var' }, v));
       d.values[v].forEach(function (val, i) {
-        r.appendChild(el('td', { 'class': changedAt[i][v] ? 'changed' : '', 'data-step': String(i) }, val));
+        var cls = (changedAt[i][v] ? 'changed ' : '') + (/DAX/.test(val) ? 'mode-dax' : /^PC|CACHED|page/.test(val) ? 'mode-pc' : '');
+        r.appendChild(el('td', { 'class': cls.trim(), 'data-step': String(i) }, val));
       });
       tbody.appendChild(r);
     });

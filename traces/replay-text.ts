@@ -58,6 +58,9 @@ export function formatReplay(r: ReplayReport, opts: { color: boolean }): string 
       case 'no-initial-state':
         out.push(`       ${c.bold(c.red(`REFUSED: design ${r.design} has no initial state like the recorded one`))}`);
         break;
+      case 'loop-does-not-close':
+        out.push(`       ${c.bold(c.red(`REFUSED: no action of design ${r.design} leads from the last step back to step ${r.trace.loopIndex}, where the loop starts`))}`);
+        break;
       case 'no-action-leads-there':
         out.push(`       ${c.bold(c.red(`REFUSED: no action of design ${r.design} leads from step ${f.step - 1} to the recorded step ${f.step}`))}`);
         break;
@@ -65,6 +68,7 @@ export function formatReplay(r: ReplayReport, opts: { color: boolean }): string 
     if (f.step < r.recordedSteps) out.push(c.dim(`       (steps ${f.step + 1}..${r.recordedSteps} not replayed)`));
   }
 
+  if (r.loopClosedBy) out.push(c.magenta(`       the loop closes: ${r.loopClosedBy} leads back to step ${r.trace.loopIndex}`));
   out.push('');
   out.push(verdictLine(r, opts.color));
   return out.join('\n');

@@ -36,7 +36,7 @@ export interface StateDivergence {
   readonly diffs: readonly VariableDiff[];
 }
 
-export type RefusalReason = 'no-such-action' | 'guard' | 'effect' | 'no-initial-state' | 'no-action-leads-there';
+export type RefusalReason = 'no-such-action' | 'guard' | 'effect' | 'no-initial-state' | 'no-action-leads-there' | 'loop-does-not-close';
 
 export interface Refusal {
   readonly step: number;
@@ -76,6 +76,8 @@ export interface ReplayReport {
   readonly trace: Trace;
   readonly stateDivergence?: StateDivergence;
   readonly refusal?: Refusal;
+  /** For a lasso: the action that leads from the last state back to the loop's state. */
+  readonly loopClosedBy?: string;
   /** The first step at which each property fails (or goal is reached) in the replayed run. */
   readonly events: readonly PropertyEvent[];
   /** What the trace was recorded to show, if it says. */
@@ -202,7 +204,18 @@ export function replay(cm: CompiledModel, saved: SavedTrace): ReplayReport {
     if (!anyEnabled) note('Deadlock', 'deadlock', 'fails', steps.length - 1, 'no action is enabled');
   }
 
+  // A lasso's last state must lead back to the state its loop starts at.
   const m = saved.meta;
+  let loopClosedBy: string | undefined;
+  if (!refusal && m.loop !== undefined) {
+    const last = steps.length - 1;
+    cur.set(next);
+    const back = findLeadingTo(cm, cur, recorded[m.loop]!, next, last + 1);
+    if ('inst' in back) loopClosedBy = cm.label(back.inst);
+    else refusal = { ...back.refusal, reason: 'loop-does-not-close', label: `back to step ${m.loop}` };
+    next.set(cur);
+  }
+
   const expected = m.property ? { property: m.property, kind: m.propertyKind ?? 'invariant', ...(m.violatingStep !== undefined ? { step: m.violatingStep } : {}) } : undefined;
   const isBad = (e: PropertyEvent) => e.status === 'fails';
   const reproduced = expected
@@ -219,6 +232,7 @@ export function replay(cm: CompiledModel, saved: SavedTrace): ReplayReport {
     trace: { steps, variables: layout.slotNames, ...(m.loop !== undefined ? { loopIndex: m.loop } : {}) },
     ...(stateDivergence ? { stateDivergence } : {}),
     ...(refusal ? { refusal } : {}),
+    ...(loopClosedBy ? { loopClosedBy } : {}),
     events,
     ...(expected ? { expected } : {}),
     reproduced,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compile } from '../../checker/compile.js';
+import { compile, findInstance } from '../../checker/compile.js';
+import { replayInstances } from '../../checker/trace.js';
 import { int, record } from '../../checker/domain.js';
 import { defineModel } from '../../checker/model.js';
 import { check } from '../../checker/search.js';
@@ -115,5 +116,29 @@ describe('replay names the guard that refused a step in the model\'s words', () 
     const r = replay(compileFor(model, saved, { design: 'strict' }), saved);
     expect(r.refusal).toMatchObject({ step: 2, reason: 'guard', guardDoc: '-EBUSY once the counter is 1', actionSource: 'test', reads: [{ variable: 'n', value: 1 }] });
     expect(formatReplay(r, { color: false })).toContain('guard: -EBUSY once the counter is 1');
+  });
+});
+
+describe('replay of a lasso (ITF loop)', () => {
+  const cm = compile(modelNamed('bench'), 'instantiate-only');
+  const inst = (a: string, p: Record<string, unknown>) => findInstance(cm, a, p)!;
+  const lasso = (path: ReturnType<typeof inst>[], loop: number) => {
+    const trace = { steps: replayInstances(cm, cm.inits[0]!, path), variables: cm.layout.slotNames, loopIndex: loop };
+    const text = formatItf(encodeTrace(trace, cm));
+    expect(JSON.parse(text).loop).toBe(loop);
+    return readSavedTrace(text, 'lasso.itf.json');
+  };
+
+  it('checks that the last state leads back to the loop state', () => {
+    const r = replay(cm, lasso([inst('Open', { p: 'p1', f: 'f1' }), inst('Close', { p: 'p1', f: 'f1' })], 1));
+    expect(r.loopClosedBy).toBe('Open(p1, f1)');
+    expect(r.refusal).toBeUndefined();
+    expect(formatReplay(r, { color: false })).toContain('the loop closes: Open(p1, f1) leads back to step 1');
+  });
+
+  it('a loop that does not close is a divergence', () => {
+    const r = replay(cm, lasso([inst('Open', { p: 'p1', f: 'f1' }), inst('Mmap', { p: 'p1', f: 'f1' })], 0));
+    expect(r.refusal).toMatchObject({ step: 3, reason: 'loop-does-not-close' });
+    expect(r.verdict).toBe('diverges');
   });
 });
