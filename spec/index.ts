@@ -2,7 +2,9 @@
 
 import type { ModelDef } from '../checker/model.js';
 import { benchModel } from './bench/index.js';
+import { passthroughModel } from './passthrough/index.js';
 
 export const models: Readonly<Record<string, ModelDef<any, any>>> = {
   bench: benchModel,
+  passthrough: passthroughModel,
 };

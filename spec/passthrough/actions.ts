@@ -1,0 +1,298 @@
+// The system calls and kernel events on the inode, each an action whose label
+// prints the step as a FUSE developer would write it.
+//
+// Canonical forms (reductions of the model's own, stated here and in vmas.ts):
+// a new file takes the lowest free slot, a forked child the lowest free
+// process slot, and the VMA table stays sorted. Labels name the slot the
+// result lands in, so the guard checks that the slot parameter is that one.
+//
+// A refused call is its own action (OpenRefused, MmapRefused) that records
+// the call and its errno in `refused`; every other step clears it.
+
+import { match } from 'ts-pattern';
+import { enumOf, int } from '../../checker/domain.js';
+import type { ActionDef } from '../../checker/model.js';
+import { cachedIoOpenCheck, ioRelease, openCheck, takeOpenRef } from './iomode.js';
+import type { CacheMmapPolicy } from './policy.js';
+import {
+  Errno, EverMapped, FileKind, IoMode, OpenFlags, RefusedCall, VmaMap,
+  type ErrnoName, type S, type Schema, type World,
+} from './state.js';
+import { vmaTable } from './vmas.js';
+
+type Action = ActionDef<Schema, any>;
+
+/** open(2) fails with EIO or sleeps; mmap(2) fails with ENODEV or ETXTBSY, or sleeps. */
+const OpenErr = enumOf('EIO', 'HANG');
+const MmapErr = enumOf('ENODEV', 'ETXTBSY', 'HANG');
+const Sharing = enumOf('MAP_PRIVATE', 'MAP_SHARED');
+
+const FILE_KIND_OF_FLAGS = OpenFlags.values.map((n) => FileKind[n]);
+const REFUSED_OPEN = OpenFlags.values.map((n) => RefusedCall[`Open(${n})` as const]);
+const REFUSED_MMAP = Sharing.values.map((n) => RefusedCall[`Mmap(${n})` as const]);
+
+const clearRefused = (s: S): void => { s.refused.call = RefusedCall.none; s.refused.errno = Errno.none; };
+
+function flagsText(flags: number, backingId: number): string {
+  return match(OpenFlags.values[flags]!)
+    .with('FOPEN_PASSTHROUGH', (n) => `${n} backing_id=${backingId}`)
+    .with('caching', 'FOPEN_DIRECT_IO', (n) => n)
+    .exhaustive();
+}
+
+function errnoText(e: ErrnoName): string {
+  return match(e)
+    .with('HANG', () => 'sleeps in wait_event(direct_io_waitq)')
+    .with('EIO', 'ENODEV', 'ETXTBSY', (n) => `= -${n}`)
+    .with('none', () => '')
+    .exhaustive();
+}
+
+// As the index sets print them (checker/domain.ts showScalar): 1-based.
+const fileName = (f: number) => `file${f + 1}`;
+const procName = (p: number) => `p${p + 1}`;
+const vmaName = (v: number) => `vma${v + 1}`;
+
+/** The shared machinery: release on the last reference. */
+function fileRefs(w: World) {
+  const vt = vmaTable(w);
+  const held = (s: S, f: number): boolean => {
+    const by = s.file[f].heldBy;
+    for (let p = 0; p < w.np; p++) if (by[p] === 1) return true;
+    return false;
+  };
+  /**
+   * fuse_release -> fuse_file_put runs when the struct file's last reference
+   * goes: the last fd, or the last page-cache VMA (a VMA holds vm_file).
+   * A backing-file VMA holds the backing file instead (backing_file_mmap), so
+   * it does not keep the fuse_file alive (fs/fuse/file.c fuse_file_put,
+   * fs/fuse/passthrough.c fuse_passthrough_mmap, v6.9+).
+   */
+  const dropRef = (s: S, f: number): void => {
+    const file = s.file[f];
+    if (file.kind === FileKind.free || held(s, f) || vt.pinsFile(s, f)) return;
+    ioRelease(s, f);
+    file.kind = FileKind.free;
+    file.iomode = IoMode.IOM_NONE;
+    file.backingId = 0;
+    file.everMapped = EverMapped.never;
+  };
+  return { vt, dropRef };
+}
+
+/** The actions no design changes. */
+export function baseActions(w: World) {
+  const { Procs, Files, Vmas, nf, nv } = w;
+  const { vt, dropRef } = fileRefs(w);
+  const Backing = int(1, w.c.backings);
+  const lowestFreeFile = (s: S, f: number): boolean => {
+    if (s.file[f].kind !== FileKind.free) return false;
+    for (let g = 0; g < f; g++) if (s.file[g].kind === FileKind.free) return false;
+    return true;
+  };
+  // The backing id only means something for FOPEN_PASSTHROUGH; other opens use the first.
+  const backingApplies = (flags: number, b: number) => flags === OpenFlags.FOPEN_PASSTHROUGH || b === 1;
+
+  const Open: Action = {
+    params: { p: Procs, flags: OpenFlags, backing: Backing, f: Files },
+    guard: (s: S, { p, flags, backing, f }) =>
+      s.alive[p] === 1 && backingApplies(flags, backing) && lowestFreeFile(s, f) && openCheck(s, flags, backing) === 'OK',
+    effect: (s: S, { p, flags, backing, f }) => {
+      clearRefused(s);
+      s.file[f].kind = FILE_KIND_OF_FLAGS[flags]!;
+      s.file[f].heldBy[p] = 1;
+      takeOpenRef(s, f, flags, backing);
+    },
+    label: ({ p, flags, backing, f }) => `Open(${flagsText(flags, backing)}) ${procName(p)} -> ${fileName(f)}`,
+    source: 'fs/fuse/file.c fuse_open -> fuse_finish_open -> fs/fuse/iomode.c fuse_file_io_open (a23e1966, v6.9+)',
+  };
+
+  // The kernel's synchronous release on this path skips fuse_file_io_release
+  // (fuse_sync_release leaves ra->inode NULL), so a refused open changes nothing.
+  const OpenRefused: Action = {
+    params: { p: Procs, flags: OpenFlags, backing: Backing, err: OpenErr },
+    guard: (s: S, { p, flags, backing, err }) =>
+      s.alive[p] === 1 && backingApplies(flags, backing) && openCheck(s, flags, backing) === OpenErr.values[err],
+    effect: (s: S, { flags, err }) => {
+      s.refused.call = REFUSED_OPEN[flags]!;
+      s.refused.errno = Errno[OpenErr.values[err]!];
+    },
+    label: ({ p, flags, backing, err }) => `Open(${flagsText(flags, backing)}) ${procName(p)} ${errnoText(OpenErr.values[err]!)}`,
+    source: 'fs/fuse/iomode.c fuse_file_io_open "fail:" returns -EIO; fuse_file_cached_io_open wait_event (a23e1966, v6.9+)',
+  };
+
+  const Close: Action = {
+    params: { p: Procs, f: Files },
+    guard: (s: S, { p, f }) => s.file[f].heldBy[p] === 1,
+    effect: (s: S, { p, f }) => {
+      clearRefused(s);
+      s.file[f].heldBy[p] = 0;
+      dropRef(s, f);
+    },
+    label: ({ p, f }) => `Close ${procName(p)} ${fileName(f)}`,
+    source: 'close(2) of the last fd a process has on the struct file; fput -> fuse_release when it was the last reference',
+  };
+
+  // dup_mmap copies every VMA and calls vm_ops->open on the copy if there is
+  // one; fuse_file_vm_ops has no .open (fs/fuse/file.c, v6.9+), so no FUSE code
+  // sees a fork. The fd table copy shares the struct files.
+  const Fork: Action = {
+    params: { p: Procs, c: Procs },
+    guard: (s: S, { p, c }) => {
+      if (s.alive[p] !== 1 || s.alive[c] !== 0) return false;
+      for (let q = 0; q < c; q++) if (s.alive[q] === 0) return false;
+      let mine = 0;
+      const n = vt.live(s);
+      for (let v = 0; v < n; v++) if (s.vma[v].proc === p) mine++;
+      return n + mine <= nv; // a bound of the model: no fork without room for every copy
+    },
+    effect: (s: S, { p, c }) => {
+      clearRefused(s);
+      s.alive[c] = 1;
+      for (let f = 0; f < nf; f++) if (s.file[f].heldBy[p] === 1) s.file[f].heldBy[c] = 1;
+      const n = vt.live(s);
+      for (let v = 0; v < n; v++) if (s.vma[v].proc === p) vt.append(s, s.vma[v].map, s.vma[v].file, c);
+      vt.sort(s);
+    },
+    label: ({ p, c }) => `Fork ${procName(p)} -> ${procName(c)}`,
+    source: 'kernel/fork.c dup_mmap (vm_ops->open only if defined); fs/fuse/file.c fuse_file_vm_ops has no .open (v6.9+); seed 004 (Amir Goldstein, 6 Dec 2023)',
+  };
+
+  // mprotect on part of a VMA, or the first half of a partial munmap:
+  // __split_vma copies the VMA and, as dup_mmap, calls only vm_ops->open.
+  const Split: Action = {
+    params: { v: Vmas, w: Vmas },
+    guard: (s: S, { v, w }) => {
+      const x = s.vma[v];
+      return x.map !== VmaMap.unmapped && vt.live(s) < nv && w === vt.slotFor(s, x.map, x.file, x.proc);
+    },
+    effect: (s: S, { v }) => {
+      clearRefused(s);
+      const x = s.vma[v];
+      vt.add(s, x.map, x.file, x.proc);
+    },
+    label: ({ v, w }) => `Split(mprotect) ${vmaName(v)} -> ${vmaName(w)}`,
+    source: 'mm/mmap.c __split_vma (mm/vma.c from ~6.12): new->vm_ops->open only if defined; FUSE defines none',
+  };
+
+  // exit_mmap and exit_files close the VMAs and files one by one; the model
+  // lets VmaClose and Close do that first and only frees the slot here.
+  const Exit: Action = {
+    params: { p: Procs },
+    guard: (s: S, { p }) => {
+      if (p === 0 || s.alive[p] !== 1) return false; // p1 stays, so no goal is blocked
+      for (let f = 0; f < nf; f++) if (s.file[f].heldBy[p] === 1) return false;
+      for (let v = 0; v < nv; v++) if (s.vma[v].map !== VmaMap.unmapped && s.vma[v].proc === p) return false;
+      return true;
+    },
+    effect: (s: S, { p }) => { clearRefused(s); s.alive[p] = 0; },
+    label: ({ p }) => `Exit ${procName(p)}`,
+    source: 'kernel/exit.c do_exit -> exit_mm, exit_files',
+  };
+
+  // Read/write dispatch (fs/fuse/file.c fuse_file_read_iter/fuse_file_write_iter,
+  // v6.9+): FOPEN_DIRECT_IO goes to the server, FOPEN_PASSTHROUGH to the backing
+  // file, anything else through the inode's page cache. These steps change no
+  // mode; they are here so that traces can show the I/O a state allows.
+  const PageCacheIo: Action = {
+    params: { f: Files },
+    guard: (s: S, { f }) => s.file[f].kind === FileKind.caching,
+    effect: clearRefused,
+    label: ({ f }) => `Read/Write ${fileName(f)} -> page cache`,
+    source: 'fs/fuse/file.c fuse_cache_read_iter / fuse_cache_write_iter (v6.9+)',
+  };
+  const PassthroughIo: Action = {
+    params: { f: Files },
+    guard: (s: S, { f }) => s.file[f].kind === FileKind.FOPEN_PASSTHROUGH,
+    effect: clearRefused,
+    label: ({ f }) => `Read/Write ${fileName(f)} -> backing file`,
+    source: 'fs/fuse/passthrough.c fuse_passthrough_read_iter / fuse_passthrough_write_iter (a23e1966, v6.9+)',
+  };
+  const Fault: Action = {
+    params: { v: Vmas },
+    guard: (s: S, { v }) => s.vma[v].map === VmaMap.MAP_SHARED || s.vma[v].map === VmaMap.MAP_PRIVATE,
+    effect: clearRefused,
+    label: ({ v }) => `Fault ${vmaName(v)} -> page cache`,
+    source: 'fs/fuse/file.c fuse_file_vm_ops .fault = filemap_fault (v6.9+)',
+  };
+
+  return { Open, OpenRefused, Close, Fork, Split, Exit, PageCacheIo, PassthroughIo, Fault };
+}
+
+/** The actions a design's policy shapes: mmap of a file, and the VMA close. */
+export function cacheMmapActions(w: World, policy: CacheMmapPolicy) {
+  const { Procs, Files, Vmas, nv } = w;
+  const { vt, dropRef } = fileRefs(w);
+
+  /**
+   * fuse_file_mmap, in the kernel's order (fs/fuse/file.c, a23e1966, v6.9+):
+   * a passthrough file maps its backing file; any other file of an inode with
+   * a fuse_backing gets -ENODEV; a FOPEN_DIRECT_IO MAP_SHARED needs
+   * FUSE_DIRECT_IO_ALLOW_MMAP (else -ENODEV) and then caching mode, whose
+   * -ETXTBSY mmap returns as is (it is not turned into EIO as in open).
+   */
+  const mmapCheck = (s: S, f: number, shared: boolean): 'OK' | 'ENODEV' | 'ETXTBSY' | 'HANG' => {
+    const kind = s.file[f].kind;
+    if (kind === FileKind.FOPEN_PASSTHROUGH) return 'OK';
+    if (s.fb !== 0) return 'ENODEV';
+    if (kind !== FileKind.FOPEN_DIRECT_IO) return 'OK';
+    if (shared && !w.allowMmap) return 'ENODEV';
+    return policy.entersCachingMode(shared) ? cachedIoOpenCheck(s) : 'OK';
+  };
+  const mapOf = (s: S, f: number, shared: number): number =>
+    s.file[f].kind === FileKind.FOPEN_PASSTHROUGH ? VmaMap.backing_file : shared ? VmaMap.MAP_SHARED : VmaMap.MAP_PRIVATE;
+
+  const Mmap: Action = {
+    params: { p: Procs, f: Files, sharing: Sharing, v: Vmas },
+    guard: (s: S, { p, f, sharing, v }) => {
+      if (s.file[f].heldBy[p] !== 1 || vt.live(s) >= nv) return false;
+      if (mmapCheck(s, f, sharing === Sharing.MAP_SHARED) !== 'OK') return false;
+      const map = mapOf(s, f, sharing);
+      return v === vt.slotFor(s, map, map === VmaMap.backing_file ? 0 : f, p);
+    },
+    effect: (s: S, { p, f, sharing }) => {
+      clearRefused(s);
+      const map = mapOf(s, f, sharing);
+      if (map === VmaMap.backing_file) { vt.add(s, map, 0, p); return; }
+      vt.add(s, map, f, p);
+      const file = s.file[f];
+      if (file.kind !== FileKind.FOPEN_DIRECT_IO) return;
+      // EverMapped and Sharing order their values alike: never < MAP_PRIVATE < MAP_SHARED.
+      if (sharing + 1 > file.everMapped) file.everMapped = sharing + 1;
+      if (policy.entersCachingMode(sharing === Sharing.MAP_SHARED)) policy.onCacheMmap(s, f);
+    },
+    label: ({ p, f, sharing, v }) => `Mmap(${Sharing.values[sharing]}) ${procName(p)} ${fileName(f)} -> ${vmaName(v)}`,
+    source: 'fs/fuse/file.c fuse_file_mmap; fs/fuse/passthrough.c fuse_passthrough_mmap -> backing_file_mmap (a23e1966, v6.9+)',
+  };
+
+  const MmapRefused: Action = {
+    params: { p: Procs, f: Files, sharing: Sharing, err: MmapErr },
+    guard: (s: S, { p, f, sharing, err }) =>
+      s.file[f].heldBy[p] === 1 && mmapCheck(s, f, sharing === Sharing.MAP_SHARED) === MmapErr.values[err],
+    effect: (s: S, { sharing, err }) => {
+      s.refused.call = REFUSED_MMAP[sharing]!;
+      s.refused.errno = Errno[MmapErr.values[err]!];
+    },
+    label: ({ p, f, sharing, err }) => `Mmap(${Sharing.values[sharing]}) ${procName(p)} ${fileName(f)} ${errnoText(MmapErr.values[err]!)}`,
+    source: 'fs/fuse/file.c fuse_file_mmap error returns (a23e1966, v6.9+)',
+  };
+
+  // munmap of a whole VMA (or of one piece after a Split), or exit: remove_vma
+  // calls vm_ops->close, then drops the VMA's reference on vm_file.
+  const VmaClose: Action = {
+    params: { v: Vmas },
+    guard: (s: S, { v }) => s.vma[v].map !== VmaMap.unmapped,
+    effect: (s: S, { v }) => {
+      clearRefused(s);
+      const map = s.vma[v].map, f = s.vma[v].file;
+      const pageCache = map === VmaMap.MAP_PRIVATE || map === VmaMap.MAP_SHARED;
+      if (pageCache) policy.onVmaClose(s, v);
+      vt.remove(s, v);
+      if (pageCache) dropRef(s, f);
+    },
+    label: ({ v }) => `VmaClose ${vmaName(v)}`,
+    source: 'mm/mmap.c remove_vma -> vm_ops->close = fs/fuse/file.c fuse_vma_close, then fput(vm_file)',
+  };
+
+  return { Mmap, MmapRefused, VmaClose };
+}

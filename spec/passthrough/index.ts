@@ -1,0 +1,44 @@
+// The passthrough model: FUSE passthrough, direct-io and cached I/O on one
+// inode, and how mmap, fork, VMA splits and close move its I/O mode.
+// Start with state.ts (what is kept and what is left out), then iomode.ts (the
+// kernel's rules), actions.ts, properties.ts and the designs.
+
+import { defineModel } from '../../checker/model.js';
+import { baseActions, cacheMmapActions } from './actions.js';
+import { cacheMmapTaint } from './designs/cache-mmap-taint.js';
+import { landed, landedPolicy } from './designs/landed.js';
+import { vmaCloseRefcount } from './designs/vma-close-refcount.js';
+import { propertiesFor } from './properties.js';
+import { constants, worldFor, type Constants, type S } from './state.js';
+
+function build(c: Constants) {
+  const w = worldFor(c);
+  const base = baseActions(w);
+  const mmap = cacheMmapActions(w, landedPolicy);
+  return {
+    schema: w.schema,
+    // Every slot starts at its smallest value, so the counter is set explicitly.
+    init: { params: {}, effect: (s: S) => { s.alive[0] = 1; s.iocachectr = 0; } },
+    // The order is BFS's tie-break among equally short traces: fork before split.
+    actions: {
+      Open: base.Open, OpenRefused: base.OpenRefused, Close: base.Close,
+      Mmap: mmap.Mmap, MmapRefused: mmap.MmapRefused,
+      Fork: base.Fork, Split: base.Split, VmaClose: mmap.VmaClose, Exit: base.Exit,
+      PageCacheIo: base.PageCacheIo, PassthroughIo: base.PassthroughIo, Fault: base.Fault,
+    },
+    properties: propertiesFor(w, landedPolicy),
+  };
+}
+
+export const passthroughModel = defineModel({
+  name: 'passthrough',
+  summary: 'FUSE passthrough vs cached I/O on one inode: iocachectr, direct-io mmap, fork and VMA splits (fs/fuse/iomode.c, v6.9+)',
+  constants,
+  build,
+  defaultDesign: 'landed',
+  designs: {
+    landed,
+    'cache-mmap-taint': cacheMmapTaint,
+    'vma-close-refcount': vmaCloseRefcount,
+  },
+});

@@ -1,0 +1,40 @@
+// What the three designs disagree on: how a page-cache mmap of a
+// FOPEN_DIRECT_IO file is accounted on fi->iocachectr, what fuse_vma_close
+// does about it, and so what the counter ought to hold. Everything else (open,
+// release, fork, splits, the passthrough mmap) is the kernel's and shared.
+
+import { castDraft, type Draft } from 'immer';
+import type { MutableParts } from '../../checker/model.js';
+import { cacheMmapActions } from './actions.js';
+import { modeCounterConsistent } from './properties.js';
+import { worldFor, type Constants, type S, type Schema } from './state.js';
+
+export interface CacheMmapPolicy {
+  /**
+   * Whether this page-cache mmap of a FOPEN_DIRECT_IO file must first put the
+   * inode in caching mode, and so can wait or be refused as a caching open is.
+   */
+  readonly entersCachingMode: (shared: boolean) => boolean;
+  /** The accounting once that mmap is allowed. */
+  readonly onCacheMmap: (s: S, f: number) => void;
+  /** fuse_vma_close on a page-cache VMA, run before the VMA goes. */
+  readonly onVmaClose: (s: S, v: number) => void;
+  /**
+   * The reference an open FOPEN_DIRECT_IO file should hold, judged from the
+   * ghost `everMapped` only (never from iomode or the counter, or
+   * ModeCounterConsistent would check the bookkeeping against itself).
+   */
+  readonly directIoFileHoldsRef: (everMapped: number) => boolean;
+  /** Whether each live MAP_SHARED page-cache VMA of a FOPEN_DIRECT_IO file should hold one reference. */
+  readonly refPerSharedMapping: boolean;
+}
+
+/** A design's `vary`: rebuilds the parts that depend on the policy, nothing else. */
+export function usePolicy(m: Draft<MutableParts<Schema>>, c: Constants, policy: CacheMmapPolicy): void {
+  const w = worldFor(c);
+  const a = cacheMmapActions(w, policy);
+  m.actions.Mmap = castDraft(a.Mmap);
+  m.actions.MmapRefused = castDraft(a.MmapRefused);
+  m.actions.VmaClose = castDraft(a.VmaClose);
+  m.properties.ModeCounterConsistent = castDraft(modeCounterConsistent(w, policy));
+}
