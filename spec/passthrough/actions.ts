@@ -103,6 +103,7 @@ export function baseActions(w: World) {
       s.file[f].heldBy[p] = 1;
       takeOpenRef(s, f, flags, backing);
     },
+    guardDoc: 'the process is alive, the file takes the lowest free slot, and fuse_file_io_open accepts these open_flags in the inode\'s mode (else the step is OpenRefused)',
     label: ({ p, flags, backing, f }) => `Open(${flagsText(flags, backing)}) ${procName(p)} -> ${fileName(f)}`,
     source: 'fs/fuse/file.c fuse_open -> fuse_finish_open -> fs/fuse/iomode.c fuse_file_io_open (a23e1966, v6.9+)',
   };
@@ -117,6 +118,7 @@ export function baseActions(w: World) {
       s.refused.call = REFUSED_OPEN[flags]!;
       s.refused.errno = Errno[OpenErr.values[err]!];
     },
+    guardDoc: 'fuse_file_io_open refuses these open_flags with exactly this result in the inode\'s mode',
     label: ({ p, flags, backing, err }) => `Open(${flagsText(flags, backing)}) ${procName(p)} ${errnoText(OpenErr.values[err]!)}`,
     source: 'fs/fuse/iomode.c fuse_file_io_open "fail:" returns -EIO; fuse_file_cached_io_open wait_event (a23e1966, v6.9+)',
   };
@@ -129,6 +131,7 @@ export function baseActions(w: World) {
       s.file[f].heldBy[p] = 0;
       dropRef(s, f);
     },
+    guardDoc: 'the process holds the struct file',
     label: ({ p, f }) => `Close ${procName(p)} ${fileName(f)}`,
     source: 'close(2) of the last fd a process has on the struct file; fput -> fuse_release when it was the last reference',
   };
@@ -154,6 +157,7 @@ export function baseActions(w: World) {
       for (let v = 0; v < n; v++) if (s.vma[v].proc === p) vt.append(s, s.vma[v].map, s.vma[v].file, c);
       vt.sort(s);
     },
+    guardDoc: 'the parent is alive, the child takes the lowest free process slot, and there is a VMA slot for every copy',
     label: ({ p, c }) => `Fork ${procName(p)} -> ${procName(c)}`,
     source: 'kernel/fork.c dup_mmap (vm_ops->open only if defined); fs/fuse/file.c fuse_file_vm_ops has no .open (v6.9+); seed 004 (Amir Goldstein, 6 Dec 2023)',
   };
@@ -171,6 +175,7 @@ export function baseActions(w: World) {
       const x = s.vma[v];
       vt.add(s, x.map, x.file, x.proc);
     },
+    guardDoc: 'the VMA is mapped, a VMA slot is free, and the copy lands in the named slot of the sorted table',
     label: ({ v, w }) => `Split(mprotect) ${vmaName(v)} -> ${vmaName(w)}`,
     source: 'mm/mmap.c __split_vma (mm/vma.c from ~6.12): new->vm_ops->open only if defined; FUSE defines none',
   };
@@ -186,6 +191,7 @@ export function baseActions(w: World) {
       return true;
     },
     effect: (s: S, { p }) => { clearRefused(s); s.alive[p] = 0; },
+    guardDoc: 'not p1, and the process holds no file and no VMA (the closes are steps of their own)',
     label: ({ p }) => `Exit ${procName(p)}`,
     source: 'kernel/exit.c do_exit -> exit_mm, exit_files',
   };
@@ -198,6 +204,7 @@ export function baseActions(w: World) {
     params: { f: Files },
     guard: (s: S, { f }) => s.file[f].kind === FileKind.caching,
     effect: clearRefused,
+    guardDoc: 'the file is a caching open',
     label: ({ f }) => `Read/Write ${fileName(f)} -> page cache`,
     source: 'fs/fuse/file.c fuse_cache_read_iter / fuse_cache_write_iter (v6.9+)',
   };
@@ -205,6 +212,7 @@ export function baseActions(w: World) {
     params: { f: Files },
     guard: (s: S, { f }) => s.file[f].kind === FileKind.FOPEN_PASSTHROUGH,
     effect: clearRefused,
+    guardDoc: 'the file is a FOPEN_PASSTHROUGH open',
     label: ({ f }) => `Read/Write ${fileName(f)} -> backing file`,
     source: 'fs/fuse/passthrough.c fuse_passthrough_read_iter / fuse_passthrough_write_iter (a23e1966, v6.9+)',
   };
@@ -212,6 +220,7 @@ export function baseActions(w: World) {
     params: { v: Vmas },
     guard: (s: S, { v }) => s.vma[v].map === VmaMap.MAP_SHARED || s.vma[v].map === VmaMap.MAP_PRIVATE,
     effect: clearRefused,
+    guardDoc: 'the VMA is a page-cache mapping (MAP_PRIVATE or MAP_SHARED)',
     label: ({ v }) => `Fault ${vmaName(v)} -> page cache`,
     source: 'fs/fuse/file.c fuse_file_vm_ops .fault = filemap_fault (v6.9+)',
   };
@@ -261,6 +270,7 @@ export function cacheMmapActions(w: World, policy: CacheMmapPolicy) {
       if (sharing + 1 > file.everMapped) file.everMapped = sharing + 1;
       if (policy.entersCachingMode(sharing === Sharing.MAP_SHARED)) policy.onCacheMmap(s, f);
     },
+    guardDoc: 'the process holds the file, a VMA slot is free, the VMA lands in the named slot of the sorted table, and fuse_file_mmap allows it (else the step is MmapRefused)',
     label: ({ p, f, sharing, v }) => `Mmap(${Sharing.values[sharing]}) ${procName(p)} ${fileName(f)} -> ${vmaName(v)}`,
     source: 'fs/fuse/file.c fuse_file_mmap; fs/fuse/passthrough.c fuse_passthrough_mmap -> backing_file_mmap (a23e1966, v6.9+)',
   };
@@ -273,6 +283,7 @@ export function cacheMmapActions(w: World, policy: CacheMmapPolicy) {
       s.refused.call = REFUSED_MMAP[sharing]!;
       s.refused.errno = Errno[MmapErr.values[err]!];
     },
+    guardDoc: 'the process holds the file and fuse_file_mmap returns exactly this result',
     label: ({ p, f, sharing, err }) => `Mmap(${Sharing.values[sharing]}) ${procName(p)} ${fileName(f)} ${errnoText(MmapErr.values[err]!)}`,
     source: 'fs/fuse/file.c fuse_file_mmap error returns (a23e1966, v6.9+)',
   };
@@ -290,6 +301,7 @@ export function cacheMmapActions(w: World, policy: CacheMmapPolicy) {
       vt.remove(s, v);
       if (pageCache) dropRef(s, f);
     },
+    guardDoc: 'the VMA is mapped',
     label: ({ v }) => `VmaClose ${vmaName(v)}`,
     source: 'mm/mmap.c remove_vma -> vm_ops->close = fs/fuse/file.c fuse_vma_close, then fput(vm_file)',
   };
