@@ -3,9 +3,10 @@
 // holding both, and the inode's I/O-mode bookkeeping (fs/fuse/iomode.c).
 //
 // Kernel: torvalds/linux a23e1966932464e1c5226cb9ac4ce1d5fc10ba22 (mainline,
-// v6.9 or later, after Amir Goldstein's April 2024 fix "fuse: fix wrong
-// ff->iomode state changes from parallel dio write"), read for this model:
-// fs/fuse/iomode.c, fs/fuse/file.c, fs/fuse/passthrough.c.
+// Makefile 6.9.0 with no -rc: v6.9, after Amir Goldstein's April 2024 fix
+// "fuse: fix wrong ff->iomode state changes from parallel dio write"), read
+// for this model: fs/fuse/iomode.c, fs/fuse/file.c, fs/fuse/passthrough.c.
+// Short form in the other files: "a23e1966, v6.9+".
 //
 // What the model leaves out, and why that is safe for the properties:
 // - One inode, no DAX (fuse_file_io_open returns early for DAX), a server that

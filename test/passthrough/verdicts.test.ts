@@ -95,6 +95,15 @@ describe('passthrough verdict table', () => {
     expect(m.runs[2]!.incompleteReason).toMatch(/state constraint/);
   });
 
+  it('ForkClonedCachedMapping is witnessed by a fork copying the mapping, in every design', () => {
+    for (const r of m.runs) {
+      const g = r.properties.find((p) => p.name === 'ForkClonedCachedMapping')!;
+      expect(g.trace!.steps.slice(1).map((s) => s.label)).toEqual([
+        'Open(FOPEN_DIRECT_IO) p1 -> file1', 'Mmap(MAP_SHARED) p1 file1 -> vma1', 'Fork p1 -> p2',
+      ]);
+    }
+  });
+
   it('state counts at the default constants (a regression figure, not derived by hand)', () => {
     expect(m.runs.map((r) => r.distinctStates)).toEqual([18_810, 18_041, 76_212]);
   });
