@@ -181,7 +181,9 @@ export function baseActions(w: World) {
   };
 
   // exit_mmap and exit_files close the VMAs and files one by one; the model
-  // lets VmaClose and Close do that first and only frees the slot here.
+  // lets VmaClose and Close do that first and only frees the slot here. At
+  // procs=2 this adds no state (p1 alone reaches every state without p2); it
+  // matters from procs=3 on, where a freed slot allows another fork.
   const Exit: Action = {
     params: { p: Procs },
     guard: (s: S, { p }) => {
