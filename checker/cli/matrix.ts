@@ -26,19 +26,34 @@ export function cellText(cell: MatrixCell | undefined, color: boolean): string {
   }
 }
 
+/** Breaks a design name at its hyphens so a column stays narrow: `virtiofs-v3-isdax-bug` in two lines. */
+export function narrowHeader(name: string, width = 14): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const part of name.split(/(?<=-)/)) {
+    if (line && (line + part).length > width) { lines.push(line); line = ''; }
+    line += part;
+  }
+  lines.push(line);
+  return lines.join('\n');
+}
+
+/** Properties down, designs across: there are more designs than fit side by side with long property names. */
 export function formatMatrix(m: MatrixResult, color: boolean): string {
   const c = pc.createColors(color);
   const consts = Object.entries(m.constants).map(([k, v]) => `${k}=${v}`).join(' ');
   const lines = [c.bold(`Verdict table: model ${m.model}${consts ? ` (${consts})` : ''}`)];
-  const t = new Table({ head: ['design', ...m.properties, 'states', 'seconds'], style: { head: [], border: [] }, chars: plainChars() });
-  m.designs.forEach((d, i) => {
-    const run = m.runs[i]!;
-    t.push([d, ...m.properties.map((p) => cellText(m.cells[d]?.[p], color)), num(run.distinctStates), run.seconds.toFixed(2)]);
+  const t = new Table({
+    head: ['property', ...m.designs.map((d) => narrowHeader(d))],
+    style: { head: [], border: [] }, chars: plainChars(),
   });
+  for (const p of m.properties) t.push([p, ...m.designs.map((d) => cellText(m.cells[d]?.[p], color))]);
+  t.push([c.dim('distinct states'), ...m.runs.map((r) => c.dim(num(r.distinctStates)))]);
+  t.push([c.dim('seconds'), ...m.runs.map((r) => c.dim(r.seconds.toFixed(2)))]);
   lines.push(t.toString());
   lines.push(c.dim('holds: checked exhaustively; VIOLATED (n): shortest counterexample has n steps; reached (n): goal witnessed in n steps;'));
   lines.push(c.dim('vacuous: passes only because a goal it depends on is never reached (or, for a goal, it is never reached); bounded: search cut short.'));
-  lines.push(c.dim(`${m.designs.length} designs in ${m.seconds.toFixed(1)} s. Replay any cell with: daxcheck check ${m.model} --design <design> --property <property>`));
+  lines.push(c.dim(`${m.designs.length} designs in ${m.seconds.toFixed(1)} s. Show a cell's trace: daxcheck check ${m.model} --design <design> --property <property>`));
   return lines.join('\n');
 }
 
