@@ -343,28 +343,42 @@ function showPicks(p: Readonly<Record<string, ItfValue>> | undefined): Record<st
 }
 
 /**
- * The action instance a recorded step names, or undefined when this design has
- * no such action (a replay divergence, not bad input). A parameter outside its
- * domain or missing is bad input.
+ * A recorded step's parameters do not fit the action's parameters in this
+ * design (a design may add or drop one, e.g. O_RDONLY opens). Replay turns it
+ * into a divergence; everywhere else it is bad input.
+ */
+export class ParamMismatch extends ItfError {
+  override name = 'ParamMismatch';
+}
+
+/**
+ * The action instance a recorded step names, or undefined when this design
+ * has no such action (a replay divergence, not bad input). When the recorded
+ * parameters are not the ones this design's action takes, the instance with
+ * the same label is the same operation in the model's words (Open(O_RDWR) p1 f1
+ * is one open whether or not the design also has read-only opens).
  */
 export function instanceFor(cm: CompiledModel, s: RecordedStep): ActionInstance | undefined {
   const name = s.action!;
   if (name !== 'Init' && !cm.actionNames.includes(name)) return undefined;
   const spec = cm.paramDomains(name);
   const given = s.params ?? {};
-  for (const k of Object.keys(given)) {
-    if (!(k in spec)) throw new ItfError(`step ${s.index}, parameter ${k} of ${name}: no such parameter (${name} takes ${Object.keys(spec).join(', ') || 'none'})`);
+  const pool = name === 'Init' ? cm.inits : cm.instances.filter((i) => i.name === name);
+  const extra = Object.keys(given).filter((k) => !(k in spec));
+  const missing = Object.keys(spec).filter((k) => !(k in given));
+  if (extra.length || missing.length) {
+    // Init's parameters may be left out: replay then finds the initial state that matches.
+    if (name === 'Init' && extra.length === 0) return undefined;
+    const byLabel = s.label !== undefined ? pool.find((i) => cm.label(i) === s.label) : undefined;
+    if (byLabel) return byLabel;
+    const k = extra[0] ?? missing[0]!;
+    throw new ParamMismatch(`step ${s.index}, parameter ${k} of ${name}: ${extra.length ? 'no such parameter' : 'missing'} in design ${cm.design} ` +
+      `(its ${name} takes ${Object.keys(spec).join(', ') || 'none'}; the trace gives ${Object.keys(given).join(', ') || 'none'})`);
   }
   const want: Record<string, number> = {};
   for (const [k, d] of Object.entries(spec)) {
-    if (!(k in given)) {
-      // Init's parameters may be left out: replay then finds the initial state that matches.
-      if (name === 'Init') return undefined;
-      throw new ItfError(`step ${s.index}, parameter ${k} of ${name}: missing (expected ${describeDomain(d)})`);
-    }
     const plain = itfToPlain(d, given[k]!, `step ${s.index}, parameter ${k} of ${name}`);
     want[k] = parseScalar(d, plain)!;
   }
-  const pool = name === 'Init' ? cm.inits : cm.instances.filter((i) => i.name === name);
   return pool.find((i) => Object.keys(spec).every((k) => i.params[k] === want[k]));
 }

@@ -55,6 +55,9 @@ export function formatReplay(r: ReplayReport, opts: { color: boolean }): string 
       case 'no-such-action':
         out.push(`       ${c.bold(c.red(`REFUSED: design ${r.design} has no action ${f.action}`))} (its actions: ${(f.known ?? []).join(', ')})`);
         break;
+      case 'parameters-differ':
+        out.push(`       ${c.bold(c.red(`REFUSED: design ${r.design} has no ${f.action} like this one`))}: ${f.detail?.replace(/^step \d+, /, '')}`);
+        break;
       case 'no-initial-state':
         out.push(`       ${c.bold(c.red(`REFUSED: design ${r.design} has no initial state like the recorded one`))}`);
         break;

@@ -14,7 +14,7 @@ import { showScalar } from '../checker/domain.js';
 import type { ModelDef } from '../checker/model.js';
 import type { Trace, TraceStep } from '../checker/result.js';
 import { UsageError } from '../checker/errors.js';
-import { type PropertyKind, type RecordedStep, type SavedTrace, instanceFor, itfStateToPlain } from './codec.js';
+import { ParamMismatch, type PropertyKind, type RecordedStep, type SavedTrace, instanceFor, itfStateToPlain } from './codec.js';
 import { type GuardRead, guardReads } from './guard-reads.js';
 
 export interface ReplayOptions {
@@ -36,7 +36,7 @@ export interface StateDivergence {
   readonly diffs: readonly VariableDiff[];
 }
 
-export type RefusalReason = 'no-such-action' | 'guard' | 'effect' | 'no-initial-state' | 'no-action-leads-there' | 'loop-does-not-close';
+export type RefusalReason = 'no-such-action' | 'parameters-differ' | 'guard' | 'effect' | 'no-initial-state' | 'no-action-leads-there' | 'loop-does-not-close';
 
 export interface Refusal {
   readonly step: number;
@@ -53,6 +53,8 @@ export interface Refusal {
   readonly reads?: readonly GuardRead[];
   /** The design's actions, when the trace names one it does not have. */
   readonly known?: readonly string[];
+  /** What does not fit, when the recorded parameters are not the ones this design's action takes. */
+  readonly detail?: string;
 }
 
 export interface PropertyEvent {
@@ -254,7 +256,13 @@ function resolve(cm: CompiledModel, rs: RecordedStep): { inst: ActionInstance } 
   if (name === 'Init') {
     throw new UsageError(`step ${rs.index}: Init is the initial state's action and cannot be a later step`);
   }
-  const inst = instanceFor(cm, rs);
+  let inst: ActionInstance | undefined;
+  try {
+    inst = instanceFor(cm, rs);
+  } catch (e) {
+    if (!(e instanceof ParamMismatch)) throw e;
+    return { refusal: { step: rs.index, reason: 'parameters-differ', action: name, label: rs.label ?? name, detail: e.message } };
+  }
   if (!inst) {
     return { refusal: { step: rs.index, reason: 'no-such-action', action: name, label: rs.label ?? name, known: cm.actionNames } };
   }

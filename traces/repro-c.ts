@@ -15,7 +15,7 @@ import type { Domain, RecordDomain } from '../checker/domain.js';
 import type { Trace } from '../checker/result.js';
 import type { SavedTrace } from './codec.js';
 import { changes } from './flatten.js';
-import { fileSetupFor, syscallFor } from './syscalls.js';
+import { fileSetupFor, mountHint, syscallFor } from './syscalls.js';
 
 export interface ReproInfo {
   readonly saved: SavedTrace;
@@ -75,8 +75,8 @@ export function reproC(trace: Trace, info: ReproInfo): string {
     ` *`,
     ` * Build: gcc -Wall -O2 -o repro repro.c`,
     ` * Run:   ./repro [-i] [-r] DIR`,
-    ` *   DIR  a directory on a DAX-capable filesystem: ext4 or xfs on pmem mounted`,
-    ` *        with -o dax=inode, or virtiofs mounted with -o dax=inode.`,
+    ` *   DIR  a directory on a DAX-capable filesystem, for this trace:`,
+    ...mountHint(info.model, info.design, info.constants).map((l) => ` *        ${comment(l)}`),
     ` *        The files ${Array.from({ length: nFiles }, (_, f) => `f${f + 1}`).join(', ')} are created (and truncated) there.`,
     ` *   -i   stop at each step that must be done by hand (eviction, a server-side change)`,
     ` *        and wait for Enter, so you can do it from another shell`,
@@ -160,6 +160,10 @@ const RUNTIME = String.raw`
 #define NFILES @NFILES@
 #define MAP_LEN 4096L
 #define BIG_LEN 65536L
+/* A write's argument: the data version, and whether to take the file past 32 KiB. */
+#define WRITE_EXTEND 0x100
+/* virtiofsd's cache=auto keeps entries and attributes about 1 s; raise this for other settings. */
+#define FUSE_TIMEOUT_SECONDS 2
 #define P(i) (i)
 #define F(i) (i)
 /* Not every reproducer uses every helper. */
@@ -345,8 +349,10 @@ static void serve(struct cmd c)
     byte = (unsigned char)(c.arg & 0xff);
     r = (int)pwrite(fds[f], &byte, 1, 0);
     say("write(f%d, %d) = %d%s%s", f + 1, byte, r, r < 0 ? ": " : "", r < 0 ? strerror(errno) : "");
-    if (c.arg >> 8 && ftruncate(fds[f], BIG_LEN) != 0)
-      say("ftruncate(f%d, %ld): %s", f + 1, BIG_LEN, strerror(errno));
+    if (c.arg & WRITE_EXTEND) {
+      r = (int)pwrite(fds[f], &byte, 1, BIG_LEN - 1);
+      say("write(f%d, %d at %ld) = %d%s%s", f + 1, byte, BIG_LEN - 1, r, r < 0 ? ": " : "", r < 0 ? strerror(errno) : "");
+    }
     break;
   case OP_SETFLAG:
     if (ioctl(fds[f], FS_IOC_FSGETXATTR, &fa) != 0) {
@@ -454,6 +460,35 @@ HELPER void exit_proc(int p)
 {
   if (alive[p])
     run(p, OP_QUIT, 0, 0);
+}
+
+/* A path walk from the parent, which holds nothing open: on a miss it instantiates the inode (iget, or FUSE_LOOKUP). */
+HELPER void lookup_path(int f)
+{
+  struct statx stx;
+
+  if (statx(AT_FDCWD, paths[f], 0, STATX_BASIC_STATS, &stx) != 0)
+    printf("    statx(f%d): %s\n", f + 1, strerror(errno));
+  else if (!(stx.stx_attributes_mask & STATX_ATTR_DAX))
+    printf("    statx(f%d): S_DAX=? (statx does not report it), size %lld\n", f + 1, (long long)stx.stx_size);
+  else
+    printf("    statx(f%d): S_DAX=%d, size %lld\n", f + 1, (stx.stx_attributes & STATX_ATTR_DAX) ? 1 : 0, (long long)stx.stx_size);
+  fflush(stdout);
+}
+
+/* The kernel writes dirty pages back on its own schedule; sync(2) forces it now, for every file. */
+HELPER void writeback(int f)
+{
+  sync();
+  printf("    sync() for f%d's dirty pages\n", f + 1);
+  fflush(stdout);
+}
+
+HELPER void wait_timeout(void)
+{
+  printf("    sleeping %d s for the FUSE entry and attribute timeouts\n", FUSE_TIMEOUT_SECONDS);
+  fflush(stdout);
+  sleep(FUSE_TIMEOUT_SECONDS);
 }
 
 HELPER int next_version(void)

@@ -65,7 +65,89 @@ const bench: Record<string, SyscallStep> = {
   },
 };
 
-export const syscallTables: Readonly<Record<string, Readonly<Record<string, SyscallStep>>>> = { bench };
+/**
+ * The per-file DAX model (spec/dax), both flavours: ext4/xfs and virtiofs.
+ * Parameters that only name a step (`evicts`, `iget`, a Lookup's `v` or `a`)
+ * are what the kernel decides, so they become words, not arguments.
+ */
+const yes = (v: string | number | boolean | undefined) => flagOn(v);
+const dax: Record<string, SyscallStep> = {
+  Lookup: {
+    words: (a) => (a.iget !== undefined
+      ? `path walk: statx("${a.f}") -> FUSE_LOOKUP, the server answers FUSE_ATTR_DAX=${yes(a.a) ? 1 : 0}${yes(a.iget) ? ', fuse_iget: a new inode' : ', revalidate'}`
+      : `path walk: statx("${a.f}") -> iget reads the inode (FS_XFLAG_DAX=${yes(a.v) ? 1 : 0}) and sets S_DAX`),
+    c: (a) => `lookup_path(${F(a)});`,
+  },
+  Open: {
+    words: (a) => `${a.p}: fd = open("${a.f}", ${yes(a.ro) ? 'O_RDONLY' : 'O_RDWR'})`,
+    c: (a) => `run(${P(a)}, OP_OPEN, ${F(a)}, ${yes(a.ro) ? 'O_RDONLY' : 'O_RDWR'});`,
+  },
+  Close: {
+    words: (a) => `${a.p}: close(fd of ${a.f})${yes(a.evicts) ? `; the last reference: ${a.f}'s inode is evicted` : ''}`,
+    c: (a) => `run(${P(a)}, OP_CLOSE, ${F(a)}, 0);`,
+  },
+  Mmap: {
+    words: (a) => `${a.p}: mmap(fd of ${a.f}, PROT_READ[|PROT_WRITE], MAP_SHARED)`,
+    c: (a) => `run(${P(a)}, OP_MMAP, ${F(a)}, 0);`,
+  },
+  Munmap: {
+    words: (a) => `${a.p}: munmap(mapping of ${a.f})${yes(a.evicts) ? `; the last reference: ${a.f}'s inode is evicted` : ''}`,
+    c: (a) => `run(${P(a)}, OP_MUNMAP, ${F(a)}, 0);`,
+  },
+  PageFault: {
+    words: (a) => `${a.p}: page fault: ${yes(a.write) ? 'store to' : 'load from'} ${a.f}'s mapping`,
+    c: (a) => (yes(a.write) ? `run(${P(a)}, OP_FAULT_WRITE, ${F(a)}, next_version());` : `run(${P(a)}, OP_FAULT_READ, ${F(a)}, 0);`),
+  },
+  Load: {
+    words: (a) => `${a.p}: load from ${a.f}'s mapping (the PTE is there: no fault)`,
+    c: (a) => `run(${P(a)}, OP_LOAD, ${F(a)}, 0);`,
+  },
+  Store: {
+    words: (a) => `${a.p}: store to ${a.f}'s mapping (the PTE is writable: no fault)`,
+    c: (a) => `run(${P(a)}, OP_STORE, ${F(a)}, next_version());`,
+  },
+  Read: {
+    words: (a) => `${a.p}: pread(fd of ${a.f}, 1 byte at 0)`,
+    c: (a) => `run(${P(a)}, OP_READ, ${F(a)}, 0);`,
+  },
+  Write: {
+    words: (a) => `${a.p}: pwrite(fd of ${a.f}, 1 byte at 0)${yes(a.extend) ? ', then 1 byte past 32 KiB' : ''}`,
+    c: (a) => `run(${P(a)}, OP_WRITE, ${F(a)}, next_version()${yes(a.extend) ? ' | WRITE_EXTEND' : ''});`,
+  },
+  Writeback: {
+    words: (a) => `kernel: writeback of ${a.f}'s dirty pages (forced here with sync(2), which writes back every file)`,
+    c: (a) => `writeback(${F(a)});`,
+  },
+  SetFlag: {
+    words: (a) => `${a.p}: ioctl(fd of ${a.f}, FS_IOC_FSSETXATTR, ${yes(a.v) ? 'set' : 'clear'} FS_XFLAG_DAX)`,
+    c: (a) => `run(${P(a)}, OP_SETFLAG, ${F(a)}, ${yes(a.v) ? 1 : 0});`,
+  },
+  Fork: {
+    words: (a) => `${a.p}: fork() -> ${a.q}`,
+    c: (a) => `fork_proc(${P(a)}, ${P(a, 'q')});`,
+  },
+  Exit: {
+    words: (a) => `${a.p}: exit()`,
+    c: (a) => `exit_proc(${P(a)});`,
+  },
+  Getattr: {
+    words: (a) => `statx("${a.f}") after the attribute timeout -> FUSE_GETATTR, the server answers FUSE_ATTR_DAX=${yes(a.a) ? 1 : 0}`,
+    c: (a) => `lookup_path(${F(a)});`,
+  },
+  Timeout: {
+    words: (a) => `time passes: ${a.f}'s entry and attribute timeouts expire`,
+    c: () => 'wait_timeout();',
+  },
+  DropCaches: {
+    words: (a) => `kernel: reclaim evicts ${a.f}'s unused inode`,
+    manual: (a) => ({
+      why: `reclaim (memory pressure) evicts ${a.f}'s unused inode; no system call names one inode`,
+      shell: 'sync; echo 2 > /proc/sys/vm/drop_caches',
+    }),
+  },
+};
+
+export const syscallTables: Readonly<Record<string, Readonly<Record<string, SyscallStep>>>> = { bench, dax };
 
 /** The entry for an action, or a clear error naming what the table knows. */
 export function syscallFor(model: string, action: string): SyscallStep {
@@ -97,11 +179,32 @@ export interface FileSetup { readonly daxFlag: boolean; readonly size: number; r
 type SetupFn = (state0: unknown, f: number) => FileSetup;
 const flagAt = (state0: unknown, f: number): boolean => (state0 as { pflag?: unknown[] }).pflag?.[f] === true;
 
+const SIZES: Readonly<Record<string, number>> = { empty: 0, small: 4096, big: 65536 };
+
 const fileSetups: Readonly<Record<string, SetupFn>> = {
+  // The DAX model's initial state says each file's FS_XFLAG_DAX and size (empty, small, or past virtiofs's 32 KiB).
+  dax: (s, f) => {
+    const st = s as { xflagDax?: unknown[]; size?: unknown[] };
+    const size = String(st.size?.[f] ?? 'small');
+    const flag = st.xflagDax?.[f] === true;
+    return { daxFlag: flag, size: SIZES[size] ?? 4096, note: `FS_XFLAG_DAX = ${flag ? 1 : 0}, size ${size}` };
+  },
   // The bench model has no file size; one page, so that a fault finds data.
   bench: (s, f) => ({ daxFlag: flagAt(s, f), size: 4096, note: `pflag = ${flagAt(s, f)}, one page of data` }),
 };
 
 export function fileSetupFor(model: string): SetupFn {
   return fileSetups[model] ?? ((s, f) => ({ daxFlag: flagAt(s, f), size: 4096, note: 'one page of data' }));
+}
+
+/** Where to run a reproducer: which filesystem and mount options the trace's design and constants assume. */
+export function mountHint(model: string, design: string, constants: Readonly<Record<string, number | string>>): string[] {
+  const mode = typeof constants.mount === 'string' ? constants.mount : 'inode';
+  if (model === 'dax' && design.startsWith('virtiofs')) {
+    return [
+      `virtiofs with a DAX window, mounted with -o dax=${mode}; virtiofsd started with`,
+      `--cache=${constants.cache ?? 'auto'} and a per-file DAX policy${constants.policy ? ` (the model's policy: ${constants.policy})` : ''}.`,
+    ];
+  }
+  return [`ext4 or xfs on a pmem device (or memmap= emulated pmem), mounted with -o dax=${mode}.`];
 }

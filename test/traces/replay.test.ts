@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { compile, findInstance } from '../../checker/compile.js';
 import { replayInstances } from '../../checker/trace.js';
-import { int, record } from '../../checker/domain.js';
+import { bool, int, record } from '../../checker/domain.js';
 import { defineModel } from '../../checker/model.js';
 import { check } from '../../checker/search.js';
 import { modelNamed } from '../../checker/cli/registry.js';
-import { ACTION_VAR, PICKS_VAR, encodeTrace, fromItf, readSavedTrace } from '../../traces/codec.js';
+import { ACTION_VAR, PICKS_VAR, decodeTrace, encodeTrace, fromItf, readSavedTrace } from '../../traces/codec.js';
 import { formatItf, itfToJson, parseItf } from '../../traces/itf.js';
 import { compileFor, replay, replayExitCode } from '../../traces/replay.js';
 import { formatReplay } from '../../traces/replay-text.js';
@@ -140,5 +140,54 @@ describe('replay of a lasso (ITF loop)', () => {
     const r = replay(cm, lasso([inst('Open', { p: 'p1', f: 'f1' }), inst('Mmap', { p: 'p1', f: 'f1' })], 0));
     expect(r.refusal).toMatchObject({ step: 3, reason: 'loop-does-not-close' });
     expect(r.verdict).toBe('diverges');
+  });
+});
+
+describe('replay when a design gives an action other parameters', () => {
+  const schema = record({ n: int(0, 3), ro: int(0, 1) });
+  const model = defineModel({
+    name: 'opens', summary: 'test', constants: {}, defaultDesign: 'rw-only',
+    build: () => ({
+      schema,
+      init: { params: {}, effect: () => {} },
+      actions: { Open: { params: {}, guard: (s: any) => s.n < 3, effect: (s: any) => { s.n++; }, label: () => 'Open(O_RDWR)' } },
+      properties: { Small: { kind: 'invariant' as const, holds: (s: any) => s.n < 2 } },
+      checkDeadlock: false,
+    }),
+    designs: {
+      'rw-only': { summary: 'every open is read-write' },
+      'with-ro': {
+        summary: 'O_RDONLY opens too',
+        vary: (m) => {
+          m.actions.Open = {
+            params: { ro: bool }, guard: (s: any) => s.n < 3,
+            effect: (s: any, { ro }: any) => { s.n++; s.ro = ro; }, label: ({ ro }: any) => (ro ? 'Open(O_RDONLY)' : 'Open(O_RDWR)'),
+          };
+        },
+      },
+    },
+  });
+  const record_ = (design: string) => {
+    const cm = compile(model, design);
+    const p = check(cm, {}).properties[0]!;
+    return readSavedTrace(formatItf(encodeTrace(p.trace!, cm, { name: p.name, kind: 'invariant' })), `${design}.itf.json`);
+  };
+
+  it('the same label is the same operation: an O_RDWR open replays under a design that also has O_RDONLY opens, and back', () => {
+    const there = replay(compileFor(model, record_('rw-only'), { design: 'with-ro' }), record_('rw-only'));
+    expect(there.verdict).toBe('reproduces');
+    const back = replay(compileFor(model, record_('with-ro'), { design: 'rw-only' }), record_('with-ro'));
+    expect(back.verdict).toBe('reproduces');
+  });
+
+  it('an operation the design cannot express is a divergence, not bad input', () => {
+    const saved = record_('with-ro');
+    const text = formatItf(encodeTrace(decodeTrace(saved, compile(model, 'with-ro')), compile(model, 'with-ro')))
+      .replace('"label":"Open(O_RDWR)"},"n":{"#bigint":"1"}', '"label":"Open(O_RDONLY)"},"n":{"#bigint":"1"}');
+    const edited = readSavedTrace(text.replace(/"ro":\{"tag":"Some","value":false\}/, '"ro":{"tag":"Some","value":true}'), 'ro.itf.json');
+    const r = replay(compileFor(model, edited, { design: 'rw-only' }), edited);
+    expect(r.refusal).toMatchObject({ step: 1, reason: 'parameters-differ', action: 'Open' });
+    expect(r.refusal!.detail).toContain("parameter ro of Open: no such parameter in design rw-only (its Open takes none; the trace gives ro)");
+    expect(formatReplay(r, { color: false })).toContain('REFUSED: design rw-only has no Open like this one');
   });
 });
