@@ -125,6 +125,7 @@ function page(d: PageData): string {
   #detail .words { color: var(--mut); font-family: ui-monospace, monospace; font-size: 12px; }
   #changes { margin: 8px 0 0; padding: 0; list-style: none; font-family: ui-monospace, monospace; }
   #changes li { background: var(--chg); padding: 2px 6px; margin: 2px 0; border-radius: 3px; display: inline-block; margin-right: 6px; }
+  #changes li.none { background: #eee; color: var(--mut); }
   #changes .old { color: var(--bad); } #changes .new { color: #2e7d32; font-weight: 600; }
   #violation { display: none; margin-top: 10px; padding: 8px 10px; background: var(--bad-bg); border-left: 4px solid var(--bad); }
   #violation.on { display: block; }
@@ -214,7 +215,7 @@ function page(d: PageData): string {
       var r = el('tr', { 'data-variable': v });
       r.appendChild(el('th', { 'class': 'var' }, v));
       d.values[v].forEach(function (val, i) {
-        var cls = (changedAt[i][v] ? 'changed ' : '') + (/DAX/.test(val) ? 'mode-dax' : /^PC|CACHED|page/.test(val) ? 'mode-pc' : '');
+        var cls = (changedAt[i][v] ? 'changed ' : '') + (/dax/i.test(val) ? 'mode-dax' : /^PC$|cached|page/i.test(val) ? 'mode-pc' : '');
         r.appendChild(el('td', { 'class': cls.trim(), 'data-step': String(i) }, val));
       });
       tbody.appendChild(r);

@@ -1,7 +1,7 @@
 // The trace page in a real browser: Debian's Chromium, driven by
 // playwright-core (no browser download). CI installs chromium (.ci/run).
 
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
@@ -84,6 +84,24 @@ describe('show --html in Chromium', () => {
     // The mode of f1 (S_DAX) is seen to change at step 4, highlighted in its row.
     const sdax = await page.$$eval('tr[data-variable="sdax[f1]"] td', (tds) => tds.map((td) => [td.textContent, td.classList.contains('changed')]));
     expect(sdax).toEqual([['false', false], ['false', false], ['false', false], ['false', false], ['true', true], ['true', false]]);
+  });
+
+  it('every recorded example renders: one timeline button per step, the failure explained, no script error', async () => {
+    const files = readdirSync(examplesDir).filter((f) => f.endsWith('.itf.json'));
+    for (const f of files) {
+      const out = join(dir, `${f}.html`);
+      expect(daxcheck('show', join(examplesDir, f), '--html', out).code).toBe(0);
+      const p = await browser.newPage();
+      const errors: string[] = [];
+      p.on('pageerror', (e) => errors.push(e.message));
+      await p.goto(`file://${out}`);
+      const steps = JSON.parse(readFileSync(join(examplesDir, f), 'utf8')).states.length;
+      expect(await p.$$eval('button.step', (b) => b.length), f).toBe(steps);
+      await expect(p.textContent('#violation'), f).resolves.toMatch(/fails here/);
+      expect(await p.$$eval('tr.lane', (r) => r.length), f).toBeGreaterThan(0);
+      expect(errors, f).toEqual([]);
+      await p.close();
+    }
   });
 
   it('clicking a lane column selects that step and outlines its cells', async () => {
