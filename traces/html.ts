@@ -215,7 +215,7 @@ function page(d: PageData): string {
       var r = el('tr', { 'data-variable': v });
       r.appendChild(el('th', { 'class': 'var' }, v));
       d.values[v].forEach(function (val, i) {
-        var cls = (changedAt[i][v] ? 'changed ' : '') + (/dax/i.test(val) ? 'mode-dax' : /^PC$|cached|page/i.test(val) ? 'mode-pc' : '');
+        var cls = (changedAt[i][v] ? 'changed ' : '') + (/^dax(-r[ow])?$/i.test(val) ? 'mode-dax' : /^(pc|pagecache(-r[ow])?)$/i.test(val) ? 'mode-pc' : '');
         r.appendChild(el('td', { 'class': cls.trim(), 'data-step': String(i) }, val));
       });
       tbody.appendChild(r);
