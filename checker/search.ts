@@ -14,6 +14,8 @@ import { makePacker } from './packer.js';
 import { FingerprintStore, NO_PARENT } from './store.js';
 import type { ActionCoverage, CheckResult, Finding, Progress, PropertyResult } from './result.js';
 import { reconstruct } from './trace.js';
+import { checkParallel } from './parallel/coordinator.js';
+import type { ModelSource } from './parallel/protocol.js';
 
 export interface SearchOptions {
   readonly strategy?: 'bfs' | 'dfs';
@@ -30,11 +32,20 @@ export interface SearchOptions {
   readonly properties?: readonly string[];
   readonly progressEverySeconds?: number;
   readonly onProgress?: (p: Progress) => void;
+  /**
+   * Breadth-first search on this many worker threads (checker/parallel/);
+   * 1 (the default) is the sequential engine below. Depth-first search is
+   * always sequential.
+   */
+  readonly workers?: number;
+  /** Where parallel workers load the model from; default the registry (spec/index.ts) by the model's name. */
+  readonly modelSource?: ModelSource;
 }
 
-const DEFAULT_STORE_BYTES = 8 * 2 ** 30;
+export const DEFAULT_STORE_BYTES = 8 * 2 ** 30;
 
 export function check(cm: CompiledModel, opts: SearchOptions = {}): CheckResult {
+  if ((opts.workers ?? 1) > 1 && opts.strategy !== 'dfs') return checkParallel(cm, opts);
   const started = performance.now();
   const { layout } = cm;
   const dfs = opts.strategy === 'dfs';
@@ -210,7 +221,45 @@ export function check(cm: CompiledModel, opts: SearchOptions = {}): CheckResult 
   const stoppedEarly = stop && queue.length > 0;
   const complete = !incompleteReason && !stoppedEarly;
 
-  const traceTo = (id: number, extra?: number) => reconstruct(cm, store, id, extra);
+  return assembleResult(cm, selected, {
+    strategy: dfs ? 'dfs' : 'bfs', complete, incompleteReason: incompleteReason ?? (stoppedEarly ? 'stopped at the first violation' : undefined),
+    links: store, invFailedAt, apFailedAt, apFailedBy, goalAt, deadlockAt,
+    distinct: store.size, generated, queueLeft: queue.length, depth: maxSeenDepth, seconds, storeBytes: store.bytes, peakRss,
+    actionOf, generatedBy, distinctBy, enabledStates,
+  });
+}
+
+/** What an engine found, by state id, for assembleResult. */
+export interface RawOutcome {
+  readonly strategy: 'bfs' | 'dfs';
+  readonly complete: boolean;
+  readonly incompleteReason: string | undefined;
+  /** Parent links and actions by state id, to rebuild traces from. */
+  readonly links: Pick<FingerprintStore, 'parent' | 'action'>;
+  readonly invFailedAt: ArrayLike<number>;
+  readonly apFailedAt: ArrayLike<number>;
+  readonly apFailedBy: ArrayLike<number>;
+  readonly goalAt: ArrayLike<number>;
+  readonly deadlockAt: number;
+  readonly distinct: number;
+  readonly generated: number;
+  readonly queueLeft: number;
+  readonly depth: number;
+  readonly seconds: number;
+  readonly storeBytes: number;
+  readonly peakRss: number;
+  readonly actionOf: ArrayLike<number>;
+  readonly generatedBy: ArrayLike<number>;
+  readonly distinctBy: ArrayLike<number>;
+  readonly enabledStates: ArrayLike<number>;
+}
+
+/** The CheckResult of a run, shared by the sequential and the parallel engine. */
+export function assembleResult(cm: CompiledModel, selected: ReturnType<typeof selectProperties>, o: RawOutcome): CheckResult {
+  const { invariants, actionProperties: actionProps, goals } = selected;
+  const { complete, invFailedAt, apFailedAt, apFailedBy, goalAt, deadlockAt, actionOf, generatedBy, distinctBy, enabledStates } = o;
+  const nInst = cm.instances.length;
+  const traceTo = (id: number, extra?: number) => reconstruct(cm, o.links as FingerprintStore, id, extra);
   const results: PropertyResult[] = [];
   const goalReached = new Map(goals.map((g, k) => [g.name, goalAt[k]! >= 0]));
   const unreachedGoals = (names: readonly string[] | undefined) => (names ?? []).filter((g) => goalReached.get(g) === false);
@@ -236,30 +285,31 @@ export function check(cm: CompiledModel, opts: SearchOptions = {}): CheckResult 
   });
 
   const deadlock: Finding | undefined = deadlockAt >= 0 ? { trace: traceTo(deadlockAt) } : undefined;
-  const distinct = store.size;
+  const { distinct, generated, seconds } = o;
   return {
     model: cm.model,
     design: cm.design,
     constants: cm.constants,
-    strategy: dfs ? 'dfs' : 'bfs',
+    strategy: o.strategy,
     complete,
-    incompleteReason: incompleteReason ?? (stoppedEarly ? 'stopped at the first violation' : undefined),
+    incompleteReason: o.incompleteReason,
     distinctStates: distinct,
     statesGenerated: generated,
-    queueLeft: queue.length,
-    depth: maxSeenDepth,
+    queueLeft: o.queueLeft,
+    depth: o.depth,
     seconds,
     statesPerSecond: seconds > 0 ? distinct / seconds : distinct,
     collisionProbability: collisionProbability(distinct, generated),
-    storeBytes: store.bytes,
-    peakRssBytes: peakRss,
+    storeBytes: o.storeBytes,
+    peakRssBytes: o.peakRss,
     properties: results,
     deadlock,
     coverage,
   };
 }
 
-function selectProperties(cm: CompiledModel, names: readonly string[] | undefined) {
+/** The properties a run checks: all, or those named and the goals they name. */
+export function selectProperties(cm: CompiledModel, names: readonly string[] | undefined) {
   if (!names) return { invariants: cm.invariants, actionProperties: cm.actionProperties, goals: cm.goals };
   const all = [...cm.invariants, ...cm.actionProperties, ...cm.goals].map((p) => p.name);
   for (const n of names) {

@@ -26,6 +26,7 @@ export interface CheckOptions {
   coverage?: boolean;
   witnesses?: boolean;
   traceOut?: string;
+  workers?: string;
 }
 
 export function positiveNumber(flag: string, raw: string | undefined): number | undefined {
@@ -40,7 +41,10 @@ export function searchOptionsFrom(o: CheckOptions) {
   if (depth !== undefined && !Number.isInteger(depth)) throw new UsageError(`--depth takes a whole number, got '${o.depth}'`);
   const maxMemory = positiveNumber('--max-memory', o.maxMemory);
   const progress = positiveNumber('--progress', o.progress);
+  const workers = positiveNumber('--workers', o.workers);
+  if (workers !== undefined && !Number.isInteger(workers)) throw new UsageError(`--workers takes a whole number, got '${o.workers}'`);
   return {
+    workers,
     strategy: o.dfs ? 'dfs' as const : 'bfs' as const,
     maxDepth: depth,
     maxSeconds: positiveNumber('--max-seconds', o.maxSeconds),
@@ -61,7 +65,8 @@ export function addSearchOptions(cmd: Command): Command {
     .option('--max-seconds <S>', 'stop after S seconds (the verdict is then bounded)')
     .option('--max-memory <MiB>', 'memory the fingerprint store may take (default 8192)')
     .option('--no-deadlock', 'do not report states with no enabled action')
-    .option('--progress <S>', 'seconds between progress lines on stderr (default 5)');
+    .option('--progress <S>', 'seconds between progress lines on stderr (default 5)')
+    .option('--workers <N>', 'breadth-first search on N worker threads (default 1: sequential; --dfs is always sequential)');
 }
 
 export function registerCheck(program: Command): void {
@@ -78,7 +83,9 @@ export function registerCheck(program: Command): void {
   ).action((modelName: string, o: CheckOptions) => {
     const model = modelNamed(modelName);
     const cm = compile(model, o.design, o.const ?? {});
-    const result = check(cm, searchOptionsFrom(o));
+    const search = searchOptionsFrom(o);
+    if (o.dfs && (search.workers ?? 1) > 1) process.stderr.write('note: depth-first search is sequential; --workers is ignored with --dfs\n');
+    const result = check(cm, search);
     saveViolationsAndReport(o.traceOut, result, cm);
     if (o.json) process.stdout.write(JSON.stringify(resultJson(result)) + '\n');
     else process.stdout.write(formatResult(result, { color: useColor(process.stdout), coverage: o.coverage, witnesses: o.witnesses }) + '\n');

@@ -1,0 +1,173 @@
+// What the coordinator (main thread) and the workers of the parallel
+// breadth-first search share: the layout of the control block, the
+// fingerprint table's slot format, the messages they exchange, and how a
+// worker finds the model it must compile.
+//
+// The fingerprint table is open addressing with linear probing over a
+// SharedArrayBuffer, four Uint32 words per slot:
+//
+//   [lo, hi, rank + 1, inst]
+//
+// lo and hi are the 64-bit fingerprint, both forced non-zero so that lo = 0
+// marks an empty slot and hi = 0 a slot whose writer has claimed lo (by
+// Atomics.compareExchange) but not yet published hi. (rank, inst) is the
+// state's *canonical discovery key*: the sequential engine's id of the parent
+// it is first reached from in breadth-first order, and the action instance
+// taken (rank is stored plus one, so that 0 means "not yet visible"; a
+// reader that sees 0 re-reads after synchronising on hi). Several workers can reach the same new state in one level; each
+// lowers the key to its own (rank, inst) when smaller, so at the end of the
+// level every key is the one the sequential engine would have recorded. The
+// coordinator then numbers the new level in key order, which reproduces the
+// sequential engine's state ids, parent links, traces and coverage exactly.
+
+import type { MessagePort } from 'node:worker_threads';
+import type { CompiledModel } from '../compile.js';
+
+export const SLOT_WORDS = 4;
+/** The inst word of a slot while a worker holds it to lower the key. */
+export const LOCKED = 0xffffffff;
+/** The table grows when this fraction of its slots is used ... */
+export const GROW_LOAD = 0.75;
+/** ... and never holds more than this (claims of work reserve room first). */
+export const HARD_LOAD = 0.9;
+/** Bytes per state the parent/action links take (two Uint32 arrays). */
+export const LINK_BYTES = 8;
+
+// ---- control block (Int32Array over a SharedArrayBuffer) -----------------
+
+/** Next frontier index to claim. */
+export const C_CURSOR = 0;
+/** States in the table, published by workers at the end of each chunk. */
+export const C_COUNT = 1;
+/** Insertions that claimed chunks may still make (worst case: every instance of every state new). */
+export const C_RESERVED = 2;
+/** Non-zero: claim no more work. 1 a violation (and not --continue), 2 the coordinator (time limit, error). */
+export const C_STOP = 3;
+/** Non-zero: a worker found no room to claim work; the table must grow. */
+export const C_GROW = 4;
+/** Incremented (and notified) by a worker each time it posts a message. */
+export const C_SIGNAL = 5;
+/** The count above which the table must grow (GROW_LOAD x capacity). */
+export const C_LIMIT = 6;
+/** Hard bound on count + reserved (HARD_LOAD x capacity). */
+export const C_HARD = 7;
+export const CONTROL_WORDS = 8;
+
+/** Per-worker progress figures in a shared Float64Array: generated, expanded. */
+export const STAT_WORDS = 2;
+
+// ---- where a worker gets the model ---------------------------------------
+
+/**
+ * How a worker obtains the model definition to compile. The default is the
+ * built-in registry (spec/index.ts) by the compiled model's name; tests and
+ * embedders can name any ES module that exports a ModelDef, or a function
+ * returning one (called with `args`, which must be structured-cloneable).
+ */
+export type ModelSource =
+  | { readonly kind: 'registry'; readonly name: string }
+  | { readonly kind: 'module'; readonly module: string; readonly export: string; readonly args?: readonly unknown[] };
+
+/**
+ * A fingerprint of the compiled model's shape, compared by every worker with
+ * its own compilation, so that a worker which loaded a different model (a
+ * stale dist/, a registry entry other than the one compiled) fails loudly.
+ */
+export function modelSignature(cm: CompiledModel): string {
+  return JSON.stringify({
+    model: cm.model,
+    design: cm.design,
+    constants: cm.constants,
+    slots: cm.layout.slotNames,
+    lo: Array.from(cm.layout.lo),
+    hi: Array.from(cm.layout.hi),
+    inits: cm.inits.map((i) => i.params),
+    instances: cm.instances.map((i) => [i.name, i.params, !!i.guard]),
+    invariants: cm.invariants.map((p) => p.name),
+    actionProperties: cm.actionProperties.map((p) => p.name),
+    goals: cm.goals.map((p) => p.name),
+    constraint: cm.constraint !== undefined,
+    checkDeadlock: cm.checkDeadlock,
+  });
+}
+
+// ---- messages -------------------------------------------------------------
+
+export interface WorkerOptions {
+  readonly maxDepth: number;
+  readonly checkDeadlock: boolean;
+  readonly continueAll: boolean;
+  readonly properties: readonly string[] | undefined;
+  /** Most states claimed at once (tests set DAXCHECK_PARALLEL_CHUNK low to interleave workers finely). */
+  readonly chunk: number;
+}
+
+export interface WorkerData {
+  readonly index: number;
+  readonly workers: number;
+  readonly source: ModelSource;
+  readonly design: string;
+  readonly constants: Readonly<Record<string, number | string>>;
+  readonly signature: string;
+  readonly options: WorkerOptions;
+  readonly control: SharedArrayBuffer;
+  readonly stats: SharedArrayBuffer;
+  readonly port: MessagePort;
+}
+
+/** Coordinator to worker. */
+export type Command =
+  | {
+    readonly type: 'level';
+    readonly frontier: SharedArrayBuffer;
+    readonly size: number;
+    /** Sequential id of the frontier's first state. */
+    readonly levelStart: number;
+    readonly depth: number;
+    readonly table: SharedArrayBuffer;
+    readonly invOpen: readonly boolean[];
+    readonly apOpen: readonly boolean[];
+    readonly goalOpen: readonly boolean[];
+    readonly deadlockOpen: boolean;
+  }
+  | { readonly type: 'rehash'; readonly from: SharedArrayBuffer; readonly to: SharedArrayBuffer; readonly start: number; readonly end: number }
+  | { readonly type: 'resume'; readonly table: SharedArrayBuffer }
+  | { readonly type: 'finalize' }
+  | { readonly type: 'close' };
+
+export type PauseReason = 'done' | 'stop' | 'grow';
+
+/** What a worker found in one level; positions are rank * (instances + 1) + inst, -1 for none. */
+export interface LevelReport {
+  readonly type: 'finalized';
+  /** New states: per entry the packed words, then the final (rank, inst). */
+  readonly buffer: ArrayBuffer;
+  readonly count: number;
+  readonly generated: number;
+  readonly expanded: number;
+  readonly generatedBy: Float64Array;
+  readonly enabledStates: Float64Array;
+  readonly cutByDepth: boolean;
+  readonly cutByConstraint: boolean;
+  readonly invMin: readonly number[];
+  readonly apMin: readonly number[];
+  readonly goalMin: readonly number[];
+  readonly deadlockMin: number;
+}
+
+export interface WorkerFailure {
+  readonly type: 'error';
+  readonly name: string;
+  readonly message: string;
+  readonly stack?: string;
+  /** For a SchemaViolation: its fields, so the coordinator can rethrow the same error. */
+  readonly schema?: { readonly action: string; readonly variable: string; readonly value: number; readonly accepted: string };
+}
+
+/** Worker to coordinator. */
+export type Reply =
+  | { readonly type: 'ready' }
+  | { readonly type: 'paused'; readonly reason: PauseReason }
+  | { readonly type: 'rehashed' }
+  | LevelReport
+  | WorkerFailure;

@@ -1,0 +1,427 @@
+// A parallel-search worker: compiles the same model as the coordinator, then
+// expands chunks of the current breadth-first level that it claims from a
+// shared cursor, inserting successors into the shared fingerprint table and
+// keeping the new ones in a local buffer that it hands back (transferred,
+// not copied) at the end of the level. The expansion loop is the sequential
+// engine's (search.ts), event for event; only where results go differs.
+
+import { pathToFileURL } from 'node:url';
+import { compile, type CompiledModel } from '../compile.js';
+import { describeDomain } from '../domain.js';
+import { SchemaViolation } from '../errors.js';
+import { FP, fingerprint } from '../fingerprint.js';
+import type { ModelDef } from '../model.js';
+import { makePacker } from '../packer.js';
+import { selectProperties } from '../search.js';
+import {
+  C_COUNT, C_CURSOR, C_GROW, C_HARD, C_LIMIT, C_RESERVED, C_SIGNAL, C_STOP, SLOT_WORDS, STAT_WORDS,
+  modelSignature, type Command, type LevelReport, type ModelSource, type PauseReason, type Reply, type WorkerData,
+  type WorkerFailure,
+} from './protocol.js';
+import { lowerKey, rehashRange } from './shared-table.js';
+
+/** Fewest states a worker claims at once near the end of a level (unless the table is nearly full). */
+const MIN_CHUNK = 32;
+
+async function loadModel(source: ModelSource): Promise<ModelDef<any, any>> {
+  if (source.kind === 'registry') {
+    const { models } = await import(new URL('../../spec/index.js', import.meta.url).href) as { models: Record<string, ModelDef<any, any>> };
+    const m = models[source.name];
+    if (!m) throw new Error(`--workers: model '${source.name}' is not in the model registry (spec/index.ts), so workers cannot load it`);
+    return m;
+  }
+  const url = /^[a-z]+:/i.test(source.module) ? source.module : pathToFileURL(source.module).href;
+  const mod = await import(url) as Record<string, unknown>;
+  const x = mod[source.export];
+  if (x === undefined) throw new Error(`--workers: ${source.module} has no export '${source.export}'`);
+  return (typeof x === 'function' ? (x as (...a: unknown[]) => unknown)(...(source.args ?? [])) : x) as ModelDef<any, any>;
+}
+
+export async function start(data: WorkerData): Promise<void> {
+  const def = await loadModel(data.source);
+  const cm = compile(def, data.design, data.constants);
+  if (modelSignature(cm) !== data.signature) {
+    throw new Error(`--workers: the model a worker compiled (${data.source.kind === 'registry' ? `registry model ${data.source.name}` : data.source.module}) ` +
+      `differs from the one being checked; if you changed the sources, rebuild dist/ (npx tsc -p .)`);
+  }
+  const w = new Worker(cm, data);
+  const port = data.port;
+  port.on('message', (cmd: Command) => {
+    if (cmd.type === 'close') { port.close(); return; }
+    let reply: Reply;
+    try {
+      reply = w.handle(cmd);
+    } catch (e) {
+      reply = failure(e);
+    }
+    w.post(reply);
+  });
+  w.post({ type: 'ready' });
+}
+
+function failure(e: unknown): WorkerFailure {
+  const err = e instanceof Error ? e : new Error(String(e));
+  const schema = err instanceof SchemaViolation
+    ? { action: err.action, variable: err.variable, value: err.value, accepted: err.accepted } : undefined;
+  return { type: 'error', name: err.name, message: err.message, stack: err.stack, schema };
+}
+
+class Worker {
+  private readonly control: Int32Array;
+  private readonly stats: Float64Array;
+  private readonly statAt: number;
+
+  private readonly packer;
+  private readonly W: number;
+  /** Words per buffered new state: the packed words, then (lo, hi), later the final (rank, inst). */
+  private readonly EW: number;
+  private readonly nInst: number;
+
+  // the level being expanded
+  private table: Uint32Array<ArrayBufferLike> = new Uint32Array(0);
+  private mask = 0;
+  private frontier: Uint32Array<ArrayBufferLike> = new Uint32Array(0);
+  private size = 0;
+  private levelStart = 0;
+  private depth = 0;
+  private invOpen: readonly boolean[] = [];
+  private apOpen: readonly boolean[] = [];
+  private goalOpen: readonly boolean[] = [];
+  private deadlockOpen = false;
+
+  // what it found in this level
+  private buf: Uint32Array;
+  private bufLen = 0;
+  private invCand: number[][];
+  private goalCand: number[][];
+  private apMin: number[];
+  private deadlockMin = -1;
+  private violatedInLevel = false;
+  private generated = 0;
+  private expanded = 0;
+  private generatedBy: Float64Array;
+  private enabledStates: Float64Array;
+  private cutByDepth = false;
+  private cutByConstraint = false;
+
+  // totals, for the coordinator's progress line
+  private totalGenerated = 0;
+  private totalExpanded = 0;
+
+  private readonly lastEnabledIn: Float64Array;
+  private readonly sel;
+  private readonly scratch;
+
+  constructor(private readonly cm: CompiledModel, private readonly data: WorkerData) {
+    this.control = new Int32Array(data.control);
+    this.stats = new Float64Array(data.stats);
+    this.statAt = data.index * STAT_WORDS;
+    this.packer = makePacker(cm.layout);
+    this.W = this.packer.words;
+    this.EW = this.W + 2;
+    this.nInst = cm.instances.length;
+    this.buf = new Uint32Array(1024 * this.EW);
+    this.sel = selectProperties(cm, data.options.properties);
+    this.invCand = this.sel.invariants.map(() => []);
+    this.goalCand = this.sel.goals.map(() => []);
+    this.apMin = this.sel.actionProperties.map(() => -1);
+    this.generatedBy = new Float64Array(this.nInst);
+    this.enabledStates = new Float64Array(cm.actionNames.length);
+    this.lastEnabledIn = new Float64Array(cm.actionNames.length).fill(-1);
+    const { layout } = cm;
+    const cur = layout.blank();
+    const next = layout.blank();
+    const instances = cm.instances;
+    this.scratch = {
+      cur, next, curView: layout.view(cur), nextView: layout.view(next),
+      packed: new Uint32Array(this.W),
+      guards: instances.map((i) => i.guard),
+      effects: instances.map((i) => i.effect),
+      params: instances.map((i) => i.params),
+      actionOf: Int32Array.from(instances.map((i) => i.action)),
+    };
+  }
+
+  post(reply: Reply): void {
+    if (reply.type === 'finalized') this.data.port.postMessage(reply, [reply.buffer]);
+    else this.data.port.postMessage(reply);
+    Atomics.add(this.control, C_SIGNAL, 1);
+    Atomics.notify(this.control, C_SIGNAL);
+  }
+
+  handle(cmd: Exclude<Command, { type: 'close' }>): Reply {
+    switch (cmd.type) {
+      case 'level':
+        this.setTable(cmd.table);
+        this.frontier = new Uint32Array(cmd.frontier);
+        this.size = cmd.size;
+        this.levelStart = cmd.levelStart;
+        this.depth = cmd.depth;
+        this.invOpen = cmd.invOpen;
+        this.apOpen = cmd.apOpen;
+        this.goalOpen = cmd.goalOpen;
+        this.deadlockOpen = cmd.deadlockOpen;
+        this.startLevel();
+        return { type: 'paused', reason: this.run() };
+      case 'resume':
+        this.setTable(cmd.table);
+        return { type: 'paused', reason: this.run() };
+      case 'rehash':
+        rehashRange(new Uint32Array(cmd.from), new Uint32Array(cmd.to), cmd.start, cmd.end);
+        return { type: 'rehashed' };
+      case 'finalize':
+        return this.finalize();
+    }
+  }
+
+  private setTable(sab: SharedArrayBuffer): void {
+    this.table = new Uint32Array(sab);
+    this.mask = this.table.length / SLOT_WORDS - 1;
+  }
+
+  private startLevel(): void {
+    this.bufLen = 0;
+    if (this.buf.length === 0) this.buf = new Uint32Array(1024 * this.EW); // transferred away at the last level's end
+    for (const c of this.invCand) c.length = 0;
+    for (const c of this.goalCand) c.length = 0;
+    this.apMin.fill(-1);
+    this.deadlockMin = -1;
+    this.violatedInLevel = false;
+    this.generated = 0;
+    this.expanded = 0;
+    this.generatedBy = new Float64Array(this.nInst);
+    this.enabledStates = new Float64Array(this.cm.actionNames.length);
+    this.cutByDepth = false;
+    this.cutByConstraint = false;
+  }
+
+  /** Claims and expands chunks until the level is exhausted, the search must stop, or the table must grow. */
+  private run(): PauseReason {
+    const c = this.control;
+    const nInst = Math.max(1, this.nInst);
+    const workers = this.data.workers;
+    const most = this.data.options.chunk;
+    const least = Math.min(MIN_CHUNK, most);
+    for (;;) {
+      if (Atomics.load(c, C_STOP) !== 0) return 'stop';
+      if (Atomics.load(c, C_GROW) !== 0) return 'grow';
+      const cursor = Atomics.load(c, C_CURSOR);
+      if (cursor >= this.size) return 'done';
+      // Guided chunking: smaller chunks near the end of the level keep both workers busy.
+      let k = Math.min(most, Math.max(least, Math.floor((this.size - cursor) / (4 * workers))));
+      // Reserve room for the worst case (every successor new), so the table never overfills.
+      const count = Atomics.load(c, C_COUNT);
+      if (count > Atomics.load(c, C_LIMIT)) { Atomics.store(c, C_GROW, 1); return 'grow'; }
+      let need = k * nInst;
+      const reserved = Atomics.add(c, C_RESERVED, need) + need;
+      const hard = Atomics.load(c, C_HARD);
+      if (count + reserved > hard) {
+        Atomics.sub(c, C_RESERVED, need);
+        const fit = Math.floor((hard - count - (reserved - need)) / nInst);
+        if (fit < 1) { Atomics.store(c, C_GROW, 1); return 'grow'; }
+        k = Math.min(k, fit);
+        need = k * nInst;
+        const again = Atomics.add(c, C_RESERVED, need) + need;
+        if (Atomics.load(c, C_COUNT) + again > hard) { Atomics.sub(c, C_RESERVED, need); continue; }
+      }
+      const start = Atomics.add(c, C_CURSOR, k);
+      if (start >= this.size) { Atomics.sub(c, C_RESERVED, need); return 'done'; }
+      const inserted = this.expand(start, Math.min(this.size, start + k));
+      Atomics.add(c, C_COUNT, inserted);
+      Atomics.sub(c, C_RESERVED, need);
+      this.stats[this.statAt] = this.totalGenerated + this.generated;
+      this.stats[this.statAt + 1] = this.totalExpanded + this.expanded;
+    }
+  }
+
+  /** Expands frontier[start, end); returns how many new states it stored. */
+  private expand(start: number, end: number): number {
+    const { cm, packer, W, EW, nInst, frontier, levelStart } = this;
+    const { layout } = cm;
+    const table = this.table;
+    const mask = this.mask;
+    const instances = cm.instances;
+    const constraint = cm.constraint;
+    const checkDeadlock = this.data.options.checkDeadlock && this.deadlockOpen;
+    const atBound = this.depth >= this.data.options.maxDepth;
+    const stride = nInst + 1;
+    const invariants = this.sel.invariants;
+    const goals = this.sel.goals;
+    const actionProps = this.sel.actionProperties;
+    const invOpen = this.invOpen;
+    const goalOpen = this.goalOpen;
+    const anyInv = invOpen.some((x) => x);
+    const anyGoal = goalOpen.some((x) => x);
+    const apMin = this.apMin;
+    let apLeft = 0;
+    for (let k = 0; k < actionProps.length; k++) if (this.apOpen[k] && apMin[k] === -1) apLeft++;
+    const generatedBy = this.generatedBy;
+    const enabledStates = this.enabledStates;
+    const lastEnabledIn = this.lastEnabledIn;
+
+    const cur = this.scratch.cur;
+    const next = this.scratch.next;
+    const curView = this.scratch.curView;
+    const nextView = this.scratch.nextView;
+    const packed = this.scratch.packed;
+    const guards = this.scratch.guards;
+    const effects = this.scratch.effects;
+    const params = this.scratch.params;
+    const actionOf = this.scratch.actionOf;
+
+    let generated = 0;
+    let inserted = 0;
+    for (let pos = start; pos < end; pos++) {
+      const id = levelStart + pos;
+      const id1 = id + 1;
+      packer.unpack(frontier, pos * W, cur);
+      this.expanded++;
+      if (constraint && !constraint(curView)) { this.cutByConstraint = true; continue; }
+
+      let anyEnabled = false;
+      for (let i = 0; i < nInst; i++) {
+        const g = guards[i];
+        if (g !== undefined && !g(curView, params[i])) continue;
+        next.set(cur);
+        if (effects[i]!(nextView, params[i]) === false) continue;
+        anyEnabled = true;
+        if (atBound) { this.cutByDepth = true; break; }
+        generated++;
+        generatedBy[i]++;
+        const a = actionOf[i]!;
+        if (lastEnabledIn[a] !== id) { lastEnabledIn[a] = id; enabledStates[a]++; }
+        const bad = packer.pack(next, packed, 0);
+        if (bad >= 0) {
+          throw new SchemaViolation(cm.label(instances[i]!), layout.slotNames[bad]!, next[bad]!, describeDomain(layout.slotDomains[bad]!));
+        }
+
+        if (apLeft > 0) {
+          const step = instances[i]!.step;
+          for (let k = 0; k < actionProps.length; k++) {
+            if (apMin[k] === -1 && this.apOpen[k] && !actionProps[k]!.def.holds(curView as never, step, nextView as never)) {
+              apMin[k] = id * stride + i; apLeft--; this.violated();
+            }
+          }
+        }
+
+        fingerprint(packed, 0, W);
+        let lo = FP[0]!;
+        let hi = FP[1]!;
+        if (lo === 0) lo = 1;
+        if (hi === 0) hi = 1;
+
+        // Insert, or lower the key of the state already there (shared-table.ts insert, inlined).
+        let s = lo & mask;
+        let isNew = false;
+        for (;;) {
+          const j = s << 2;
+          let x = table[j]!;
+          if (x === 0) {
+            x = Atomics.compareExchange(table, j, 0, lo);
+            if (x === 0) {
+              table[j + 2] = id1;
+              table[j + 3] = i;
+              Atomics.store(table, j + 1, hi);
+              isNew = true;
+              break;
+            }
+          }
+          if (x === lo) {
+            let y = table[j + 1]!;
+            while (y === 0) y = Atomics.load(table, j + 1);
+            if (y === hi) {
+              let r = table[j + 2]!;
+              if (r === 0) { Atomics.load(table, j + 1); r = Atomics.load(table, j + 2); }
+              if (id1 < r) lowerKey(table, j, id1, i);
+              break;
+            }
+          }
+          s = (s + 1) & mask;
+        }
+        if (!isNew) continue;
+
+        inserted++;
+        if (this.bufLen * EW === this.buf.length) this.growBuf();
+        const buf = this.buf;
+        const at = this.bufLen * EW;
+        for (let k = 0; k < W; k++) buf[at + k] = packed[k]!;
+        buf[at + W] = lo;
+        buf[at + W + 1] = hi;
+        const entry = this.bufLen++;
+        if (anyInv) {
+          for (let k = 0; k < invariants.length; k++) {
+            if (invOpen[k] && !invariants[k]!.def.holds(nextView as never)) { this.invCand[k]!.push(entry); this.violated(); }
+          }
+        }
+        if (anyGoal) {
+          for (let k = 0; k < goals.length; k++) {
+            if (goalOpen[k] && goals[k]!.def.reached(nextView as never)) this.goalCand[k]!.push(entry);
+          }
+        }
+      }
+      if (!anyEnabled && checkDeadlock && this.deadlockMin === -1) { this.deadlockMin = id * stride + nInst; this.violated(); }
+    }
+    this.generated += generated;
+    return inserted;
+  }
+
+
+  /** A violation was recorded: unless --continue, no worker claims further work. */
+  private violated(): void {
+    if (this.violatedInLevel || this.data.options.continueAll) return;
+    this.violatedInLevel = true;
+    Atomics.store(this.control, C_STOP, 1);
+  }
+
+  private growBuf(): void {
+    const b = new Uint32Array(this.buf.length * 2);
+    b.set(this.buf);
+    this.buf = b;
+  }
+
+  /** Every worker has stopped expanding: keys are final. Read them, find the smallest candidates, hand the buffer over. */
+  private finalize(): LevelReport {
+    const { W, EW, table, mask, buf, bufLen } = this;
+    const stride = this.nInst + 1;
+    for (let e = 0; e < bufLen; e++) {
+      const at = e * EW;
+      const lo = buf[at + W]!;
+      const hi = buf[at + W + 1]!;
+      let s = lo & mask;
+      for (;;) {
+        const j = s << 2;
+        if (table[j] === lo && table[j + 1] === hi) { buf[at + W] = table[j + 2]! - 1; buf[at + W + 1] = table[j + 3]!; break; }
+        if (table[j] === 0) throw new Error('parallel search: a new state is missing from the fingerprint table');
+        s = (s + 1) & mask;
+      }
+    }
+    const minOf = (cands: number[]) => {
+      let best = -1;
+      for (const e of cands) {
+        const p = buf[e * EW + W]! * stride + buf[e * EW + W + 1]!;
+        if (best < 0 || p < best) best = p;
+      }
+      return best;
+    };
+    const report: LevelReport = {
+      type: 'finalized',
+      buffer: buf.buffer as ArrayBuffer,
+      count: bufLen,
+      generated: this.generated,
+      expanded: this.expanded,
+      generatedBy: this.generatedBy,
+      enabledStates: this.enabledStates,
+      cutByDepth: this.cutByDepth,
+      cutByConstraint: this.cutByConstraint,
+      invMin: this.invCand.map(minOf),
+      apMin: [...this.apMin],
+      goalMin: this.goalCand.map(minOf),
+      deadlockMin: this.deadlockMin,
+    };
+    this.totalGenerated += this.generated;
+    this.totalExpanded += this.expanded;
+    this.buf = new Uint32Array(0);
+    this.bufLen = 0;
+    return report;
+  }
+}
