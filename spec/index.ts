@@ -6,5 +6,6 @@ import { passthroughModel } from './passthrough/index.js';
 
 export const models: Readonly<Record<string, ModelDef<any, any>>> = {
   bench: benchModel,
+  dax: (await import('./dax/index.js')).daxModel,
   passthrough: passthroughModel,
 };

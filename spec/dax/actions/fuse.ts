@@ -1,0 +1,82 @@
+// virtiofs: what the client learns from the server. FUSE_LOOKUP (a new inode,
+// or the revalidation of an expired dentry) carries FUSE_ATTR_DAX and ends in
+// fuse_change_attributes, where the landed code calls fuse_dax_dontcache.
+// Timeouts come from virtiofsd's cache= mode. The model keeps one timeout for
+// the entry and the attributes (virtiofsd derives both from cache=), so the
+// revalidation is also the attribute refresh a FUSE_GETATTR would do.
+
+import { match } from 'ts-pattern';
+import type { Constants } from '../constants.js';
+import { def, fName, type Ctx } from '../context.js';
+import { serverAttrDax } from '../flavour.js';
+import { instantiate } from '../inode.js';
+import { Walk, type LookupPart } from './lookup.js';
+import { InCore, type S } from '../state.js';
+
+/** Whether fuse_change_attributes marks the inode DONTCACHE, given the FUSE_ATTR_DAX just received. */
+export type DontcacheCheck = (s: S, f: number, attrDax: number) => boolean;
+
+/**
+ * As landed (v6 patch 6/7; fs/fuse/dax.c fuse_dax_dontcache, 5.17+): in an
+ * inode mode, mark when S_DAX and FUSE_ATTR_DAX differ, both cast to bool.
+ */
+export const attrDaxDiffers = (c: Constants): DontcacheCheck =>
+  (s, f, attrDax) => c.mount === 'inode' && s.sDax[f] !== attrDax;
+
+/**
+ * Jeffle Xu's v3 (fixed in v4; the v5/v6 covers, seed 002, list it under
+ * "changes since v3"): `IS_DAX(inode) != newdax`. IS_DAX is i_flags & S_DAX,
+ * 8192 when set (include/linux/fs.h), never 1, so a DAX inode always
+ * compares unequal.
+ */
+export const isDaxNotEqualNewdax = (c: Constants): DontcacheCheck => {
+  const S_DAX = 8192;
+  return (s, f, attrDax) => c.mount === 'inode' && (s.sDax[f] ? S_DAX : 0) !== attrDax;
+};
+
+/**
+ * FUSE_LOOKUP: fuse_lookup for a new inode (fuse_iget -> fuse_init_inode ->
+ * fuse_dax_inode_init, then fuse_change_attributes), or fuse_dentry_revalidate
+ * for an expired dentry (fuse_change_attributes on the inode it already
+ * has, whose S_DAX stays). Afterwards the dentry is valid until its timeout;
+ * with cache=none it is expired at once.
+ */
+export function fuseLookup(ctx: Ctx, dontcache: DontcacheCheck): LookupPart {
+  const attrDax = serverAttrDax(ctx.c);
+  const valid = ctx.c.cache === 'none' ? 0 : 1;
+  return {
+    walk: (s, f) => (s.inode[f] !== InCore.cached ? Walk.iget : s.entryValid[f] === 0 ? Walk.revalidate : Walk.cached),
+    attr: (s, f) => (attrDax(s, f) ? 1 : 0),
+    run: (s, f, walk, a) => {
+      if (walk === Walk.iget) instantiate(s, f, ctx.flavour);
+      if (dontcache(s, f, a)) {
+        // d_mark_dontcache marks the aliases that exist now. A new inode is
+        // marked inside fuse_iget, before fuse_lookup splices its dentry, so
+        // only I_DONTCACHE is set (derived; design note pitfall P9).
+        s.iDontcache[f] = 1;
+        if (walk === Walk.revalidate) s.dDontcache[f] = 1;
+      }
+      s.entryValid[f] = valid;
+    },
+    words: (walk, a) => `Lookup(FUSE_ATTR_DAX=${a}) → ${walk === Walk.iget ? 'fuse_iget' : 'revalidate'}`,
+  };
+}
+
+/**
+ * The entry/attr timeout passes. Only cache=auto has one that ends while the
+ * file is in use: cache=always never expires, and cache=none is expired
+ * from the start (the model's simplification of ~1 s and "long").
+ */
+export function entryTimeout(ctx: Ctx) {
+  return match(ctx.c.cache)
+    .with('auto', () => def({
+      params: { f: ctx.Files },
+      guard: (s, { f }) => s.inode[f] === InCore.cached && s.entryValid[f] === 1,
+      guardDoc: 'the inode is cached and its dentry still valid',
+      effect: (s, { f }) => { s.entryValid[f] = 0; },
+      label: ({ f }) => `Timeout(entry_valid, attr_valid) ${fName(f)}`,
+      source: 'fs/fuse/dir.c fuse_dentry_time / fuse_change_entry_timeout; virtiofsd cache=auto (KM §2.1)',
+    }))
+    .with('always', 'none', () => undefined)
+    .exhaustive();
+}

@@ -1,0 +1,96 @@
+// read(2), write(2) and writeback. read_iter/write_iter pick DAX or the page
+// cache from IS_DAX at the time of the call in every design.
+
+import { bool } from '../../../checker/domain.js';
+import { def, fName, pName, type Ctx } from '../context.js';
+import { writeBack } from '../inode.js';
+import { Fd, PageCache, Size, type S } from '../state.js';
+
+/** read(2): DAX reads storage; the page-cache path fills the page first. ReadSeesLastWrite checks what it returns. */
+export function read(ctx: Ctx) {
+  return def({
+    params: { p: ctx.Procs, f: ctx.Files },
+    guard: (s, { p, f }) => s.fd[p]![f] !== Fd.closed,
+    guardDoc: 'the process has the file open',
+    effect: (s, { f }) => {
+      if (s.sDax[f] === 0 && s.pageCache[f] === PageCache.none) {
+        s.pageCache[f] = PageCache.clean;
+        s.pageVersion[f] = s.storage[f]!;
+      }
+    },
+    label: ({ p, f }) => `Read ${pName(p)} ${fName(f)}`,
+    source: 'ext4_file_read_iter -> ext4_dax_read_iter; xfs_file_read_iter -> xfs_file_dax_read; '
+      + 'fuse_file_read_iter -> fuse_dax_read_iter / fuse_cache_read_iter',
+  });
+}
+
+/**
+ * write(2) of one page. DAX writes storage (dax_iomap_rw; virtiofs sends an
+ * extending write as FUSE_WRITE, same effect on the data). ext4/xfs buffered
+ * writes dirty the page. FUSE without writeback_cache writes through: storage
+ * and the cached page both get the data (fuse_perform_write). On virtiofs a
+ * write may also take the file past the server's DAX size threshold.
+ */
+export function write(ctx: Ctx) {
+  const maxVersion = ctx.c.versions;
+  const writeThrough = ctx.flavour.fs === 'virtiofs';
+  const writeData = (s: S, f: number) => {
+    const v = s.lastWrite[f]! + 1;
+    s.lastWrite[f] = v;
+    if (s.sDax[f] === 1) { s.storage[f] = v; return; }
+    if (writeThrough) {
+      s.storage[f] = v;
+      if (s.pageCache[f] !== PageCache.none) s.pageVersion[f] = v;
+      return;
+    }
+    s.pageCache[f] = PageCache.dirty;
+    s.pageVersion[f] = v;
+  };
+  const source = 'ext4_dax_write_iter / ext4_buffered_write_iter; xfs_file_dax_write / xfs_file_buffered_write; '
+    + 'fuse_file_write_iter -> fuse_dax_write_iter / fuse_cache_write_iter -> fuse_perform_write';
+  const guardDoc = 'the file is open O_RDWR and a write is left in the version bound';
+  const canWrite = (s: S, p: number, f: number) => s.fd[p]![f] === Fd.O_RDWR && s.lastWrite[f]! < maxVersion;
+  if (writeThrough) {
+    return def({
+      params: { p: ctx.Procs, f: ctx.Files, extend: bool },
+      guard: (s, { p, f, extend }) => canWrite(s, p, f) && (!extend || s.size[f] !== Size.big),
+      guardDoc,
+      effect: (s, { f, extend }) => {
+        writeData(s, f);
+        if (extend) s.size[f] = Size.big;
+        else if (s.size[f] === Size.empty) s.size[f] = Size.small;
+      },
+      label: ({ p, f, extend }) => `Write${extend ? '(past 32 KiB)' : ''} ${pName(p)} ${fName(f)}`,
+      source,
+    });
+  }
+  return def({
+    params: { p: ctx.Procs, f: ctx.Files },
+    guard: (s, { p, f }) => canWrite(s, p, f),
+    guardDoc,
+    effect: (s, { f }) => {
+      writeData(s, f);
+      if (s.size[f] === Size.empty) s.size[f] = Size.small;
+    },
+    label: ({ p, f }) => `Write ${pName(p)} ${fName(f)}`,
+    source,
+  });
+}
+
+/**
+ * Background writeback of dirty page-cache pages. A DAX inode's a_ops are the
+ * DAX ones (ext4_dax_aops, xfs_dax_aops, fuse_dax_file_aops), which never
+ * write page-cache pages, so pages dirtied before a live flip are stranded;
+ * Dave Chinner's per-mapping design keeps page-cache a_ops usable
+ * (`underDax`), since its page-cache VMAs still dirty pages.
+ */
+export function writeback(ctx: Ctx, opts: { underDax: boolean }) {
+  return def({
+    params: { f: ctx.Files },
+    guard: (s, { f }) => s.pageCache[f] === PageCache.dirty && (opts.underDax || s.sDax[f] === 0),
+    guardDoc: opts.underDax ? 'the page is dirty' : 'the page is dirty and the inode is not S_DAX (whose a_ops never write page-cache pages)',
+    effect: (s, { f }) => writeBack(s, f, ctx.P),
+    label: ({ f }) => `Writeback ${fName(f)}`,
+    source: 'mm/page-writeback.c do_writepages -> ext4_writepages / xfs_vm_writepages / fuse_writepages',
+  });
+}

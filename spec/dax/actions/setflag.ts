@@ -1,0 +1,144 @@
+// FS_IOC_FSSETXATTR / FS_IOC_SETFLAGS changing FS_XFLAG_DAX through an open
+// file. What the kernel does with S_DAX at that moment is exactly what the
+// designs disagree about, so the action takes a rule.
+
+import { bool } from '../../../checker/domain.js';
+import { def, fName, pName, type Ctx } from '../context.js';
+import { flushAndInvalidate, isMapped } from '../inode.js';
+import { Fd, ModeChange, Size, type S } from '../state.js';
+
+export interface SetFlagRule {
+  /** The request fails (-EBUSY, -EINVAL): nothing changes, so it is not a step. */
+  readonly refuses?: (s: S, p: number, f: number, v: number) => boolean;
+  /** What a successful request does; the flag itself is already written. */
+  readonly then: (s: S, p: number, f: number, v: number) => void;
+  /** When the request fails, in the kernel's words. */
+  readonly refusal?: string;
+  /** virtiofs: the request is FUSE_IOCTL to the server. */
+  readonly forwarded?: boolean;
+}
+
+/**
+ * Only requests that change the flag are steps: one that leaves it as it is
+ * changes nothing in any design (xfs v4.13 returned early, ext4_dax_dontcache
+ * tests the changed bit, virtiofsd stores the same value).
+ */
+export function setFlag(ctx: Ctx, rule: SetFlagRule) {
+  const refuses = rule.refuses;
+  return def({
+    params: { p: ctx.Procs, f: ctx.Files, v: bool },
+    guard: (s, { p, f, v }) => s.fd[p]![f] !== Fd.closed && s.xflagDax[f] !== v && !(refuses && refuses(s, p, f, v)),
+    guardDoc: `the process has the file open and v changes the flag${rule.refusal ? `; ${rule.refusal}` : ''}`,
+    effect: (s, { p, f, v }) => {
+      s.xflagDax[f] = v;
+      rule.then(s, p, f, v);
+    },
+    label: ({ p, f, v }) => `SetFlag(FS_XFLAG_DAX=${v}) ${pName(p)} ${fName(f)}${rule.forwarded ? ' → FUSE_IOCTL' : ''}`,
+    source: 'fs/ioctl.c ioctl_fssetxattr -> vfs_fileattr_set -> ext4_fileattr_set / xfs_fileattr_set (5.13+); '
+      + 'earlier ext4_ioctl_setflags / xfs_ioctl_setattr; fs/fuse/ioctl.c fuse_file_ioctl',
+  });
+}
+
+/** A design's reason to fail the request. */
+export type Refusal = Required<Pick<SetFlagRule, 'refuses' | 'refusal'>>;
+
+/** d_mark_dontcache: I_DONTCACHE on the inode and DCACHE_DONTCACHE on every dentry it has now (fs/dcache.c). */
+export function markDontcache(s: S, f: number): void {
+  s.iDontcache[f] = 1;
+  s.dDontcache[f] = 1;
+}
+
+/**
+ * What landed in 5.8: S_DAX is left alone (ext4_set_inode_flags(inode, false)
+ * keeps the bit; xfs_diflags_to_iflags(ip, false) likewise) and the inode is
+ * marked so that it is evicted at its last reference. ext4_dax_dontcache
+ * (fs/ext4/ioctl.c) and xfs_ioctl_setattr_prepare_dax (fs/xfs/xfs_ioctl.c,
+ * e4f9ba20d3b8) mark only under dax=inode. Andreas Dilger's idea, seed 003,
+ * 2017-09-07T21:26.
+ */
+export const markDontcacheAtIoctl = (ctx: Ctx): SetFlagRule => ({
+  then: (s, _p, f) => { if (ctx.c.mount === 'inode') markDontcache(s, f); },
+});
+
+/**
+ * xfs up to v4.13 (xfs_ioctl_setattr_dax_invalidate, then xfs_diflags_to_linux):
+ * with IOLOCK and MMAPLOCK held, write back and invalidate the page cache,
+ * then set S_DAX from the new flag. VMAs keep what mmap set up. Under
+ * dax=always/never S_DAX follows the mount option and does not move.
+ */
+export const flipOnIoctl = (ctx: Ctx): SetFlagRule => ({
+  then: (s, _p, f) => {
+    const want = ctx.flavour.desiredDax(s, f) ? 1 : 0;
+    if (want === s.sDax[f]) return;
+    flushAndInvalidate(s, f, ctx.P);
+    s.sDax[f] = want;
+    s.modeChange[f] = ModeChange.otherwise;
+  },
+});
+
+/**
+ * S_DAX recomputed from the flag with no flush or invalidate: the baseline
+ * Ross Zwisler describes (seed 003, 2017-09-07T21:51: "we set up one mapping
+ * to page cache, and one to DAX. Once either is written to they become out
+ * of sync"); Andreas Dilger (21:26) on "enabling/disabling S_DAX on an inode
+ * that already has dirty data".
+ */
+export const flipWithoutFlush = (ctx: Ctx): SetFlagRule => ({
+  then: (s, _p, f) => {
+    const want = ctx.flavour.desiredDax(s, f) ? 1 : 0;
+    if (want === s.sDax[f]) return;
+    s.sDax[f] = want;
+    s.modeChange[f] = ModeChange.otherwise;
+  },
+});
+
+/** -EBUSY while any process has the file mapped (Jan Kara, seed 003, 2017-09-11: "whenever inode->i_mapping->i_mmap RB tree is empty"). */
+export const busyWhileMapped = (ctx: Ctx): Refusal => ({
+  refuses: (s, _p, f) => isMapped(s, f, ctx.P),
+  refusal: '-EBUSY while any process has the file mapped',
+});
+
+/**
+ * -EBUSY with "open mappings or any open file handles" (Ross Zwisler, seed
+ * 003, 2017-09-07T22:19) — except the caller's own fd: "You have to have an
+ * open fd to change the flag. :)" (Dave Chinner, 23:25).
+ */
+export const busyWhileOpenOrMapped = (ctx: Ctx): Refusal => ({
+  refuses: (s, p, f) => {
+    if (isMapped(s, f, ctx.P)) return true;
+    for (let q = 0; q < ctx.P; q++) if (q !== p && s.fd[q]![f] !== Fd.closed) return true;
+    return false;
+  },
+  refusal: '-EBUSY while the file is mapped, or open by another process',
+});
+
+/**
+ * Ted Ts'o (seed 003, 2017-09-08T15:39): allow *setting* only when i_size and
+ * i_blocks are zero, with one fd open against the inode, O_RDONLY. Clearing
+ * is not restricted (his rule names only "set"); mappings are not checked.
+ */
+export const setOnlyOnEmptyFile = (ctx: Ctx): Refusal => ({
+  refuses: (s, p, f, v) => {
+    if (v === 0) return false;
+    if (s.size[f] !== Size.empty || s.fd[p]![f] !== Fd.O_RDONLY) return true;
+    for (let q = 0; q < ctx.P; q++) if (q !== p && s.fd[q]![f] !== Fd.closed) return true;
+    return false;
+  },
+  refusal: 'setting fails unless the file is empty and the caller\'s O_RDONLY fd is its only open',
+});
+
+/**
+ * virtiofs v6 and after: the guest's ioctl is forwarded (FUSE_IOCTL) and
+ * virtiofsd stores the flag on the host (v6 cover, seed 002, item 1); the
+ * kernel does not mark the inode (item 2).
+ */
+export const forwardToServer: SetFlagRule = { then: () => {}, forwarded: true };
+
+/**
+ * Vivek Goyal's alternative (seed 002, 2021-10-20): "we can always mark inode
+ * don't cache whenever client changes persistent DAX flag".
+ */
+export const forwardAndMarkDontcache = (ctx: Ctx): SetFlagRule => ({
+  then: (s, _p, f) => { if (ctx.c.mount === 'inode') markDontcache(s, f); },
+  forwarded: true,
+});

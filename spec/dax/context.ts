@@ -1,0 +1,31 @@
+// What every action and property factory is built from: the constants, the
+// index sets, and the flavour (ext4/xfs or virtiofs).
+
+import type { ActionDef, ParamSpec } from '../../checker/model.js';
+import type { IndexSet } from '../../checker/domain.js';
+import type { Constants } from './constants.js';
+import type { Flavour } from './flavour.js';
+import { shapeOf, type Schema } from './state.js';
+
+export interface Ctx {
+  readonly c: Constants;
+  readonly flavour: Flavour;
+  readonly Files: IndexSet;
+  readonly Procs: IndexSet;
+  /** Number of processes and of files. */
+  readonly P: number;
+  readonly F: number;
+}
+
+export function ctxFor(c: Constants, flavour: Flavour): Ctx {
+  const { Files, Procs } = shapeOf(c);
+  return { c, flavour, Files, Procs, P: c.procs, F: c.files };
+}
+
+/** Keeps an action's parameter types precise where it is written. */
+export const def = <P extends ParamSpec>(d: ActionDef<Schema, P>): ActionDef<Schema, P> => d;
+
+/** Process and file names as the trace prints them. */
+export const pName = (p: number) => `p${p + 1}`;
+export const fName = (f: number) => `f${f + 1}`;
+export const bit = (b: number) => (b ? 1 : 0);

@@ -1,0 +1,77 @@
+// What differs between the two filesystems the model covers. A design picks
+// its flavour: the 2017 designs are ext4/xfs ones, the 2021 ones virtiofs
+// ones (spec/dax/virtiofs.ts turns the ext4/xfs base into virtiofs).
+
+import { match } from 'ts-pattern';
+import type { Constants } from './constants.js';
+import { Size, type S } from './state.js';
+
+export interface Flavour {
+  readonly fs: 'ext4/xfs' | 'virtiofs';
+  /** The S_DAX an inode instantiated now would get. */
+  readonly desiredDax: (s: S, f: number) => boolean;
+  /** Whether the file's dentry is killed at its last dput, which evicts the inode. */
+  readonly dentryDiesAtLastRef: (s: S, f: number) => boolean;
+  /** FUSE writes dirty pages back when a file is closed (fuse_flush) and a page-cache VMA goes away (fuse_vma_close). */
+  readonly flushOnRelease: boolean;
+}
+
+/**
+ * ext4/xfs as of v5.8+. S_DAX at iget: ext4_should_enable_dax (fs/ext4/inode.c)
+ * and xfs_inode_should_enable_dax (fs/xfs/xfs_iops.c): never -> off, always ->
+ * on, inode -> the on-disk flag. The device and the file are taken to be
+ * DAX-capable (no inline data, verity, encryption, reflink).
+ */
+export function ext4xfs(c: Constants): Flavour {
+  const desiredDax = match(c.mount)
+    .with('always', () => () => true)
+    .with('never', () => () => false)
+    .with('inode', () => (s: S, f: number) => s.xflagDax[f] === 1)
+    .exhaustive();
+  return {
+    fs: 'ext4/xfs',
+    desiredDax,
+    // retain_dentry (fs/dcache.c) refuses a DCACHE_DONTCACHE dentry, even a
+    // REFERENCED one since 77573fa310d9 (5.11); otherwise the unused dentry
+    // and its inode stay on the LRU.
+    dentryDiesAtLastRef: (s, f) => s.dDontcache[f] === 1,
+    flushOnRelease: false,
+  };
+}
+
+/**
+ * FUSE_ATTR_DAX as virtiofsd would send it now. The server is asked only if
+ * FUSE_HAS_INODE_DAX was negotiated at FUSE_INIT (v6 cover, seed 002, item 4:
+ * "server may omit querying persistent inode flags on host").
+ */
+export function serverAttrDax(c: Constants): (s: S, f: number) => boolean {
+  if (c.mount !== 'inode' || c.serverPerFileDax === 'no') return () => false;
+  return match(c.policy)
+    .with('flag', () => (s: S, f: number) => s.xflagDax[f] === 1)
+    .with('size', () => (s: S, f: number) => s.size[f] === Size.big)
+    .with('flag-and-size', () => (s: S, f: number) => s.xflagDax[f] === 1 && s.size[f] === Size.big)
+    .exhaustive();
+}
+
+/**
+ * virtiofs as landed in 5.17. S_DAX at iget: fuse_should_enable_dax
+ * (fs/fuse/dax.c): never -> off, always -> on (the DAX window is taken to be
+ * present), inode -> fc->inode_dax && FUSE_ATTR_DAX.
+ */
+export function virtiofsFlavour(c: Constants): Flavour {
+  const attrDax = serverAttrDax(c);
+  const desiredDax = match(c.mount)
+    .with('always', () => () => true)
+    .with('never', () => () => false)
+    .with('inode', () => attrDax)
+    .exhaustive();
+  return {
+    fs: 'virtiofs',
+    desiredDax,
+    // fuse_dentry_delete (fs/fuse/dir.c) drops a dentry whose entry timeout
+    // has passed; .drop_inode = generic_delete_inode (fs/fuse/inode.c) then
+    // evicts the inode at once. DCACHE_DONTCACHE kills it in any case.
+    dentryDiesAtLastRef: (s, f) => s.dDontcache[f] === 1 || s.entryValid[f] === 0,
+    flushOnRelease: true,
+  };
+}

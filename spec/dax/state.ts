@@ -1,0 +1,90 @@
+// The state of the per-file DAX model: what is on storage, what the in-core
+// inode holds, and what each process has open and mapped. Everything is an
+// array over files (and processes) so that actions index typed arrays.
+
+import { arrayOf, bool, enumOf, indexSet, int, record } from '../../checker/domain.js';
+import type { View } from '../../checker/layout.js';
+import type { Constants } from './constants.js';
+
+/** How a process holds a file open. O_RDONLY opens exist only where a design asks for them (Ted Ts'o's rule). */
+export const Fd = enumOf('closed', 'O_RDWR', 'O_RDONLY');
+
+/**
+ * How a VMA was set up at mmap time. A DAX VMA has VM_MIXEDMAP|VM_HUGEPAGE and
+ * the DAX vm_ops (ext4_file_mmap, xfs_file_mmap, fuse_dax_mmap); a page-cache
+ * VMA has neither.
+ */
+export const Vma = enumOf('none', 'pagecache', 'dax');
+
+/** What the one page-table entry of a VMA points at: a page-cache page or a pmem/window pfn, read-only or writable. */
+export const Pte = enumOf('none', 'pagecache-ro', 'pagecache-rw', 'dax-ro', 'dax-rw');
+
+/** The file's page-cache copy. One page per file: byte ranges are collapsed. */
+export const PageCache = enumOf('none', 'clean', 'dirty');
+
+/**
+ * File size as far as DAX cares: `empty` (i_size 0: a fault is SIGBUS, and
+ * Ted Ts'o's rule applies), or one side of the virtiofs server's threshold
+ * (32 KiB in the v6 cover letter, seed 002).
+ */
+export const Size = enumOf('empty', 'small', 'big');
+
+/**
+ * The in-core inode (with its one dentry): never looked up since mount;
+ * evicted at its last reference (I_DONTCACHE, or an expired FUSE dentry);
+ * reclaimed by memory pressure or drop_caches; or cached.
+ */
+export const InCore = enumOf('never', 'evicted', 'reclaimed', 'cached');
+
+/**
+ * Ghost, for the reachability goals: how the inode's current S_DAX came to
+ * differ from its previous one. `afterLastClose`: re-instantiated in the other
+ * mode after an eviction at the last reference; `otherwise`: flipped on the
+ * live inode, or re-instantiated after reclaim. Reset at eviction.
+ */
+export const ModeChange = enumOf('none', 'afterLastClose', 'otherwise');
+
+export function shapeOf(c: Pick<Constants, 'files' | 'procs' | 'versions'>) {
+  const Files = indexSet('f', c.files);
+  const Procs = indexSet('p', c.procs);
+  const Version = int(0, c.versions);
+  const perFile = <D extends Parameters<typeof arrayOf>[1]>(d: D) => arrayOf(Files, d);
+  const perProcFile = <D extends Parameters<typeof arrayOf>[1]>(d: D) => arrayOf(Procs, arrayOf(Files, d));
+  const schema = record({
+    // --- on storage (pmem for ext4/xfs; the host file behind virtiofsd) ---
+    /** FS_XFLAG_DAX as stored: EXT4_DAX_FL / XFS_DIFLAG2_DAX, or the host's flag that virtiofsd keeps (Dave Chinner, seed 000, 2021-09-27). */
+    xflagDax: perFile(bool),
+    size: perFile(Size),
+    /** The data version storage holds. */
+    storage: perFile(Version),
+    /** Ghost: the last version anyone wrote, which every read must return. */
+    lastWrite: perFile(Version),
+
+    // --- the in-core inode ---
+    inode: perFile(InCore),
+    /** S_DAX in i_flags. While the inode is not cached it keeps the value it was evicted with. */
+    sDax: perFile(bool),
+    /** I_DONTCACHE on the inode (set by d_mark_dontcache, fs/dcache.c). */
+    iDontcache: perFile(bool),
+    /** DCACHE_DONTCACHE on the file's dentry: d_mark_dontcache marks only aliases that exist when it runs. */
+    dDontcache: perFile(bool),
+    /** virtiofs: the dentry's entry timeout (and the inode's attr timeout) has not expired. */
+    entryValid: perFile(bool),
+    pageCache: perFile(PageCache),
+    /** The version the page-cache copy holds (0 when there is none). */
+    pageVersion: perFile(Version),
+    modeChange: perFile(ModeChange),
+
+    // --- processes ---
+    fd: perProcFile(Fd),
+    vma: perProcFile(Vma),
+    /** The VMA was mapped from an O_RDONLY fd, so it has no PROT_WRITE. */
+    vmaReadOnly: perProcFile(bool),
+    pte: perProcFile(Pte),
+  });
+  return { Files, Procs, schema };
+}
+
+export type Schema = ReturnType<typeof shapeOf>['schema'];
+/** A state as actions and properties see it: typed arrays over the flat vector. */
+export type S = View<Schema>;
