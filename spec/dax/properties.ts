@@ -5,7 +5,7 @@ import type { ActionProperty, Invariant, StepInfo } from '../../checker/model.js
 import type { FaultRule } from './actions/mmap.js';
 import type { Ctx } from './context.js';
 import { isDaxPte, isPageCachePte, referenced } from './inode.js';
-import { InCore, PageCache, Pte, Vma, type S, type Schema } from './state.js';
+import { Fd, InCore, PageCache, Pte, Vma, type S, type Schema } from './state.js';
 
 type Prop = Invariant<Schema> | ActionProperty<Schema>;
 
@@ -60,6 +60,27 @@ export function properties(ctx: Ctx, faultRule: FaultRule): Record<string, Prop>
       for (let f = 0; f < F; f++) {
         if (before.sDax[f] !== after.sDax[f] && before.inode[f] === InCore.cached && after.inode[f] === InCore.cached
           && referenced(before, f, P)) return false;
+      }
+      return true;
+    },
+  };
+
+  const sDaxStableUnderOtherUsers: ActionProperty<Schema> = {
+    kind: 'action',
+    // SDaxStableWhileInUse fails for every design that flips at the ioctl,
+    // only because the caller needs an fd; this one tells the flip designs apart.
+    doc: 'S_DAX of a cached inode changes only while nothing is mapped and no process but the one acting has the file open',
+    source: 'Dave Chinner, seed 003, 2017-09-07T23:25 ("You have to have an open fd to change the flag. :)"); '
+      + 'Jan Kara, 2017-09-08 ("open file handles don\'t matter and we can serialize against IO in progress"); design note §4, P3′',
+    nonVacuousIf: ['SDaxChanged'],
+    holds: (before: S, step: StepInfo, after: S) => {
+      for (let f = 0; f < F; f++) {
+        if (before.sDax[f] === after.sDax[f] || before.inode[f] !== InCore.cached || after.inode[f] !== InCore.cached) continue;
+        const actor = step.params.p;
+        for (let p = 0; p < P; p++) {
+          if (before.vma[p]![f] !== Vma.none) return false;
+          if (p !== actor && before.fd[p]![f] !== Fd.closed) return false;
+        }
       }
       return true;
     },
@@ -143,6 +164,7 @@ export function properties(ctx: Ctx, faultRule: FaultRule): Record<string, Prop>
     NoMixedMappings: noMixedMappings,
     FaultFollowsMapping: faultFollowsMapping,
     SDaxStableWhileInUse: sDaxStableWhileInUse,
+    SDaxStableUnderOtherUsers: sDaxStableUnderOtherUsers,
     ReadSeesLastWrite: readSeesLastWrite,
     NoSpuriousDontCache: noSpuriousDontCache,
     StatxTellsTheTruth: statxTellsTheTruth,
