@@ -1,20 +1,21 @@
 // One benchmark run in its own process, so its peak memory is its own.
-// usage: node dist/bench/one.js FILES PROCS [design] [maxSeconds]
+// usage: node dist/bench/one.js FILES PROCS [design] [maxSeconds|-] [workers]
 
 import { compile } from '../checker/compile.js';
 import { check } from '../checker/search.js';
 import { benchModel } from '../spec/bench/index.js';
 
-const [files, procs, design = 'instantiate-only', maxSeconds] = process.argv.slice(2);
+const [files, procs, design = 'instantiate-only', maxSeconds, workers = '1'] = process.argv.slice(2);
 const cm = compile(benchModel, design, { files: files!, procs: procs! });
 const r = check(cm, {
-  maxSeconds: maxSeconds ? Number(maxSeconds) : undefined,
+  maxSeconds: maxSeconds && maxSeconds !== '-' ? Number(maxSeconds) : undefined,
+  workers: Number(workers),
   progressEverySeconds: 30,
   onProgress: (p) => process.stderr.write(`  (${files},${procs}) ${p.seconds.toFixed(0)} s: ${p.distinctStates} distinct, queue ${p.queue}\n`),
 });
 const violated = r.properties.filter((p) => p.status === 'violated').map((p) => ({ name: p.name, steps: p.trace!.steps.length - 1 }));
 process.stdout.write(JSON.stringify({
-  files: Number(files), procs: Number(procs), design, complete: r.complete, incompleteReason: r.incompleteReason,
+  files: Number(files), procs: Number(procs), design, workers: Number(workers), complete: r.complete, incompleteReason: r.incompleteReason,
   distinct: r.distinctStates, generated: r.statesGenerated, depth: r.depth, seconds: r.seconds,
   storeBytes: r.storeBytes, peakRssBytes: process.resourceUsage().maxRSS * 1024, violated,
 }) + '\n');

@@ -1,8 +1,11 @@
 // `npm run bench`: the DaxModes benchmark of shared/bench/dax-modes-bench.md
-// at the sizes every compared checker reports, each in a fresh process.
-// `npm run bench -- --big` adds (3,3) with a 600 s limit.
+// at the sizes every compared checker reports, each in a fresh process, with
+// the sequential engine and with the parallel one on 2 worker threads.
+// `npm run bench -- --big` adds (3,3) with a 600 s limit; `--workers N`
+// sets the parallel run's worker count (1: sequential only).
 
 import { spawnSync } from 'node:child_process';
+import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import Table from 'cli-table3';
 
@@ -12,28 +15,42 @@ const expected: Record<string, number> = {
 };
 
 const big = process.argv.includes('--big');
+const w = process.argv.indexOf('--workers');
+const parallel = w >= 0 ? Number(process.argv[w + 1]) : 2;
+if (!Number.isInteger(parallel) || parallel < 1) throw new Error(`--workers takes a whole number, got ${process.argv[w + 1]}`);
 const sizes: [number, number, string, number?][] = [
   [1, 1, 'instantiate-only'], [1, 2, 'instantiate-only'], [2, 2, 'instantiate-only'], [2, 3, 'instantiate-only'],
   [3, 1, 'instantiate-only'], [3, 2, 'instantiate-only'], [2, 2, 'flip-on-ioctl'], [3, 2, 'flip-on-ioctl'],
   ...(big ? [[3, 3, 'instantiate-only', 600] as [number, number, string, number]] : []),
 ];
+const workerCounts = parallel > 1 ? [1, parallel] : [1];
 
 const one = fileURLToPath(new URL('./one.js', import.meta.url));
-const table = new Table({ style: { head: [], border: [] }, head: ['F,P', 'design', 'distinct', 'expected', 'generated', 'seconds', 'distinct/s', 'peak RSS', 'bytes/state (store)', 'verdict'] });
+const table = new Table({
+  style: { head: [], border: [] },
+  head: ['F,P', 'design', 'workers', 'distinct', 'expected', 'generated', 'seconds', 'speedup', 'distinct/s', 'peak RSS', 'bytes/state (store)', 'load', 'verdict'],
+});
 let failed = false;
 for (const [f, p, design, limit] of sizes) {
-  const run = spawnSync(process.execPath, ['--max-old-space-size=16384', one, String(f), String(p), design, ...(limit ? [String(limit)] : [])], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-  if (run.status !== 0) { console.error(`bench (${f},${p}) ${design} failed with exit ${run.status}`); failed = true; continue; }
-  const r = JSON.parse(run.stdout);
-  const want = design === 'instantiate-only' ? expected[`${f},${p}`] : undefined;
-  if (want !== undefined && r.complete && r.distinct !== want) failed = true;
-  const verdict = r.violated.length ? r.violated.map((v: { name: string; steps: number }) => `${v.name} violated (${v.steps} steps)`).join('; ')
-    : r.complete ? 'NoMixedMappings holds' : `incomplete: ${r.incompleteReason}`;
-  table.push([
-    `${f},${p}`, design, r.distinct.toLocaleString('en-US'), want?.toLocaleString('en-US') ?? '-', r.generated.toLocaleString('en-US'),
-    r.seconds.toFixed(2), Math.round(r.distinct / r.seconds).toLocaleString('en-US'), `${(r.peakRssBytes / 2 ** 20).toFixed(0)} MiB`,
-    (r.storeBytes / r.distinct).toFixed(1), verdict,
-  ]);
+  let sequential: number | undefined;
+  for (const workers of workerCounts) {
+    const load = loadavg()[0]!.toFixed(2);
+    const run = spawnSync(process.execPath, ['--max-old-space-size=16384', one, String(f), String(p), design, limit ? String(limit) : '-', String(workers)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+    if (run.status !== 0) { console.error(`bench (${f},${p}) ${design} with ${workers} worker(s) failed with exit ${run.status}`); failed = true; continue; }
+    const r = JSON.parse(run.stdout);
+    const want = design === 'instantiate-only' ? expected[`${f},${p}`] : undefined;
+    if (want !== undefined && r.complete && r.distinct !== want) failed = true;
+    if (workers === 1) sequential = r.seconds;
+    const verdict = r.violated.length ? r.violated.map((v: { name: string; steps: number }) => `${v.name} violated (${v.steps} steps)`).join('; ')
+      : r.complete ? 'NoMixedMappings holds' : `incomplete: ${r.incompleteReason}`;
+    table.push([
+      `${f},${p}`, design, workers, r.distinct.toLocaleString('en-US'), want?.toLocaleString('en-US') ?? '-', r.generated.toLocaleString('en-US'),
+      r.seconds.toFixed(2), workers > 1 && sequential ? `${(sequential / r.seconds).toFixed(2)}x` : '-',
+      Math.round(r.distinct / r.seconds).toLocaleString('en-US'), `${(r.peakRssBytes / 2 ** 20).toFixed(0)} MiB`,
+      (r.storeBytes / r.distinct).toFixed(1), load, verdict,
+    ]);
+  }
 }
 console.log(table.toString());
+console.log(`load average at the end: ${loadavg().map((x) => x.toFixed(2)).join(' ')} (the load column is the 1-minute average when each run started)`);
 if (failed) { console.error('bench: a distinct state count differs from the definition'); process.exitCode = 1; }

@@ -80,23 +80,30 @@ export function slotOf(t: Uint32Array, mask: number, lo: number, hi: number): nu
   }
 }
 
-/** Copies the entries of from[start, end) (slot indices) into `to`, concurrently with other ranges. */
-export function rehashRange(from: Uint32Array, to: Uint32Array, start: number, end: number): void {
+/** Copies the entries of from[start, end) (slot indices) into `to`, concurrently with other ranges. Returns a value to keep the touching loads alive. */
+export function rehashRange(from: Uint32Array, to: Uint32Array, start: number, end: number): number {
   const mask = to.length / SLOT_WORDS - 1;
-  for (let s = start; s < end; s++) {
-    const j = s << 2;
-    const lo = from[j]!;
-    if (lo === 0) continue;
-    let i = lo & mask;
-    for (;;) {
-      const k = i << 2;
-      if (to[k] === 0 && Atomics.compareExchange(to, k, 0, lo) === 0) {
-        to[k + 2] = from[j + 2]!;
-        to[k + 3] = from[j + 3]!;
-        Atomics.store(to, k + 1, from[j + 1]!);
-        break;
+  let touch = 0;
+  for (let s0 = start; s0 < end; s0 += 32) {
+    const s1 = Math.min(end, s0 + 32);
+    // Touch the destinations of a batch first, so that their cache misses overlap.
+    for (let s = s0; s < s1; s++) touch ^= to[(from[s << 2]! & mask) << 2]!;
+    for (let s = s0; s < s1; s++) {
+      const j = s << 2;
+      const lo = from[j]!;
+      if (lo === 0) continue;
+      let i = lo & mask;
+      for (;;) {
+        const k = i << 2;
+        if (to[k] === 0 && Atomics.compareExchange(to, k, 0, lo) === 0) {
+          to[k + 2] = from[j + 2]!;
+          to[k + 3] = from[j + 3]!;
+          Atomics.store(to, k + 1, from[j + 1]!);
+          break;
+        }
+        i = (i + 1) & mask;
       }
-      i = (i + 1) & mask;
     }
   }
+  return touch;
 }

@@ -107,6 +107,8 @@ class Worker {
   // totals, for the coordinator's progress line
   private totalGenerated = 0;
   private totalExpanded = 0;
+  /** Keeps the slot-touching loads of expand() from being optimised away. */
+  private sink = 0;
 
   private readonly lastEnabledIn: Float64Array;
   private readonly sel;
@@ -139,6 +141,11 @@ class Worker {
       effects: instances.map((i) => i.effect),
       params: instances.map((i) => i.params),
       actionOf: Int32Array.from(instances.map((i) => i.action)),
+      // one state's successors, packed, with their fingerprints and instances
+      succ: new Uint32Array(Math.max(1, this.nInst) * this.W),
+      succLo: new Uint32Array(Math.max(1, this.nInst)),
+      succHi: new Uint32Array(Math.max(1, this.nInst)),
+      succInst: new Int32Array(Math.max(1, this.nInst)),
     };
   }
 
@@ -167,7 +174,7 @@ class Worker {
         this.setTable(cmd.table);
         return { type: 'paused', reason: this.run() };
       case 'rehash':
-        rehashRange(new Uint32Array(cmd.from), new Uint32Array(cmd.to), cmd.start, cmd.end);
+        this.sink ^= rehashRange(new Uint32Array(cmd.from), new Uint32Array(cmd.to), cmd.start, cmd.end);
         return { type: 'rehashed' };
       case 'finalize':
         return this.finalize();
@@ -268,6 +275,10 @@ class Worker {
     const effects = this.scratch.effects;
     const params = this.scratch.params;
     const actionOf = this.scratch.actionOf;
+    const succ = this.scratch.succ;
+    const succLo = this.scratch.succLo;
+    const succHi = this.scratch.succHi;
+    const succInst = this.scratch.succInst;
 
     let generated = 0;
     let inserted = 0;
@@ -279,6 +290,7 @@ class Worker {
       if (constraint && !constraint(curView)) { this.cutByConstraint = true; continue; }
 
       let anyEnabled = false;
+      let m = 0;
       for (let i = 0; i < nInst; i++) {
         const g = guards[i];
         if (g !== undefined && !g(curView, params[i])) continue;
@@ -305,11 +317,23 @@ class Worker {
         }
 
         fingerprint(packed, 0, W);
-        let lo = FP[0]!;
-        let hi = FP[1]!;
-        if (lo === 0) lo = 1;
-        if (hi === 0) hi = 1;
+        for (let k = 0; k < W; k++) succ[m * W + k] = packed[k]!;
+        succLo[m] = FP[0]! === 0 ? 1 : FP[0]!;
+        succHi[m] = FP[1]! === 0 ? 1 : FP[1]!;
+        succInst[m] = i;
+        m++;
+      }
 
+      // Touch every successor's home slot first: the loads are independent,
+      // so their cache misses overlap instead of stalling one insert each.
+      let touch = 0;
+      for (let q = 0; q < m; q++) touch ^= table[(succLo[q]! & mask) << 2]!;
+      this.sink ^= touch;
+
+      for (let q = 0; q < m; q++) {
+        const lo = succLo[q]!;
+        const hi = succHi[q]!;
+        const i = succInst[q]!;
         // Insert, or lower the key of the state already there (shared-table.ts insert, inlined).
         let s = lo & mask;
         let isNew = false;
@@ -344,18 +368,21 @@ class Worker {
         if (this.bufLen * EW === this.buf.length) this.growBuf();
         const buf = this.buf;
         const at = this.bufLen * EW;
-        for (let k = 0; k < W; k++) buf[at + k] = packed[k]!;
+        for (let k = 0; k < W; k++) buf[at + k] = succ[q * W + k]!;
         buf[at + W] = lo;
         buf[at + W + 1] = hi;
         const entry = this.bufLen++;
-        if (anyInv) {
-          for (let k = 0; k < invariants.length; k++) {
-            if (invOpen[k] && !invariants[k]!.def.holds(nextView as never)) { this.invCand[k]!.push(entry); this.violated(); }
+        if (anyInv || anyGoal) {
+          packer.unpack(succ, q * W, next);
+          if (anyInv) {
+            for (let k = 0; k < invariants.length; k++) {
+              if (invOpen[k] && !invariants[k]!.def.holds(nextView as never)) { this.invCand[k]!.push(entry); this.violated(); }
+            }
           }
-        }
-        if (anyGoal) {
-          for (let k = 0; k < goals.length; k++) {
-            if (goalOpen[k] && goals[k]!.def.reached(nextView as never)) this.goalCand[k]!.push(entry);
+          if (anyGoal) {
+            for (let k = 0; k < goals.length; k++) {
+              if (goalOpen[k] && goals[k]!.def.reached(nextView as never)) this.goalCand[k]!.push(entry);
+            }
           }
         }
       }
@@ -383,18 +410,25 @@ class Worker {
   private finalize(): LevelReport {
     const { W, EW, table, mask, buf, bufLen } = this;
     const stride = this.nInst + 1;
-    for (let e = 0; e < bufLen; e++) {
-      const at = e * EW;
-      const lo = buf[at + W]!;
-      const hi = buf[at + W + 1]!;
-      let s = lo & mask;
-      for (;;) {
-        const j = s << 2;
-        if (table[j] === lo && table[j + 1] === hi) { buf[at + W] = table[j + 2]! - 1; buf[at + W + 1] = table[j + 3]!; break; }
-        if (table[j] === 0) throw new Error('parallel search: a new state is missing from the fingerprint table');
-        s = (s + 1) & mask;
+    let touch = 0;
+    for (let e0 = 0; e0 < bufLen; e0 += 32) {
+      const e1 = Math.min(bufLen, e0 + 32);
+      // As in expand(): touch a batch of home slots first so the cache misses overlap.
+      for (let e = e0; e < e1; e++) touch ^= table[(buf[e * EW + W]! & mask) << 2]!;
+      for (let e = e0; e < e1; e++) {
+        const at = e * EW;
+        const lo = buf[at + W]!;
+        const hi = buf[at + W + 1]!;
+        let s = lo & mask;
+        for (;;) {
+          const j = s << 2;
+          if (table[j] === lo && table[j + 1] === hi) { buf[at + W] = table[j + 2]! - 1; buf[at + W + 1] = table[j + 3]!; break; }
+          if (table[j] === 0) throw new Error('parallel search: a new state is missing from the fingerprint table');
+          s = (s + 1) & mask;
+        }
       }
     }
+    this.sink ^= touch;
     const minOf = (cands: number[]) => {
       let best = -1;
       for (const e of cands) {

@@ -38,6 +38,8 @@ const specArb = fc.record({ vars: fc.integer({ min: 1, max: 4 }), range: fc.inte
 const optsArb = fc.record({
   continueAfterViolation: fc.boolean(),
   maxDepth: fc.option(fc.integer({ min: 0, max: 6 }), { nil: undefined }),
+  /** Check only the first property (and the goals it names), as --property does. */
+  onlyFirst: fc.boolean(),
 });
 
 describe('parallel BFS on random transition systems', () => {
@@ -48,7 +50,12 @@ describe('parallel BFS on random transition systems', () => {
   it('agrees with the sequential engine: verdicts, traces, counts, coverage', () => {
     fc.assert(fc.property(specArb, optsArb, fc.integer({ min: 2, max: 3 }), (spec, o, workers) => {
       const cm = compile(randomModel(spec), undefined);
-      const opts: SearchOptions = { continueAfterViolation: o.continueAfterViolation, ...(o.maxDepth !== undefined ? { maxDepth: o.maxDepth } : {}) };
+      const names = [...cm.invariants, ...cm.actionProperties, ...cm.goals].map((p) => p.name);
+      const opts: SearchOptions = {
+        continueAfterViolation: o.continueAfterViolation,
+        ...(o.maxDepth !== undefined ? { maxDepth: o.maxDepth } : {}),
+        ...(o.onlyFirst && names.length ? { properties: [names[0]!] } : {}),
+      };
       const source: ModelSource = { kind: 'module', module: fixture, export: 'randomModel', args: [spec] };
       const seq = check(cm, opts);
       const par = check(cm, { ...opts, workers, modelSource: source });
