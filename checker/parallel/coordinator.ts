@@ -14,7 +14,15 @@
 // The coordinator is synchronous (check() stays synchronous): it blocks on
 // Atomics.wait over a shared signal word and reads worker replies with
 // receiveMessageOnPort. It wakes at least every 200 ms to print progress and
-// enforce the time limit.
+// enforce the time limit. DAXCHECK_PAR_DEBUG=1 prints per-level timings.
+//
+// Growth: a worker reserves room for the worst case (every successor new)
+// before it claims a chunk, so the table can never overfill; when the load
+// passes GROW_LOAD, or a claim does not fit, it sets C_GROW and pauses. Once
+// every worker has paused at a chunk boundary, the coordinator doubles the
+// table (the workers rehash it, a range each) and resumes the level where the
+// cursor stands. A table the memory limit does not allow is a StoreFullError:
+// the result is incomplete, and no state is ever dropped silently.
 
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -31,7 +39,7 @@ import {
   C_COUNT, C_CURSOR, C_GROW, C_HARD, C_LIMIT, C_RESERVED, C_SIGNAL, C_STOP, CONTROL_WORDS, GROW_LOAD, HARD_LOAD, LINK_BYTES,
   SLOT_WORDS, STAT_WORDS, modelSignature, type Command, type LevelReport, type Reply, type WorkerData,
 } from './protocol.js';
-import { allocTable, insert, nonZero, rehashRange } from './shared-table.js';
+import { allocTable, insert, insertDeferred, nonZero, rehashRange } from './shared-table.js';
 
 const WAIT_MS = 200;
 /** Most states a worker claims at once (fewer near the end of a level, and when the table is nearly full). */
@@ -224,9 +232,9 @@ export function checkParallel(cm: CompiledModel, opts: SearchOptions): CheckResu
     if (workersReady && cap >= PARALLEL_REHASH_SLOTS) {
       const part = Math.ceil(cap / nWorkers);
       sendAll((w) => ({ type: 'rehash', from: tableSab, to: next, start: Math.min(cap, w * part), end: Math.min(cap, (w + 1) * part) }));
-      collect('rehashed');
+      for (const r of collect('rehashed')) insertDeferred(to, r.deferred);
     } else {
-      rehashRange(table, to, 0, cap);
+      insertDeferred(to, rehashRange(table, to, 0, cap));
     }
     tableSab = next;
     table = to;
@@ -343,6 +351,7 @@ export function checkParallel(cm: CompiledModel, opts: SearchOptions): CheckResu
       incompleteReason = e.message;
     }
   } finally {
+    Atomics.store(control, C_STOP, 2); // after an error, workers still expanding stop at their next chunk
     for (let w = 0; w < nWorkers; w++) {
       try { send(w, { type: 'close' }); } catch { /* already gone */ }
       ports[w]!.close();

@@ -168,6 +168,6 @@ export interface WorkerFailure {
 export type Reply =
   | { readonly type: 'ready' }
   | { readonly type: 'paused'; readonly reason: PauseReason }
-  | { readonly type: 'rehashed' }
+  | { readonly type: 'rehashed'; readonly deferred: Uint32Array }
   | LevelReport
   | WorkerFailure;

@@ -80,30 +80,54 @@ export function slotOf(t: Uint32Array, mask: number, lo: number, hi: number): nu
   }
 }
 
-/** Copies the entries of from[start, end) (slot indices) into `to`, concurrently with other ranges. Returns a value to keep the touching loads alive. */
-export function rehashRange(from: Uint32Array, to: Uint32Array, start: number, end: number): number {
+/**
+ * Moves the entries of from[start, end) (slot indices) into `to`, a table
+ * twice as large, concurrently with other ranges. An entry whose home slot
+ * in `from` is h has its home at h or h + |from| in `to`, so a range's
+ * entries land in two regions of `to` that no other range writes:
+ * [start, end) and [start + |from|, end + |from|). Entries are written
+ * there with plain stores, in order (a near-sequential stream, not random
+ * access); the few whose probe would leave the regions (displaced across a
+ * range boundary, or wrapped around the table end) are returned instead,
+ * four words each, for the caller to insert once every range is done.
+ */
+export function rehashRange(from: Uint32Array, to: Uint32Array, start: number, end: number): Uint32Array {
+  const oldCap = from.length / SLOT_WORDS;
   const mask = to.length / SLOT_WORDS - 1;
-  let touch = 0;
-  for (let s0 = start; s0 < end; s0 += 32) {
-    const s1 = Math.min(end, s0 + 32);
-    // Touch the destinations of a batch first, so that their cache misses overlap.
-    for (let s = s0; s < s1; s++) touch ^= to[(from[s << 2]! & mask) << 2]!;
-    for (let s = s0; s < s1; s++) {
-      const j = s << 2;
-      const lo = from[j]!;
-      if (lo === 0) continue;
-      let i = lo & mask;
-      for (;;) {
-        const k = i << 2;
-        if (to[k] === 0 && Atomics.compareExchange(to, k, 0, lo) === 0) {
-          to[k + 2] = from[j + 2]!;
-          to[k + 3] = from[j + 3]!;
-          Atomics.store(to, k + 1, from[j + 1]!);
-          break;
-        }
-        i = (i + 1) & mask;
+  const deferred: number[] = [];
+  for (let s = start; s < end; s++) {
+    const j = s << 2;
+    const lo = from[j]!;
+    if (lo === 0) continue;
+    let i = lo & mask;
+    const regionEnd = i < oldCap ? end : end + oldCap;
+    if (i < (i < oldCap ? start : start + oldCap)) { deferred.push(lo, from[j + 1]!, from[j + 2]!, from[j + 3]!); continue; }
+    for (;;) {
+      if (i >= regionEnd) { deferred.push(lo, from[j + 1]!, from[j + 2]!, from[j + 3]!); break; }
+      const k = i << 2;
+      if (to[k] === 0) {
+        to[k] = lo;
+        to[k + 1] = from[j + 1]!;
+        to[k + 2] = from[j + 2]!;
+        to[k + 3] = from[j + 3]!;
+        break;
       }
+      i++;
     }
   }
-  return touch;
+  return Uint32Array.from(deferred);
+}
+
+/** Inserts entries that rehashRange deferred (four words each), with the table to itself. */
+export function insertDeferred(to: Uint32Array, entries: Uint32Array): void {
+  const mask = to.length / SLOT_WORDS - 1;
+  for (let e = 0; e < entries.length; e += 4) {
+    let i = entries[e]! & mask;
+    while (to[i << 2] !== 0) i = (i + 1) & mask;
+    const k = i << 2;
+    to[k] = entries[e]!;
+    to[k + 1] = entries[e + 1]!;
+    to[k + 2] = entries[e + 2]!;
+    to[k + 3] = entries[e + 3]!;
+  }
 }

@@ -151,6 +151,7 @@ class Worker {
 
   post(reply: Reply): void {
     if (reply.type === 'finalized') this.data.port.postMessage(reply, [reply.buffer]);
+    else if (reply.type === 'rehashed') this.data.port.postMessage(reply, [reply.deferred.buffer as ArrayBuffer]);
     else this.data.port.postMessage(reply);
     Atomics.add(this.control, C_SIGNAL, 1);
     Atomics.notify(this.control, C_SIGNAL);
@@ -174,8 +175,7 @@ class Worker {
         this.setTable(cmd.table);
         return { type: 'paused', reason: this.run() };
       case 'rehash':
-        this.sink ^= rehashRange(new Uint32Array(cmd.from), new Uint32Array(cmd.to), cmd.start, cmd.end);
-        return { type: 'rehashed' };
+        return { type: 'rehashed', deferred: rehashRange(new Uint32Array(cmd.from), new Uint32Array(cmd.to), cmd.start, cmd.end) };
       case 'finalize':
         return this.finalize();
     }
