@@ -27,6 +27,10 @@ export function formatReplay(r: ReplayReport, opts: { color: boolean }): string 
     for (const v of d.diffs) add(d.step, c.yellow(`  ${v.variable}: recorded ${show(v.recorded)}, replayed ${show(v.replayed)}`));
     add(d.step, c.dim('  (replay goes on with the recorded actions from the replayed state)'));
   }
+  for (const x of r.substitutions) {
+    add(x.step, c.yellow(c.bold(`DIVERGES: design ${r.design} takes this step as "${x.taken}"`)));
+    add(x.step, c.yellow(`  (the recorded "${x.recorded}" is refused by its ${x.why}; replay goes on with the step as this design takes it)`));
+  }
   for (const e of r.events) {
     const what = e.status === 'reached' ? `goal ${e.property} is reached here` : e.kind === 'deadlock' ? 'no action is enabled here (deadlock)' : `${e.property} fails here`;
     add(e.step, (e.status === 'reached' ? c.green : (s: string) => c.bold(c.red(s)))(`${what}${e.doc && e.kind !== 'deadlock' ? `: ${e.doc}` : ''}`));
@@ -68,6 +72,7 @@ export function formatReplay(r: ReplayReport, opts: { color: boolean }): string 
         out.push(`       ${c.bold(c.red(`REFUSED: no action of design ${r.design} leads from step ${f.step - 1} to the recorded step ${f.step}`))}`);
         break;
     }
+    if (f.alternatives?.length) out.push(`       this design would take instead: ${f.alternatives.join(' | ')}`);
     if (f.step < r.recordedSteps) out.push(c.dim(`       (steps ${f.step + 1}..${r.recordedSteps} not replayed)`));
   }
 
@@ -88,12 +93,15 @@ export function verdictLine(r: ReplayReport, color: boolean): string {
     case 'no-violation':
       return c.green(c.bold(`Replays exactly under design ${r.design}, but ${prop}.`));
     case 'diverges': {
-      const first = [r.stateDivergence?.step, r.refusal?.step].filter((x): x is number => x !== undefined);
+      const sub = r.substitutions[0];
+      const first = [r.stateDivergence?.step, r.refusal?.step, sub?.step].filter((x): x is number => x !== undefined);
       const where = Math.min(...first);
-      const how = r.stateDivergence && r.stateDivergence.step === where
-        ? `step ${where} (${r.stateDivergence.label}) gives a different state (${r.stateDivergence.diffs.map((d) => d.variable).join(', ')})`
-        : `step ${where} (${r.refusal!.label}) is refused (${r.refusal!.reason})`;
-      const then = r.refusal && r.stateDivergence && r.refusal.step > where ? `, and step ${r.refusal.step} (${r.refusal.label}) is then refused` : '';
+      const how = sub && sub.step === where
+        ? `step ${where} happens differently ("${sub.taken}", recorded "${sub.recorded}")`
+        : r.stateDivergence && r.stateDivergence.step === where
+          ? `step ${where} (${r.stateDivergence.label}) gives a different state (${r.stateDivergence.diffs.map((d) => d.variable).join(', ')})`
+          : `step ${where} (${r.refusal!.label}) is refused (${r.refusal!.reason})`;
+      const then = r.refusal && r.refusal.step > where ? `, and step ${r.refusal.step} (${r.refusal.label}) is then refused` : '';
       const still = fails && fails.status === 'fails' ? c.red(`; ${prop} all the same`) : `; ${prop} in the replay`;
       return c.green(c.bold(`Diverges under design ${r.design}: ${how}${then}`)) + still + '.';
     }

@@ -55,6 +55,16 @@ export interface Refusal {
   readonly known?: readonly string[];
   /** What does not fit, when the recorded parameters are not the ones this design's action takes. */
   readonly detail?: string;
+  /** The same action on the same processes and files that this design would take here instead. */
+  readonly alternatives?: readonly string[];
+}
+
+/** A step this design takes differently: the recorded instance is refused, and its one same-operation sibling is taken. */
+export interface Substitution {
+  readonly step: number;
+  readonly recorded: string;
+  readonly taken: string;
+  readonly why: 'guard' | 'effect';
 }
 
 export interface PropertyEvent {
@@ -78,6 +88,8 @@ export interface ReplayReport {
   readonly trace: Trace;
   readonly stateDivergence?: StateDivergence;
   readonly refusal?: Refusal;
+  /** Steps this design takes differently from the recording (e.g. a close that now evicts). */
+  readonly substitutions: readonly Substitution[];
   /** For a lasso: the action that leads from the last state back to the loop's state. */
   readonly loopClosedBy?: string;
   /** The first step at which each property fails (or goal is reached) in the replayed run. */
@@ -122,6 +134,7 @@ export function replay(cm: CompiledModel, saved: SavedTrace): ReplayReport {
   const seen = new Set<string>();
   let stateDivergence: StateDivergence | undefined;
   let refusal: Refusal | undefined;
+  const substitutions: Substitution[] = [];
 
   const note = (property: string, kind: PropertyKind, status: 'fails' | 'reached', step: number, doc?: string) => {
     if (seen.has(property)) return;
@@ -168,25 +181,22 @@ export function replay(cm: CompiledModel, saved: SavedTrace): ReplayReport {
     cur.set(next);
     const found = rs.action === undefined ? findLeadingTo(cm, cur, recorded[i]!, next, i) : resolve(cm, rs);
     if ('refusal' in found) { refusal = found.refusal; break; }
-    const inst = found.inst;
-    if (inst.guard && !inst.guard(curView, inst.params)) {
-      const def = cm.actionDefs[inst.action];
-      const doc = def?.guardDoc;
-      refusal = {
-        step: i, reason: 'guard', action: inst.name, label: cm.label(inst),
-        guardSource: inst.guard.toString(),
-        ...(doc ? { guardDoc: doc } : {}),
-        ...(def?.source ? { actionSource: def.source } : {}),
-        ...(withReads(guardReads(cm, inst, cur))),
-      };
-      break;
+    let inst = found.inst;
+    const refused = refusalOf(cm, inst, cur, curView, next, nextView, i);
+    if (refused) {
+      // The same operation may happen differently here (a close that now evicts, an open that now looks the
+      // inode up): one enabled sibling whose label contains the recorded one, or the other way round, is it.
+      const alts = enabledSiblings(cm, inst, cur, curView, next, nextView);
+      const same = alts.filter((a) => { const l = cm.label(a); const r = cm.label(inst); return l.includes(r) || r.includes(l); });
+      if (same.length !== 1) {
+        refusal = { ...refused, ...(alts.length ? { alternatives: alts.map((a) => cm.label(a)) } : {}) };
+        break;
+      }
+      substitutions.push({ step: i, recorded: cm.label(inst), taken: cm.label(same[0]!), why: refused.reason as 'guard' | 'effect' });
+      inst = same[0]!;
     }
     next.set(cur);
-    if (inst.effect(nextView, inst.params) === false) {
-      const def = cm.actionDefs[inst.action];
-      refusal = { step: i, reason: 'effect', action: inst.name, label: cm.label(inst), ...(def?.source ? { actionSource: def.source } : {}) };
-      break;
-    }
+    inst.effect(nextView, inst.params);
     for (const p of cm.actionProperties) {
       if (!p.def.holds(curView as never, inst.step, nextView as never)) note(p.name, 'action', 'fails', i, p.def.doc);
     }
@@ -223,7 +233,7 @@ export function replay(cm: CompiledModel, saved: SavedTrace): ReplayReport {
   const reproduced = expected
     ? events.some((e) => e.property === expected.property || (expected.kind === 'deadlock' && e.kind === 'deadlock'))
     : events.some(isBad);
-  const diverged = stateDivergence !== undefined || refusal !== undefined;
+  const diverged = stateDivergence !== undefined || refusal !== undefined || substitutions.length > 0;
   return {
     source: saved.source,
     model: cm.model,
@@ -234,6 +244,7 @@ export function replay(cm: CompiledModel, saved: SavedTrace): ReplayReport {
     trace: { steps, variables: layout.slotNames, ...(m.loop !== undefined ? { loopIndex: m.loop } : {}) },
     ...(stateDivergence ? { stateDivergence } : {}),
     ...(refusal ? { refusal } : {}),
+    substitutions,
     ...(loopClosedBy ? { loopClosedBy } : {}),
     events,
     ...(expected ? { expected } : {}),
@@ -245,6 +256,33 @@ export function replay(cm: CompiledModel, saved: SavedTrace): ReplayReport {
 /** 0 when the trace replays exactly and its violation reproduces; 1 otherwise. */
 export function replayExitCode(r: ReplayReport): 0 | 1 {
   return r.verdict === 'reproduces' ? 0 : 1;
+}
+
+/** Why this design does not take `inst` from `cur`, or undefined when it does (then `next` holds the successor). */
+function refusalOf(cm: CompiledModel, inst: ActionInstance, cur: Int32Array, curView: unknown, next: Int32Array, nextView: unknown, i: number): Refusal | undefined {
+  const def = cm.actionDefs[inst.action];
+  if (inst.guard && !inst.guard(curView, inst.params)) {
+    return {
+      step: i, reason: 'guard', action: inst.name, label: cm.label(inst),
+      guardSource: inst.guard.toString(),
+      ...(def?.guardDoc ? { guardDoc: def.guardDoc } : {}),
+      ...(def?.source ? { actionSource: def.source } : {}),
+      ...(withReads(guardReads(cm, inst, cur))),
+    };
+  }
+  next.set(cur);
+  if (inst.effect(nextView, inst.params) === false) {
+    return { step: i, reason: 'effect', action: inst.name, label: cm.label(inst), ...(def?.source ? { actionSource: def.source } : {}) };
+  }
+  return undefined;
+}
+
+/** The instances of the same action on the same processes and files that this design does take from `cur`. */
+function enabledSiblings(cm: CompiledModel, inst: ActionInstance, cur: Int32Array, curView: unknown, next: Int32Array, nextView: unknown): ActionInstance[] {
+  const spec = cm.paramDomains(inst.name);
+  const who = Object.keys(spec).filter((k) => spec[k]!.kind === 'index');
+  return cm.instances.filter((o) => o.name === inst.name && o !== inst && who.every((k) => o.params[k] === inst.params[k]) &&
+    refusalOf(cm, o, cur, curView, next, nextView, 0) === undefined);
 }
 
 function withReads(reads: GuardRead[] | undefined): { reads?: GuardRead[] } {

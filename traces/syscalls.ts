@@ -67,17 +67,12 @@ const bench: Record<string, SyscallStep> = {
 
 /**
  * The per-file DAX model (spec/dax), both flavours: ext4/xfs and virtiofs.
- * Parameters that only name a step (`evicts`, `iget`, a Lookup's `v` or `a`)
- * are what the kernel decides, so they become words, not arguments.
+ * Parameters that only name a step (`walk`, `attr`, `dax`, `evicts`) are what
+ * the kernel decides, so they become words, not arguments: the program just
+ * opens or stats by path and prints what it got.
  */
 const yes = (v: string | number | boolean | undefined) => flagOn(v);
 const dax: Record<string, SyscallStep> = {
-  Lookup: {
-    words: (a) => (a.iget !== undefined
-      ? `path walk: statx("${a.f}") -> FUSE_LOOKUP, the server answers FUSE_ATTR_DAX=${yes(a.a) ? 1 : 0}${yes(a.iget) ? ', fuse_iget: a new inode' : ', revalidate'}`
-      : `path walk: statx("${a.f}") -> iget reads the inode (FS_XFLAG_DAX=${yes(a.v) ? 1 : 0}) and sets S_DAX`),
-    c: (a) => `lookup_path(${F(a)});`,
-  },
   Open: {
     words: (a) => `${a.p}: fd = open("${a.f}", ${yes(a.ro) ? 'O_RDONLY' : 'O_RDWR'})`,
     c: (a) => `run(${P(a)}, OP_OPEN, ${F(a)}, ${yes(a.ro) ? 'O_RDONLY' : 'O_RDWR'});`,
@@ -130,8 +125,8 @@ const dax: Record<string, SyscallStep> = {
     words: (a) => `${a.p}: exit()`,
     c: (a) => `exit_proc(${P(a)});`,
   },
-  Getattr: {
-    words: (a) => `statx("${a.f}") after the attribute timeout -> FUSE_GETATTR, the server answers FUSE_ATTR_DAX=${yes(a.a) ? 1 : 0}`,
+  Statx: {
+    words: (a) => `statx("${a.f}") by path, which reports STATX_ATTR_DAX=${yes(a.dax) ? 1 : 0}${yes(a.evicts) ? `; its dput was the last reference: ${a.f}'s inode is evicted` : ''}`,
     c: (a) => `lookup_path(${F(a)});`,
   },
   Timeout: {

@@ -9,7 +9,7 @@ import { loadTrace, modelOf } from '../../traces/load.js';
 import { compileFor, replay } from '../../traces/replay.js';
 import { examplesDir } from './helpers.js';
 
-interface Fix { fixedBy: string; divergesAt: number; refusedAt: number | null; refusedBy?: string }
+interface Fix { fixedBy: string | null; why?: string; alsoFailsUnder?: string[]; divergesAt?: number; refusedAt?: number | null; refusedBy?: string }
 const manifest = JSON.parse(readFileSync(join(examplesDir, 'fixes.json'), 'utf8')) as Record<string, Fix>;
 const files = readdirSync(examplesDir).filter((f) => f.endsWith('.itf.json')).sort();
 
@@ -31,13 +31,24 @@ describe('recorded counterexamples', () => {
       expect(at?.step).toBe(saved.meta.violatingStep);
     });
     if (!fix) continue;
+    if (fix.fixedBy === null) {
+      it(`${file}: no built-in design fixes it; it replays and fails under ${(fix.alsoFailsUnder ?? []).join(', ')} too`, () => {
+        expect(fix.why?.length).toBeGreaterThan(20);
+        const saved = loadTrace(join(examplesDir, file));
+        for (const d of fix.alsoFailsUnder ?? []) {
+          const r = replay(compileFor(modelOf(saved), saved, { design: d }), saved);
+          expect(r.verdict, d).toBe('reproduces');
+        }
+      });
+      continue;
+    }
     it(`${file} diverges under ${fix.fixedBy} at step ${fix.divergesAt}`, () => {
       const saved = loadTrace(join(examplesDir, file));
-      const r = replay(compileFor(modelOf(saved), saved, { design: fix.fixedBy }), saved);
+      const r = replay(compileFor(modelOf(saved), saved, { design: fix.fixedBy! }), saved);
       expect(r.verdict).toBe('diverges');
-      const first = Math.min(r.stateDivergence?.step ?? Infinity, r.refusal?.step ?? Infinity);
+      const first = Math.min(r.stateDivergence?.step ?? Infinity, r.refusal?.step ?? Infinity, r.substitutions[0]?.step ?? Infinity);
       expect(first).toBe(fix.divergesAt);
-      expect(r.refusal?.step ?? null).toBe(fix.refusedAt);
+      expect(r.refusal?.step ?? null).toBe(fix.refusedAt ?? null);
       if (fix.refusedBy) expect(r.refusal?.action).toBe(fix.refusedBy);
       expect(r.events.some((e) => e.property === saved.meta.property)).toBe(false);
     });

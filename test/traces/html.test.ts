@@ -86,7 +86,7 @@ describe('show --html in Chromium', () => {
     expect(sdax).toEqual([['false', false], ['false', false], ['false', false], ['false', false], ['true', true], ['true', false]]);
   });
 
-  it('every recorded example renders: one timeline button per step, the failure explained, no script error', async () => {
+  it('every recorded example renders: one timeline button per step, the failure explained, no script error', { timeout: 180_000 }, async () => {
     const files = readdirSync(examplesDir).filter((f) => f.endsWith('.itf.json'));
     for (const f of files) {
       const out = join(dir, `${f}.html`);
