@@ -9,7 +9,9 @@ import { ACTION_VAR, PICKS_VAR, decodeTrace, encodeTrace, fromItf, readSavedTrac
 import { formatItf, itfToJson, parseItf } from '../../traces/itf.js';
 import { compileFor, replay, replayExitCode } from '../../traces/replay.js';
 import { formatReplay } from '../../traces/replay-text.js';
-import { counterexample } from './helpers.js';
+import { join } from 'node:path';
+import { loadTrace } from '../../traces/load.js';
+import { counterexample, examplesDir } from './helpers.js';
 
 describe('replay', () => {
   const { cm, trace, property, doc } = counterexample('bench', 'flip-on-ioctl');
@@ -189,5 +191,29 @@ describe('replay when a design gives an action other parameters', () => {
     expect(r.refusal).toMatchObject({ step: 1, reason: 'parameters-differ', action: 'Open' });
     expect(r.refusal!.detail).toContain("parameter ro of Open: no such parameter in design rw-only (its Open takes none; the trace gives ro)");
     expect(formatReplay(r, { color: false })).toContain('REFUSED: design rw-only has no Open like this one');
+  });
+});
+
+describe('replay when the design takes a step differently', () => {
+  it('virtiofs: under dontcache-at-ioctl the close evicts and the next open re-reads the inode in the new mode', () => {
+    const saved = loadTrace(join(examplesDir, 'dax.virtiofs-v6.NewModeAfterLastClose.itf.json'));
+    const r = replay(compileFor(modelNamed('dax'), saved, { design: 'virtiofs-dontcache-at-ioctl' }), saved);
+    expect(r.substitutions).toEqual([
+      { step: 3, recorded: 'Close p1 f1', taken: 'Close p1 f1 → Evict f1', why: 'effect' },
+      { step: 4, recorded: 'Open(O_RDWR) p1 f1', taken: 'Lookup(FUSE_ATTR_DAX=1) → fuse_iget; Open(O_RDWR) p1 f1', why: 'guard' },
+    ]);
+    expect(r.refusal).toBeUndefined();
+    expect(r.events.find((e) => e.property === 'NewModeAfterLastClose')).toBeUndefined();
+    expect(r.verdict).toBe('diverges');
+    const text = formatReplay(r, { color: false });
+    expect(text).toContain('DIVERGES: design virtiofs-dontcache-at-ioctl takes this step as "Close p1 f1 → Evict f1"');
+    expect(text).toContain('NewModeAfterLastClose does not fail in the replay');
+  });
+
+  it('an operation refused outright lists what the design would do instead', () => {
+    const saved = loadTrace(join(examplesDir, 'bench.flip-on-ioctl.NoMixedMappings.itf.json'));
+    const r = replay(compileFor(modelNamed('bench'), saved, { design: 'instantiate-only' }), saved);
+    expect(r.substitutions).toEqual([]);
+    expect(r.refusal?.alternatives).toBeUndefined();
   });
 });
