@@ -70,8 +70,12 @@ export function registerTraces(program: Command): void {
     .action((file: string, o: TraceOptions & { lang: string; output?: string }) => {
       if (o.lang !== 'c') throw new UsageError(`--lang ${o.lang} is not supported; accepted: c`);
       const saved = loadTrace(file);
-      const cm = compileFor(modelOf(saved, o.model), saved, {});
-      const program = reproC(decodeTrace(saved, cm), { saved, model: cm.model, design: cm.design, constants: cm.constants, schema: cm.layout.schema });
+      const model = modelOf(saved, o.model);
+      const cm = compileFor(model, saved, {});
+      const program = reproC(decodeTrace(saved, cm), {
+        saved, model: cm.model, design: cm.design, constants: cm.constants, schema: cm.layout.schema,
+        designSummary: model.designs[cm.design]?.summary,
+      });
       if (o.output) {
         writeFileSync(o.output, program);
         process.stderr.write(`Reproducer written: ${o.output} (build: gcc -Wall -O2 -o repro ${o.output}; run: ./repro DIR)\n`);
