@@ -2,7 +2,7 @@
 // parameters, and the run's model, design and constants are written in ITF,
 // and how an ITF trace (ours or another tool's) is read back against a schema.
 //
-// Encoding choices (see also /README, "Traces"):
+// Encoding choices (the README's section on traces shows them as a table):
 // - bool -> JSON boolean; enum value -> string; int -> {"#bigint": "n"};
 //   an index (a file, a process) -> its name "f1", "p2".
 // - An array over an index set is a TLA+ function, so an ITF map keyed by

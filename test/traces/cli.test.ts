@@ -30,6 +30,15 @@ describe('trace commands', () => {
     expect(readdirSync(none)).toEqual([]);
   });
 
+  it('with --json, check still prints only JSON on stdout; the trace paths go to stderr', () => {
+    const out = tempDir('json');
+    const r = daxcheck('check', 'bench', '--design', 'flip-on-ioctl', '--json', '--trace-out', out);
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout).properties[0].name).toBe('NoMixedMappings');
+    expect(r.stderr).toContain('Trace written: ');
+    expect(readdirSync(out)).toHaveLength(1);
+  });
+
   it('replay exits 0 when the violation reproduces, 1 when the fix blocks it', () => {
     const same = daxcheck('replay', trace);
     expect(same.code).toBe(0);
