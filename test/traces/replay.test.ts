@@ -9,6 +9,7 @@ import { ACTION_VAR, PICKS_VAR, decodeTrace, encodeTrace, fromItf, readSavedTrac
 import { formatItf, itfToJson, parseItf } from '../../traces/itf.js';
 import { compileFor, replay, replayExitCode } from '../../traces/replay.js';
 import { formatReplay } from '../../traces/replay-text.js';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadTrace } from '../../traces/load.js';
 import { counterexample, examplesDir } from './helpers.js';
@@ -215,5 +216,28 @@ describe('replay when the design takes a step differently', () => {
     const r = replay(compileFor(modelNamed('bench'), saved, { design: 'instantiate-only' }), saved);
     expect(r.substitutions).toEqual([]);
     expect(r.refusal?.alternatives).toBeUndefined();
+  });
+});
+
+describe('a trace in Quint\'s own style replays', () => {
+  it('init as "init", picks unwrapped or None, constants as plain JSON integers, functions as lists', () => {
+    const saved0 = loadTrace(join(examplesDir, 'bench.flip-on-ioctl.NoMixedMappings.itf.json'));
+    const j = itfToJson(parseItf(readFileSync(join(examplesDir, 'bench.flip-on-ioctl.NoMixedMappings.itf.json'), 'utf8'))) as any;
+    delete j['#meta'].design;
+    j.params = ['files', 'procs'];
+    const s0 = j.states[0];
+    s0.files = 2; s0.procs = 2;
+    s0[ACTION_VAR] = 'init';
+    s0[PICKS_VAR] = { p: { tag: 'None', value: { '#tup': [] } } };
+    for (const s of j.states) {
+      s.pflag = s.pflag['#map'].map((kv: unknown[]) => kv[1]);
+      delete s['#meta'].label;
+      for (const [k, v] of Object.entries(s[PICKS_VAR] as Record<string, any>)) if (v.tag === 'Some') s[PICKS_VAR][k] = v.value;
+    }
+    const saved = fromItf(parseItf(JSON.stringify(j)), 'quint.itf.json');
+    expect(saved.meta.constants).toEqual({ files: 2, procs: 2 });
+    const r = replay(compileFor(modelNamed('bench'), saved, { design: 'flip-on-ioctl' }), saved);
+    expect(r.verdict).toBe('reproduces');
+    expect(r.trace.steps.map((s) => s.label)).toEqual(saved0.steps.map((s) => s.label));
   });
 });
