@@ -40,6 +40,7 @@ import {
   SLOT_WORDS, STAT_WORDS, modelSignature, type Command, type LevelReport, type Reply, type WorkerData,
 } from './protocol.js';
 import { allocTable, insert, insertDeferred, nonZero, rehashRange } from './shared-table.js';
+import { Engine } from './worker-engine.js';
 
 const WAIT_MS = 200;
 /** Most states a worker claims at once (fewer near the end of a level, and when the table is nearly full). */
@@ -48,6 +49,10 @@ const DEFAULT_CHUNK = 1024;
 const PARALLEL_REHASH_SLOTS = 1 << 18;
 /** The coordinator grows the table before a level so each worker can claim chunks of at least this many states. */
 const HEADROOM_STATES = 64;
+/** Levels smaller than this the coordinator expands itself (DAXCHECK_PARALLEL_LOCAL_STATES; 0: never). */
+const LOCAL_STATES = 1024;
+/** ... and, while the workers are still starting, levels smaller than this. */
+const LOCAL_STATES_WHILE_STARTING = 1 << 16;
 
 /** Where worker threads start: dist/checker/parallel/worker.js, also when this module runs from TypeScript sources (vitest). */
 export function workerEntry(): URL {
@@ -91,7 +96,8 @@ export function checkParallel(cm: CompiledModel, opts: SearchOptions): CheckResu
   let table = new Uint32Array(tableSab);
   let mask = cap - 1;
   const control = new Int32Array(new SharedArrayBuffer(CONTROL_WORDS * 4));
-  const stats = new Float64Array(new SharedArrayBuffer(nWorkers * STAT_WORDS * 8));
+  // one slot per worker, and one for the coordinator's own engine
+  const stats = new Float64Array(new SharedArrayBuffer((nWorkers + 1) * STAT_WORDS * 8));
   const setLimits = () => {
     Atomics.store(control, C_LIMIT, Math.floor(cap * GROW_LOAD));
     Atomics.store(control, C_HARD, Math.floor(cap * HARD_LOAD));
@@ -177,13 +183,27 @@ export function checkParallel(cm: CompiledModel, opts: SearchOptions): CheckResu
       peakRss = Math.max(peakRss, rss);
       const count = Atomics.load(control, C_COUNT);
       let gen = initGenerated;
-      for (let w = 0; w < nWorkers; w++) gen += stats[w * STAT_WORDS]!;
+      for (let w = 0; w <= nWorkers; w++) gen += stats[w * STAT_WORDS]!;
       const cursor = Math.min(size, Atomics.load(control, C_CURSOR));
       opts.onProgress?.({
         seconds: (now - started) / 1000, distinctStates: count, statesGenerated: gen,
         queue: size - cursor + Math.max(0, count - levelStart - size), depth, rssBytes: rss,
       });
     }
+  };
+
+  /** The next reply of worker w, if one has arrived; a worker's failure is rethrown here. */
+  const receive = (w: number): Reply | undefined => {
+    const m = receiveMessageOnPort(ports[w]!);
+    if (!m) return undefined;
+    const r = m.message as Reply;
+    if (r.type === 'error') {
+      if (r.schema) throw new SchemaViolation(r.schema.action, r.schema.variable, r.schema.value, r.schema.accepted);
+      const e = new Error(`parallel search, worker ${w}: ${r.message}`);
+      if (r.stack) e.stack = `${e.message}\n(worker stack) ${r.stack}`;
+      throw e;
+    }
+    return r;
   };
 
   /** Waits for one reply from every worker. */
@@ -194,15 +214,8 @@ export function checkParallel(cm: CompiledModel, opts: SearchOptions): CheckResu
       const seen = Atomics.load(control, C_SIGNAL);
       for (let w = 0; w < nWorkers; w++) {
         if (got[w]) continue;
-        const m = receiveMessageOnPort(ports[w]!);
-        if (!m) continue;
-        const r = m.message as Reply;
-        if (r.type === 'error') {
-          if (r.schema) throw new SchemaViolation(r.schema.action, r.schema.variable, r.schema.value, r.schema.accepted);
-          const e = new Error(`parallel search, worker ${w}: ${r.message}`);
-          if (r.stack) e.stack = `${e.message}\n(worker stack) ${r.stack}`;
-          throw e;
-        }
+        const r = receive(w);
+        if (!r) continue;
         if (r.type !== type) throw new Error(`parallel search: worker ${w} replied ${r.type}, expected ${type}`);
         got[w] = r;
         n++;
@@ -213,7 +226,50 @@ export function checkParallel(cm: CompiledModel, opts: SearchOptions): CheckResu
     }
   };
 
-  let workersReady = false;
+  // Workers take a while to start (load and compile the model, warm up);
+  // until they are ready, and for small levels, the coordinator expands
+  // levels itself with the same engine, so small models cost no more than
+  // the sequential engine and nobody waits for the threads to start.
+  const ready: boolean[] = new Array(nWorkers).fill(false);
+  let allReady = false;
+  const pollReady = () => {
+    for (let w = 0; w < nWorkers; w++) {
+      if (ready[w]) continue;
+      const r = receive(w);
+      if (r && r.type !== 'ready') throw new Error(`parallel search: worker ${w} replied ${r.type} before it was ready`);
+      if (r) {
+        ready[w] = true;
+        if (process.env.DAXCHECK_PAR_DEBUG) process.stderr.write(`worker ${w} ready at ${(performance.now() - started).toFixed(0)} ms\n`);
+      }
+    }
+    allReady = ready.every(Boolean);
+  };
+  const waitReady = () => {
+    for (;;) {
+      const seen = Atomics.load(control, C_SIGNAL);
+      pollReady();
+      tick();
+      if (allReady) return;
+      Atomics.wait(control, C_SIGNAL, seen, WAIT_MS);
+    }
+  };
+  const localEngine = new Engine(cm, { index: nWorkers, workers: 1, options, control: control.buffer as SharedArrayBuffer, stats: stats.buffer as SharedArrayBuffer });
+  const localStates = Math.max(0, Number(process.env.DAXCHECK_PARALLEL_LOCAL_STATES ?? LOCAL_STATES) || 0);
+  const localWhileStarting = localStates > 0 ? Math.max(localStates, LOCAL_STATES_WHILE_STARTING) : 0;
+  let local = false;
+  /** Sends a command to the engines expanding this level and waits until they reply. */
+  function dispatch(cmd: Extract<Command, { type: 'level' | 'resume' }>): void;
+  function dispatch(cmd: Extract<Command, { type: 'finalize' }>): LevelReport[];
+  function dispatch(cmd: Extract<Command, { type: 'level' | 'resume' | 'finalize' }>): LevelReport[] | void {
+    if (local) {
+      const r = localEngine.handle(cmd);
+      return r.type === 'finalized' ? [r] : undefined;
+    }
+    sendAll(() => cmd);
+    if (cmd.type === 'finalize') return collect('finalized');
+    collect('paused');
+  }
+
   /** Grows the table until it is at most GROW_LOAD full and leaves room for `headroom` insertions; workers are paused. */
   const grow = (headroom: number, mustFit: boolean): void => {
     const count = Atomics.load(control, C_COUNT);
@@ -229,7 +285,7 @@ export function checkParallel(cm: CompiledModel, opts: SearchOptions): CheckResu
     }
     const next = allocTable(newCap);
     const to = new Uint32Array(next);
-    if (workersReady && cap >= PARALLEL_REHASH_SLOTS) {
+    if (!local && allReady && cap >= PARALLEL_REHASH_SLOTS) {
       const part = Math.ceil(cap / nWorkers);
       sendAll((w) => ({ type: 'rehash', from: tableSab, to: next, start: Math.min(cap, w * part), end: Math.min(cap, (w + 1) * part) }));
       for (const r of collect('rehashed')) insertDeferred(to, r.deferred);
@@ -296,25 +352,24 @@ export function checkParallel(cm: CompiledModel, opts: SearchOptions): CheckResu
       new Uint32Array(frontierSab).set(initWords);
       queueLeft = size;
 
-      collect('ready');
-      workersReady = true;
-
       // ---- levels ----------------------------------------------------------
       while (size > 0 && !stop && incompleteReason === undefined) {
         maxSeenDepth = depth;
         const tL = performance.now();
+        pollReady();
+        local = size < localStates || (!allReady && size < localWhileStarting);
+        if (!local && !allReady) waitReady();
         grow(nWorkers * HEADROOM_STATES * nInst, false);
         Atomics.store(control, C_CURSOR, 0);
         Atomics.store(control, C_RESERVED, 0);
         Atomics.store(control, C_GROW, 0);
         const open = <T>(a: ArrayLike<T>, none: T) => Array.from(a, (x) => x === none);
-        sendAll(() => ({
+        dispatch({
           type: 'level', frontier: frontierSab, size, levelStart, depth, table: tableSab,
           invOpen: open(invFailedAt, -1), apOpen: open(apFailedAt, -1), goalOpen: open(goalAt, -1), deadlockOpen: deadlockAt === -1,
-        }));
+        });
         let fullReason: string | undefined;
         for (;;) {
-          collect('paused');
           if (Atomics.load(control, C_STOP) !== 0) break;
           if (Atomics.load(control, C_GROW) === 0) break; // the level is done
           try {
@@ -326,17 +381,16 @@ export function checkParallel(cm: CompiledModel, opts: SearchOptions): CheckResu
             break;
           }
           Atomics.store(control, C_GROW, 0);
-          sendAll(() => ({ type: 'resume', table: tableSab }));
+          dispatch({ type: 'resume', table: tableSab });
         }
         const tA = performance.now();
-        sendAll(() => ({ type: 'finalize' }));
-        const reports = collect('finalized');
+        const reports = dispatch({ type: 'finalize' });
         const tB = performance.now();
         const unexpanded = size - Math.min(size, Atomics.load(control, C_CURSOR));
         const newN = absorb(reports);
         const atStop = findings(reports);
         const tC = performance.now();
-        if (process.env.DAXCHECK_PAR_DEBUG) process.stderr.write(`level ${depth} size ${size} new ${newN} expand ${(tA - tL).toFixed(1)} finalize ${(tB - tA).toFixed(1)} absorb ${(tC - tB).toFixed(1)} ms cap ${cap}\n`);
+        if (process.env.DAXCHECK_PAR_DEBUG) process.stderr.write(`level ${depth} size ${size} new ${newN} expand ${(tA - tL).toFixed(1)} finalize ${(tB - tA).toFixed(1)} absorb ${(tC - tB).toFixed(1)} ms cap ${cap}${local ? ' (coordinator)' : ''}\n`);
         queueLeft = unexpanded + newN;
         if (atStop) { queueLeft = atStop.queue; distinctAtStop = atStop.distinct; }
         if (fullReason !== undefined) incompleteReason = fullReason;
@@ -350,6 +404,9 @@ export function checkParallel(cm: CompiledModel, opts: SearchOptions): CheckResu
       if (!(e instanceof StoreFullError)) throw e;
       incompleteReason = e.message;
     }
+    // Even when the coordinator did all the work, a worker that cannot load
+    // or compile the model is an error: the outcome must not depend on timing.
+    waitReady();
   } finally {
     Atomics.store(control, C_STOP, 2); // after an error, workers still expanding stop at their next chunk
     for (let w = 0; w < nWorkers; w++) {

@@ -102,16 +102,22 @@ export interface WorkerOptions {
   readonly chunk: number;
 }
 
-export interface WorkerData {
+/** What an expansion engine needs, in a worker thread or (for small levels) on the coordinator. */
+export interface EngineData {
+  /** Its slot in the stats array. */
   readonly index: number;
+  /** How many engines share a level (for chunk sizing). */
   readonly workers: number;
+  readonly options: WorkerOptions;
+  readonly control: SharedArrayBuffer;
+  readonly stats: SharedArrayBuffer;
+}
+
+export interface WorkerData extends EngineData {
   readonly source: ModelSource;
   readonly design: string;
   readonly constants: Readonly<Record<string, number | string>>;
   readonly signature: string;
-  readonly options: WorkerOptions;
-  readonly control: SharedArrayBuffer;
-  readonly stats: SharedArrayBuffer;
   readonly port: MessagePort;
 }
 

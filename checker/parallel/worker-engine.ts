@@ -15,7 +15,7 @@ import { makePacker } from '../packer.js';
 import { selectProperties } from '../search.js';
 import {
   C_COUNT, C_CURSOR, C_GROW, C_HARD, C_LIMIT, C_RESERVED, C_SIGNAL, C_STOP, SLOT_WORDS, STAT_WORDS,
-  modelSignature, type Command, type LevelReport, type ModelSource, type PauseReason, type Reply, type WorkerData,
+  modelSignature, type Command, type LevelReport, type ModelSource, type PauseReason, type Reply, type WorkerData, type EngineData,
   type WorkerFailure,
 } from './protocol.js';
 import { lowerKey, rehashRange } from './shared-table.js';
@@ -44,19 +44,27 @@ export async function start(data: WorkerData): Promise<void> {
     throw new Error(`--workers: the model a worker compiled (${data.source.kind === 'registry' ? `registry model ${data.source.name}` : data.source.module}) ` +
       `differs from the one being checked; if you changed the sources, rebuild dist/ (npx tsc -p .)`);
   }
-  const w = new Worker(cm, data);
+  const engine = new Engine(cm, data);
   const port = data.port;
+  const control = new Int32Array(data.control);
+  const post = (reply: Reply) => {
+    if (reply.type === 'finalized') port.postMessage(reply, [reply.buffer]);
+    else if (reply.type === 'rehashed') port.postMessage(reply, [reply.deferred.buffer as ArrayBuffer]);
+    else port.postMessage(reply);
+    Atomics.add(control, C_SIGNAL, 1);
+    Atomics.notify(control, C_SIGNAL);
+  };
   port.on('message', (cmd: Command) => {
     if (cmd.type === 'close') { port.close(); return; }
     let reply: Reply;
     try {
-      reply = w.handle(cmd);
+      reply = engine.handle(cmd);
     } catch (e) {
       reply = failure(e);
     }
-    w.post(reply);
+    post(reply);
   });
-  w.post({ type: 'ready' });
+  post({ type: 'ready' });
 }
 
 function failure(e: unknown): WorkerFailure {
@@ -66,7 +74,8 @@ function failure(e: unknown): WorkerFailure {
   return { type: 'error', name: err.name, message: err.message, stack: err.stack, schema };
 }
 
-class Worker {
+/** Expands levels of the search, in a worker thread, or on the coordinator for small levels. */
+export class Engine {
   private readonly control: Int32Array;
   private readonly stats: Float64Array;
   private readonly statAt: number;
@@ -114,7 +123,7 @@ class Worker {
   private readonly sel;
   private readonly scratch;
 
-  constructor(private readonly cm: CompiledModel, private readonly data: WorkerData) {
+  constructor(private readonly cm: CompiledModel, private readonly data: EngineData) {
     this.control = new Int32Array(data.control);
     this.stats = new Float64Array(data.stats);
     this.statAt = data.index * STAT_WORDS;
@@ -149,15 +158,7 @@ class Worker {
     };
   }
 
-  post(reply: Reply): void {
-    if (reply.type === 'finalized') this.data.port.postMessage(reply, [reply.buffer]);
-    else if (reply.type === 'rehashed') this.data.port.postMessage(reply, [reply.deferred.buffer as ArrayBuffer]);
-    else this.data.port.postMessage(reply);
-    Atomics.add(this.control, C_SIGNAL, 1);
-    Atomics.notify(this.control, C_SIGNAL);
-  }
-
-  handle(cmd: Exclude<Command, { type: 'close' }>): Reply {
+  handle(cmd: Exclude<Command, { type: 'close' }>): Exclude<Reply, { type: 'error' | 'ready' }> {
     switch (cmd.type) {
       case 'level':
         this.setTable(cmd.table);

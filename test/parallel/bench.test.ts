@@ -26,6 +26,18 @@ describe('parallel BFS on the benchmark model', () => {
     expect(comparable(check(cm, { workers: 3 }))).toEqual(comparable(check(cm)));
   });
 
+  it('with every level on the workers, none on the coordinator', () => {
+    process.env.DAXCHECK_PARALLEL_LOCAL_STATES = '0';
+    try {
+      for (const [files, procs] of [[2, 2], [2, 3]] as const) {
+        const cm = bench(files, procs);
+        expect(comparable(check(cm, { workers: 2 }))).toEqual(comparable(check(cm)));
+      }
+    } finally {
+      delete process.env.DAXCHECK_PARALLEL_LOCAL_STATES;
+    }
+  });
+
   it('flip-on-ioctl: the same shortest 5-step counterexample, which replays', () => {
     for (const [files, procs] of [[2, 2], [3, 2]] as const) {
       const cm = bench(files, procs, 'flip-on-ioctl');
@@ -81,9 +93,12 @@ describe('parallel BFS on the benchmark model', () => {
     expect(r.seconds).toBeLessThan(5);
   });
 
-  it('reports progress from shared counters', () => {
+  it('(3,2): the benchmark count, through several table growths rehashed by the workers, with progress lines', () => {
     const seen: number[] = [];
-    check(bench(3, 2), { workers: 2, progressEverySeconds: 0.2, onProgress: (p) => seen.push(p.distinctStates) });
+    const r = check(bench(3, 2), { workers: 2, progressEverySeconds: 0.2, onProgress: (p) => seen.push(p.distinctStates) });
+    expect(r.distinctStates).toBe(1_061_208);
+    expect(r.statesGenerated).toBe(14_357_521);
+    expect(r.complete).toBe(true);
     expect(seen.length).toBeGreaterThan(0);
     expect(seen.every((n) => n > 0 && n <= 1_061_208)).toBe(true);
   });

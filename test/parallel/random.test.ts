@@ -43,9 +43,10 @@ const optsArb = fc.record({
 });
 
 describe('parallel BFS on random transition systems', () => {
-  // Claims of one state at a time, so that workers interleave even on these small systems.
-  beforeAll(() => { process.env.DAXCHECK_PARALLEL_CHUNK = '1'; });
-  afterAll(() => { delete process.env.DAXCHECK_PARALLEL_CHUNK; });
+  // Every level on the workers (none on the coordinator), claimed one state at
+  // a time, so that workers interleave even on these small systems.
+  beforeAll(() => { process.env.DAXCHECK_PARALLEL_CHUNK = '1'; process.env.DAXCHECK_PARALLEL_LOCAL_STATES = '0'; });
+  afterAll(() => { delete process.env.DAXCHECK_PARALLEL_CHUNK; delete process.env.DAXCHECK_PARALLEL_LOCAL_STATES; });
 
   it('agrees with the sequential engine: verdicts, traces, counts, coverage', () => {
     fc.assert(fc.property(specArb, optsArb, fc.integer({ min: 2, max: 3 }), (spec, o, workers) => {
