@@ -287,7 +287,6 @@ export class Engine {
       const id = levelStart + pos;
       const id1 = id + 1;
       packer.unpack(frontier, pos * W, cur);
-      this.expanded++;
       if (constraint && !constraint(curView)) { this.cutByConstraint = true; continue; }
 
       let anyEnabled = false;
@@ -390,6 +389,7 @@ export class Engine {
       if (!anyEnabled && checkDeadlock && this.deadlockMin === -1) { this.deadlockMin = id * stride + nInst; this.violated(); }
     }
     this.generated += generated;
+    this.expanded += end - start;
     return inserted;
   }
 
