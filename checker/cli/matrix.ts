@@ -79,7 +79,7 @@ export function registerMatrix(program: Command): void {
         const m = runMatrix(model, {
           designs: o.design, constants: o.const,
           search: { maxSeconds, onProgress: (p) => process.stderr.write(`  ${model.name}: ${progressLine(p)}\n`) },
-          onDesign: o.json ? undefined : (d, r) => process.stderr.write(c(`  checked ${model.name} / ${d}: ${num(r.distinctStates)} states, ${r.seconds.toFixed(2)} s\n`)),
+          onDesign: o.json ? undefined : (d, r) => process.stderr.write(`  checked ${model.name} / ${d}: ${num(r.distinctStates)} states, ${r.seconds.toFixed(2)} s\n`),
         });
         results.push(m);
         if (!o.json) process.stdout.write(formatMatrix(m, color) + '\n\n');
@@ -93,4 +93,3 @@ export function registerMatrix(program: Command): void {
     });
 }
 
-const c = (s: string) => s;
