@@ -28,7 +28,7 @@ export function statusWord(p: PropertyResult, color: boolean): string {
     case 'reached': return c.green('reached');
     case 'violated': return c.red(c.bold('VIOLATED'));
     case 'vacuous': return c.yellow('VACUOUS');
-    case 'bounded': return c.yellow('no violation up to the bound');
+    case 'bounded': return c.yellow(p.kind === 'reachable' ? 'not reached before the search stopped' : 'no violation up to the bound');
   }
 }
 
