@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { daxcheck } from '../helpers/cli.js';
+import { daxcheck } from '../../testkit/cli.js';
 
 describe('daxcheck command line', () => {
   it('exits 0 and says so when every property holds', () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { compile } from '../../checker/compile.js';
 import { check } from '../../checker/search.js';
 import { benchModel } from '../../spec/bench/index.js';
-import { bitsModel, counterModel } from '../helpers/models.js';
+import { bitsModel, counterModel } from '../../testkit/models.js';
 
 describe('state counts derived by hand', () => {
   it('counter: n + 1 states, depth n, deadlock at the top', () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { compile } from '../../checker/compile.js';
 import { simulate } from '../../checker/simulate.js';
 import { benchModel } from '../../spec/bench/index.js';
-import { daxcheck } from '../helpers/cli.js';
+import { daxcheck } from '../../testkit/cli.js';
 
 describe('random simulation', () => {
   it('finds the flip-on-ioctl violation at a size too big to matter and shrinks it to a short walk', () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { compile } from '../../checker/compile.js';
 import { check } from '../../checker/search.js';
 import { SchemaViolation } from '../../checker/errors.js';
-import { counterModel } from '../helpers/models.js';
+import { counterModel } from '../../testkit/models.js';
 
 const byName = (r: ReturnType<typeof check>, n: string) => r.properties.find((p) => p.name === n)!;
 

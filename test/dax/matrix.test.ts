@@ -9,7 +9,7 @@
 // 002 = virtiofs per-file DAX v6 thread (Oct 2021); 000 = v5 2/5 (Sept 2021).
 
 import { describe, expect, it } from 'vitest';
-import { holds, reached, vacuous, verdicts, violated, type Row } from './helpers.js';
+import { holds, reached, vacuous, verdicts, violated, type Row } from '../../testkit/dax.js';
 
 const expected: Record<string, Row> = {
   'flip-without-flush': {

@@ -3,7 +3,7 @@
 // so more files only multiply the states).
 
 import { describe, expect, it } from 'vitest';
-import { verdicts } from './helpers.js';
+import { verdicts } from '../../testkit/dax.js';
 
 describe('dax verdicts at larger sizes', () => {
   const base = verdicts().table;

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { compile } from '../../checker/compile.js';
 import { daxModel } from '../../spec/dax/index.js';
-import { labels, lastState, shortestTrace, verdicts } from './helpers.js';
+import { labels, lastState, shortestTrace, verdicts } from '../../testkit/dax.js';
 
 /** Every label the dax model prints, as patterns: syscalls, faults, lookups, the kernel's own steps. */
 const P = 'p\\d', F = 'f\\d';

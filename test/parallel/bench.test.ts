@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { compile } from '../../checker/compile.js';
 import { check } from '../../checker/search.js';
 import { benchModel } from '../../spec/bench/index.js';
-import { both, comparable, comparableAtStop, replay } from './helpers.js';
+import { both, comparable, comparableAtStop, replay } from '../../testkit/parallel.js';
 
 const bench = (files: number, procs: number, design = 'instantiate-only') => compile(benchModel, design, { files, procs });
 

@@ -1,7 +1,7 @@
 // `daxcheck check --workers N` prints and exits as the sequential run does.
 
 import { describe, expect, it } from 'vitest';
-import { daxcheck } from '../helpers/cli.js';
+import { daxcheck } from '../../testkit/cli.js';
 
 /** The output without the lines that carry timings and memory. */
 const stable = (out: string) => out.split('\n').filter((l) => !/ s, |distinct states\/s|peak RSS|MiB/.test(l)).join('\n');

@@ -6,7 +6,7 @@ import { SchemaViolation } from '../../checker/errors.js';
 import { check } from '../../checker/search.js';
 // @ts-expect-error plain JavaScript fixture, without type declarations
 import { overshootModel, randomModel } from './fixtures/models.mjs';
-import { counterModel } from '../helpers/models.js';
+import { counterModel } from '../../testkit/models.js';
 
 const fixture = new URL('./fixtures/models.mjs', import.meta.url).href;
 

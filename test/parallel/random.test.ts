@@ -11,7 +11,7 @@ import { check, type SearchOptions } from '../../checker/search.js';
 import type { ModelSource } from '../../checker/parallel/protocol.js';
 // @ts-expect-error plain JavaScript fixture, without type declarations
 import { randomModel } from './fixtures/models.mjs';
-import { comparable, comparableAtStop, replay } from './helpers.js';
+import { comparable, comparableAtStop, replay } from '../../testkit/parallel.js';
 
 const fixture = new URL('./fixtures/models.mjs', import.meta.url).href;
 

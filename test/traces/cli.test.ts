@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { daxcheck } from '../helpers/cli.js';
-import { tempDir } from './helpers.js';
+import { daxcheck } from '../../testkit/cli.js';
+import { tempDir } from '../../testkit/traces.js';
 
 const bin = fileURLToPath(new URL('../../bin/daxcheck.js', import.meta.url));
 

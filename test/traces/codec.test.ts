@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ACTION_VAR, PICKS_VAR, decodeTrace, encodeTrace, fromItf, readSavedTrace } from '../../traces/codec.js';
 import { ItfError, formatItf, itfToJson, parseItf } from '../../traces/itf.js';
-import { counterexample } from './helpers.js';
+import { counterexample } from '../../testkit/traces.js';
 
 describe('daxcheck traces in ITF', () => {
   const { cm, trace, property, doc } = counterexample('bench', 'flip-on-ioctl');

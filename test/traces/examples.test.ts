@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadTrace, modelOf } from '../../traces/load.js';
 import { compileFor, replay } from '../../traces/replay.js';
-import { examplesDir } from './helpers.js';
+import { examplesDir } from '../../testkit/traces.js';
 
 interface Fix { fixedBy: string | null; why?: string; alsoFailsUnder?: string[]; divergesAt?: number; refusedAt?: number | null; refusedBy?: string }
 const manifest = JSON.parse(readFileSync(join(examplesDir, 'fixes.json'), 'utf8')) as Record<string, Fix>;

@@ -5,8 +5,8 @@ import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { daxcheck } from '../helpers/cli.js';
-import { examplesDir, tempDir } from './helpers.js';
+import { daxcheck } from '../../testkit/cli.js';
+import { examplesDir, tempDir } from '../../testkit/traces.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 

@@ -12,7 +12,7 @@ import { formatReplay } from '../../traces/replay-text.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadTrace } from '../../traces/load.js';
-import { counterexample, examplesDir } from './helpers.js';
+import { counterexample, examplesDir } from '../../testkit/traces.js';
 
 describe('replay', () => {
   const { cm, trace, property, doc } = counterexample('bench', 'flip-on-ioctl');

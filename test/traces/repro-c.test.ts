@@ -13,7 +13,7 @@ import { loadTrace } from '../../traces/load.js';
 import { compileFor } from '../../traces/replay.js';
 import { reproC } from '../../traces/repro-c.js';
 import { syscallFor, syscallTables } from '../../traces/syscalls.js';
-import { examplesDir, tempDir } from './helpers.js';
+import { examplesDir, tempDir } from '../../testkit/traces.js';
 
 function generate(path: string): string {
   const saved = loadTrace(path);

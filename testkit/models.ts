@@ -1,8 +1,8 @@
 // Small models whose state spaces can be counted by hand.
 
-import { arrayOf, bool, indexSet, int, record } from '../../checker/domain.js';
-import { defineModel, intConstant, type ActionDef } from '../../checker/model.js';
-import type { View } from '../../checker/layout.js';
+import { arrayOf, bool, indexSet, int, record } from '../checker/domain.js';
+import { defineModel, intConstant, type ActionDef } from '../checker/model.js';
+import type { View } from '../checker/layout.js';
 
 const counterSchema = (n: number) => record({ x: int(0, n) });
 

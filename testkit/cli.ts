@@ -3,7 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const bin = fileURLToPath(new URL('../../bin/daxcheck.js', import.meta.url));
+const bin = fileURLToPath(new URL('../bin/daxcheck.js', import.meta.url));
 
 export interface CliRun { code: number | null; stdout: string; stderr: string }
 

@@ -4,10 +4,10 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { compile, type CompiledModel } from '../../checker/compile.js';
-import type { Trace } from '../../checker/result.js';
-import { check } from '../../checker/search.js';
-import { modelNamed } from '../../checker/cli/registry.js';
+import { compile, type CompiledModel } from '../checker/compile.js';
+import type { Trace } from '../checker/result.js';
+import { check } from '../checker/search.js';
+import { modelNamed } from '../checker/cli/registry.js';
 
 export function counterexample(model: string, design: string, consts: Record<string, string | number> = {}): { cm: CompiledModel; trace: Trace; property: string; doc?: string } {
   const cm = compile(modelNamed(model), design, consts);
@@ -21,4 +21,4 @@ export function tempDir(tag: string): string {
   return mkdtempSync(join(tmpdir(), `daxcheck-${tag}-`));
 }
 
-export const examplesDir = new URL('../../traces/examples/', import.meta.url).pathname;
+export const examplesDir = new URL('../traces/examples/', import.meta.url).pathname;

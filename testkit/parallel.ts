@@ -1,10 +1,10 @@
 // Shared by the parallel-search tests: run both engines, compare results.
 
-import type { CompiledModel } from '../../checker/compile.js';
-import { findInstance } from '../../checker/compile.js';
-import type { CheckResult, Trace } from '../../checker/result.js';
-import { check, type SearchOptions } from '../../checker/search.js';
-import { replayInstances } from '../../checker/trace.js';
+import type { CompiledModel } from '../checker/compile.js';
+import { findInstance } from '../checker/compile.js';
+import type { CheckResult, Trace } from '../checker/result.js';
+import { check, type SearchOptions } from '../checker/search.js';
+import { replayInstances } from '../checker/trace.js';
 
 /** A result without what depends on timing and memory layout. */
 export function comparable(r: CheckResult): Record<string, unknown> {

@@ -1,11 +1,11 @@
 // Shared by the dax tests: the verdict table as plain words, and the shortest
 // trace of one cell.
 
-import { compile } from '../../checker/compile.js';
-import { runMatrix, type MatrixCell } from '../../checker/matrix.js';
-import { check } from '../../checker/search.js';
-import type { Trace } from '../../checker/result.js';
-import { daxModel } from '../../spec/dax/index.js';
+import { compile } from '../checker/compile.js';
+import { runMatrix, type MatrixCell } from '../checker/matrix.js';
+import { check } from '../checker/search.js';
+import type { Trace } from '../checker/result.js';
+import { daxModel } from '../spec/dax/index.js';
 
 export const holds = 'holds';
 export const vacuous = 'vacuous';
