@@ -22,6 +22,7 @@
 
 import type { MessagePort } from 'node:worker_threads';
 import type { CompiledModel } from '../compile.js';
+import type { ModelSource } from '../context.js';
 
 export const SLOT_WORDS = 4;
 /** The inst word of a slot while a worker holds it to lower the key. */
@@ -55,18 +56,6 @@ export const CONTROL_WORDS = 8;
 
 /** Per-worker progress figures in a shared Float64Array: generated, expanded. */
 export const STAT_WORDS = 2;
-
-// ---- where a worker gets the model ---------------------------------------
-
-/**
- * How a worker obtains the model definition to compile. The default is the
- * built-in registry (spec/index.ts) by the compiled model's name; tests and
- * embedders can name any ES module that exports a ModelDef, or a function
- * returning one (called with `args`, which must be structured-cloneable).
- */
-export type ModelSource =
-  | { readonly kind: 'registry'; readonly name: string }
-  | { readonly kind: 'module'; readonly module: string; readonly export: string; readonly args?: readonly unknown[] };
 
 /**
  * A fingerprint of the compiled model's shape, compared by every worker with
@@ -131,9 +120,10 @@ export type Command =
     readonly levelStart: number;
     readonly depth: number;
     readonly table: SharedArrayBuffer;
-    readonly invOpen: readonly boolean[];
-    readonly apOpen: readonly boolean[];
-    readonly goalOpen: readonly boolean[];
+    /** 1 for a property still looked for. */
+    readonly invOpen: readonly number[];
+    readonly apOpen: readonly number[];
+    readonly goalOpen: readonly number[];
     readonly deadlockOpen: boolean;
   }
   | { readonly type: 'rehash'; readonly from: SharedArrayBuffer; readonly to: SharedArrayBuffer; readonly start: number; readonly end: number }

@@ -2,20 +2,23 @@
 // expands chunks of the current breadth-first level that it claims from a
 // shared cursor, inserting successors into the shared fingerprint table and
 // keeping the new ones in a local buffer that it hands back (transferred,
-// not copied) at the end of the level. The expansion loop is the sequential
-// engine's (search.ts), event for event; only where results go differs.
+// not copied) at the end of the level. Successors come from the transition
+// core (core.ts), as in every other engine; what is written here is only
+// where they go: the shared table, and candidates for the canonical minimum.
+// Over 300 lines because the table insert is inlined into expand(): it is the
+// hot loop of every parallel run, and a call per successor costs measurably.
 
 import { pathToFileURL } from 'node:url';
 import { compile, type CompiledModel } from '../compile.js';
-import { describeDomain } from '../domain.js';
+import type { ModelSource } from '../context.js';
+import { Successors, TransitionCore } from '../core.js';
 import { SchemaViolation } from '../errors.js';
 import { FP, fingerprint } from '../fingerprint.js';
 import type { ModelDef } from '../model.js';
-import { makePacker } from '../packer.js';
-import { selectProperties } from '../search.js';
+import { selectProperties } from '../select.js';
 import {
   C_COUNT, C_CURSOR, C_GROW, C_HARD, C_LIMIT, C_RESERVED, C_SIGNAL, C_STOP, SLOT_WORDS, STAT_WORDS,
-  modelSignature, type Command, type LevelReport, type ModelSource, type PauseReason, type Reply, type WorkerData, type EngineData,
+  modelSignature, type Command, type LevelReport, type PauseReason, type Reply, type WorkerData, type EngineData,
   type WorkerFailure,
 } from './protocol.js';
 import { lowerKey, rehashRange } from './shared-table.js';
@@ -24,12 +27,6 @@ import { lowerKey, rehashRange } from './shared-table.js';
 const MIN_CHUNK = 32;
 
 async function loadModel(source: ModelSource): Promise<ModelDef<any, any>> {
-  if (source.kind === 'registry') {
-    const { models } = await import(new URL('../../spec/index.js', import.meta.url).href) as { models: Record<string, ModelDef<any, any>> };
-    const m = models[source.name];
-    if (!m) throw new Error(`--workers: model '${source.name}' is not in the model registry (spec/index.ts), so workers cannot load it`);
-    return m;
-  }
   const url = /^[a-z]+:/i.test(source.module) ? source.module : pathToFileURL(source.module).href;
   const mod = await import(url) as Record<string, unknown>;
   const x = mod[source.export];
@@ -41,7 +38,7 @@ export async function start(data: WorkerData): Promise<void> {
   const def = await loadModel(data.source);
   const cm = compile(def, data.design, data.constants);
   if (modelSignature(cm) !== data.signature) {
-    throw new Error(`--workers: the model a worker compiled (${data.source.kind === 'registry' ? `registry model ${data.source.name}` : data.source.module}) ` +
+    throw new Error(`--workers: the model a worker compiled (${data.source.module}) ` +
       `differs from the one being checked; if you changed the sources, rebuild dist/ (npx tsc -p .)`);
   }
   const engine = new Engine(cm, data);
@@ -80,7 +77,8 @@ export class Engine {
   private readonly stats: Float64Array;
   private readonly statAt: number;
 
-  private readonly packer;
+  private readonly core: TransitionCore;
+  private readonly succ: Successors;
   private readonly W: number;
   /** Words per buffered new state: the packed words, then (lo, hi), later the final (rank, inst). */
   private readonly EW: number;
@@ -93,9 +91,6 @@ export class Engine {
   private size = 0;
   private levelStart = 0;
   private depth = 0;
-  private invOpen: readonly boolean[] = [];
-  private apOpen: readonly boolean[] = [];
-  private goalOpen: readonly boolean[] = [];
   private deadlockOpen = false;
 
   // what it found in this level
@@ -120,42 +115,31 @@ export class Engine {
   private sink = 0;
 
   private readonly lastEnabledIn: Float64Array;
-  private readonly sel;
-  private readonly scratch;
+  private readonly actionOf: Int32Array;
+  // one state's successors' fingerprints
+  private readonly succLo: Uint32Array;
+  private readonly succHi: Uint32Array;
 
   constructor(private readonly cm: CompiledModel, private readonly data: EngineData) {
     this.control = new Int32Array(data.control);
     this.stats = new Float64Array(data.stats);
     this.statAt = data.index * STAT_WORDS;
-    this.packer = makePacker(cm.layout);
-    this.W = this.packer.words;
+    const sel = selectProperties(cm, data.options.properties);
+    this.core = new TransitionCore(cm, sel);
+    this.succ = new Successors(this.core);
+    this.W = this.core.W;
     this.EW = this.W + 2;
     this.nInst = cm.instances.length;
     this.buf = new Uint32Array(1024 * this.EW);
-    this.sel = selectProperties(cm, data.options.properties);
-    this.invCand = this.sel.invariants.map(() => []);
-    this.goalCand = this.sel.goals.map(() => []);
-    this.apMin = this.sel.actionProperties.map(() => -1);
+    this.invCand = sel.invariants.map(() => []);
+    this.goalCand = sel.goals.map(() => []);
+    this.apMin = sel.actionProperties.map(() => -1);
     this.generatedBy = new Float64Array(this.nInst);
     this.enabledStates = new Float64Array(cm.actionNames.length);
     this.lastEnabledIn = new Float64Array(cm.actionNames.length).fill(-1);
-    const { layout } = cm;
-    const cur = layout.blank();
-    const next = layout.blank();
-    const instances = cm.instances;
-    this.scratch = {
-      cur, next, curView: layout.view(cur), nextView: layout.view(next),
-      packed: new Uint32Array(this.W),
-      guards: instances.map((i) => i.guard),
-      effects: instances.map((i) => i.effect),
-      params: instances.map((i) => i.params),
-      actionOf: Int32Array.from(instances.map((i) => i.action)),
-      // one state's successors, packed, with their fingerprints and instances
-      succ: new Uint32Array(Math.max(1, this.nInst) * this.W),
-      succLo: new Uint32Array(Math.max(1, this.nInst)),
-      succHi: new Uint32Array(Math.max(1, this.nInst)),
-      succInst: new Int32Array(Math.max(1, this.nInst)),
-    };
+    this.actionOf = Int32Array.from(cm.instances.map((i) => i.action));
+    this.succLo = new Uint32Array(Math.max(1, this.nInst));
+    this.succHi = new Uint32Array(Math.max(1, this.nInst));
   }
 
   handle(cmd: Exclude<Command, { type: 'close' }>): Exclude<Reply, { type: 'error' | 'ready' }> {
@@ -166,9 +150,9 @@ export class Engine {
         this.size = cmd.size;
         this.levelStart = cmd.levelStart;
         this.depth = cmd.depth;
-        this.invOpen = cmd.invOpen;
-        this.apOpen = cmd.apOpen;
-        this.goalOpen = cmd.goalOpen;
+        this.core.invOpen.set(cmd.invOpen);
+        this.core.goalOpen.set(cmd.goalOpen);
+        this.core.openActionProperties(cmd.apOpen);
         this.deadlockOpen = cmd.deadlockOpen;
         this.startLevel();
         return { type: 'paused', reason: this.run() };
@@ -244,84 +228,52 @@ export class Engine {
 
   /** Expands frontier[start, end); returns how many new states it stored. */
   private expand(start: number, end: number): number {
-    const { cm, packer, W, EW, nInst, frontier, levelStart } = this;
-    const { layout } = cm;
+    const { core, succ, W, EW, nInst, frontier, levelStart, succLo, succHi } = this;
     const table = this.table;
     const mask = this.mask;
-    const instances = cm.instances;
-    const constraint = cm.constraint;
     const checkDeadlock = this.data.options.checkDeadlock && this.deadlockOpen;
     const atBound = this.depth >= this.data.options.maxDepth;
     const stride = nInst + 1;
-    const invariants = this.sel.invariants;
-    const goals = this.sel.goals;
-    const actionProps = this.sel.actionProperties;
-    const invOpen = this.invOpen;
-    const goalOpen = this.goalOpen;
-    const anyInv = invOpen.some((x) => x);
-    const anyGoal = goalOpen.some((x) => x);
+    let anyStateCheck = false;
+    for (let k = 0; k < core.invOpen.length; k++) anyStateCheck ||= core.invOpen[k] === 1;
+    for (let k = 0; k < core.goalOpen.length; k++) anyStateCheck ||= core.goalOpen[k] === 1;
     const apMin = this.apMin;
-    let apLeft = 0;
-    for (let k = 0; k < actionProps.length; k++) if (this.apOpen[k] && apMin[k] === -1) apLeft++;
     const generatedBy = this.generatedBy;
     const enabledStates = this.enabledStates;
     const lastEnabledIn = this.lastEnabledIn;
-
-    const cur = this.scratch.cur;
-    const next = this.scratch.next;
-    const curView = this.scratch.curView;
-    const nextView = this.scratch.nextView;
-    const packed = this.scratch.packed;
-    const guards = this.scratch.guards;
-    const effects = this.scratch.effects;
-    const params = this.scratch.params;
-    const actionOf = this.scratch.actionOf;
-    const succ = this.scratch.succ;
-    const succLo = this.scratch.succLo;
-    const succHi = this.scratch.succHi;
-    const succInst = this.scratch.succInst;
+    const actionOf = this.actionOf;
+    const words = succ.words;
 
     let generated = 0;
     let inserted = 0;
     for (let pos = start; pos < end; pos++) {
       const id = levelStart + pos;
       const id1 = id + 1;
-      packer.unpack(frontier, pos * W, cur);
-      if (constraint && !constraint(curView)) { this.cutByConstraint = true; continue; }
-
-      let anyEnabled = false;
+      core.load(frontier, pos * W);
+      if (!core.inConstraint()) { this.cutByConstraint = true; continue; }
+      let enabled: boolean;
       let m = 0;
-      for (let i = 0; i < nInst; i++) {
-        const g = guards[i];
-        if (g !== undefined && !g(curView, params[i])) continue;
-        next.set(cur);
-        if (effects[i]!(nextView, params[i]) === false) continue;
-        anyEnabled = true;
-        if (atBound) { this.cutByDepth = true; break; }
+      if (atBound) {
+        enabled = core.anyEnabled();
+        if (enabled) this.cutByDepth = true;
+      } else {
+        core.successors(succ);
+        enabled = succ.enabled;
+        m = succ.count;
+        for (let f = 0; f < succ.apFails; f++) {
+          const k = succ.apFailProp[f]!;
+          if (apMin[k] === -1) { apMin[k] = id * stride + succ.inst[succ.apFailAt[f]!]!; this.violated(); }
+        }
+      }
+      for (let q = 0; q < m; q++) {
+        const i = succ.inst[q]!;
         generated++;
         generatedBy[i]++;
         const a = actionOf[i]!;
         if (lastEnabledIn[a] !== id) { lastEnabledIn[a] = id; enabledStates[a]++; }
-        const bad = packer.pack(next, packed, 0);
-        if (bad >= 0) {
-          throw new SchemaViolation(cm.label(instances[i]!), layout.slotNames[bad]!, next[bad]!, describeDomain(layout.slotDomains[bad]!));
-        }
-
-        if (apLeft > 0) {
-          const step = instances[i]!.step;
-          for (let k = 0; k < actionProps.length; k++) {
-            if (apMin[k] === -1 && this.apOpen[k] && !actionProps[k]!.def.holds(curView as never, step, nextView as never)) {
-              apMin[k] = id * stride + i; apLeft--; this.violated();
-            }
-          }
-        }
-
-        fingerprint(packed, 0, W);
-        for (let k = 0; k < W; k++) succ[m * W + k] = packed[k]!;
-        succLo[m] = FP[0]! === 0 ? 1 : FP[0]!;
-        succHi[m] = FP[1]! === 0 ? 1 : FP[1]!;
-        succInst[m] = i;
-        m++;
+        fingerprint(words, q * W, W);
+        succLo[q] = FP[0]! === 0 ? 1 : FP[0]!;
+        succHi[q] = FP[1]! === 0 ? 1 : FP[1]!;
       }
 
       // Touch every successor's home slot first: the loads are independent,
@@ -333,7 +285,7 @@ export class Engine {
       for (let q = 0; q < m; q++) {
         const lo = succLo[q]!;
         const hi = succHi[q]!;
-        const i = succInst[q]!;
+        const i = succ.inst[q]!;
         // Insert, or lower the key of the state already there (shared-table.ts insert, inlined).
         let s = lo & mask;
         let isNew = false;
@@ -368,31 +320,24 @@ export class Engine {
         if (this.bufLen * EW === this.buf.length) this.growBuf();
         const buf = this.buf;
         const at = this.bufLen * EW;
-        for (let k = 0; k < W; k++) buf[at + k] = succ[q * W + k]!;
+        for (let k = 0; k < W; k++) buf[at + k] = words[q * W + k]!;
         buf[at + W] = lo;
         buf[at + W + 1] = hi;
         const entry = this.bufLen++;
-        if (anyInv || anyGoal) {
-          packer.unpack(succ, q * W, next);
-          if (anyInv) {
-            for (let k = 0; k < invariants.length; k++) {
-              if (invOpen[k] && !invariants[k]!.def.holds(nextView as never)) { this.invCand[k]!.push(entry); this.violated(); }
-            }
-          }
-          if (anyGoal) {
-            for (let k = 0; k < goals.length; k++) {
-              if (goalOpen[k] && goals[k]!.def.reached(nextView as never)) this.goalCand[k]!.push(entry);
-            }
-          }
+        if (anyStateCheck) {
+          // Candidates only: whether this worker's insertion is the canonical discovery is known at finalize.
+          core.loadNext(words, q * W);
+          core.checkNext();
+          for (let h = 0; h < core.invHitCount; h++) { this.invCand[core.invHits[h]!]!.push(entry); this.violated(); }
+          for (let h = 0; h < core.goalHitCount; h++) this.goalCand[core.goalHits[h]!]!.push(entry);
         }
       }
-      if (!anyEnabled && checkDeadlock && this.deadlockMin === -1) { this.deadlockMin = id * stride + nInst; this.violated(); }
+      if (!enabled && checkDeadlock && this.deadlockMin === -1) { this.deadlockMin = id * stride + nInst; this.violated(); }
     }
     this.generated += generated;
     this.expanded += end - start;
     return inserted;
   }
-
 
   /** A violation was recorded: unless --continue, no worker claims further work. */
   private violated(): void {

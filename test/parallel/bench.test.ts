@@ -6,7 +6,9 @@ import { describe, expect, it } from 'vitest';
 import { compile } from '../../checker/compile.js';
 import { check } from '../../checker/search.js';
 import { benchModel } from '../../spec/bench/index.js';
-import { both, comparable, comparableAtStop, replay } from '../../testkit/parallel.js';
+import { both, builtInSource, comparable, comparableAtStop, replay } from '../../testkit/parallel.js';
+
+const benchSource = builtInSource('bench');
 
 const bench = (files: number, procs: number, design = 'instantiate-only') => compile(benchModel, design, { files, procs });
 
@@ -23,7 +25,7 @@ describe('parallel BFS on the benchmark model', () => {
 
   it('with 3 workers too', () => {
     const cm = bench(2, 3);
-    expect(comparable(check(cm, { workers: 3 }))).toEqual(comparable(check(cm)));
+    expect(comparable(check(cm, { workers: 3, modelSource: benchSource }))).toEqual(comparable(check(cm)));
   });
 
   it('with every level on the workers, none on the coordinator', () => {
@@ -31,7 +33,7 @@ describe('parallel BFS on the benchmark model', () => {
     try {
       for (const [files, procs] of [[2, 2], [2, 3]] as const) {
         const cm = bench(files, procs);
-        expect(comparable(check(cm, { workers: 2 }))).toEqual(comparable(check(cm)));
+        expect(comparable(check(cm, { workers: 2, modelSource: benchSource }))).toEqual(comparable(check(cm)));
       }
     } finally {
       delete process.env.DAXCHECK_PARALLEL_LOCAL_STATES;
@@ -68,7 +70,7 @@ describe('parallel BFS on the benchmark model', () => {
   });
 
   it('a tiny --max-memory gives an incomplete result saying the store is full', () => {
-    const r = check(bench(3, 2), { workers: 2, maxStoreBytes: 64 * 1024 });
+    const r = check(bench(3, 2), { workers: 2, modelSource: benchSource, maxStoreBytes: 64 * 1024 });
     expect(r.complete).toBe(false);
     expect(r.incompleteReason).toMatch(/^fingerprint store full: .* over the limit of \d+ MiB \(--max-memory\)$/);
     expect(r.properties[0]!.status).toBe('bounded');
@@ -76,7 +78,7 @@ describe('parallel BFS on the benchmark model', () => {
   });
 
   it('a store that fills in the middle of a level stops there, never dropping states silently', () => {
-    const r = check(bench(3, 2), { workers: 2, maxStoreBytes: 6 * 2 ** 20 });
+    const r = check(bench(3, 2), { workers: 2, modelSource: benchSource, maxStoreBytes: 6 * 2 ** 20 });
     expect(r.complete).toBe(false);
     expect(r.incompleteReason).toMatch(/^fingerprint store full/);
     expect(r.distinctStates).toBeGreaterThan(100_000);
@@ -86,7 +88,7 @@ describe('parallel BFS on the benchmark model', () => {
   });
 
   it('--max-seconds stops the search with the time limit as the reason', () => {
-    const r = check(bench(3, 3), { workers: 2, maxSeconds: 0.5 });
+    const r = check(bench(3, 3), { workers: 2, modelSource: benchSource, maxSeconds: 0.5 });
     expect(r.complete).toBe(false);
     expect(r.incompleteReason).toBe('time limit of 0.5 s reached');
     expect(r.queueLeft).toBeGreaterThan(0);
@@ -95,7 +97,7 @@ describe('parallel BFS on the benchmark model', () => {
 
   it('(3,2): the benchmark count, through several table growths rehashed by the workers, with progress lines', () => {
     const seen: number[] = [];
-    const r = check(bench(3, 2), { workers: 2, progressEverySeconds: 0.2, onProgress: (p) => seen.push(p.distinctStates) });
+    const r = check(bench(3, 2), { workers: 2, modelSource: benchSource, progressEverySeconds: 0.2, onProgress: (p) => seen.push(p.distinctStates) });
     expect(r.distinctStates).toBe(1_061_208);
     expect(r.statesGenerated).toBe(14_357_521);
     expect(r.complete).toBe(true);
@@ -103,8 +105,17 @@ describe('parallel BFS on the benchmark model', () => {
     expect(seen.every((n) => n > 0 && n <= 1_061_208)).toBe(true);
   });
 
-  it('depth-first search stays sequential', () => {
+  it('depth-first search explores the same states as breadth-first, and its counterexample replays', () => {
     const cm = bench(2, 2);
-    expect(comparable(check(cm, { strategy: 'dfs', workers: 2 }))).toEqual(comparable(check(cm, { strategy: 'dfs' })));
+    const dfs = check(cm, { strategy: 'dfs' });
+    expect(dfs.strategy).toBe('dfs');
+    expect(dfs.distinctStates).toBe(check(cm).distinctStates);
+    expect(dfs.statesGenerated).toBe(93_841);
+    const flip = bench(2, 2, 'flip-on-ioctl');
+    const bad = check(flip, { strategy: 'dfs' }).properties.find((p) => p.name === 'NoMixedMappings')!;
+    const shortest = check(flip).properties.find((p) => p.name === 'NoMixedMappings')!;
+    expect(bad.status).toBe('violated');
+    expect(replay(flip, bad.trace!)).toEqual(bad.trace!.steps.map((s) => s.state));
+    expect(bad.trace!.steps.length).toBeGreaterThanOrEqual(shortest.trace!.steps.length);
   });
 });

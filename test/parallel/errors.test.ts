@@ -11,9 +11,9 @@ import { counterModel } from '../../testkit/models.js';
 const fixture = new URL('./fixtures/models.mjs', import.meta.url).href;
 
 describe('parallel BFS errors', () => {
-  it('a model outside the registry needs a model source', () => {
+  it('workers need to know which module to load the model from', () => {
     const cm = compile(counterModel, 'plain', { n: 5 });
-    expect(() => check(cm, { workers: 2 })).toThrow(/model 'counter' is not in the model registry/);
+    expect(() => check(cm, { workers: 2 })).toThrow(/--workers: worker threads load model counter from its module; give a modelSource/);
   });
 
   it('a worker that compiles a different model refuses to run', () => {

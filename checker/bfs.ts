@@ -1,0 +1,206 @@
+// The breadth-first engine: shortest counterexamples, one level at a time.
+//
+// What a level is expanded on is a LevelExpander: this thread (local.ts) or
+// N worker threads (parallel/levels.ts). Either numbers the new states of a
+// level canonically — by (parent id, action instance) of their first
+// discovery in breadth-first order — and reports what it found as
+// *positions*, parent id x (instances + 1) + instance (a deadlock after every
+// instance of its state). Everything else is written here once: the initial
+// states, which finding comes first, where a run that stops at the first
+// violation stops and what it holds then, the incomplete reason, the result.
+
+import type { SearchContext } from './context.js';
+import { StoreFullError } from './errors.js';
+import { assembleResult, Findings } from './outcome.js';
+import type { CheckResult } from './result.js';
+import type { Links } from './trace.js';
+
+/** One level to expand: the states with ids levelStart .. levelStart + size - 1. */
+export interface LevelRequest {
+  readonly levelStart: number;
+  readonly size: number;
+  readonly depth: number;
+  /** States at the depth bound are not expanded (only checked for deadlock). */
+  readonly atBound: boolean;
+  /** Which properties are still looked for. */
+  readonly invOpen: readonly number[];
+  readonly apOpen: readonly number[];
+  readonly goalOpen: readonly number[];
+  readonly deadlockOpen: boolean;
+}
+
+export interface LevelOutcome {
+  /** New states stored: ids levelStart + size .. levelStart + size + newStates - 1, canonical order. */
+  readonly newStates: number;
+  /** Frontier states left unexpanded (a stop, the time limit, a full store). */
+  readonly unexpanded: number;
+  /** The new states first reached from frontier state x are newStart + buckets[x] .. newStart + buckets[x + 1] - 1. */
+  readonly buckets: Uint32Array;
+  readonly generated: number;
+  readonly generatedBy: ArrayLike<number>;
+  readonly enabledStates: ArrayLike<number>;
+  readonly cutByDepth: boolean;
+  readonly cutByConstraint: boolean;
+  /** The smallest position at which each property was found in this level, -1 for none. */
+  readonly invMin: ArrayLike<number>;
+  readonly apMin: ArrayLike<number>;
+  readonly goalMin: ArrayLike<number>;
+  readonly deadlockMin: number;
+  /** Set when the store could not grow. */
+  readonly fullReason?: string;
+}
+
+export interface LevelExpander {
+  /** Parent and action of every stored state, by id. */
+  readonly links: Links;
+  readonly storeBytes: number;
+  /** Stores an initial state (packed); its id, or -1 when it was stored already. May throw StoreFullError. */
+  addInitial(words: Uint32Array, init: number): number;
+  expandLevel(req: LevelRequest): LevelOutcome;
+  /** The search is over without an error (a parallel expander checks here that every worker started). */
+  done(): void;
+  /** Releases what the expander holds, also after an error. */
+  close(): void;
+}
+
+export function breadthFirst(ctx: SearchContext, ex: LevelExpander): CheckResult {
+  const { cm, core, selected } = ctx;
+  const nInst = cm.instances.length;
+  const stride = nInst + 1;
+  const found = new Findings(selected, ctx.continueAll);
+  const generatedBy = new Float64Array(nInst);
+  const distinctBy = new Float64Array(nInst);
+  const enabledStates = new Float64Array(cm.actionNames.length);
+  const actionOf = Int32Array.from(cm.instances.map((i) => i.action));
+  let generated = 0;
+  let distinct = 0;
+  let maxSeenDepth = 0;
+  let cutByDepth = false;
+  let cutByConstraint = false;
+  let incompleteReason: string | undefined;
+  let queueLeft = 0;
+
+  try {
+    try {
+      // ---- initial states ------------------------------------------------
+      const packed = new Uint32Array(core.W);
+      cm.inits.forEach((init, k) => {
+        if (!core.initial(init)) return;
+        core.packNext(packed, 0);
+        generated++;
+        const id = ex.addInitial(packed, k);
+        if (id < 0) return;
+        distinct++;
+        core.checkNext();
+        for (let h = 0; h < core.invHitCount; h++) { const j = core.invHits[h]!; core.invOpen[j] = 0; found.invariantFails(j, id); }
+        for (let h = 0; h < core.goalHitCount; h++) { const j = core.goalHits[h]!; core.goalOpen[j] = 0; found.goalReached(j, id); }
+      });
+      if (distinct === 0) throw new Error(`model ${cm.model}: no initial state (every Init instance refused)`);
+
+      // ---- levels --------------------------------------------------------
+      let levelStart = 0;
+      let size = distinct;
+      queueLeft = size;
+      for (let depth = 0; size > 0 && !found.stop && incompleteReason === undefined; depth++) {
+        maxSeenDepth = depth;
+        const open = (a: ArrayLike<number>) => Array.from(a, (x) => (x === -1 ? 1 : 0));
+        const level = ex.expandLevel({
+          levelStart, size, depth, atBound: depth >= ctx.maxDepth,
+          invOpen: open(found.invFailedAt), apOpen: open(found.apFailedAt), goalOpen: open(found.goalAt), deadlockOpen: found.deadlockAt === -1,
+        });
+        const newStart = levelStart + size;
+        generated += level.generated;
+        for (let i = 0; i < nInst; i++) generatedBy[i]! += level.generatedBy[i]!;
+        for (let a = 0; a < enabledStates.length; a++) enabledStates[a]! += level.enabledStates[a]!;
+        for (let p = 0; p < level.newStates; p++) distinctBy[ex.links.action(newStart + p)]!++;
+        cutByDepth ||= level.cutByDepth;
+        cutByConstraint ||= level.cutByConstraint;
+        distinct = newStart + level.newStates;
+        queueLeft = level.unexpanded + level.newStates;
+        const atStop = record(level, levelStart, size);
+        if (atStop) { queueLeft = atStop.queue; distinct = atStop.distinct; }
+        if (level.fullReason !== undefined) incompleteReason = level.fullReason;
+        else if (ctx.timeUp && queueLeft > 0) incompleteReason = ctx.timeLimitReason;
+        levelStart = newStart;
+        size = level.newStates;
+      }
+    } catch (e) {
+      if (!(e instanceof StoreFullError)) throw e;
+      incompleteReason = e.message;
+    }
+    ex.done();
+  } finally {
+    ex.close();
+  }
+
+  /**
+   * Records the level's findings by state id, as a sequential breadth-first
+   * search meets them. Without --continue that search stops at the first
+   * violation P = (s, i), after finishing the instances of s up to and
+   * including the next one that stores a new state; everything met up to
+   * there is reported, and the size of the store and queue there returned.
+   */
+  function record(level: LevelOutcome, levelStart: number, size: number): { queue: number; distinct: number } | undefined {
+    const { buckets } = level;
+    const newStart = levelStart + size;
+    const instOf = (p: number) => ex.links.action(newStart + p);
+    const idAt = (pos: number) => {
+      const x = Math.floor(pos / stride) - levelStart;
+      const inst = pos % stride;
+      for (let p = buckets[x]!; p < buckets[x + 1]!; p++) if (instOf(p) === inst) return newStart + p;
+      throw new Error(`breadth-first search: no new state was reached from ${x + levelStart} by instance ${inst}`);
+    };
+    let upTo = Infinity;
+    let atStop: { queue: number; distinct: number } | undefined;
+    if (!ctx.continueAll) {
+      let first = -1;
+      const consider = (p: number) => { if (p >= 0 && (first < 0 || p < first)) first = p; };
+      for (let k = 0; k < level.invMin.length; k++) if (found.invFailedAt[k] === -1) consider(level.invMin[k]!);
+      for (let k = 0; k < level.apMin.length; k++) if (found.apFailedAt[k] === -1) consider(level.apMin[k]!);
+      if (found.deadlockAt === -1) consider(level.deadlockMin);
+      if (first >= 0) {
+        const x = Math.floor(first / stride) - levelStart;
+        const i = first % stride;
+        upTo = first;
+        if (i < nInst) {
+          // the next instance >= i of s that stored a new state, else the last one
+          let next = nInst - 1;
+          for (let p = buckets[x]!; p < buckets[x + 1]!; p++) if (instOf(p) >= i) { next = instOf(p); break; }
+          upTo = (x + levelStart) * stride + next;
+        }
+        let stored = buckets[x]!;
+        while (stored < buckets[x + 1]! && (x + levelStart) * stride + instOf(stored) <= upTo) stored++;
+        atStop = { queue: size - 1 - x + stored, distinct: newStart + stored };
+      }
+    }
+    for (let k = 0; k < level.invMin.length; k++) {
+      const p = level.invMin[k]!;
+      if (found.invFailedAt[k] === -1 && p >= 0 && p <= upTo) found.invariantFails(k, idAt(p));
+    }
+    for (let k = 0; k < level.apMin.length; k++) {
+      const p = level.apMin[k]!;
+      if (found.apFailedAt[k] === -1 && p >= 0 && p <= upTo) found.actionPropertyFails(k, Math.floor(p / stride), p % stride);
+    }
+    for (let k = 0; k < level.goalMin.length; k++) {
+      const p = level.goalMin[k]!;
+      if (found.goalAt[k] === -1 && p >= 0 && p <= upTo) found.goalReached(k, idAt(p));
+    }
+    const d = level.deadlockMin;
+    if (found.deadlockAt === -1 && d >= 0 && d <= upTo) found.deadlock(Math.floor(d / stride));
+    return atStop;
+  }
+
+  const seconds = ctx.seconds();
+  if (!incompleteReason && !found.stop) {
+    if (cutByDepth) incompleteReason = `depth bound ${ctx.maxDepth} cut the search`;
+    else if (cutByConstraint) incompleteReason = 'the state constraint cut the search';
+  }
+  const stoppedEarly = found.stop && queueLeft > 0;
+  const complete = !incompleteReason && !stoppedEarly;
+  return assembleResult(cm, selected, {
+    strategy: 'bfs', complete, incompleteReason: incompleteReason ?? (stoppedEarly ? 'stopped at the first violation' : undefined),
+    links: ex.links, findings: found,
+    distinct, generated, queueLeft, depth: maxSeenDepth, seconds, storeBytes: ex.storeBytes, peakRss: ctx.peakRss,
+    actionOf, generatedBy, distinctBy, enabledStates,
+  });
+}

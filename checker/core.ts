@@ -1,0 +1,255 @@
+// The transition core: the one place where a step of a model is taken.
+//
+// Copying a state, evaluating a guard, running an effect (an effect that
+// returns `false` refuses the step after all), packing and bound-checking the
+// successor (the only place a SchemaViolation is raised), checking action
+// properties on a step, invariants and goals on a state, the state constraint
+// and "is anything enabled" (deadlock) are written here and nowhere else.
+// Every search (breadth-first on 1..N workers, depth-first), simulation,
+// trace rebuilding and replay call it, as Stateright's `next_steps` or TLC's
+// `getNextStates` are the one successor function of those checkers.
+//
+// The core owns two state vectors, `cur` and `next`, with a view over each,
+// so that generating successors allocates nothing: successors are written
+// bit-packed into a caller's Successors buffer.
+
+import type { ActionInstance, CompiledModel, Named } from './compile.js';
+import { describeDomain } from './domain.js';
+import { SchemaViolation } from './errors.js';
+import type { View } from './layout.js';
+import type { ActionProperty, Invariant, ReachabilityGoal } from './model.js';
+import { makePacker, type Packer } from './packer.js';
+
+/** The properties a run checks (see select.ts). */
+export interface SelectedProperties {
+  readonly invariants: readonly Named<Invariant>[];
+  readonly actionProperties: readonly (Named<ActionProperty> & { readonly actions?: readonly number[] })[];
+  readonly goals: readonly Named<ReachabilityGoal>[];
+}
+
+/** Why a design does not take a step. */
+export type Refusal = 'guard' | 'effect';
+
+/** One state's successors, bit-packed, in the order of the model's action instances. */
+export class Successors {
+  /** Successors generated. */
+  count = 0;
+  /** Whether any action was enabled (false: the state is a deadlock). */
+  enabled = false;
+  /** Successor q's packed words are words[q * W, (q + 1) * W). */
+  readonly words: Uint32Array;
+  /** The action instance that produced successor q. */
+  readonly inst: Int32Array;
+  /** Action properties that failed on a step to a successor: property apFailProp[n] at successor apFailAt[n], in order. */
+  apFails = 0;
+  readonly apFailProp: Int32Array;
+  readonly apFailAt: Int32Array;
+
+  constructor(core: TransitionCore) {
+    const n = Math.max(1, core.cm.instances.length);
+    this.words = new Uint32Array(n * core.W);
+    this.inst = new Int32Array(n);
+    this.apFailProp = new Int32Array(Math.max(1, core.actionProperties.length));
+    this.apFailAt = new Int32Array(Math.max(1, core.actionProperties.length));
+  }
+}
+
+export class TransitionCore {
+  readonly packer: Packer;
+  /** Words per packed state. */
+  readonly W: number;
+  readonly cur: Int32Array;
+  readonly next: Int32Array;
+  readonly curView: never;
+  readonly nextView: never;
+  readonly invariants: SelectedProperties['invariants'];
+  readonly actionProperties: SelectedProperties['actionProperties'];
+  readonly goals: SelectedProperties['goals'];
+
+  /**
+   * Which properties are still checked. An action property is checked until it
+   * first fails (the core closes it then); invariants and goals are closed by
+   * the caller, which knows whether the first hit it sees is the one to keep.
+   */
+  readonly invOpen: Uint8Array;
+  readonly apOpen: Uint8Array;
+  readonly goalOpen: Uint8Array;
+  private apLeft: number;
+
+  /** After checkNext(): the open invariants that fail and the open goals reached, by index. */
+  readonly invHits: Int32Array;
+  invHitCount = 0;
+  readonly goalHits: Int32Array;
+  goalHitCount = 0;
+
+  private readonly guards: ((s: any, a: any) => boolean)[];
+  private readonly effects: ((s: any, a: any) => void | boolean)[];
+  private readonly params: Readonly<Record<string, number>>[];
+  /** Per instance: the action properties that constrain its action. */
+  private readonly apFor: Int32Array[];
+  private readonly constraint: ((s: View<any>) => boolean) | undefined;
+
+  constructor(readonly cm: CompiledModel, selected: SelectedProperties) {
+    const { layout } = cm;
+    this.packer = makePacker(layout);
+    this.W = this.packer.words;
+    this.cur = layout.blank();
+    this.next = layout.blank();
+    this.curView = layout.view(this.cur) as never;
+    this.nextView = layout.view(this.next) as never;
+    this.invariants = selected.invariants;
+    this.actionProperties = selected.actionProperties;
+    this.goals = selected.goals;
+    this.invOpen = new Uint8Array(this.invariants.length).fill(1);
+    this.apOpen = new Uint8Array(this.actionProperties.length).fill(1);
+    this.goalOpen = new Uint8Array(this.goals.length).fill(1);
+    this.apLeft = this.actionProperties.length;
+    this.invHits = new Int32Array(Math.max(1, this.invariants.length));
+    this.goalHits = new Int32Array(Math.max(1, this.goals.length));
+    const instances = cm.instances;
+    this.guards = instances.map((i) => i.guard ?? alwaysEnabled);
+    this.effects = instances.map((i) => i.effect);
+    this.params = instances.map((i) => i.params);
+    this.apFor = instances.map((inst) => Int32Array.from(
+      this.actionProperties.flatMap((p, k) => (p.actions === undefined || p.actions.includes(inst.action) ? [k] : [])),
+    ));
+    this.constraint = cm.constraint;
+  }
+
+  /** Sets which action properties are checked (e.g. at the start of a parallel level). */
+  openActionProperties(open: ArrayLike<boolean | number>): void {
+    let left = 0;
+    for (let k = 0; k < this.apOpen.length; k++) { this.apOpen[k] = open[k] ? 1 : 0; left += this.apOpen[k]!; }
+    this.apLeft = left;
+  }
+
+  // ---- states ------------------------------------------------------------
+
+  /** Makes the packed state at src[at] the current state. */
+  load(src: Uint32Array, at: number): void {
+    this.packer.unpack(src, at, this.cur);
+  }
+
+  /** Unpacks the state at src[at] into `next` (to check invariants and goals on it). */
+  loadNext(src: Uint32Array, at: number): void {
+    this.packer.unpack(src, at, this.next);
+  }
+
+  /** Writes initial state `init` into `next`; false when its effect refuses. Bound-checked. */
+  initial(init: ActionInstance): boolean {
+    this.next.set(this.cm.layout.lo);
+    if (init.effect(this.nextView, init.params) === false) return false;
+    this.boundCheck(init);
+    return true;
+  }
+
+  /** Packs `next` into out[at]; it has been bound-checked already. */
+  packNext(out: Uint32Array, at: number): void {
+    this.packer.pack(this.next, out, at);
+  }
+
+  /** Whether the current state lies inside the model's state constraint (states outside it are kept, not expanded). */
+  inConstraint(): boolean {
+    return this.constraint === undefined || this.constraint(this.curView);
+  }
+
+  /** Evaluates the open invariants and goals on `next`, into invHits and goalHits. */
+  checkNext(): void {
+    const view = this.nextView;
+    let n = 0;
+    for (let k = 0; k < this.invariants.length; k++) {
+      if (this.invOpen[k] === 1 && !this.invariants[k]!.def.holds(view)) this.invHits[n++] = k;
+    }
+    this.invHitCount = n;
+    n = 0;
+    for (let k = 0; k < this.goals.length; k++) {
+      if (this.goalOpen[k] === 1 && this.goals[k]!.def.reached(view)) this.goalHits[n++] = k;
+    }
+    this.goalHitCount = n;
+  }
+
+  // ---- steps ---------------------------------------------------------------
+
+  /**
+   * Every successor of the current state into `out`, in instance order:
+   * guard, copy, effect, pack with bound check, and the open action
+   * properties of the step.
+   */
+  successors(out: Successors): void {
+    const { cur, next, curView, nextView, guards, effects, params, W } = this;
+    const pack = this.packer.pack;
+    const words = out.words;
+    const outInst = out.inst;
+    const n = guards.length;
+    let m = 0;
+    let enabled = false;
+    out.apFails = 0;
+    for (let i = 0; i < n; i++) {
+      const a = params[i]!;
+      if (!guards[i]!(curView, a)) continue;
+      next.set(cur);
+      if (effects[i]!(nextView, a) === false) continue;
+      enabled = true;
+      if (pack(next, words, m * W) >= 0) this.boundCheck(this.cm.instances[i]!);
+      if (this.apLeft > 0) this.checkStepInto(i, out, m);
+      outInst[m++] = i;
+    }
+    out.count = m;
+    out.enabled = enabled;
+  }
+
+  /** Whether any action is enabled in the current state (a state at the depth bound generates no successors). */
+  anyEnabled(): boolean {
+    const { cur, next, curView, nextView, guards, effects, params } = this;
+    for (let i = 0; i < guards.length; i++) {
+      const a = params[i]!;
+      if (!guards[i]!(curView, a)) continue;
+      next.set(cur);
+      if (effects[i]!(nextView, a) !== false) return true;
+    }
+    return false;
+  }
+
+  /** Takes `inst` from the current state into `next`; says why when the design refuses it. Bound-checked. */
+  step(inst: ActionInstance): Refusal | undefined {
+    if (inst.guard && !inst.guard(this.curView, inst.params)) return 'guard';
+    this.next.set(this.cur);
+    if (inst.effect(this.nextView, inst.params) === false) return 'effect';
+    this.boundCheck(inst);
+    return undefined;
+  }
+
+  /** The first action property (open or not) constraining instance i that fails on the step cur -> next, or -1. */
+  failingActionProperty(i: number): number {
+    const ks = this.apFor[i]!;
+    const step = this.cm.instances[i]!.step;
+    for (let j = 0; j < ks.length; j++) {
+      if (!this.actionProperties[ks[j]!]!.def.holds(this.curView, step, this.nextView)) return ks[j]!;
+    }
+    return -1;
+  }
+
+  /** Checks the open action properties of instance i on cur -> next, recording failures as successor m's. */
+  private checkStepInto(i: number, out: Successors, m: number): void {
+    const ks = this.apFor[i]!;
+    const step = this.cm.instances[i]!.step;
+    for (let j = 0; j < ks.length; j++) {
+      const k = ks[j]!;
+      if (this.apOpen[k] === 1 && !this.actionProperties[k]!.def.holds(this.curView, step, this.nextView)) {
+        this.apOpen[k] = 0;
+        this.apLeft--;
+        out.apFailProp[out.apFails] = k;
+        out.apFailAt[out.apFails++] = m;
+      }
+    }
+  }
+
+  /** A value outside its domain is a bug in the model: name the step, the variable and the value. */
+  private boundCheck(inst: ActionInstance): void {
+    const { layout } = this.cm;
+    const bad = layout.firstOutOfDomain(this.next);
+    if (bad >= 0) throw new SchemaViolation(this.cm.label(inst), layout.slotNames[bad]!, this.next[bad]!, describeDomain(layout.slotDomains[bad]!));
+  }
+}
+
+const alwaysEnabled = (): boolean => true;

@@ -1,0 +1,77 @@
+// The depth-first engine: the same expansion as the breadth-first engine's
+// in-thread levels (local.ts), with the queue used as a stack. Traces are
+// then not the shortest; findings are kept in the order they are met.
+
+import type { SearchContext } from './context.js';
+import { StoreFullError } from './errors.js';
+import { LocalExplorer } from './local.js';
+import { assembleResult, Findings } from './outcome.js';
+import type { CheckResult } from './result.js';
+
+export function depthFirst(ctx: SearchContext): CheckResult {
+  const { cm, core, selected } = ctx;
+  const x = new LocalExplorer(ctx);
+  const { store, queue } = x;
+  const found = new Findings(selected, ctx.continueAll);
+  let generated = 0;
+  let maxSeenDepth = 0;
+  let incompleteReason: string | undefined;
+  // What the explorer records first, copied into the findings once: it checks only what is still open.
+  const collect = () => {
+    x.invId.forEach((id, k) => { if (id >= 0) found.invariantFails(k, id); });
+    x.apId.forEach((id, k) => { if (id >= 0) found.actionPropertyFails(k, id, x.apInst[k]!); });
+    x.goalId.forEach((id, k) => { if (id >= 0) found.goalReached(k, id); });
+    if (x.deadlockId >= 0) found.deadlock(x.deadlockId);
+  };
+
+  try {
+    const packed = new Uint32Array(core.W);
+    cm.inits.forEach((init, k) => {
+      if (!core.initial(init)) return;
+      core.packNext(packed, 0);
+      generated++;
+      const id = x.addInitial(packed, k);
+      if (id < 0) return;
+      core.checkNext();
+      for (let h = 0; h < core.invHitCount; h++) { const j = core.invHits[h]!; core.invOpen[j] = 0; x.invId[j] = id; }
+      for (let h = 0; h < core.goalHitCount; h++) { const j = core.goalHits[h]!; core.goalOpen[j] = 0; x.goalId[j] = id; }
+    });
+    if (store.size === 0) throw new Error(`model ${cm.model}: no initial state (every Init instance refused)`);
+    collect();
+    x.stop = found.stop;
+    while (queue.length > 0 && !x.stop) {
+      const id = queue.pop(x.curPacked);
+      const depth = store.depth(id);
+      if (depth > maxSeenDepth) maxSeenDepth = depth;
+      if (x.tickDue(depth)) { incompleteReason = ctx.timeLimitReason; queue.push(id, x.curPacked, 0); break; }
+      x.expandOne(id, depth, depth >= ctx.maxDepth);
+    }
+  } catch (e) {
+    if (!(e instanceof StoreFullError)) throw e;
+    incompleteReason = e.message;
+  }
+  collect();
+
+  const seconds = ctx.seconds();
+  if (!incompleteReason && !found.stop) {
+    if (x.cutByDepth) incompleteReason = `depth bound ${ctx.maxDepth} cut the search`;
+    else if (x.cutByConstraint) incompleteReason = 'the state constraint cut the search';
+  }
+  const stoppedEarly = found.stop && queue.length > 0;
+  const complete = !incompleteReason && !stoppedEarly;
+  return assembleResult(cm, selected, {
+    strategy: 'dfs', complete, incompleteReason: incompleteReason ?? (stoppedEarly ? 'stopped at the first violation' : undefined),
+    links: store, findings: found,
+    distinct: store.size, generated: generated + x.generated, queueLeft: queue.length, depth: maxSeenDepth, seconds,
+    storeBytes: store.bytes, peakRss: ctx.peakRss,
+    actionOf: Int32Array.from(cm.instances.map((i) => i.action)), generatedBy: x.generatedBy,
+    distinctBy: distinctByInstance(store, cm.instances.length), enabledStates: x.enabledStates,
+  });
+}
+
+/** Distinct states each instance reached first (the initial states count for none). */
+function distinctByInstance(store: LocalExplorer['store'], nInst: number): Float64Array {
+  const out = new Float64Array(nInst);
+  for (let id = 0; id < store.size; id++) if (store.depth(id) > 0) out[store.action(id)]!++;
+  return out;
+}

@@ -1,0 +1,225 @@
+// Expansion in the calling thread: states taken from a packed queue, their
+// successors from the transition core, new ones stored in the fingerprint
+// store (which numbers them in the order they are found) and queued. The
+// breadth-first engine uses it as its one-worker level expander (FIFO queue,
+// a level at a time); the depth-first engine uses the same expansion with the
+// queue as a stack.
+
+import type { LevelExpander, LevelOutcome, LevelRequest } from './bfs.js';
+import type { SearchContext } from './context.js';
+import { Successors, type TransitionCore } from './core.js';
+import { StoreFullError } from './errors.js';
+import { FP, fingerprint } from './fingerprint.js';
+import { StateQueue } from './queue.js';
+import { FingerprintStore } from './store.js';
+
+/** How often (in expanded states) the clock is read. */
+const TICK_MASK = 0x3fff;
+
+export class LocalExplorer {
+  readonly store: FingerprintStore;
+  readonly queue: StateQueue;
+  readonly core: TransitionCore;
+  /** The packed state being expanded. */
+  readonly curPacked: Uint32Array;
+  private readonly succ: Successors;
+  private readonly stride: number;
+  private readonly actionOf: Int32Array;
+
+  // What was found first, by position (state id x (instances + 1) + instance; a deadlock after every instance) and by id.
+  readonly invPos: Float64Array;
+  readonly invId: Int32Array;
+  readonly apPos: Float64Array;
+  readonly apId: Int32Array;
+  readonly apInst: Int32Array;
+  readonly goalPos: Float64Array;
+  readonly goalId: Int32Array;
+  deadlockPos = -1;
+  deadlockId = -1;
+  /** Whether a deadlock is still looked for. */
+  deadlockOpen = true;
+  /** A violation was found and the run does not go on after one. */
+  stop = false;
+
+  // Counts, cumulative over the run.
+  generated = 0;
+  expanded = 0;
+  readonly generatedBy: Float64Array;
+  readonly enabledStates: Float64Array;
+  private readonly lastEnabledIn: Float64Array;
+  cutByDepth = false;
+  cutByConstraint = false;
+
+  constructor(private readonly ctx: SearchContext) {
+    const { cm, core } = ctx;
+    this.core = core;
+    this.store = new FingerprintStore(ctx.maxStoreBytes);
+    this.queue = new StateQueue(core.W);
+    this.curPacked = new Uint32Array(core.W);
+    this.succ = new Successors(core);
+    const nInst = cm.instances.length;
+    this.stride = nInst + 1;
+    this.actionOf = Int32Array.from(cm.instances.map((i) => i.action));
+    const { invariants, actionProperties, goals } = ctx.selected;
+    this.invPos = new Float64Array(invariants.length).fill(-1);
+    this.invId = new Int32Array(invariants.length).fill(-1);
+    this.apPos = new Float64Array(actionProperties.length).fill(-1);
+    this.apId = new Int32Array(actionProperties.length).fill(-1);
+    this.apInst = new Int32Array(actionProperties.length).fill(-1);
+    this.goalPos = new Float64Array(goals.length).fill(-1);
+    this.goalId = new Int32Array(goals.length).fill(-1);
+    this.generatedBy = new Float64Array(nInst);
+    this.enabledStates = new Float64Array(cm.actionNames.length);
+    this.lastEnabledIn = new Float64Array(cm.actionNames.length).fill(-1);
+  }
+
+  /** Whether the clock says stop (read every TICK_MASK + 1 expansions). */
+  tickDue(depth: number): boolean {
+    if ((++this.expanded & TICK_MASK) !== 0) return false;
+    return this.ctx.tick(this.store.size, this.generated, this.queue.length, depth);
+  }
+
+  /**
+   * Expands the state in curPacked (id, depth): stores and queues its new
+   * successors, and records what it finds first. Without --continue it stops
+   * at the first new state stored after a violation, or after the state.
+   */
+  expandOne(id: number, depth: number, atBound: boolean): void {
+    const { core, succ, store, queue, stride } = this;
+    core.load(this.curPacked, 0);
+    if (!core.inConstraint()) { this.cutByConstraint = true; return; }
+    let enabled: boolean;
+    if (atBound) {
+      enabled = core.anyEnabled();
+      if (enabled) this.cutByDepth = true;
+    } else {
+      core.successors(succ);
+      enabled = succ.enabled;
+      const W = core.W;
+      const words = succ.words;
+      const checkStates = core.invariants.length + core.goals.length > 0;
+      let f = 0;
+      for (let q = 0; q < succ.count; q++) {
+        const i = succ.inst[q]!;
+        this.generated++;
+        this.generatedBy[i]++;
+        const a = this.actionOf[i]!;
+        if (this.lastEnabledIn[a] !== id) { this.lastEnabledIn[a] = id; this.enabledStates[a]++; }
+        while (f < succ.apFails && succ.apFailAt[f] === q) {
+          const k = succ.apFailProp[f++]!;
+          if (this.apPos[k] === -1) { this.apPos[k] = id * stride + i; this.apId[k] = id; this.apInst[k] = i; this.violated(); }
+        }
+        fingerprint(words, q * W, W);
+        const nid = store.add(FP[0]!, FP[1]!, id, i, depth + 1);
+        if (nid < 0) continue;
+        queue.push(nid, words, q * W);
+        if (checkStates) this.checkNew(words, q * W, nid, id * stride + i);
+        if (this.stop) break;
+      }
+    }
+    if (!enabled && this.ctx.checkDeadlock && this.deadlockOpen && this.deadlockPos === -1) {
+      this.deadlockPos = id * stride + stride - 1;
+      this.deadlockId = id;
+      this.violated();
+    }
+  }
+
+  /** Stores initial state `init` (packed in `words`); returns its id, or -1 when it is already stored. */
+  addInitial(words: Uint32Array, init: number): number {
+    fingerprint(words, 0, this.core.W);
+    const id = this.store.add(FP[0]!, FP[1]!, 0xffffffff, init, 0);
+    if (id >= 0) this.queue.push(id, words, 0);
+    return id;
+  }
+
+  /** Invariants and goals on a newly stored state; in this thread the first hit is the first in the engine's order. */
+  private checkNew(words: Uint32Array, at: number, nid: number, pos: number): void {
+    const core = this.core;
+    core.loadNext(words, at);
+    core.checkNext();
+    for (let h = 0; h < core.invHitCount; h++) {
+      const k = core.invHits[h]!;
+      core.invOpen[k] = 0;
+      this.invPos[k] = pos; this.invId[k] = nid;
+      this.violated();
+    }
+    for (let h = 0; h < core.goalHitCount; h++) {
+      const k = core.goalHits[h]!;
+      core.goalOpen[k] = 0;
+      this.goalPos[k] = pos; this.goalId[k] = nid;
+    }
+  }
+
+  private violated(): void {
+    if (!this.ctx.continueAll) this.stop = true;
+  }
+}
+
+/** The breadth-first engine's level expander in this thread: the queue is FIFO, and ids are canonical as stored. */
+export class LocalLevels implements LevelExpander {
+  private readonly x: LocalExplorer;
+  private generatedBefore = 0;
+  private readonly generatedByBefore: Float64Array;
+  private readonly enabledBefore: Float64Array;
+
+  constructor(ctx: SearchContext) {
+    this.x = new LocalExplorer(ctx);
+    this.generatedByBefore = new Float64Array(this.x.generatedBy.length);
+    this.enabledBefore = new Float64Array(this.x.enabledStates.length);
+  }
+
+  get links() { return this.x.store; }
+  get storeBytes(): number { return this.x.store.bytes + this.x.queue.bytes; }
+
+  addInitial(words: Uint32Array, init: number): number {
+    return this.x.addInitial(words, init);
+  }
+
+  expandLevel(req: LevelRequest): LevelOutcome {
+    const x = this.x;
+    const { store, queue, core } = x;
+    core.invOpen.set(req.invOpen);
+    core.goalOpen.set(req.goalOpen);
+    core.openActionProperties(req.apOpen);
+    x.invPos.fill(-1); x.apPos.fill(-1); x.goalPos.fill(-1); x.deadlockPos = -1;
+    x.deadlockOpen = req.deadlockOpen;
+    x.stop = false;
+    const newStart = req.levelStart + req.size;
+    const buckets = new Uint32Array(req.size + 1);
+    let expandedNow = 0;
+    let fullReason: string | undefined;
+    try {
+      for (; expandedNow < req.size; expandedNow++) {
+        if (x.stop || x.tickDue(req.depth)) break;
+        const id = queue.shift(x.curPacked);
+        x.expandOne(id, req.depth, req.atBound);
+        buckets[expandedNow + 1] = store.size - newStart;
+      }
+    } catch (e) {
+      if (!(e instanceof StoreFullError)) throw e;
+      fullReason = e.message;
+      buckets[expandedNow + 1] = store.size - newStart;
+      expandedNow++; // the state being expanded is not queued again
+    }
+    for (let p = expandedNow + 1; p <= req.size; p++) buckets[p] = buckets[expandedNow]!;
+    const level = {
+      newStates: store.size - newStart,
+      unexpanded: req.size - expandedNow,
+      buckets,
+      generated: x.generated - this.generatedBefore,
+      generatedBy: x.generatedBy.map((v, i) => v - this.generatedByBefore[i]!),
+      enabledStates: x.enabledStates.map((v, a) => v - this.enabledBefore[a]!),
+      cutByDepth: x.cutByDepth,
+      cutByConstraint: x.cutByConstraint,
+      invMin: x.invPos, apMin: x.apPos, goalMin: x.goalPos, deadlockMin: x.deadlockPos,
+      fullReason,
+    };
+    this.generatedBefore = x.generated;
+    this.generatedByBefore.set(x.generatedBy);
+    this.enabledBefore.set(x.enabledStates);
+    return level;
+  }
+
+  done(): void { /* nothing to wait for */ }
+  close(): void { /* nothing to release */ }
+}
