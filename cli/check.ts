@@ -1,15 +1,15 @@
 // `daxcheck check <model>`: one design, every property, verdict and statistics.
 
 import type { Command } from 'commander';
-import { compile } from '../compile.js';
-import { check } from '../search.js';
-import { exitCodeOf } from '../result.js';
-import { UsageError } from '../errors.js';
+import { compile } from '../checker/compile.js';
+import { check } from '../checker/search.js';
+import { exitCodeOf } from '../checker/result.js';
+import { UsageError } from '../checker/errors.js';
 import { collectConst, collectList } from './constants.js';
 import { formatResult, progressLine, resultJson } from './format.js';
 import { modelNamed } from './registry.js';
 import { useColor } from './color.js';
-import { saveViolationsAndReport } from '../../traces/save.js';
+import { saveViolationsAndReport } from '../traces/save.js';
 
 export interface CheckOptions {
   design?: string;

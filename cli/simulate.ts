@@ -2,10 +2,10 @@
 
 import type { Command } from 'commander';
 import pc from 'picocolors';
-import { compile } from '../compile.js';
-import { simulate } from '../simulate.js';
-import { UsageError } from '../errors.js';
-import { explainTrace } from '../../traces/explain.js';
+import { compile } from '../checker/compile.js';
+import { simulate } from '../checker/simulate.js';
+import { UsageError } from '../checker/errors.js';
+import { explainTrace } from '../traces/explain.js';
 import { collectConst } from './constants.js';
 import { modelNamed } from './registry.js';
 import { useColor } from './color.js';

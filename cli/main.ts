@@ -3,8 +3,8 @@
 // property, option or trace file), 3 an internal error.
 
 import { Command, CommanderError } from 'commander';
-import { SchemaViolation, UsageError } from '../errors.js';
-import { SchemaError } from '../layout.js';
+import { SchemaViolation, UsageError } from '../checker/errors.js';
+import { SchemaError } from '../checker/layout.js';
 import { registerCheck } from './check.js';
 import { registerLists } from './list.js';
 import { registerMatrix } from './matrix.js';

@@ -4,12 +4,12 @@
 import type { Command } from 'commander';
 import Table from 'cli-table3';
 import pc from 'picocolors';
-import { runMatrix, type MatrixCell, type MatrixResult } from '../matrix.js';
+import { runMatrix, type MatrixCell, type MatrixResult } from '../checker/matrix.js';
 import { collectConst } from './constants.js';
 import { num, plainChars, progressLine } from './format.js';
 import { allModels, modelNamed } from './registry.js';
 import { useColor } from './color.js';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../checker/errors.js';
 import { positiveNumber } from './check.js';
 
 export function cellText(cell: MatrixCell | undefined, color: boolean): string {
