@@ -10,11 +10,12 @@ import { registerLists } from './list.js';
 import { registerMatrix } from './matrix.js';
 import { registerTraces } from './traces.js';
 import { registerSimulate } from './simulate.js';
+import { packageVersion } from './version.js';
 
 export function buildProgram(): Command {
   const program = new Command('daxcheck')
     .description('explicit-state model checking of Linux DAX / page-cache / FUSE passthrough mode switching')
-    .version('0.1.0')
+    .version(packageVersion())
     .showHelpAfterError('(run daxcheck --help for usage)')
     .exitOverride();
   registerLists(program);
