@@ -3,13 +3,15 @@
 
 import { compile } from '../checker/compile.js';
 import { check } from '../checker/search.js';
-import { benchModel } from '../spec/bench/index.js';
+import { builtInModels } from '../spec/index.js';
 
 const [files, procs, design = 'instantiate-only', maxSeconds, workers = '1'] = process.argv.slice(2);
-const cm = compile(benchModel, design, { files: files!, procs: procs! });
+const bench = builtInModels.bench!;
+const cm = compile(bench.model, design, { files: files!, procs: procs! });
 const r = check(cm, {
   maxSeconds: maxSeconds && maxSeconds !== '-' ? Number(maxSeconds) : undefined,
   workers: Number(workers),
+  modelSource: { kind: 'module', module: bench.module, export: bench.export },
   progressEverySeconds: 30,
   onProgress: (p) => process.stderr.write(`  (${files},${procs}) ${p.seconds.toFixed(0)} s: ${p.distinctStates} distinct, queue ${p.queue}\n`),
 });

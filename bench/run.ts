@@ -1,4 +1,4 @@
-// `npm run bench`: the DaxModes benchmark of shared/bench/dax-modes-bench.md
+// `npm run bench`: the DaxModes benchmark of bench/dax-modes-bench.md
 // at the sizes every compared checker reports, each in a fresh process, with
 // the sequential engine and with the parallel one on 2 worker threads.
 // `npm run bench -- --big` adds (3,3) with a 600 s limit; `--workers N`

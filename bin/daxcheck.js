@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Runs the compiled CLI (npm ci / npm run build compile it into dist/).
-import { main } from '../dist/checker/cli/main.js';
+import { main } from '../dist/cli/main.js';
 
 // `daxcheck ... | head` closes the pipe early: that is not an error.
 for (const stream of [process.stdout, process.stderr]) {

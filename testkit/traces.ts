@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { compile, type CompiledModel } from '../checker/compile.js';
 import type { Trace } from '../checker/result.js';
 import { check } from '../checker/search.js';
-import { modelNamed } from '../checker/cli/registry.js';
+import { modelNamed } from '../cli/registry.js';
 
 export function counterexample(model: string, design: string, consts: Record<string, string | number> = {}): { cm: CompiledModel; trace: Trace; property: string; doc?: string } {
   const cm = compile(modelNamed(model), design, consts);

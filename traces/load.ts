@@ -1,11 +1,9 @@
-// Reading a trace file and finding the model it belongs to: the one place
-// that turns "which file, which model" mistakes into exit-2 messages.
+// Reading a trace file: the one place that turns "which file" mistakes into
+// exit-2 messages. Which model a trace belongs to is the caller's to decide
+// (the command line looks it up by #meta.model; see cli/registry.ts).
 
 import { readFileSync } from 'node:fs';
-import type { ModelDef } from '../checker/model.js';
 import { UsageError } from '../checker/errors.js';
-import { modelNamed } from '../checker/cli/registry.js';
-import { models } from '../spec/index.js';
 import { type SavedTrace, readSavedTrace } from './codec.js';
 
 export function loadTrace(path: string): SavedTrace {
@@ -17,13 +15,4 @@ export function loadTrace(path: string): SavedTrace {
     throw new UsageError(`cannot read trace file ${path}${code === 'ENOENT' ? ': no such file' : `: ${(e as Error).message}`}; give an ITF trace (.itf.json), e.g. one written by check --trace-out`);
   }
   return readSavedTrace(text, path);
-}
-
-/** The model named by --model, else by the trace's #meta.model. */
-export function modelOf(saved: SavedTrace, override?: string): ModelDef<any, any> {
-  const name = override ?? saved.meta.model;
-  if (!name) {
-    throw new UsageError(`${saved.source}: the trace does not name its model (#meta.model); give --model (one of ${Object.keys(models).join(', ')})`);
-  }
-  return modelNamed(name);
 }

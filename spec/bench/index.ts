@@ -1,5 +1,5 @@
 // The benchmark model DaxModes(F, P, design), exactly as defined in
-// shared/bench/dax-modes-bench.md, so that its distinct state counts can be
+// bench/dax-modes-bench.md, so that its distinct state counts can be
 // compared with SPIN's and TLC's on the same definition. It is a deliberately
 // small abstraction of per-inode DAX switching; the full model is spec/dax.
 
@@ -117,7 +117,7 @@ function build(c: { files: number; procs: number }) {
 
 export const benchModel = defineModel({
   name: 'bench',
-  summary: 'DaxModes(F, P): the cross-checker benchmark of shared/bench/dax-modes-bench.md',
+  summary: 'DaxModes(F, P): the cross-checker benchmark of bench/dax-modes-bench.md',
   constants,
   build,
   defaultDesign: 'instantiate-only',

@@ -25,7 +25,7 @@ describe('state counts derived by hand', () => {
     }
   });
 
-  it('benchmark model: the counts fixed by shared/bench/dax-modes-bench.md', () => {
+  it('benchmark model: the counts fixed by bench/dax-modes-bench.md', () => {
     const want: [number, number, number][] = [[1, 1, 30], [1, 2, 102], [2, 2, 10_404], [3, 1, 27_000], [2, 3, 101_124]];
     for (const [files, procs, n] of want) {
       const r = check(compile(benchModel, 'instantiate-only', { files, procs }));

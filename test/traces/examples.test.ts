@@ -5,7 +5,8 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadTrace, modelOf } from '../../traces/load.js';
+import { modelOfTrace } from '../../cli/registry.js';
+import { loadTrace } from '../../traces/load.js';
 import { compileFor, replay } from '../../traces/replay.js';
 import { examplesDir } from '../../testkit/traces.js';
 
@@ -24,7 +25,7 @@ describe('recorded counterexamples', () => {
     const fix = manifest[file];
     it(`${file} reproduces under its own design`, () => {
       const saved = loadTrace(join(examplesDir, file));
-      const r = replay(compileFor(modelOf(saved), saved, {}), saved);
+      const r = replay(compileFor(modelOfTrace(saved), saved, {}), saved);
       expect(r.design).toBe(saved.meta.design);
       expect(r.verdict).toBe('reproduces');
       const at = r.events.find((e) => e.property === saved.meta.property);
@@ -36,7 +37,7 @@ describe('recorded counterexamples', () => {
         expect(fix.why?.length).toBeGreaterThan(20);
         const saved = loadTrace(join(examplesDir, file));
         for (const d of fix.alsoFailsUnder ?? []) {
-          const r = replay(compileFor(modelOf(saved), saved, { design: d }), saved);
+          const r = replay(compileFor(modelOfTrace(saved), saved, { design: d }), saved);
           expect(r.verdict, d).toBe('reproduces');
         }
       });
@@ -44,7 +45,7 @@ describe('recorded counterexamples', () => {
     }
     it(`${file} diverges under ${fix.fixedBy} at step ${fix.divergesAt}`, () => {
       const saved = loadTrace(join(examplesDir, file));
-      const r = replay(compileFor(modelOf(saved), saved, { design: fix.fixedBy! }), saved);
+      const r = replay(compileFor(modelOfTrace(saved), saved, { design: fix.fixedBy! }), saved);
       expect(r.verdict).toBe('diverges');
       const first = Math.min(r.stateDivergence?.step ?? Infinity, r.refusal?.step ?? Infinity, r.substitutions[0]?.step ?? Infinity);
       expect(first).toBe(fix.divergesAt);

@@ -4,7 +4,7 @@ import { replayInstances } from '../../checker/trace.js';
 import { bool, int, record } from '../../checker/domain.js';
 import { defineModel } from '../../checker/model.js';
 import { check } from '../../checker/search.js';
-import { modelNamed } from '../../checker/cli/registry.js';
+import { modelNamed } from '../../cli/registry.js';
 import { ACTION_VAR, PICKS_VAR, decodeTrace, encodeTrace, fromItf, readSavedTrace } from '../../traces/codec.js';
 import { formatItf, itfToJson, parseItf } from '../../traces/itf.js';
 import { compileFor, replay, replayExitCode } from '../../traces/replay.js';

@@ -3,7 +3,7 @@ import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compile, findInstance } from '../../checker/compile.js';
-import { modelNamed } from '../../checker/cli/registry.js';
+import { modelNamed } from '../../cli/registry.js';
 import { models } from '../../spec/index.js';
 import type { ConstantDecl } from '../../checker/model.js';
 import { replayInstances } from '../../checker/trace.js';

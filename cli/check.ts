@@ -1,15 +1,15 @@
 // `daxcheck check <model>`: one design, every property, verdict and statistics.
 
 import type { Command } from 'commander';
-import { compile } from '../compile.js';
-import { check } from '../search.js';
-import { exitCodeOf } from '../result.js';
-import { UsageError } from '../errors.js';
+import { compile } from '../checker/compile.js';
+import { check, type SearchOptions } from '../checker/search.js';
+import { exitCodeOf } from '../checker/result.js';
 import { collectConst, collectList } from './constants.js';
 import { formatResult, progressLine, resultJson } from './format.js';
-import { modelNamed } from './registry.js';
+import { type ModelSource, modelNamed, modelSourceOf } from './registry.js';
+import { positiveNumber, positiveWholeNumber } from './options.js';
 import { useColor } from './color.js';
-import { saveViolationsAndReport } from '../../traces/save.js';
+import { saveViolationsAndReport } from '../traces/save.js';
 
 export interface CheckOptions {
   design?: string;
@@ -29,31 +29,22 @@ export interface CheckOptions {
   workers?: string;
 }
 
-export function positiveNumber(flag: string, raw: string | undefined): number | undefined {
-  if (raw === undefined) return undefined;
-  const n = Number(raw);
-  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${flag} takes a positive number, got '${raw}'`);
-  return n;
-}
-
-export function searchOptionsFrom(o: CheckOptions) {
-  const depth = positiveNumber('--depth', o.depth);
-  if (depth !== undefined && !Number.isInteger(depth)) throw new UsageError(`--depth takes a whole number, got '${o.depth}'`);
+/** The search options of `check`; workers import the model from `modelSource`. */
+export function searchOptionsFrom(o: CheckOptions, modelSource: ModelSource): SearchOptions {
   const maxMemory = positiveNumber('--max-memory', o.maxMemory);
   const progress = positiveNumber('--progress', o.progress);
-  const workers = positiveNumber('--workers', o.workers);
-  if (workers !== undefined && !Number.isInteger(workers)) throw new UsageError(`--workers takes a whole number, got '${o.workers}'`);
   return {
-    workers,
+    workers: positiveWholeNumber('--workers', o.workers),
+    modelSource,
     strategy: o.dfs ? 'dfs' as const : 'bfs' as const,
-    maxDepth: depth,
+    maxDepth: positiveWholeNumber('--depth', o.depth),
     maxSeconds: positiveNumber('--max-seconds', o.maxSeconds),
     maxStoreBytes: maxMemory !== undefined ? maxMemory * 2 ** 20 : undefined,
     continueAfterViolation: o.continue ?? false,
     checkDeadlock: o.deadlock === false ? false : undefined,
     properties: o.property,
     progressEverySeconds: progress ?? 5,
-    onProgress: (p: Parameters<typeof progressLine>[0]) => process.stderr.write(progressLine(p) + '\n'),
+    onProgress: (p) => process.stderr.write(progressLine(p) + '\n'),
   };
 }
 
@@ -83,7 +74,7 @@ export function registerCheck(program: Command): void {
   ).action((modelName: string, o: CheckOptions) => {
     const model = modelNamed(modelName);
     const cm = compile(model, o.design, o.const ?? {});
-    const search = searchOptionsFrom(o);
+    const search = searchOptionsFrom(o, modelSourceOf(modelName));
     if (o.dfs && (search.workers ?? 1) > 1) process.stderr.write('note: depth-first search is sequential; --workers is ignored with --dfs\n');
     const result = check(cm, search);
     saveViolationsAndReport(o.traceOut, result, cm);

@@ -4,13 +4,13 @@
 import type { Command } from 'commander';
 import Table from 'cli-table3';
 import pc from 'picocolors';
-import { runMatrix, type MatrixCell, type MatrixResult } from '../matrix.js';
+import { runMatrix, type MatrixCell, type MatrixResult } from '../checker/matrix.js';
 import { collectConst } from './constants.js';
 import { num, plainChars, progressLine } from './format.js';
-import { allModels, modelNamed } from './registry.js';
+import { allModels, modelNamed, modelSourceOf } from './registry.js';
 import { useColor } from './color.js';
-import { UsageError } from '../errors.js';
-import { positiveNumber } from './check.js';
+import { UsageError } from '../checker/errors.js';
+import { positiveNumber } from './options.js';
 
 export function cellText(cell: MatrixCell | undefined, color: boolean): string {
   const c = pc.createColors(color);
@@ -78,7 +78,7 @@ export function registerMatrix(program: Command): void {
       for (const model of chosen) {
         const m = runMatrix(model, {
           designs: o.design, constants: o.const,
-          search: { maxSeconds, onProgress: (p) => process.stderr.write(`  ${model.name}: ${progressLine(p)}\n`) },
+          search: { maxSeconds, modelSource: modelSourceOf(model.name), onProgress: (p) => process.stderr.write(`  ${model.name}: ${progressLine(p)}\n`) },
           onDesign: o.json ? undefined : (d, r) => process.stderr.write(`  checked ${model.name} / ${d}: ${num(r.distinctStates)} states, ${r.seconds.toFixed(2)} s\n`),
         });
         results.push(m);

@@ -49,7 +49,7 @@ describe('daxcheck command line', () => {
     [['check', 'bench', '--const', 'nosuch=1'], /no constant 'nosuch'; its constants are: files, procs/],
     [['check', 'bench', '--const', 'files'], /--const takes NAME=VALUE/],
     [['check', 'bench', '--property', 'Nope'], /no property 'Nope'; its properties are: NoMixedMappings/],
-    [['check', 'bench', '--depth', '-1'], /--depth takes a positive number/],
+    [['check', 'bench', '--depth', '-1'], /--depth takes a positive whole number \(1, 2, 3, \.\.\.\), got '-1'/],
     [['check', 'bench', '--frobnicate'], /unknown option '--frobnicate'/],
     [['designs', 'nosuch'], /unknown model 'nosuch'/],
     [['nosuchcommand'], /unknown command 'nosuchcommand'/],

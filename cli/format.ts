@@ -3,8 +3,8 @@
 
 import Table from 'cli-table3';
 import pc from 'picocolors';
-import type { CheckResult, Progress, PropertyResult, Trace } from '../result.js';
-import { explainTrace } from '../../traces/explain.js';
+import type { CheckResult, Progress, PropertyResult, Trace } from '../checker/result.js';
+import { explainTrace } from '../traces/explain.js';
 
 export const num = (n: number) => Math.round(n).toLocaleString('en-US');
 

@@ -1,7 +1,7 @@
 // `daxcheck models` and `daxcheck designs <model>`.
 
 import type { Command } from 'commander';
-import type { ConstantDecl } from '../model.js';
+import type { ConstantDecl } from '../checker/model.js';
 import { allModels, modelNamed } from './registry.js';
 
 export function registerLists(program: Command): void {

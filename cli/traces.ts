@@ -4,17 +4,18 @@
 
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../checker/errors.js';
 import { collectConst } from './constants.js';
 import { useColor } from './color.js';
-import { decodeTrace } from '../../traces/codec.js';
-import { explainTrace } from '../../traces/explain.js';
-import { renderHtml } from '../../traces/html.js';
-import { loadTrace, modelOf } from '../../traces/load.js';
-import { compileFor, replay, replayExitCode } from '../../traces/replay.js';
-import { formatReplay } from '../../traces/replay-text.js';
-import { reproC } from '../../traces/repro-c.js';
-import { kernelWords } from '../../traces/syscalls.js';
+import { modelOfTrace } from './registry.js';
+import { decodeTrace } from '../traces/codec.js';
+import { explainTrace } from '../traces/explain.js';
+import { renderHtml } from '../traces/html.js';
+import { loadTrace } from '../traces/load.js';
+import { compileFor, replay, replayExitCode } from '../traces/replay.js';
+import { formatReplay } from '../traces/replay-text.js';
+import { reproC } from '../traces/repro-c.js';
+import { kernelWords } from '../traces/syscalls.js';
 
 interface TraceOptions { model?: string; design?: string; const?: Record<string, string> }
 
@@ -27,7 +28,7 @@ export function registerTraces(program: Command): void {
     .option('--json', 'print the replay report as JSON')
     .action((file: string, o: TraceOptions & { json?: boolean }) => {
       const saved = loadTrace(file);
-      const cm = compileFor(modelOf(saved, o.model), saved, { design: o.design, constants: o.const });
+      const cm = compileFor(modelOfTrace(saved, o.model), saved, { design: o.design, constants: o.const });
       const report = replay(cm, saved);
       if (o.json) process.stdout.write(JSON.stringify(report) + '\n');
       else process.stdout.write(formatReplay(report, { color: useColor(process.stdout) }) + '\n');
@@ -42,7 +43,7 @@ export function registerTraces(program: Command): void {
     .option('--const <NAME=VALUE>', 'override a recorded constant (repeatable)', collectConst)
     .action((file: string, o: TraceOptions & { html?: string }) => {
       const saved = loadTrace(file);
-      const model = modelOf(saved, o.model);
+      const model = modelOfTrace(saved, o.model);
       const cm = compileFor(model, saved, { design: o.design, constants: o.const });
       const trace = decodeTrace(saved, cm);
       const m = saved.meta;
@@ -70,7 +71,7 @@ export function registerTraces(program: Command): void {
     .action((file: string, o: TraceOptions & { lang: string; output?: string }) => {
       if (o.lang !== 'c') throw new UsageError(`--lang ${o.lang} is not supported; accepted: c`);
       const saved = loadTrace(file);
-      const model = modelOf(saved, o.model);
+      const model = modelOfTrace(saved, o.model);
       const cm = compileFor(model, saved, {});
       const program = reproC(decodeTrace(saved, cm), {
         saved, model: cm.model, design: cm.design, constants: cm.constants, schema: cm.layout.schema,

@@ -3,18 +3,19 @@
 // property, option or trace file), 3 an internal error.
 
 import { Command, CommanderError } from 'commander';
-import { SchemaViolation, UsageError } from '../errors.js';
-import { SchemaError } from '../layout.js';
+import { SchemaViolation, UsageError } from '../checker/errors.js';
+import { SchemaError } from '../checker/layout.js';
 import { registerCheck } from './check.js';
 import { registerLists } from './list.js';
 import { registerMatrix } from './matrix.js';
 import { registerTraces } from './traces.js';
 import { registerSimulate } from './simulate.js';
+import { packageVersion } from './version.js';
 
 export function buildProgram(): Command {
   const program = new Command('daxcheck')
     .description('explicit-state model checking of Linux DAX / page-cache / FUSE passthrough mode switching')
-    .version('0.1.0')
+    .version(packageVersion())
     .showHelpAfterError('(run daxcheck --help for usage)')
     .exitOverride();
   registerLists(program);

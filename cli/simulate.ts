@@ -2,19 +2,13 @@
 
 import type { Command } from 'commander';
 import pc from 'picocolors';
-import { compile } from '../compile.js';
-import { simulate } from '../simulate.js';
-import { UsageError } from '../errors.js';
-import { explainTrace } from '../../traces/explain.js';
+import { compile } from '../checker/compile.js';
+import { simulate } from '../checker/simulate.js';
+import { explainTrace } from '../traces/explain.js';
 import { collectConst } from './constants.js';
 import { modelNamed } from './registry.js';
 import { useColor } from './color.js';
-
-function wholeNumber(flag: string, raw: string | undefined): number | undefined {
-  if (raw === undefined) return undefined;
-  if (!/^\d+$/.test(raw) || Number(raw) < 1) throw new UsageError(`${flag} takes a positive whole number, got '${raw}'`);
-  return Number(raw);
-}
+import { positiveWholeNumber } from './options.js';
 
 export function registerSimulate(program: Command): void {
   program.command('simulate <model>')
@@ -27,7 +21,7 @@ export function registerSimulate(program: Command): void {
     .option('--json', 'print one JSON object')
     .action((name: string, o: { design?: string; const?: Record<string, string>; runs?: string; depth?: string; seed?: string; json?: boolean }) => {
       const cm = compile(modelNamed(name), o.design, o.const ?? {});
-      const r = simulate(cm, { runs: wholeNumber('--runs', o.runs), maxDepth: wholeNumber('--depth', o.depth), seed: wholeNumber('--seed', o.seed) });
+      const r = simulate(cm, { runs: positiveWholeNumber('--runs', o.runs), maxDepth: positiveWholeNumber('--depth', o.depth), seed: positiveWholeNumber('--seed', o.seed) });
       if (o.json) {
         process.stdout.write(JSON.stringify({ model: cm.model, design: cm.design, constants: cm.constants, ...r, violation: r.violation && { property: r.violation.property, trace: r.violation.trace.steps } }) + '\n');
       } else {

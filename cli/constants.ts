@@ -1,6 +1,6 @@
 // `--const NAME=VALUE` parsing, shared by every command that compiles a model.
 
-import { UsageError } from '../errors.js';
+import { UsageError } from '../checker/errors.js';
 
 export function collectConst(value: string, previous: Record<string, string> = {}): Record<string, string> {
   const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.+)$/.exec(value);
