@@ -4,6 +4,7 @@ import type { CompiledModel } from '../checker/compile.js';
 import { findInstance } from '../checker/compile.js';
 import type { CheckResult, Trace } from '../checker/result.js';
 import { check, type ModelSource, type SearchOptions } from '../checker/search.js';
+import { modelSourceOf } from '../cli/registry.js';
 import { replayInstances } from '../checker/trace.js';
 
 /** A result without what depends on timing and memory layout. */
@@ -24,10 +25,8 @@ export function comparableAtStop(r: CheckResult): Record<string, unknown> {
   return rest;
 }
 
-/** Where worker threads find the built-in models (each model module exports `<name>Model`). */
-export function builtInSource(model: string): ModelSource {
-  return { kind: 'module', module: new URL(`../spec/${model}/index.ts`, import.meta.url).href, export: `${model}Model` };
-}
+/** Where worker threads find a built-in model. */
+export const builtInSource = (model: string): ModelSource => modelSourceOf(model);
 
 export function both(cm: CompiledModel, opts: SearchOptions = {}, workers = 2): { seq: CheckResult; par: CheckResult } {
   const seq = check(cm, opts);

@@ -60,7 +60,7 @@ export const STAT_WORDS = 2;
 /**
  * A fingerprint of the compiled model's shape, compared by every worker with
  * its own compilation, so that a worker which loaded a different model (a
- * stale dist/, a registry entry other than the one compiled) fails loudly.
+ * stale dist/, a module that exports another model) fails loudly.
  */
 export function modelSignature(cm: CompiledModel): string {
   return JSON.stringify({
