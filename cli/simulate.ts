@@ -5,10 +5,16 @@ import pc from 'picocolors';
 import { compile } from '../checker/compile.js';
 import { simulate } from '../checker/simulate.js';
 import { explainTrace } from '../traces/explain.js';
-import { collectConst } from './constants.js';
+import { DEADLOCK, saveTrace } from '../traces/save.js';
+import { collectConst, collectList } from './constants.js';
 import { modelNamed } from './registry.js';
 import { useColor } from './color.js';
 import { positiveWholeNumber } from './options.js';
+
+interface SimulateOptions {
+  design?: string; const?: Record<string, string>; runs?: string; depth?: string; seed?: string; json?: boolean;
+  property?: string[]; deadlock?: boolean; traceOut?: string;
+}
 
 export function registerSimulate(program: Command): void {
   program.command('simulate <model>')
@@ -18,22 +24,37 @@ export function registerSimulate(program: Command): void {
     .option('--runs <N>', 'number of walks (default 1000)')
     .option('--depth <N>', 'steps per walk (default 100)')
     .option('--seed <N>', 'random seed, to repeat a run')
+    .option('--property <NAME>', 'check only this property (repeatable, or comma-separated)', collectList)
+    .option('--no-deadlock', 'do not report states with no enabled action')
+    .option('--trace-out <DIR>', "write the shrunk walk of a violation to DIR as ITF (.itf.json)")
     .option('--json', 'print one JSON object')
-    .action((name: string, o: { design?: string; const?: Record<string, string>; runs?: string; depth?: string; seed?: string; json?: boolean }) => {
+    .action((name: string, o: SimulateOptions) => {
       const cm = compile(modelNamed(name), o.design, o.const ?? {});
-      const r = simulate(cm, { runs: positiveWholeNumber('--runs', o.runs), maxDepth: positiveWholeNumber('--depth', o.depth), seed: positiveWholeNumber('--seed', o.seed) });
+      const r = simulate(cm, {
+        runs: positiveWholeNumber('--runs', o.runs), maxDepth: positiveWholeNumber('--depth', o.depth), seed: positiveWholeNumber('--seed', o.seed),
+        ...(o.deadlock === false ? { checkDeadlock: false } : {}), ...(o.property ? { properties: o.property } : {}),
+      });
+      const v = r.violation;
+      if (v && o.traceOut !== undefined) {
+        const kind = v.property === 'Deadlock' ? 'deadlock' : cm.actionProperties.some((p) => p.name === v.property) ? 'action' : 'invariant';
+        process.stderr.write(`Trace written: ${saveTrace(o.traceOut, cm, v.trace, kind === 'deadlock' ? DEADLOCK : { name: v.property, kind })}\n`);
+      }
       if (o.json) {
-        process.stdout.write(JSON.stringify({ model: cm.model, design: cm.design, constants: cm.constants, ...r, violation: r.violation && { property: r.violation.property, trace: r.violation.trace.steps } }) + '\n');
+        process.stdout.write(JSON.stringify({ model: cm.model, design: cm.design, constants: cm.constants, ...r, violation: v && { property: v.property, trace: v.trace.steps } }) + '\n');
       } else {
         const c = pc.createColors(useColor(process.stdout));
-        process.stdout.write(`Simulated ${r.runs} walks of up to ${r.maxDepth} steps of ${cm.model} / ${cm.design} in ${r.seconds.toFixed(2)} s (seed ${r.seed}).\n`);
-        if (r.violation) {
-          process.stdout.write(c.red(c.bold(`${r.violation.property} is violated; shrunk walk (${r.violation.trace.steps.length - 1} steps):\n`)));
-          process.stdout.write(explainTrace(r.violation.trace, { color: useColor(process.stdout), failureNote: `${r.violation.property} fails here` }) + '\n');
+        const rate = r.seconds > 0 ? Math.round(r.steps / r.seconds).toLocaleString('en-US') : '-';
+        process.stdout.write(`Simulated ${r.runs} walks of up to ${r.maxDepth} steps of ${cm.model} / ${cm.design} in ${r.seconds.toFixed(2)} s (seed ${r.seed}): ${r.steps.toLocaleString('en-US')} steps, ${rate} steps/s.\n`);
+        if (r.goals.length) process.stdout.write(`Goals: ${r.goals.map((g) => `${g.name} ${g.walks ? `reached in ${g.walks} walks` : 'never reached'}`).join('; ')}.\n`);
+        const idle = r.coverage.filter((a) => a.taken === 0).map((a) => a.action);
+        if (idle.length) process.stdout.write(`Actions never taken: ${idle.join(', ')}.\n`);
+        if (v) {
+          process.stdout.write(c.red(c.bold(`${v.property} is violated; shrunk walk (${v.trace.steps.length - 1} steps):\n`)));
+          process.stdout.write(explainTrace(v.trace, { color: useColor(process.stdout), failureNote: `${v.property} fails here` }) + '\n');
         } else {
           process.stdout.write('No violation found (a simulation is not a proof; run check for that).\n');
         }
       }
-      process.exitCode = r.violation ? 1 : 0;
+      process.exitCode = v ? 1 : 0;
     });
 }

@@ -5,8 +5,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CompiledModel } from '../checker/compile.js';
 import { UsageError } from '../checker/errors.js';
-import type { CheckResult } from '../checker/result.js';
-import { encodeTrace } from './codec.js';
+import type { CheckResult, Trace } from '../checker/result.js';
+import { encodeTrace, type PropertyInfo } from './codec.js';
 import { formatItf } from './itf.js';
 
 export function traceFileName(model: string, design: string, property: string): string {
@@ -14,30 +14,35 @@ export function traceFileName(model: string, design: string, property: string): 
   return `${safe(model)}.${safe(design)}.${safe(property)}.itf.json`;
 }
 
-/** Writes one file per violated property (and one for a deadlock); returns their paths. */
-export function saveViolations(dir: string, result: CheckResult, cm: CompiledModel): string[] {
+function ensureDir(dir: string): void {
   try {
     mkdirSync(dir, { recursive: true });
   } catch (e) {
     throw new UsageError(`--trace-out ${dir}: cannot create the directory (${(e as Error).message})`);
   }
+}
+
+/** Writes one counterexample of `property` to DIR; returns its path. */
+export function saveTrace(dir: string, cm: CompiledModel, trace: Trace, property: PropertyInfo): string {
+  ensureDir(dir);
+  const path = join(dir, traceFileName(cm.model, cm.design, property.name));
+  writeFileSync(path, formatItf(encodeTrace(trace, cm, property)));
+  return path;
+}
+
+/** Writes one file per violated property (and one for a deadlock); returns their paths. */
+export function saveViolations(dir: string, result: CheckResult, cm: CompiledModel): string[] {
+  ensureDir(dir);
   const written: string[] = [];
-  const write = (name: string, text: string) => {
-    const path = join(dir, name);
-    writeFileSync(path, text);
-    written.push(path);
-  };
   for (const p of result.properties) {
     if (p.status !== 'violated' || !p.trace || p.kind === 'reachable') continue;
-    const itf = encodeTrace(p.trace, cm, { name: p.name, kind: p.kind, ...(p.doc ? { doc: p.doc } : {}) });
-    write(traceFileName(cm.model, cm.design, p.name), formatItf(itf));
+    written.push(saveTrace(dir, cm, p.trace, { name: p.name, kind: p.kind, ...(p.doc ? { doc: p.doc } : {}) }));
   }
-  if (result.deadlock) {
-    const itf = encodeTrace(result.deadlock.trace, cm, { name: 'Deadlock', kind: 'deadlock', doc: 'no action is enabled' });
-    write(traceFileName(cm.model, cm.design, 'Deadlock'), formatItf(itf));
-  }
+  if (result.deadlock) written.push(saveTrace(dir, cm, result.deadlock.trace, DEADLOCK));
   return written;
 }
+
+export const DEADLOCK: PropertyInfo = { name: 'Deadlock', kind: 'deadlock', doc: 'no action is enabled' };
 
 /** The one call check.ts makes: save, then say where on stderr (stdout may be --json). */
 export function saveViolationsAndReport(dir: string | undefined, result: CheckResult, cm: CompiledModel): void {
