@@ -11,7 +11,7 @@
 
 import type { SearchContext } from './context.js';
 import { StoreFullError } from './errors.js';
-import { assembleResult, Findings } from './outcome.js';
+import { assembleResult, Findings, storeInitialStates } from './outcome.js';
 import type { CheckResult } from './result.js';
 import type { Links } from './trace.js';
 
@@ -82,20 +82,9 @@ export function breadthFirst(ctx: SearchContext, ex: LevelExpander): CheckResult
 
   try {
     try {
-      // ---- initial states ------------------------------------------------
-      const packed = new Uint32Array(core.W);
-      cm.inits.forEach((init, k) => {
-        if (!core.initial(init)) return;
-        core.packNext(packed, 0);
-        generated++;
-        const id = ex.addInitial(packed, k);
-        if (id < 0) return;
-        distinct++;
-        core.checkNext();
-        for (let h = 0; h < core.invHitCount; h++) { const j = core.invHits[h]!; core.invOpen[j] = 0; found.invariantFails(j, id); }
-        for (let h = 0; h < core.goalHitCount; h++) { const j = core.goalHits[h]!; core.goalOpen[j] = 0; found.goalReached(j, id); }
-      });
-      if (distinct === 0) throw new Error(`model ${cm.model}: no initial state (every Init instance refused)`);
+      const initial = storeInitialStates(core, (words, k) => ex.addInitial(words, k), found);
+      generated = initial.generated;
+      distinct = initial.stored;
 
       // ---- levels --------------------------------------------------------
       let levelStart = 0;

@@ -5,7 +5,7 @@
 import type { SearchContext } from './context.js';
 import { StoreFullError } from './errors.js';
 import { LocalExplorer } from './local.js';
-import { assembleResult, Findings } from './outcome.js';
+import { assembleResult, Findings, storeInitialStates } from './outcome.js';
 import type { CheckResult } from './result.js';
 
 export function depthFirst(ctx: SearchContext): CheckResult {
@@ -25,18 +25,7 @@ export function depthFirst(ctx: SearchContext): CheckResult {
   };
 
   try {
-    const packed = new Uint32Array(core.W);
-    cm.inits.forEach((init, k) => {
-      if (!core.initial(init)) return;
-      core.packNext(packed, 0);
-      generated++;
-      const id = x.addInitial(packed, k);
-      if (id < 0) return;
-      core.checkNext();
-      for (let h = 0; h < core.invHitCount; h++) { const j = core.invHits[h]!; core.invOpen[j] = 0; x.invId[j] = id; }
-      for (let h = 0; h < core.goalHitCount; h++) { const j = core.goalHits[h]!; core.goalOpen[j] = 0; x.goalId[j] = id; }
-    });
-    if (store.size === 0) throw new Error(`model ${cm.model}: no initial state (every Init instance refused)`);
+    generated = storeInitialStates(core, (words, k) => x.addInitial(words, k), found).generated;
     collect();
     x.stop = found.stop;
     while (queue.length > 0 && !x.stop) {

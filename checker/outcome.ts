@@ -2,7 +2,7 @@
 // once for every engine (breadth-first on 1..N workers, depth-first).
 
 import type { CompiledModel } from './compile.js';
-import type { SelectedProperties } from './core.js';
+import type { SelectedProperties, TransitionCore } from './core.js';
 import { collisionProbability } from './fingerprint.js';
 import type { ActionCoverage, CheckResult, Finding, PropertyResult } from './result.js';
 import { type Links, reconstruct } from './trace.js';
@@ -51,6 +51,30 @@ export class Findings {
   private violated(): void {
     if (!this.continueAll) this.stop = true;
   }
+}
+
+/**
+ * Stores the initial states through `add` (which returns a new state's id,
+ * or -1 for one stored already) and records what each new one violates or
+ * reaches; returns how many were generated and how many stored.
+ */
+export function storeInitialStates(core: TransitionCore, add: (words: Uint32Array, init: number) => number, found: Findings): { generated: number; stored: number } {
+  const packed = new Uint32Array(core.W);
+  let generated = 0;
+  let stored = 0;
+  core.cm.inits.forEach((init, k) => {
+    if (!core.initial(init)) return;
+    core.packNext(packed, 0);
+    generated++;
+    const id = add(packed, k);
+    if (id < 0) return;
+    stored++;
+    core.checkNext();
+    for (let h = 0; h < core.invHitCount; h++) { const j = core.invHits[h]!; core.invOpen[j] = 0; found.invariantFails(j, id); }
+    for (let h = 0; h < core.goalHitCount; h++) { const j = core.goalHits[h]!; core.goalOpen[j] = 0; found.goalReached(j, id); }
+  });
+  if (stored === 0) throw new Error(`model ${core.cm.model}: no initial state (every Init instance refused)`);
+  return { generated, stored };
 }
 
 /** What an engine found, by state id, for assembleResult. */
