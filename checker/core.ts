@@ -219,14 +219,15 @@ export class TransitionCore {
     return undefined;
   }
 
-  /** The first action property (open or not) constraining instance i that fails on the step cur -> next, or -1. */
-  failingActionProperty(i: number): number {
+  /** The action properties (open or not) constraining instance i that fail on the step cur -> next, into `out`; returns how many. */
+  failingActionProperties(i: number, out: number[]): number {
     const ks = this.apFor[i]!;
     const step = this.cm.instances[i]!.step;
+    out.length = 0;
     for (let j = 0; j < ks.length; j++) {
-      if (!this.actionProperties[ks[j]!]!.def.holds(this.curView, step, this.nextView)) return ks[j]!;
+      if (!this.actionProperties[ks[j]!]!.def.holds(this.curView, step, this.nextView)) out.push(ks[j]!);
     }
-    return -1;
+    return out.length;
   }
 
   /** Checks the open action properties of instance i on cur -> next, recording failures as successor m's. */

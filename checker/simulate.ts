@@ -62,6 +62,7 @@ export function simulate(cm: CompiledModel, opts: SimulationOptions = {}): Simul
   const goalWalks = new Float64Array(selected.goals.length);
   const goalSeen = new Uint8Array(selected.goals.length);
   let steps = 0;
+  const apFailed: number[] = [];
 
   /** The first invariant failing on `next` (goals reached are noted), or undefined. */
   const brokenInvariant = (): string | undefined => {
@@ -94,8 +95,7 @@ export function simulate(cm: CompiledModel, opts: SimulationOptions = {}): Simul
       path.push(i);
       steps++;
       taken[cm.instances[i]!.action]++;
-      const ap = core.failingActionProperty(i);
-      failed = ap >= 0 ? selected.actionProperties[ap]!.name : brokenInvariant();
+      failed = core.failingActionProperties(i, apFailed) > 0 ? selected.actionProperties[apFailed[0]!]!.name : brokenInvariant();
     }
     return { init: cm.inits.indexOf(init), path, failed };
   };

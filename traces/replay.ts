@@ -13,6 +13,8 @@ import { type ActionInstance, type CompiledModel, compile } from '../checker/com
 import { showScalar } from '../checker/domain.js';
 import type { ModelDef } from '../checker/model.js';
 import type { Trace, TraceStep } from '../checker/result.js';
+import { TransitionCore } from '../checker/core.js';
+import { traceStep } from '../checker/trace.js';
 import { UsageError } from '../checker/errors.js';
 import { ParamMismatch, type PropertyKind, type RecordedStep, type SavedTrace, instanceFor, itfStateToPlain } from './codec.js';
 import { type GuardRead, guardReads } from './guard-reads.js';
@@ -125,16 +127,16 @@ export function replay(cm: CompiledModel, saved: SavedTrace): ReplayReport {
     layout.encode(itfStateToPlain(cm, s), buf);
     return buf;
   });
-  const cur = layout.blank();
-  const next = layout.blank();
-  const curView = layout.view(cur);
-  const nextView = layout.view(next);
+  // Every property is looked at on every step: a replay reports the first step each one fails at.
+  const core = new TransitionCore(cm, cm);
+  const { cur, next } = core;
   const steps: TraceStep[] = [];
   const events: PropertyEvent[] = [];
   const seen = new Set<string>();
   let stateDivergence: StateDivergence | undefined;
   let refusal: Refusal | undefined;
   const substitutions: Substitution[] = [];
+  const failedSteps: number[] = [];
 
   const note = (property: string, kind: PropertyKind, status: 'fails' | 'reached', step: number, doc?: string) => {
     if (seen.has(property)) return;
@@ -142,11 +144,12 @@ export function replay(cm: CompiledModel, saved: SavedTrace): ReplayReport {
     events.push({ property, kind, status, step, ...(doc ? { doc } : {}) });
   };
   const checkState = (i: number) => {
-    for (const p of cm.invariants) if (!p.def.holds(nextView as never)) note(p.name, 'invariant', 'fails', i, p.def.doc);
-    for (const g of cm.goals) if (g.def.reached(nextView as never)) note(g.name, 'reachable', 'reached', i, g.def.doc);
+    core.checkNext();
+    for (let h = 0; h < core.invHitCount; h++) { const p = cm.invariants[core.invHits[h]!]!; note(p.name, 'invariant', 'fails', i, p.def.doc); }
+    for (let h = 0; h < core.goalHitCount; h++) { const g = cm.goals[core.goalHits[h]!]!; note(g.name, 'reachable', 'reached', i, g.def.doc); }
   };
   const record = (i: number, inst: ActionInstance) => {
-    steps.push({ index: i, action: inst.name, params: cm.showParams(inst), label: cm.label(inst), state: layout.decode(next) });
+    steps.push(traceStep(cm, i, inst, next));
     const diffs = diffSlots(cm, recorded[i]!, next);
     if (diffs.length && !stateDivergence) stateDivergence = { step: i, label: cm.label(inst), diffs };
   };
@@ -154,19 +157,18 @@ export function replay(cm: CompiledModel, saved: SavedTrace): ReplayReport {
   // ---- the initial state -------------------------------------------------
   const first = saved.steps[0]!;
   const named = first.action === 'Init' ? instanceFor(cm, first) : undefined;
-  const runInit = (inst: ActionInstance) => { next.set(layout.lo); return inst.effect(nextView, inst.params) !== false; };
   let init: ActionInstance | undefined;
   if (named) {
-    if (runInit(named)) init = named;
+    if (core.initial(named)) init = named;
   } else {
     // No recorded parameters: the initial state that equals the recorded one, else the closest.
     let best: { inst: ActionInstance; d: number } | undefined;
     for (const inst of cm.inits) {
-      if (!runInit(inst)) continue;
+      if (!core.initial(inst)) continue;
       const d = diffSlots(cm, recorded[0]!, next).length;
       if (!best || d < best.d) best = { inst, d };
     }
-    if (best) { init = best.inst; runInit(init); }
+    if (best) { init = best.inst; core.initial(init); }
   }
   if (!init) {
     refusal = { step: 0, reason: 'no-initial-state', action: 'Init', label: first.label ?? 'Init' };
@@ -179,14 +181,14 @@ export function replay(cm: CompiledModel, saved: SavedTrace): ReplayReport {
   for (let i = 1; i < saved.steps.length && !refusal; i++) {
     const rs = saved.steps[i]!;
     cur.set(next);
-    const found = rs.action === undefined ? findLeadingTo(cm, cur, recorded[i]!, next, i) : resolve(cm, rs);
+    const found = rs.action === undefined ? findLeadingTo(core, recorded[i]!, i) : resolve(cm, rs);
     if ('refusal' in found) { refusal = found.refusal; break; }
     let inst = found.inst;
-    const refused = refusalOf(cm, inst, cur, curView, next, nextView, i);
+    const refused = refusalOf(core, inst, i);
     if (refused) {
       // The same operation may happen differently here (a close that now evicts, an open that now looks the
       // inode up): one enabled sibling whose label contains the recorded one, or the other way round, is it.
-      const alts = enabledSiblings(cm, inst, cur, curView, next, nextView);
+      const alts = enabledSiblings(core, inst);
       const same = alts.filter((a) => { const l = cm.label(a); const r = cm.label(inst); return l.includes(r) || r.includes(l); });
       if (same.length !== 1) {
         refusal = { ...refused, ...(alts.length ? { alternatives: alts.map((a) => cm.label(a)) } : {}) };
@@ -195,11 +197,9 @@ export function replay(cm: CompiledModel, saved: SavedTrace): ReplayReport {
       substitutions.push({ step: i, recorded: cm.label(inst), taken: cm.label(same[0]!), why: refused.reason as 'guard' | 'effect' });
       inst = same[0]!;
     }
-    next.set(cur);
-    inst.effect(nextView, inst.params);
-    for (const p of cm.actionProperties) {
-      if (!p.def.holds(curView as never, inst.step, nextView as never)) note(p.name, 'action', 'fails', i, p.def.doc);
-    }
+    core.step(inst);
+    core.failingActionProperties(cm.instances.indexOf(inst), failedSteps);
+    for (const k of failedSteps) { const p = cm.actionProperties[k]!; note(p.name, 'action', 'fails', i, p.def.doc); }
     record(i, inst);
     checkState(i);
   }
@@ -207,11 +207,7 @@ export function replay(cm: CompiledModel, saved: SavedTrace): ReplayReport {
   // A deadlock trace shows a state with no enabled action; that is a property of the last replayed state.
   if (!refusal && steps.length > 0 && (saved.meta.propertyKind === 'deadlock' || cm.checkDeadlock)) {
     cur.set(next);
-    const anyEnabled = cm.instances.some((inst) => {
-      if (inst.guard && !inst.guard(curView, inst.params)) return false;
-      next.set(cur);
-      return inst.effect(nextView, inst.params) !== false;
-    });
+    const anyEnabled = core.anyEnabled();
     next.set(cur);
     if (!anyEnabled) note('Deadlock', 'deadlock', 'fails', steps.length - 1, 'no action is enabled');
   }
@@ -222,7 +218,7 @@ export function replay(cm: CompiledModel, saved: SavedTrace): ReplayReport {
   if (!refusal && m.loop !== undefined) {
     const last = steps.length - 1;
     cur.set(next);
-    const back = findLeadingTo(cm, cur, recorded[m.loop]!, next, last + 1);
+    const back = findLeadingTo(core, recorded[m.loop]!, last + 1);
     if ('inst' in back) loopClosedBy = cm.label(back.inst);
     else refusal = { ...back.refusal, reason: 'loop-does-not-close', label: `back to step ${m.loop}` };
     next.set(cur);
@@ -258,31 +254,33 @@ export function replayExitCode(r: ReplayReport): 0 | 1 {
   return r.verdict === 'reproduces' ? 0 : 1;
 }
 
-/** Why this design does not take `inst` from `cur`, or undefined when it does (then `next` holds the successor). */
-function refusalOf(cm: CompiledModel, inst: ActionInstance, cur: Int32Array, curView: unknown, next: Int32Array, nextView: unknown, i: number): Refusal | undefined {
+/** Why this design does not take `inst` from the core's current state, or undefined when it does (then `next` holds the successor). */
+function refusalOf(core: TransitionCore, inst: ActionInstance, i: number): Refusal | undefined {
+  const { cm } = core;
   const def = cm.actionDefs[inst.action];
-  if (inst.guard && !inst.guard(curView, inst.params)) {
+  const why = core.step(inst);
+  if (why === 'guard') {
     return {
       step: i, reason: 'guard', action: inst.name, label: cm.label(inst),
-      guardSource: inst.guard.toString(),
+      guardSource: inst.guard!.toString(),
       ...(def?.guardDoc ? { guardDoc: def.guardDoc } : {}),
       ...(def?.source ? { actionSource: def.source } : {}),
-      ...(withReads(guardReads(cm, inst, cur))),
+      ...(withReads(guardReads(cm, inst, core.cur))),
     };
   }
-  next.set(cur);
-  if (inst.effect(nextView, inst.params) === false) {
+  if (why === 'effect') {
     return { step: i, reason: 'effect', action: inst.name, label: cm.label(inst), ...(def?.source ? { actionSource: def.source } : {}) };
   }
   return undefined;
 }
 
-/** The instances of the same action on the same processes and files that this design does take from `cur`. */
-function enabledSiblings(cm: CompiledModel, inst: ActionInstance, cur: Int32Array, curView: unknown, next: Int32Array, nextView: unknown): ActionInstance[] {
+/** The instances of the same action on the same processes and files that this design does take from the current state. */
+function enabledSiblings(core: TransitionCore, inst: ActionInstance): ActionInstance[] {
+  const { cm } = core;
   const spec = cm.paramDomains(inst.name);
   const who = Object.keys(spec).filter((k) => spec[k]!.kind === 'index');
   return cm.instances.filter((o) => o.name === inst.name && o !== inst && who.every((k) => o.params[k] === inst.params[k]) &&
-    refusalOf(cm, o, cur, curView, next, nextView, 0) === undefined);
+    core.step(o) === undefined);
 }
 
 function withReads(reads: GuardRead[] | undefined): { reads?: GuardRead[] } {
@@ -307,17 +305,13 @@ function resolve(cm: CompiledModel, rs: RecordedStep): { inst: ActionInstance } 
   return { inst };
 }
 
-/** For a trace that does not record its actions: the first instance that leads from `cur` to the recorded state. */
-function findLeadingTo(cm: CompiledModel, cur: Int32Array, want: Int32Array, next: Int32Array, step: number): { inst: ActionInstance } | { refusal: Refusal } {
-  const curView = cm.layout.view(cur);
-  const nextView = cm.layout.view(next);
-  for (const inst of cm.instances) {
-    if (inst.guard && !inst.guard(curView, inst.params)) continue;
-    next.set(cur);
-    if (inst.effect(nextView, inst.params) === false) continue;
-    if (diffSlots(cm, want, next).length === 0) { next.set(cur); return { inst }; }
+/** For a trace that does not record its actions: the first instance that leads from the current state to the recorded one. */
+function findLeadingTo(core: TransitionCore, want: Int32Array, step: number): { inst: ActionInstance } | { refusal: Refusal } {
+  for (const inst of core.cm.instances) {
+    if (core.step(inst) !== undefined) continue;
+    if (diffSlots(core.cm, want, core.next).length === 0) { core.next.set(core.cur); return { inst }; }
   }
-  next.set(cur);
+  core.next.set(core.cur);
   return { refusal: { step, reason: 'no-action-leads-there', action: '?', label: '?' } };
 }
 
