@@ -184,6 +184,7 @@ export class TransitionCore {
     let m = 0;
     let enabled = false;
     out.apFails = 0;
+    const checkSteps = this.apLeft > 0;
     for (let i = 0; i < n; i++) {
       const a = params[i]!;
       if (!guards[i]!(curView, a)) continue;
@@ -191,7 +192,7 @@ export class TransitionCore {
       if (effects[i]!(nextView, a) === false) continue;
       enabled = true;
       if (pack(next, words, m * W) >= 0) this.boundCheck(this.cm.instances[i]!);
-      if (this.apLeft > 0) this.checkStepInto(i, out, m);
+      if (checkSteps) this.checkStepInto(i, out, m);
       outInst[m++] = i;
     }
     out.count = m;

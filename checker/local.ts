@@ -96,17 +96,20 @@ export class LocalExplorer {
       core.successors(succ);
       enabled = succ.enabled;
       const W = core.W;
-      const words = succ.words;
+      const { words, inst, apFailAt, apFailProp } = succ;
+      const { generatedBy, enabledStates, lastEnabledIn, actionOf } = this;
+      const count = succ.count;
+      const apFails = succ.apFails;
       const checkStates = core.invariants.length + core.goals.length > 0;
       let f = 0;
-      for (let q = 0; q < succ.count; q++) {
-        const i = succ.inst[q]!;
-        this.generated++;
-        this.generatedBy[i]++;
-        const a = this.actionOf[i]!;
-        if (this.lastEnabledIn[a] !== id) { this.lastEnabledIn[a] = id; this.enabledStates[a]++; }
-        while (f < succ.apFails && succ.apFailAt[f] === q) {
-          const k = succ.apFailProp[f++]!;
+      let q = 0;
+      for (; q < count; q++) {
+        const i = inst[q]!;
+        generatedBy[i]++;
+        const a = actionOf[i]!;
+        if (lastEnabledIn[a] !== id) { lastEnabledIn[a] = id; enabledStates[a]++; }
+        while (f < apFails && apFailAt[f] === q) {
+          const k = apFailProp[f++]!;
           if (this.apPos[k] === -1) { this.apPos[k] = id * stride + i; this.apId[k] = id; this.apInst[k] = i; this.violated(); }
         }
         fingerprint(words, q * W, W);
@@ -114,8 +117,9 @@ export class LocalExplorer {
         if (nid < 0) continue;
         queue.push(nid, words, q * W);
         if (checkStates) this.checkNew(words, q * W, nid, id * stride + i);
-        if (this.stop) break;
+        if (this.stop) { q++; break; }
       }
+      this.generated += q;
     }
     if (!enabled && this.ctx.checkDeadlock && this.deadlockOpen && this.deadlockPos === -1) {
       this.deadlockPos = id * stride + stride - 1;
