@@ -5,11 +5,14 @@
 // sees which file's mode changed when. No external resource: the data is
 // embedded as JSON and drawn by a small script.
 
-import type { Domain, RecordDomain } from '../checker/domain.js';
+import type { RecordDomain } from '../checker/domain.js';
+import type { Presentation } from '../checker/presentation.js';
 import type { Trace } from '../checker/result.js';
+import { showConstants, showValue as show } from '../checker/show.js';
 import type { SavedTrace } from './codec.js';
 import { changes, flattenNamed } from './flatten.js';
-import { kernelWords } from './syscalls.js';
+import { indexSets } from './index-sets.js';
+import { kernelWords } from './words.js';
 
 export interface HtmlInfo {
   readonly saved: SavedTrace;
@@ -17,6 +20,8 @@ export interface HtmlInfo {
   readonly design: string;
   readonly constants: Readonly<Record<string, number | string>>;
   readonly schema: RecordDomain;
+  /** The model's presentation (ModelDef.presentation): kernel words, and which index set forms the lanes. */
+  readonly presentation?: Presentation;
 }
 
 interface PageStep {
@@ -49,11 +54,11 @@ export function pageData(trace: Trace, info: HtmlInfo): PageData {
   const steps: PageStep[] = trace.steps.map((s, i) => ({
     index: i,
     label: s.label,
-    words: i > 0 ? kernelWords(info.model, s.action, s.params) ?? null : null,
+    words: kernelWords(info.presentation, trace, i) ?? null,
     changed: i === 0 ? [] : changes(trace.steps[i - 1]!.state, s.state, trace.variables).map((c) => ({ variable: c.variable, before: show(c.before), after: show(c.after) })),
   }));
   const m = info.saved.meta;
-  const consts = Object.entries(info.constants).map(([k, v]) => `${k}=${v}`).join(' ');
+  const consts = showConstants(info.constants);
   const failStep = m.violatingStep ?? trace.steps.length - 1;
   return {
     title: m.property ? `${m.property} — ${info.model} / ${info.design}` : `Trace — ${info.model} / ${info.design}`,
@@ -63,23 +68,18 @@ export function pageData(trace: Trace, info: HtmlInfo): PageData {
       : null,
     loop: trace.loopIndex ?? null,
     steps,
-    lanes: lanesOf(info.schema, variables),
+    lanes: lanesOf(info.schema, variables, info.presentation?.lanes),
     values,
   };
 }
 
-/** One lane per file (the index set named f…), holding every variable indexed by that file; the rest in "shared". */
-function lanesOf(schema: RecordDomain, variables: readonly string[]): { name: string; variables: string[] }[] {
-  const prefixes = new Map<string, number>();
-  const walk = (d: Domain) => {
-    if (d.kind === 'array') { prefixes.set(d.index.prefix, Math.max(prefixes.get(d.index.prefix) ?? 0, d.index.size)); walk(d.element); }
-    else if (d.kind === 'record') for (const f of Object.values(d.fields)) walk(f);
-  };
-  walk(schema);
-  // Files are the lanes: the index set named f (the DAX models) or file (passthrough's open files), else the first.
-  const prefix = ['f', 'file', 'inode'].find((p) => prefixes.has(p)) ?? [...prefixes.keys()][0];
+/** One lane per member of the model's lane index set (its files; else the schema's first index set), holding every variable indexed by it; the rest in "shared". */
+function lanesOf(schema: RecordDomain, variables: readonly string[], laneSet: string | undefined): { name: string; variables: string[] }[] {
+  const sets = indexSets(schema);
+  const prefix = laneSet ?? [...sets.keys()][0];
   if (prefix === undefined) return [{ name: 'state', variables: [...variables] }];
-  const size = prefixes.get(prefix)!;
+  const size = sets.get(prefix);
+  if (size === undefined) throw new Error(`the lanes' index set '${prefix}' is not in the schema (its index sets: ${[...sets.keys()].join(', ')})`);
   const lanes = Array.from({ length: size }, (_, i) => ({ name: `${prefix}${i + 1}`, variables: [] as string[] }));
   const shared: string[] = [];
   const re = new RegExp(`\\[${prefix}(\\d+)\\]`);
@@ -89,10 +89,6 @@ function lanesOf(schema: RecordDomain, variables: readonly string[]): { name: st
     else shared.push(v);
   }
   return shared.length ? [...lanes, { name: 'shared', variables: shared }] : lanes;
-}
-
-function show(v: unknown): string {
-  return typeof v === 'string' ? v : JSON.stringify(v);
 }
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');

@@ -26,7 +26,8 @@ export function registerSimulate(program: Command): void {
     .option('--seed <N>', 'random seed, to repeat a run')
     .option('--json', 'print one JSON object')
     .action((name: string, o: { design?: string; const?: Record<string, string>; runs?: string; depth?: string; seed?: string; json?: boolean }) => {
-      const cm = compile(modelNamed(name), o.design, o.const ?? {});
+      const model = modelNamed(name);
+      const cm = compile(model, o.design, o.const ?? {});
       const r = simulate(cm, { runs: wholeNumber('--runs', o.runs), maxDepth: wholeNumber('--depth', o.depth), seed: wholeNumber('--seed', o.seed) });
       if (o.json) {
         process.stdout.write(JSON.stringify({ model: cm.model, design: cm.design, constants: cm.constants, ...r, violation: r.violation && { property: r.violation.property, trace: r.violation.trace.steps } }) + '\n');
@@ -35,7 +36,7 @@ export function registerSimulate(program: Command): void {
         process.stdout.write(`Simulated ${r.runs} walks of up to ${r.maxDepth} steps of ${cm.model} / ${cm.design} in ${r.seconds.toFixed(2)} s (seed ${r.seed}).\n`);
         if (r.violation) {
           process.stdout.write(c.red(c.bold(`${r.violation.property} is violated; shrunk walk (${r.violation.trace.steps.length - 1} steps):\n`)));
-          process.stdout.write(explainTrace(r.violation.trace, { color: useColor(process.stdout), failureNote: `${r.violation.property} fails here` }) + '\n');
+          process.stdout.write(explainTrace(r.violation.trace, { color: useColor(process.stdout), presentation: model.presentation, failureNote: `${r.violation.property} fails here` }) + '\n');
         } else {
           process.stdout.write('No violation found (a simulation is not a proof; run check for that).\n');
         }
