@@ -61,11 +61,18 @@ export interface CReproducer<State = any> {
   readonly mountHint: (design: string, constants: Readonly<Record<string, number | string>>) => readonly string[];
 }
 
+export interface Mode {
+  readonly name: string;
+  readonly values: readonly string[];
+}
+
 export interface Presentation<State = any> {
   /** Kernel words for each action, by action name. */
   readonly words: Readonly<Record<string, StepWords<State>>>;
   /** The index set whose members are the lanes of the trace page (the files); default the first in the schema. */
   readonly lanes?: string;
+  /** The I/O modes a file can be in, each with the shown values that mean it; the page colours the first two. */
+  readonly modes?: readonly Mode[];
   /** The C reproducer's parts; absent when no C program can perform the model's steps. */
   readonly c?: CReproducer<State>;
 }

@@ -7,7 +7,7 @@
 import pc from 'picocolors';
 import type { Presentation } from '../checker/presentation.js';
 import type { Trace } from '../checker/result.js';
-import { showValue as fmt } from '../checker/show.js';
+import { showValue } from '../checker/show.js';
 import { changes } from './flatten.js';
 import { kernelWords } from './words.js';
 
@@ -32,11 +32,11 @@ export function explainTrace(trace: Trace, opts: ExplainOptions = {}): string {
     const failsHere = trace.violatingStep === i || (trace.violatingStep === undefined && i === steps.length - 1);
     if (i === 0) {
       // The whole initial state, one variable a line, as TLC prints it.
-      for (const [k, v] of Object.entries((s.state ?? {}) as Record<string, unknown>)) lines.push(`       ${k} = ${fmt(v)}`);
+      for (const [k, v] of Object.entries((s.state ?? {}) as Record<string, unknown>)) lines.push(`       ${k} = ${showValue(v)}`);
     } else {
       const diff = changes(steps[i - 1]!.state, s.state, trace.variables);
       if (diff.length === 0) lines.push(c.dim('       (no variable changed)'));
-      for (const d of diff) lines.push(`       ${d.variable}: ${c.red(fmt(d.before))} -> ${c.green(fmt(d.after))}`);
+      for (const d of diff) lines.push(`       ${d.variable}: ${c.red(showValue(d.before))} -> ${c.green(showValue(d.after))}`);
     }
     for (const n of opts.notes?.get(i) ?? []) lines.push(`       ${n}`);
     if (failsHere && opts.failureNote) lines.push(`       ${c.bold(c.red(opts.failureNote))}`);

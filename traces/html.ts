@@ -8,7 +8,7 @@
 import type { RecordDomain } from '../checker/domain.js';
 import type { Presentation } from '../checker/presentation.js';
 import type { Trace } from '../checker/result.js';
-import { showConstants, showValue as show } from '../checker/show.js';
+import { showConstants, showValue } from '../checker/show.js';
 import type { SavedTrace } from './codec.js';
 import { changes, flattenNamed } from './flatten.js';
 import { indexSets } from './index-sets.js';
@@ -38,6 +38,8 @@ interface PageData {
   loop: number | null;
   steps: PageStep[];
   lanes: { name: string; variables: string[] }[];
+  /** The model's I/O modes; a value of the k-th is drawn with class mode-k. */
+  modes: { name: string; values: string[] }[];
   /** values[variable][step] */
   values: Record<string, string[]>;
 }
@@ -50,12 +52,12 @@ export function pageData(trace: Trace, info: HtmlInfo): PageData {
   const flats = trace.steps.map((s) => flattenNamed(s.state, trace.variables));
   const variables = [...flats[0]!.keys()];
   const values: Record<string, string[]> = {};
-  for (const v of variables) values[v] = flats.map((f) => show(f.get(v)));
+  for (const v of variables) values[v] = flats.map((f) => showValue(f.get(v)));
   const steps: PageStep[] = trace.steps.map((s, i) => ({
     index: i,
     label: s.label,
     words: kernelWords(info.presentation, trace, i) ?? null,
-    changed: i === 0 ? [] : changes(trace.steps[i - 1]!.state, s.state, trace.variables).map((c) => ({ variable: c.variable, before: show(c.before), after: show(c.after) })),
+    changed: i === 0 ? [] : changes(trace.steps[i - 1]!.state, s.state, trace.variables).map((c) => ({ variable: c.variable, before: showValue(c.before), after: showValue(c.after) })),
   }));
   const m = info.saved.meta;
   const consts = showConstants(info.constants);
@@ -69,6 +71,7 @@ export function pageData(trace: Trace, info: HtmlInfo): PageData {
     loop: trace.loopIndex ?? null,
     steps,
     lanes: lanesOf(info.schema, variables, info.presentation?.lanes),
+    modes: (info.presentation?.modes ?? []).map((m) => ({ name: m.name, values: [...m.values] })),
     values,
   };
 }
@@ -135,8 +138,8 @@ function page(d: PageData): string {
   table.lanes .cur { outline: 2px solid var(--sel); outline-offset: -2px; }
   table.lanes td.changed.cur { background: var(--chg-strong); }
   table.lanes thead th.fails { color: var(--bad); }
-  table.lanes td.mode-dax { color: #1565c0; font-weight: 600; }
-  table.lanes td.mode-pc { color: #2e7d32; font-weight: 600; }
+  table.lanes td.mode-0 { color: #1565c0; font-weight: 600; }
+  table.lanes td.mode-1 { color: #2e7d32; font-weight: 600; }
 </style>
 </head>
 <body>
@@ -172,6 +175,8 @@ function page(d: PageData): string {
     document.getElementById('property').textContent = (d.property.kind === 'reachable' ? 'Goal ' : 'Violated: ') +
       d.property.name + (d.property.doc ? ' — ' + d.property.doc : '') + ' (step ' + d.property.step + ')';
   }
+  var modeOf = Object.create(null);
+  d.modes.forEach(function (m, k) { m.values.forEach(function (v) { modeOf[v] = 'mode-' + k; }); });
   var changedAt = d.steps.map(function (s) { var m = {}; s.changed.forEach(function (c) { m[c.variable] = c; }); return m; });
 
   var tl = document.getElementById('timeline');
@@ -211,7 +216,7 @@ function page(d: PageData): string {
       var r = el('tr', { 'data-variable': v });
       r.appendChild(el('th', { 'class': 'var' }, v));
       d.values[v].forEach(function (val, i) {
-        var cls = (changedAt[i][v] ? 'changed ' : '') + (/^dax(-r[ow])?$/i.test(val) ? 'mode-dax' : /^(pc|pagecache(-r[ow])?)$/i.test(val) ? 'mode-pc' : '');
+        var cls = (changedAt[i][v] ? 'changed ' : '') + (modeOf[val] || '');
         r.appendChild(el('td', { 'class': cls.trim(), 'data-step': String(i) }, val));
       });
       tbody.appendChild(r);

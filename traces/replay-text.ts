@@ -4,7 +4,7 @@
 
 import pc from 'picocolors';
 import type { Presentation } from '../checker/presentation.js';
-import { showConstants, showValue as show } from '../checker/show.js';
+import { showConstants, showValue } from '../checker/show.js';
 import type { ReplayReport } from './replay.js';
 import { explainTrace } from './explain.js';
 
@@ -26,7 +26,7 @@ export function formatReplay(r: ReplayReport, opts: { color: boolean; presentati
   if (r.stateDivergence) {
     const d = r.stateDivergence;
     add(d.step, c.yellow(c.bold(`DIVERGES: the resulting state differs from the recorded one`)));
-    for (const v of d.diffs) add(d.step, c.yellow(`  ${v.variable}: recorded ${show(v.recorded)}, replayed ${show(v.replayed)}`));
+    for (const v of d.diffs) add(d.step, c.yellow(`  ${v.variable}: recorded ${showValue(v.recorded)}, replayed ${showValue(v.replayed)}`));
     add(d.step, c.dim('  (replay goes on with the recorded actions from the replayed state)'));
   }
   for (const x of r.substitutions) {
@@ -52,7 +52,7 @@ export function formatReplay(r: ReplayReport, opts: { color: boolean; presentati
         out.push(`       ${c.bold(c.red(`REFUSED: ${f.action} is not enabled under design ${r.design}`))}`);
         if (f.guardDoc) out.push(`       guard: ${f.guardDoc}`);
         if (f.guardSource) out.push(`       guard source: ${oneLine(f.guardSource)}`);
-        if (f.reads && f.reads.length) out.push(`       the guard read: ${f.reads.map((x) => `${x.variable} = ${show(x.value)}`).join(', ')}`);
+        if (f.reads && f.reads.length) out.push(`       the guard read: ${f.reads.map((x) => `${x.variable} = ${showValue(x.value)}`).join(', ')}`);
         if (f.actionSource) out.push(c.dim(`       action source: ${f.actionSource}`));
         break;
       case 'effect':

@@ -22,7 +22,7 @@ import type { RecordDomain } from '../checker/domain.js';
 import { UsageError } from '../checker/errors.js';
 import type { CReproducer, Presentation } from '../checker/presentation.js';
 import type { Trace } from '../checker/result.js';
-import { showConstants, showValue as show } from '../checker/show.js';
+import { showConstants, showValue } from '../checker/show.js';
 import type { SavedTrace } from './codec.js';
 import { changes } from './flatten.js';
 import { indexSets } from './index-sets.js';
@@ -51,7 +51,7 @@ export function reproC(trace: Trace, info: ReproInfo): string {
     lines.push('');
     lines.push(`  /* step ${i}: ${comment(s.label)} */`);
     for (const ch of changes(trace.steps[i - 1]!.state, s.state, trace.variables)) {
-      lines.push(`  /*   model: ${comment(`${ch.variable}: ${show(ch.before)} -> ${show(ch.after)}`)} */`);
+      lines.push(`  /*   model: ${comment(`${ch.variable}: ${showValue(ch.before)} -> ${showValue(ch.after)}`)} */`);
     }
     if ('manual' in sc) {
       const m = sc.manual(step);
@@ -62,7 +62,7 @@ export function reproC(trace: Trace, info: ReproInfo): string {
       lines.push(`  ${sc.c(step)}`);
     }
     for (const ch of changes(trace.steps[i - 1]!.state, s.state, trace.variables)) {
-      lines.push(`  expect(${cstr(`${ch.variable}: ${show(ch.before)} -> ${show(ch.after)}`)});`);
+      lines.push(`  expect(${cstr(`${ch.variable}: ${showValue(ch.before)} -> ${showValue(ch.after)}`)});`);
     }
     if (isFailing(trace, info, i)) {
       const m = info.saved.meta;

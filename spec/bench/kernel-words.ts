@@ -24,6 +24,8 @@ export const benchPresentation: Presentation<Read> = {
     Evict: (s) => `kernel: evict ${s.params.f}'s inode`,
   },
   lanes: 'f',
+  // A process's mapping of a file (Vma).
+  modes: [{ name: 'DAX', values: ['DAX'] }, { name: 'page cache', values: ['PC'] }],
   c: {
     files: 'f',
     processes: 'p',

@@ -42,5 +42,10 @@ export const daxPresentation: Presentation<Plain<Schema>> = {
     DropCaches: (s) => `kernel: reclaim evicts ${s.params.f}'s unused inode`,
   },
   lanes: 'f',
+  // The VMA's mode and the PTE's target (state.ts).
+  modes: [
+    { name: 'DAX', values: ['dax', 'dax-ro', 'dax-rw'] },
+    { name: 'page cache', values: ['pagecache', 'pagecache-ro', 'pagecache-rw'] },
+  ],
   c: daxReproducer,
 };
