@@ -17,7 +17,6 @@
 // how the files are set up and where to run it come from the model
 // (ModelDef.presentation.c, checker/presentation.ts).
 
-import { existsSync, readFileSync } from 'node:fs';
 import type { RecordDomain } from '../checker/domain.js';
 import { UsageError } from '../checker/errors.js';
 import type { CReproducer, Presentation } from '../checker/presentation.js';
@@ -26,6 +25,7 @@ import { showConstants, showValue } from '../checker/show.js';
 import type { SavedTrace } from './codec.js';
 import { changes } from './flatten.js';
 import { indexSets } from './index-sets.js';
+import { readShipped, replaceLine } from './shipped.js';
 import { shownStep } from './words.js';
 
 export interface ReproInfo {
@@ -149,20 +149,11 @@ function wordsOf(info: ReproInfo, action: string): NonNullable<Presentation['wor
   return words;
 }
 
-// tsc does not copy the .c file into dist/: run from the sources (vitest) it
-// is next to this module, run from dist/traces/ it is in the package's traces/.
-const RUNTIME_URL = [new URL('./repro/runtime.c', import.meta.url), new URL('../../traces/repro/runtime.c', import.meta.url)].find((u) => existsSync(u));
-
 /** traces/repro/runtime.c with this trace's number of processes and files. */
 function runtime(nProcs: number, nFiles: number): string {
-  if (!RUNTIME_URL) throw new Error('traces/repro/runtime.c is missing from the installation');
-  let text = readFileSync(RUNTIME_URL, 'utf8');
-  for (const [name, n] of [['NPROCS', nProcs], ['NFILES', nFiles]] as const) {
-    const line = new RegExp(`^#define ${name} \\d+$`, 'm');
-    if (!line.test(text)) throw new Error(`traces/repro/runtime.c has no line '#define ${name} <n>'`);
-    text = text.replace(line, `#define ${name} ${n}`);
-  }
-  return text;
+  const file = 'repro/runtime.c';
+  const text = replaceLine(file, readShipped(file), /^#define NPROCS \d+$/m, `#define NPROCS ${nProcs}`);
+  return replaceLine(file, text, /^#define NFILES \d+$/m, `#define NFILES ${nFiles}`);
 }
 
 /** A C string literal. */
