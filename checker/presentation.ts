@@ -14,11 +14,12 @@ import { UsageError } from './errors.js';
 
 export type ShownValue = string | number | boolean;
 
-// `State` is the decoded state as the adapter reads it: Plain<Schema> of the
-// model, or just the variables it reads. traces/ does not know it, so there it
-// is `any`.
-
-/** One step of a trace as the presentation sees it. Only steps after the initial state are shown this way. */
+/**
+ * One step of a trace as the presentation sees it; only steps after the
+ * initial state are shown this way. `State` is the decoded state as the
+ * model's presentation reads it (Plain<Schema>, or just the variables it
+ * reads); traces/ does not know it, so there it is `any`.
+ */
 export interface ShownStep<State = any> {
   readonly action: string;
   readonly params: Readonly<Record<string, ShownValue>>;
