@@ -9,6 +9,7 @@
 import { produce, type Draft } from 'immer';
 import type { Domain, EnumDomain, IndexSet, IntDomain, RecordDomain, ScalarDomain } from './domain.js';
 import type { Plain, View } from './layout.js';
+import type { Presentation } from './presentation.js';
 
 // ---- constants ------------------------------------------------------------
 
@@ -127,6 +128,8 @@ export interface ModelDef<C extends Record<string, ConstantDecl> = Record<string
   readonly build: (c: ConstantValues<C>) => ModelParts<S>;
   readonly designs: Readonly<Record<string, Design<C, S>>>;
   readonly defaultDesign: string;
+  /** Kernel words, trace-page lanes and the C reproducer's parts (checker/presentation.ts); optional. */
+  readonly presentation?: Presentation<Plain<S>>;
 }
 
 export function defineModel<C extends Record<string, ConstantDecl>, S extends RecordDomain>(def: ModelDef<C, S>): ModelDef<C, S> {

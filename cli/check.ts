@@ -79,7 +79,7 @@ export function registerCheck(program: Command): void {
     const result = check(cm, search);
     saveViolationsAndReport(o.traceOut, result, cm);
     if (o.json) process.stdout.write(JSON.stringify(resultJson(result)) + '\n');
-    else process.stdout.write(formatResult(result, { color: useColor(process.stdout), coverage: o.coverage, witnesses: o.witnesses }) + '\n');
+    else process.stdout.write(formatResult(result, { color: useColor(process.stdout), coverage: o.coverage, witnesses: o.witnesses, presentation: model.presentation }) + '\n');
     process.exitCode = exitCodeOf(result);
   });
 }

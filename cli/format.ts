@@ -3,6 +3,8 @@
 
 import Table from 'cli-table3';
 import pc from 'picocolors';
+import type { Presentation } from '../checker/presentation.js';
+import { showConstants } from '../checker/show.js';
 import type { CheckResult, Progress, PropertyResult, Trace } from '../checker/result.js';
 import { explainTrace } from '../traces/explain.js';
 
@@ -32,10 +34,11 @@ export function statusWord(p: PropertyResult, color: boolean): string {
   }
 }
 
-export function formatResult(r: CheckResult, opts: { color: boolean; coverage?: boolean; witnesses?: boolean }): string {
+/** `presentation`: the model's (ModelDef.presentation), for the kernel words beside each step of a trace. */
+export function formatResult(r: CheckResult, opts: { color: boolean; coverage?: boolean; witnesses?: boolean; presentation?: Presentation }): string {
   const c = pc.createColors(opts.color);
   const out: string[] = [];
-  const consts = Object.entries(r.constants).map(([k, v]) => `${k}=${v}`).join(' ');
+  const consts = showConstants(r.constants);
   out.push(c.bold(`Model ${r.model}, design ${r.design}${consts ? `, ${consts}` : ''}`));
   const violated = r.properties.filter((p) => p.status === 'violated');
   if (violated.length || r.deadlock) {
@@ -67,18 +70,18 @@ export function formatResult(r: CheckResult, opts: { color: boolean; coverage?: 
   for (const p of violated) {
     out.push('');
     out.push(c.bold(c.red(`Counterexample for ${p.name} (${p.trace!.steps.length - 1} steps):`)));
-    out.push(explainTrace(p.trace!, { color: opts.color, failureNote: `${p.name} fails here${p.doc ? `: ${p.doc}` : ''}` }));
+    out.push(explainTrace(p.trace!, { color: opts.color, presentation: opts.presentation, failureNote: `${p.name} fails here${p.doc ? `: ${p.doc}` : ''}` }));
   }
   if (r.deadlock) {
     out.push('');
     out.push(c.bold(c.red(`Deadlock after ${r.deadlock.trace.steps.length - 1} steps (no action is enabled):`)));
-    out.push(explainTrace(r.deadlock.trace, { color: opts.color, failureNote: 'no action is enabled here' }));
+    out.push(explainTrace(r.deadlock.trace, { color: opts.color, presentation: opts.presentation, failureNote: 'no action is enabled here' }));
   }
   if (opts.witnesses) {
     for (const p of r.properties.filter((x) => x.status === 'reached')) {
       out.push('');
       out.push(c.bold(`Witness for goal ${p.name} (${p.trace!.steps.length - 1} steps):`));
-      out.push(explainTrace(p.trace!, { color: opts.color }));
+      out.push(explainTrace(p.trace!, { color: opts.color, presentation: opts.presentation }));
     }
   }
 

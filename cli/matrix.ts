@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import Table from 'cli-table3';
 import pc from 'picocolors';
 import { runMatrix, type MatrixCell, type MatrixResult } from '../checker/matrix.js';
+import { showConstants } from '../checker/show.js';
 import { collectConst } from './constants.js';
 import { num, plainChars, progressLine } from './format.js';
 import { allModels, modelNamed, modelSourceOf } from './registry.js';
@@ -41,7 +42,7 @@ export function narrowHeader(name: string, width = 14): string {
 /** Properties down, designs across: there are more designs than fit side by side with long property names. */
 export function formatMatrix(m: MatrixResult, color: boolean): string {
   const c = pc.createColors(color);
-  const consts = Object.entries(m.constants).map(([k, v]) => `${k}=${v}`).join(' ');
+  const consts = showConstants(m.constants);
   const lines = [c.bold(`Verdict table: model ${m.model}${consts ? ` (${consts})` : ''}`)];
   const t = new Table({
     head: ['property', ...m.designs.map((d) => narrowHeader(d))],

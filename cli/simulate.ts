@@ -29,7 +29,8 @@ export function registerSimulate(program: Command): void {
     .option('--trace-out <DIR>', "write the shrunk walk of a violation to DIR as ITF (.itf.json)")
     .option('--json', 'print one JSON object')
     .action((name: string, o: SimulateOptions) => {
-      const cm = compile(modelNamed(name), o.design, o.const ?? {});
+      const model = modelNamed(name);
+      const cm = compile(model, o.design, o.const ?? {});
       const r = simulate(cm, {
         runs: positiveWholeNumber('--runs', o.runs), maxDepth: positiveWholeNumber('--depth', o.depth), seed: positiveWholeNumber('--seed', o.seed),
         ...(o.deadlock === false ? { checkDeadlock: false } : {}), ...(o.property ? { properties: o.property } : {}),
@@ -50,7 +51,7 @@ export function registerSimulate(program: Command): void {
         if (idle.length) process.stdout.write(`Actions never taken: ${idle.join(', ')}.\n`);
         if (v) {
           process.stdout.write(c.red(c.bold(`${v.property} is violated; shrunk walk (${v.trace.steps.length - 1} steps):\n`)));
-          process.stdout.write(explainTrace(v.trace, { color: useColor(process.stdout), failureNote: `${v.property} fails here` }) + '\n');
+          process.stdout.write(explainTrace(v.trace, { color: useColor(process.stdout), presentation: model.presentation, failureNote: `${v.property} fails here` }) + '\n');
         } else {
           process.stdout.write('No violation found (a simulation is not a proof; run check for that).\n');
         }

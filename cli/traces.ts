@@ -5,6 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { UsageError } from '../checker/errors.js';
+import { showConstants } from '../checker/show.js';
 import { collectConst } from './constants.js';
 import { useColor } from './color.js';
 import { modelOfTrace } from './registry.js';
@@ -15,7 +16,6 @@ import { loadTrace } from '../traces/load.js';
 import { compileFor, replay, replayExitCode } from '../traces/replay.js';
 import { formatReplay } from '../traces/replay-text.js';
 import { reproC } from '../traces/repro-c.js';
-import { kernelWords } from '../traces/syscalls.js';
 
 interface TraceOptions { model?: string; design?: string; const?: Record<string, string> }
 
@@ -28,10 +28,11 @@ export function registerTraces(program: Command): void {
     .option('--json', 'print the replay report as JSON')
     .action((file: string, o: TraceOptions & { json?: boolean }) => {
       const saved = loadTrace(file);
-      const cm = compileFor(modelOfTrace(saved, o.model), saved, { design: o.design, constants: o.const });
+      const model = modelOfTrace(saved, o.model);
+      const cm = compileFor(model, saved, { design: o.design, constants: o.const });
       const report = replay(cm, saved);
       if (o.json) process.stdout.write(JSON.stringify(report) + '\n');
-      else process.stdout.write(formatReplay(report, { color: useColor(process.stdout) }) + '\n');
+      else process.stdout.write(formatReplay(report, { color: useColor(process.stdout), presentation: model.presentation }) + '\n');
       process.exitCode = replayExitCode(report);
     });
 
@@ -49,17 +50,17 @@ export function registerTraces(program: Command): void {
       const m = saved.meta;
       const note = m.property ? (m.propertyKind === 'deadlock' ? 'no action is enabled here (deadlock)' : `${m.property} ${m.propertyKind === 'reachable' ? 'is reached' : 'fails'} here${m.propertyDoc ? `: ${m.propertyDoc}` : ''}`) : undefined;
       if (o.html) {
-        writeFileSync(o.html, renderHtml(trace, { saved, model: cm.model, design: cm.design, constants: cm.constants, schema: cm.layout.schema }));
+        writeFileSync(o.html, renderHtml(trace, { saved, model: cm.model, design: cm.design, constants: cm.constants, schema: cm.layout.schema, presentation: model.presentation }));
         process.stderr.write(`Page written: ${o.html}\n`);
         return;
       }
       const color = useColor(process.stdout);
-      const consts = Object.entries(cm.constants).map(([k, v]) => `${k}=${v}`).join(' ');
+      const consts = showConstants(cm.constants);
       process.stdout.write(`${file}: model ${cm.model}, design ${cm.design}, ${consts}, ${trace.steps.length - 1} steps${m.property ? `, ${m.property}` : ''}\n`);
       process.stdout.write(explainTrace(trace, {
         color,
         ...(note ? { failureNote: note } : {}),
-        words: (s) => kernelWords(cm.model, s.action, s.params),
+        presentation: model.presentation,
       }) + '\n');
     });
 
@@ -75,7 +76,7 @@ export function registerTraces(program: Command): void {
       const cm = compileFor(model, saved, {});
       const program = reproC(decodeTrace(saved, cm), {
         saved, model: cm.model, design: cm.design, constants: cm.constants, schema: cm.layout.schema,
-        designSummary: model.designs[cm.design]?.summary,
+        designSummary: model.designs[cm.design]?.summary, presentation: model.presentation,
       });
       if (o.output) {
         writeFileSync(o.output, program);

@@ -3,14 +3,16 @@
 // design still allow the trace that broke the old one?".
 
 import pc from 'picocolors';
+import type { Presentation } from '../checker/presentation.js';
+import { showConstants, showValue } from '../checker/show.js';
 import type { ReplayReport } from './replay.js';
 import { explainTrace } from './explain.js';
-import { kernelWords } from './syscalls.js';
 
-export function formatReplay(r: ReplayReport, opts: { color: boolean }): string {
+/** `presentation`: the model's (ModelDef.presentation), for the kernel words beside each step. */
+export function formatReplay(r: ReplayReport, opts: { color: boolean; presentation?: Presentation }): string {
   const c = pc.createColors(opts.color);
   const out: string[] = [];
-  const consts = Object.entries(r.constants).map(([k, v]) => `${k}=${v}`).join(' ');
+  const consts = showConstants(r.constants);
   const from = r.recordedDesign && r.recordedDesign !== r.design ? ` (recorded under ${r.recordedDesign})` : '';
   out.push(c.bold(`Replaying ${r.source}: ${r.recordedSteps} steps, model ${r.model}, design ${r.design}${from}${consts ? `, ${consts}` : ''}`));
   if (r.expected) {
@@ -24,7 +26,7 @@ export function formatReplay(r: ReplayReport, opts: { color: boolean }): string 
   if (r.stateDivergence) {
     const d = r.stateDivergence;
     add(d.step, c.yellow(c.bold(`DIVERGES: the resulting state differs from the recorded one`)));
-    for (const v of d.diffs) add(d.step, c.yellow(`  ${v.variable}: recorded ${show(v.recorded)}, replayed ${show(v.replayed)}`));
+    for (const v of d.diffs) add(d.step, c.yellow(`  ${v.variable}: recorded ${showValue(v.recorded)}, replayed ${showValue(v.replayed)}`));
     add(d.step, c.dim('  (replay goes on with the recorded actions from the replayed state)'));
   }
   for (const x of r.substitutions) {
@@ -38,7 +40,7 @@ export function formatReplay(r: ReplayReport, opts: { color: boolean }): string 
   const trace = r.trace;
   out.push(explainTrace({ ...trace, violatingStep: -1 }, {
     color: opts.color,
-    words: (s) => kernelWords(r.model, s.action, s.params),
+    presentation: opts.presentation,
     notes,
   }));
 
@@ -50,7 +52,7 @@ export function formatReplay(r: ReplayReport, opts: { color: boolean }): string 
         out.push(`       ${c.bold(c.red(`REFUSED: ${f.action} is not enabled under design ${r.design}`))}`);
         if (f.guardDoc) out.push(`       guard: ${f.guardDoc}`);
         if (f.guardSource) out.push(`       guard source: ${oneLine(f.guardSource)}`);
-        if (f.reads && f.reads.length) out.push(`       the guard read: ${f.reads.map((x) => `${x.variable} = ${show(x.value)}`).join(', ')}`);
+        if (f.reads && f.reads.length) out.push(`       the guard read: ${f.reads.map((x) => `${x.variable} = ${showValue(x.value)}`).join(', ')}`);
         if (f.actionSource) out.push(c.dim(`       action source: ${f.actionSource}`));
         break;
       case 'effect':
@@ -106,10 +108,6 @@ export function verdictLine(r: ReplayReport, color: boolean): string {
       return c.green(c.bold(`Diverges under design ${r.design}: ${how}${then}`)) + still + '.';
     }
   }
-}
-
-function show(v: unknown): string {
-  return typeof v === 'string' ? v : JSON.stringify(v);
 }
 
 function oneLine(src: string): string {

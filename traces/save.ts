@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import type { CompiledModel } from '../checker/compile.js';
 import { UsageError } from '../checker/errors.js';
 import type { CheckResult, Trace } from '../checker/result.js';
-import { encodeTrace, type PropertyInfo } from './codec.js';
-import { formatItf } from './itf.js';
+import { encodeTrace, type PropertyInfo } from './encode.js';
+import { formatItf } from './itf-write.js';
 
 export function traceFileName(model: string, design: string, property: string): string {
   const safe = (s: string) => s.replace(/[^A-Za-z0-9_.-]+/g, '_');

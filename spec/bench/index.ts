@@ -6,6 +6,7 @@
 import { arrayOf, bool, enumOf, indexSet, record } from '../../checker/domain.js';
 import { defineModel, intConstant, type ActionDef } from '../../checker/model.js';
 import type { View } from '../../checker/layout.js';
+import { benchPresentation } from './kernel-words.js';
 
 const constants = {
   files: intConstant(1, 4, 2, 'number of files F'),
@@ -121,6 +122,7 @@ export const benchModel = defineModel({
   constants,
   build,
   defaultDesign: 'instantiate-only',
+  presentation: benchPresentation,
   designs: {
     'instantiate-only': { summary: 'S_DAX changes only when the inode is next instantiated; a fault follows its vma' },
     'flip-on-ioctl': {

@@ -4,6 +4,7 @@
 import { defineModel } from '../../checker/model.js';
 import { buildBase } from './base.js';
 import { constants } from './constants.js';
+import { daxPresentation } from './kernel-words.js';
 import { ebusyWhileMapped } from './designs/ebusy-while-mapped.js';
 import { ebusyWhileOpen } from './designs/ebusy-while-open.js';
 import { flipOnIoctlDesign } from './designs/flip-on-ioctl.js';
@@ -22,6 +23,7 @@ export const daxModel = defineModel({
   constants,
   build: buildBase,
   defaultDesign: 'instantiate-only',
+  presentation: daxPresentation,
   designs: {
     'flip-without-flush': flipWithoutFlushDesign,
     'flip-on-ioctl': flipOnIoctlDesign,

@@ -9,6 +9,7 @@ import { cacheMmapTaint } from './designs/cache-mmap-taint.js';
 import { landed, landedPolicy } from './designs/landed.js';
 import { vmaCloseRefcount } from './designs/vma-close-refcount.js';
 import { propertiesFor } from './properties.js';
+import { passthroughPresentation } from './kernel-words.js';
 import { constants, worldFor, type Constants, type S } from './state.js';
 
 function build(c: Constants) {
@@ -36,6 +37,7 @@ export const passthroughModel = defineModel({
   constants,
   build,
   defaultDesign: 'landed',
+  presentation: passthroughPresentation,
   designs: {
     landed,
     'cache-mmap-taint': cacheMmapTaint,

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { ACTION_VAR, PICKS_VAR, decodeTrace, encodeTrace, fromItf, readSavedTrace } from '../../traces/codec.js';
-import { ItfError, formatItf, itfToJson, parseItf } from '../../traces/itf.js';
+import { ACTION_VAR, PICKS_VAR, decodeTrace, fromItf, readSavedTrace } from '../../traces/codec.js';
+import { encodeTrace } from '../../traces/encode.js';
+import { ItfError } from '../../traces/itf.js';
+import { parseItf } from '../../traces/itf-read.js';
+import { formatItf, itfToJson } from '../../traces/itf-write.js';
 import { counterexample } from '../../testkit/traces.js';
 
 describe('daxcheck traces in ITF', () => {

@@ -84,6 +84,9 @@ describe('show --html in Chromium', () => {
     // The mode of f1 (S_DAX) is seen to change at step 4, highlighted in its row.
     const sdax = await page.$$eval('tr[data-variable="sdax[f1]"] td', (tds) => tds.map((td) => [td.textContent, td.classList.contains('changed')]));
     expect(sdax).toEqual([['false', false], ['false', false], ['false', false], ['false', false], ['true', true], ['true', false]]);
+    // The mapping's mode is drawn in the colour of the model's mode (its presentation: DAX first, page cache second).
+    const vma = await page.$$eval('tr[data-variable="vma[p1][f1]"] td', (tds) => tds.map((td) => [td.textContent, td.classList.contains('mode-1')]));
+    expect(vma).toEqual([['NONE', false], ['NONE', false], ['PC', true], ['PC', true], ['PC', true], ['PC', true]]);
   });
 
   it('every recorded example renders: one timeline button per step, the failure explained, no script error', { timeout: 180_000 }, async () => {

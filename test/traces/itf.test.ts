@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import {
-  type ItfTrace, type ItfValue, ItfError, ItfMap, ItfSet, ItfTuple, ItfUnserializable, formatItf, parseItf, showItf,
-} from '../../traces/itf.js';
+import { type ItfTrace, type ItfValue, ItfError, ItfMap, ItfSet, ItfTuple, ItfUnserializable, showItf } from '../../traces/itf.js';
+import { parseItf } from '../../traces/itf-read.js';
+import { formatItf } from '../../traces/itf-write.js';
 
 const value: fc.Arbitrary<ItfValue> = fc.letrec<{ v: ItfValue }>((tie) => ({
   v: fc.oneof(

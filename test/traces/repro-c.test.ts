@@ -5,20 +5,20 @@ import { describe, expect, it } from 'vitest';
 import { compile, findInstance } from '../../checker/compile.js';
 import { modelNamed } from '../../cli/registry.js';
 import { models } from '../../spec/index.js';
-import type { ConstantDecl } from '../../checker/model.js';
 import { replayInstances } from '../../checker/trace.js';
-import { decodeTrace, encodeTrace, readSavedTrace } from '../../traces/codec.js';
-import { formatItf } from '../../traces/itf.js';
+import { decodeTrace, readSavedTrace } from '../../traces/codec.js';
+import { encodeTrace } from '../../traces/encode.js';
+import { formatItf } from '../../traces/itf-write.js';
 import { loadTrace } from '../../traces/load.js';
 import { compileFor } from '../../traces/replay.js';
 import { reproC } from '../../traces/repro-c.js';
-import { syscallFor, syscallTables } from '../../traces/syscalls.js';
 import { examplesDir, tempDir } from '../../testkit/traces.js';
 
 function generate(path: string): string {
   const saved = loadTrace(path);
-  const cm = compileFor(modelNamed(saved.meta.model!), saved, {});
-  return reproC(decodeTrace(saved, cm), { saved, model: cm.model, design: cm.design, constants: cm.constants, schema: cm.layout.schema });
+  const model = modelNamed(saved.meta.model!);
+  const cm = compileFor(model, saved, {});
+  return reproC(decodeTrace(saved, cm), { saved, model: cm.model, design: cm.design, constants: cm.constants, schema: cm.layout.schema, presentation: model.presentation });
 }
 
 /** Compiles with the warnings a kernel developer would use, as errors; returns the binary. */
@@ -34,7 +34,7 @@ function gcc(source: string, dir: string, name: string): string {
 
 describe('C reproducers', () => {
   const examples = readdirSync(examplesDir).filter((f) => f.endsWith('.itf.json'));
-  const reproducible = examples.filter((f) => f.split('.')[0]! in syscallTables);
+  const reproducible = examples.filter((f) => models[f.split('.')[0]!]?.presentation?.c !== undefined);
 
   it('there is a recorded example to turn into a program', () => {
     expect(reproducible.length).toBeGreaterThan(0);
@@ -67,7 +67,7 @@ describe('C reproducers', () => {
       variables: cm.layout.slotNames,
     };
     const saved = readSavedTrace(formatItf(encodeTrace(trace, cm)), 'evict.itf.json');
-    const src = reproC(decodeTrace(saved, cm), { saved, model: 'bench', design: cm.design, constants: cm.constants, schema: cm.layout.schema });
+    const src = reproC(decodeTrace(saved, cm), { saved, model: 'bench', design: cm.design, constants: cm.constants, schema: cm.layout.schema, presentation: bench.presentation });
     expect(src).toContain('/* No user program can do this: the kernel evicts f2\'s unused inode by itself');
     expect(src).toContain('manual(3, "Evict(f2)"');
     expect(src).toContain('run(P(1), OP_MMAP, F(1), PROT_READ | PROT_WRITE);');
@@ -82,25 +82,26 @@ describe('C reproducers', () => {
     expect(out).toContain('p2: munmap(f2) = 0');
   });
 
-  it('an action with no system-call mapping is a clear error naming the mapped ones', () => {
-    expect(() => syscallFor('bench', 'Truncate')).toThrow("model bench: action 'Truncate' has no system-call mapping; mapped actions are: Open, Close, Mmap, Munmap, Fault, SetFlag, Evict");
-    expect(() => syscallFor('nomodel', 'Open')).toThrow(/no system-call table for model 'nomodel'; reproducers exist for: bench/);
+  it('an action the model does not map is a clear error naming the mapped ones; a model with no C part is refused', () => {
+    const path = join(examplesDir, 'bench.flip-on-ioctl.NoMixedMappings.itf.json');
+    const saved = loadTrace(path);
+    const bench = modelNamed('bench');
+    const cm = compileFor(bench, saved, {});
+    const info = { saved, model: cm.model, design: cm.design, constants: cm.constants, schema: cm.layout.schema };
+    const { Open: _open, ...withoutOpen } = bench.presentation!.c!.steps;
+    const unmapped = { ...bench.presentation!, c: { ...bench.presentation!.c!, steps: withoutOpen } };
+    expect(() => reproC(decodeTrace(saved, cm), { ...info, presentation: unmapped }))
+      .toThrow("model bench: action 'Open' has no system-call mapping; mapped actions are: Close, Mmap, Munmap, Fault, SetFlag, Evict");
+    const { c: _c, ...wordsOnly } = bench.presentation!;
+    expect(() => reproC(decodeTrace(saved, cm), { ...info, presentation: wordsOnly })).toThrow(/^model bench has no C reproducer: its definition gives no C part/);
+    expect(() => reproC(decodeTrace(saved, cm), info)).toThrow(/^model bench has no C reproducer/);
   });
 
-  it('the tables and the models agree: every action of every design is mapped, and every mapping names a real action', () => {
-    for (const [name, table] of Object.entries(syscallTables)) {
-      if (!(name in models)) continue;
-      const model = modelNamed(name);
-      const actions = new Set<string>();
-      // Some actions exist only under some constants (virtiofs's Timeout needs cache=auto): try every value of each enum constant.
-      const variants: Record<string, string>[] = [{}];
-      for (const [k, c] of Object.entries(model.constants as Record<string, ConstantDecl>)) {
-        if (c.kind === 'enum') for (const v of c.values) variants.push({ [k]: v });
-      }
-      for (const d of Object.keys(model.designs)) for (const v of variants) for (const a of compile(model, d, v).actionNames) actions.add(a);
-      expect([...actions].filter((a) => !(a in table)), `${name}: actions with no mapping`).toEqual([]);
-      expect(Object.keys(table).filter((a) => !actions.has(a)), `${name}: mappings of no action`).toEqual([]);
-    }
+  it('the runtime is a C file of its own that compiles by itself', () => {
+    const runtime = new URL('../../traces/repro/runtime.c', import.meta.url).pathname;
+    const r = spawnSync('gcc', ['-fsyntax-only', '-Wall', '-Werror', '-Wno-unused-function', runtime], { encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
   });
 });
 
@@ -145,7 +146,7 @@ describe('a DAX-model reproducer with every kind of step', () => {
     take('Close', { p: 'p1', f: 'f1' });
     const trace = { steps: replayInstances(cm, init, path), variables: layout.slotNames };
     const saved = readSavedTrace(formatItf(encodeTrace(trace, cm)), 'virtiofs.itf.json');
-    const src = reproC(decodeTrace(saved, cm), { saved, model: 'dax', design: cm.design, constants: cm.constants, schema: layout.schema });
+    const src = reproC(decodeTrace(saved, cm), { saved, model: 'dax', design: cm.design, constants: cm.constants, schema: layout.schema, presentation: model.presentation });
     expect(src).toContain('fork_proc(P(0), P(1));');
     expect(src).toContain('exit_proc(P(1));');
     expect(src).toContain('wait_timeout();');

@@ -1,0 +1,91 @@
+// How a model's steps look to a person and to a program: the optional part of
+// a model's definition that traces/ reads to print kernel words, draw the
+// trace page and write a C reproducer. A model states here, for each of its
+// actions, what a user program does for it; traces/ knows no model, so adding
+// a model or an action never edits traces/.
+//
+// A step is given as what a trace holds: the action's name, its parameters as
+// shown (`p1`, `f2`, enum names, booleans) and the decoded states before and
+// after it. What the kernel decided in the step (did the close evict the
+// inode, which slot did the new file take) is read from before and after, not
+// from a parameter, so the words stay right however the action names it.
+
+import { UsageError } from './errors.js';
+
+export type ShownValue = string | number | boolean;
+
+/**
+ * One step of a trace as the presentation sees it; only steps after the
+ * initial state are shown this way. `State` is the decoded state as the
+ * model's presentation reads it (Plain<Schema>, or just the variables it
+ * reads); traces/ does not know it, so there it is `any`.
+ */
+export interface ShownStep<State = any> {
+  readonly action: string;
+  readonly params: Readonly<Record<string, ShownValue>>;
+  readonly before: State;
+  readonly after: State;
+}
+
+/** What a program does for a step, in the kernel's words, e.g. `p1: close(fd of f1)`. */
+export type StepWords<State = any> = (step: ShownStep<State>) => string;
+
+/** A step a C program performs: statements calling the reproducer runtime (traces/repro/runtime.c). */
+export interface ProgramStep<State = any> {
+  readonly c: (step: ShownStep<State>) => string;
+}
+
+/** A step no user program can perform (an eviction, a server-side change): why not, and how to make it happen by hand. */
+export interface ManualStep<State = any> {
+  readonly manual: (step: ShownStep<State>) => { readonly why: string; readonly shell: string };
+}
+
+/** How the reproducer creates one file before step 1. */
+export interface FileSetup {
+  readonly daxFlag: boolean;
+  readonly size: number;
+  /** What the model's initial state says about the file, for the comment beside it. */
+  readonly note: string;
+}
+
+/** The parts of a C reproducer only the model knows. */
+export interface CReproducer<State = any> {
+  /** The index set whose members are the files the program creates (`f` for f1, f2, …). */
+  readonly files: string;
+  /** The index set whose members are the processes the program forks (`p`). */
+  readonly processes: string;
+  /** Each action the program performs or asks to be done by hand, by action name. */
+  readonly steps: Readonly<Record<string, ProgramStep<State> | ManualStep<State>>>;
+  /** How file `file` (0-based) is created, from the trace's initial state. */
+  readonly fileSetup: (initial: State, file: number) => FileSetup;
+  /** Where to run the program: the filesystem and mount options the design and constants assume. */
+  readonly mountHint: (design: string, constants: Readonly<Record<string, number | string>>) => readonly string[];
+}
+
+export interface Mode {
+  readonly name: string;
+  readonly values: readonly string[];
+}
+
+export interface Presentation<State = any> {
+  /** Kernel words for each action, by action name. */
+  readonly words: Readonly<Record<string, StepWords<State>>>;
+  /** The index set whose members are the lanes of the trace page (the files); default the first in the schema. */
+  readonly lanes?: string;
+  /** The I/O modes a file can be in, each with the shown values that mean it; the page colours the first two. */
+  readonly modes?: readonly Mode[];
+  /** The C reproducer's parts; absent when no C program can perform the model's steps. */
+  readonly c?: CReproducer<State>;
+}
+
+/** `p2` -> 1, `f1` -> 0: the 0-based index of a shown index value, as the model and the C runtime number them. */
+export function indexOf(v: ShownValue | undefined): number {
+  const m = /(\d+)$/.exec(String(v));
+  if (!m) throw new UsageError(`expected a process or file like p1 or f2, got ${JSON.stringify(v)}`);
+  return Number(m[1]) - 1;
+}
+
+/** A shown boolean parameter is on (a trace from another tool may give 1 or "true"). */
+export function isShownTrue(v: ShownValue | undefined): boolean {
+  return v === true || v === 1 || v === 'true' || v === '1';
+}

@@ -1,0 +1,65 @@
+// The DAX model's steps as a C program (`repro --lang c`): the statements that
+// perform each action with the real system calls, through the runtime of
+// traces/repro/runtime.c (run(P, OP_..., F, arg), lookup_path, fork_proc, ...;
+// processes and files 0-based, as the model stores them), how each file is
+// created from the initial state, and which mount the design assumes.
+// Parameters that only name what the kernel decides are not arguments: the
+// program opens or stats by path and prints what it got.
+
+import type { Plain } from '../../checker/layout.js';
+import { indexOf, isShownTrue as yes, type CReproducer, type ShownStep } from '../../checker/presentation.js';
+import type { Schema } from './state.js';
+
+type Step = ShownStep<Plain<Schema>>;
+
+const P = (s: Step, k = 'p') => `P(${indexOf(s.params[k])})`;
+const F = (s: Step) => `F(${indexOf(s.params.f)})`;
+
+/** Bytes of each size class: empty, one page, past virtiofs's 32 KiB threshold. */
+const SIZES: Readonly<Record<string, number>> = { empty: 0, small: 4096, big: 65536 };
+
+export const daxReproducer: CReproducer<Plain<Schema>> = {
+  files: 'f',
+  processes: 'p',
+  steps: {
+    Open: { c: (s) => `run(${P(s)}, OP_OPEN, ${F(s)}, ${yes(s.params.ro) ? 'O_RDONLY' : 'O_RDWR'});` },
+    Close: { c: (s) => `run(${P(s)}, OP_CLOSE, ${F(s)}, 0);` },
+    Mmap: { c: (s) => `run(${P(s)}, OP_MMAP, ${F(s)}, 0);` },
+    Munmap: { c: (s) => `run(${P(s)}, OP_MUNMAP, ${F(s)}, 0);` },
+    PageFault: {
+      c: (s) => (yes(s.params.write) ? `run(${P(s)}, OP_FAULT_WRITE, ${F(s)}, next_version());` : `run(${P(s)}, OP_FAULT_READ, ${F(s)}, 0);`),
+    },
+    Load: { c: (s) => `run(${P(s)}, OP_LOAD, ${F(s)}, 0);` },
+    Store: { c: (s) => `run(${P(s)}, OP_STORE, ${F(s)}, next_version());` },
+    Read: { c: (s) => `run(${P(s)}, OP_READ, ${F(s)}, 0);` },
+    Write: { c: (s) => `run(${P(s)}, OP_WRITE, ${F(s)}, next_version()${yes(s.params.extend) ? ' | WRITE_EXTEND' : ''});` },
+    Writeback: { c: (s) => `writeback(${F(s)});` },
+    SetFlag: { c: (s) => `run(${P(s)}, OP_SETFLAG, ${F(s)}, ${yes(s.params.v) ? 1 : 0});` },
+    Fork: { c: (s) => `fork_proc(${P(s)}, ${P(s, 'q')});` },
+    Exit: { c: (s) => `exit_proc(${P(s)});` },
+    Statx: { c: (s) => `lookup_path(${F(s)});` },
+    Timeout: { c: () => 'wait_timeout();' },
+    DropCaches: {
+      manual: (s) => ({
+        why: `reclaim (memory pressure) evicts ${s.params.f}'s unused inode; no system call names one inode`,
+        shell: 'sync; echo 2 > /proc/sys/vm/drop_caches',
+      }),
+    },
+  },
+  // The initial state says each file's FS_XFLAG_DAX and size.
+  fileSetup: (s0, f) => {
+    const size = s0.size[f] ?? 'small';
+    const flag = s0.xflagDax[f] === true;
+    return { daxFlag: flag, size: SIZES[size] ?? 4096, note: `FS_XFLAG_DAX = ${flag ? 1 : 0}, size ${size}` };
+  },
+  mountHint: (design, constants) => {
+    const mode = typeof constants.mount === 'string' ? constants.mount : 'inode';
+    if (design.startsWith('virtiofs')) {
+      return [
+        `virtiofs with a DAX window, mounted with -o dax=${mode}; virtiofsd started with`,
+        `--cache=${constants.cache ?? 'auto'} and a per-file DAX policy${constants.policy ? ` (the model's policy: ${constants.policy})` : ''}.`,
+      ];
+    }
+    return [`ext4 or xfs on a pmem device (or memmap= emulated pmem), mounted with -o dax=${mode}.`];
+  },
+};

@@ -1,0 +1,475 @@
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <unistd.h>
+#include <linux/fs.h>
+
+#ifndef STATX_ATTR_DAX
+#define STATX_ATTR_DAX 0x00200000 /* include/uapi/linux/stat.h, v5.8 */
+#endif
+#ifndef FS_XFLAG_DAX
+#define FS_XFLAG_DAX 0x00008000
+#endif
+
+#define NPROCS 1
+#define NFILES 1
+#define MAP_LEN 4096L
+#define BIG_LEN 65536L
+/* A write's argument: the data version, and whether to take the file past 32 KiB. */
+#define WRITE_EXTEND 0x100
+/* virtiofsd's cache=auto keeps entries and attributes about 1 s; raise this for other settings. */
+#define FUSE_TIMEOUT_SECONDS 2
+#define P(i) (i)
+#define F(i) (i)
+/* Not every reproducer uses every helper. */
+#define HELPER static __attribute__((unused))
+
+enum op {
+  OP_OPEN, OP_CLOSE, OP_MMAP, OP_MUNMAP, OP_FAULT_READ, OP_FAULT_WRITE, OP_LOAD, OP_STORE,
+  OP_READ, OP_WRITE, OP_SETFLAG, OP_STATX_PATH, OP_FORK, OP_QUIT
+};
+struct cmd { int op, file, arg; };
+
+static char paths[NFILES][4096];
+static int cmd_pipe[NPROCS][2], ack_pipe[NPROCS][2];
+static int alive[NPROCS];
+static int interactive, run_manual, version;
+
+/* The worker's own state: its descriptors and mappings, by file. */
+static int me = -1;
+static int fds[NFILES];
+static volatile unsigned char *maps[NFILES];
+static sigjmp_buf fault_jmp;
+static volatile sig_atomic_t in_fault;
+
+static void fail(const char *what)
+{
+  fprintf(stderr, "repro: %s: %s\n", what, strerror(errno));
+  exit(2);
+}
+
+static void say(const char *fmt, ...)
+{
+  va_list ap;
+  printf("    p%d: ", me + 1);
+  va_start(ap, fmt);
+  vprintf(fmt, ap);
+  va_end(ap);
+  printf("\n");
+  fflush(stdout);
+}
+
+static void read_full(int fd, void *buf, size_t n)
+{
+  char *p = buf;
+  while (n > 0) {
+    ssize_t r = read(fd, p, n);
+    if (r < 0 && errno == EINTR)
+      continue;
+    if (r <= 0)
+      _exit(3);
+    p += r;
+    n -= (size_t)r;
+  }
+}
+
+static void write_full(int fd, const void *buf, size_t n)
+{
+  const char *p = buf;
+  while (n > 0) {
+    ssize_t r = write(fd, p, n);
+    if (r < 0 && errno == EINTR)
+      continue;
+    if (r <= 0)
+      _exit(3);
+    p += r;
+    n -= (size_t)r;
+  }
+}
+
+/* What the kernel says about file f now, through this process's descriptor. */
+static void observe(int f)
+{
+  struct statx stx;
+  struct fsxattr fa;
+  char sdax[64], xflag[64];
+
+  if (fds[f] < 0)
+    return;
+  if (statx(fds[f], "", AT_EMPTY_PATH, STATX_BASIC_STATS, &stx) != 0)
+    snprintf(sdax, sizeof sdax, "statx: %s", strerror(errno));
+  else if (!(stx.stx_attributes_mask & STATX_ATTR_DAX))
+    snprintf(sdax, sizeof sdax, "S_DAX=? (statx does not report it)");
+  else
+    snprintf(sdax, sizeof sdax, "S_DAX=%d", (stx.stx_attributes & STATX_ATTR_DAX) ? 1 : 0);
+  if (ioctl(fds[f], FS_IOC_FSGETXATTR, &fa) != 0)
+    snprintf(xflag, sizeof xflag, "FS_IOC_FSGETXATTR: %s", strerror(errno));
+  else
+    snprintf(xflag, sizeof xflag, "FS_XFLAG_DAX=%d", (fa.fsx_xflags & FS_XFLAG_DAX) ? 1 : 0);
+  say("f%d now: %s, %s, size %lld", f + 1, sdax, xflag, (long long)stx.stx_size);
+}
+
+static void on_fault_signal(int sig)
+{
+  if (in_fault)
+    siglongjmp(fault_jmp, sig);
+  signal(sig, SIG_DFL);
+  raise(sig);
+}
+
+/* A page fault by touching the mapping; SIGBUS and SIGSEGV are reported, not fatal. */
+static void touch(int f, int write, int value)
+{
+  int sig;
+  unsigned char got;
+
+  if (!maps[f]) {
+    say("f%d is not mapped in this process", f + 1);
+    return;
+  }
+  sig = sigsetjmp(fault_jmp, 1);
+  if (sig) {
+    in_fault = 0;
+    say("%s on f%d's mapping", sig == SIGBUS ? "SIGBUS" : "SIGSEGV", f + 1);
+    return;
+  }
+  in_fault = 1;
+  if (write) {
+    maps[f][0] = (unsigned char)value;
+    in_fault = 0;
+    say("stored %d into f%d's mapping", value, f + 1);
+  } else {
+    got = maps[f][0];
+    in_fault = 0;
+    say("loaded %d from f%d's mapping", got, f + 1);
+  }
+}
+
+static void serve(struct cmd c)
+{
+  int f = c.file, r;
+  unsigned char byte;
+  struct fsxattr fa;
+  struct statx stx;
+
+  switch (c.op) {
+  case OP_OPEN:
+    fds[f] = open(paths[f], c.arg);
+    if (fds[f] < 0)
+      say("open(f%d): %s", f + 1, strerror(errno));
+    else
+      say("open(f%d, %s) = %d", f + 1, (c.arg & O_ACCMODE) == O_RDONLY ? "O_RDONLY" : "O_RDWR", fds[f]);
+    break;
+  case OP_CLOSE:
+    r = close(fds[f]);
+    say("close(f%d) = %d%s%s", f + 1, r, r ? ": " : "", r ? strerror(errno) : "");
+    fds[f] = -1;
+    return;
+  case OP_MMAP: {
+    int prot = PROT_READ;
+    void *p;
+
+    if ((fcntl(fds[f], F_GETFL) & O_ACCMODE) == O_RDWR)
+      prot |= PROT_WRITE;
+    p = mmap(NULL, MAP_LEN, prot, MAP_SHARED, fds[f], 0);
+    if (p == MAP_FAILED) {
+      say("mmap(f%d): %s", f + 1, strerror(errno));
+    } else {
+      maps[f] = p;
+      say("mmap(f%d, %s, MAP_SHARED) = %p", f + 1, prot & PROT_WRITE ? "PROT_READ|PROT_WRITE" : "PROT_READ", p);
+    }
+    break;
+  }
+  case OP_MUNMAP:
+    r = munmap((void *)maps[f], MAP_LEN);
+    say("munmap(f%d) = %d", f + 1, r);
+    maps[f] = NULL;
+    break;
+  case OP_FAULT_READ:
+  case OP_LOAD:
+    touch(f, 0, 0);
+    break;
+  case OP_FAULT_WRITE:
+  case OP_STORE:
+    touch(f, 1, c.arg);
+    break;
+  case OP_READ:
+    r = (int)pread(fds[f], &byte, 1, 0);
+    if (r == 1)
+      say("read(f%d) = 1 byte: %d", f + 1, byte);
+    else
+      say("read(f%d) = %d%s%s", f + 1, r, r < 0 ? ": " : " (end of file)", r < 0 ? strerror(errno) : "");
+    break;
+  case OP_WRITE:
+    byte = (unsigned char)(c.arg & 0xff);
+    r = (int)pwrite(fds[f], &byte, 1, 0);
+    say("write(f%d, %d) = %d%s%s", f + 1, byte, r, r < 0 ? ": " : "", r < 0 ? strerror(errno) : "");
+    if (c.arg & WRITE_EXTEND) {
+      r = (int)pwrite(fds[f], &byte, 1, BIG_LEN - 1);
+      say("write(f%d, %d at %ld) = %d%s%s", f + 1, byte, BIG_LEN - 1, r, r < 0 ? ": " : "", r < 0 ? strerror(errno) : "");
+    }
+    break;
+  case OP_SETFLAG:
+    if (ioctl(fds[f], FS_IOC_FSGETXATTR, &fa) != 0) {
+      say("ioctl(f%d, FS_IOC_FSGETXATTR): %s", f + 1, strerror(errno));
+      break;
+    }
+    if (c.arg)
+      fa.fsx_xflags |= FS_XFLAG_DAX;
+    else
+      fa.fsx_xflags &= ~FS_XFLAG_DAX;
+    r = ioctl(fds[f], FS_IOC_FSSETXATTR, &fa);
+    say("ioctl(f%d, FS_IOC_FSSETXATTR, %s FS_XFLAG_DAX) = %d%s%s", f + 1, c.arg ? "set" : "clear", r,
+        r ? ": " : "", r ? strerror(errno) : "");
+    break;
+  case OP_STATX_PATH:
+    /* A path lookup, as stat(1) would do: on virtiofs it may refresh attributes. */
+    if (statx(AT_FDCWD, paths[f], 0, STATX_BASIC_STATS, &stx) != 0)
+      say("statx(f%d): %s", f + 1, strerror(errno));
+    else
+      say("statx(f%d): S_DAX=%d", f + 1, (stx.stx_attributes & STATX_ATTR_DAX) ? 1 : 0);
+    return;
+  }
+  observe(f);
+}
+
+static void worker_loop(void)
+{
+  struct cmd c;
+  int reply, f;
+  pid_t pid;
+
+  for (;;) {
+    read_full(cmd_pipe[me][0], &c, sizeof c);
+    reply = 0;
+    if (c.op == OP_FORK) {
+      fflush(stdout);
+      pid = fork();
+      if (pid < 0)
+        fail("fork");
+      if (pid == 0) {
+        /* The child is process q from now on, with p's descriptors and mappings. */
+        me = c.arg;
+        say("forked from p%d", c.file + 1);
+        continue;
+      }
+      reply = (int)pid;
+    } else if (c.op == OP_QUIT) {
+      /* Exit as the kernel would do it, but before answering, so the parent sees it done. */
+      for (f = 0; f < NFILES; f++) {
+        if (maps[f])
+          munmap((void *)maps[f], MAP_LEN);
+        if (fds[f] >= 0)
+          close(fds[f]);
+      }
+      say("exited");
+      write_full(ack_pipe[me][1], &reply, sizeof reply);
+      _exit(0);
+    } else {
+      serve(c);
+    }
+    fflush(stdout);
+    write_full(ack_pipe[me][1], &reply, sizeof reply);
+  }
+}
+
+static void spawn(int p)
+{
+  pid_t pid;
+
+  fflush(stdout);
+  pid = fork();
+  if (pid < 0)
+    fail("fork");
+  if (pid == 0) {
+    me = p;
+    worker_loop();
+  }
+  alive[p] = 1;
+}
+
+/* Has process p do one operation and waits until it is done. */
+HELPER int run(int p, int op, int f, int arg)
+{
+  struct cmd c = { op, f, arg };
+  int reply;
+
+  if (!alive[p])
+    spawn(p);
+  write_full(cmd_pipe[p][1], &c, sizeof c);
+  read_full(ack_pipe[p][0], &reply, sizeof reply);
+  if (op == OP_QUIT)
+    alive[p] = 0;
+  return reply;
+}
+
+HELPER void fork_proc(int p, int q)
+{
+  if (alive[q])
+    run(q, OP_QUIT, 0, 0);
+  run(p, OP_FORK, p, q);
+  alive[q] = 1;
+}
+
+HELPER void exit_proc(int p)
+{
+  if (alive[p])
+    run(p, OP_QUIT, 0, 0);
+}
+
+/* A path walk from the parent, which holds nothing open: on a miss it instantiates the inode (iget, or FUSE_LOOKUP). */
+HELPER void lookup_path(int f)
+{
+  struct statx stx;
+
+  if (statx(AT_FDCWD, paths[f], 0, STATX_BASIC_STATS, &stx) != 0)
+    printf("    statx(f%d): %s\n", f + 1, strerror(errno));
+  else if (!(stx.stx_attributes_mask & STATX_ATTR_DAX))
+    printf("    statx(f%d): S_DAX=? (statx does not report it), size %lld\n", f + 1, (long long)stx.stx_size);
+  else
+    printf("    statx(f%d): S_DAX=%d, size %lld\n", f + 1, (stx.stx_attributes & STATX_ATTR_DAX) ? 1 : 0, (long long)stx.stx_size);
+  fflush(stdout);
+}
+
+/* The kernel writes dirty pages back on its own schedule; sync(2) forces it now, for every file. */
+HELPER void writeback(int f)
+{
+  sync();
+  printf("    sync() for f%d's dirty pages\n", f + 1);
+  fflush(stdout);
+}
+
+HELPER void wait_timeout(void)
+{
+  printf("    sleeping %d s for the FUSE entry and attribute timeouts\n", FUSE_TIMEOUT_SECONDS);
+  fflush(stdout);
+  sleep(FUSE_TIMEOUT_SECONDS);
+}
+
+HELPER int next_version(void)
+{
+  return ++version;
+}
+
+HELPER void step(int n, const char *label, const char *words)
+{
+  printf("step %d: %s    [%s]\n", n, label, words);
+  fflush(stdout);
+}
+
+HELPER void expect(const char *change)
+{
+  printf("    model: %s\n", change);
+  fflush(stdout);
+}
+
+HELPER void verdict(const char *what)
+{
+  printf("    MODEL: %s\n", what);
+  fflush(stdout);
+}
+
+HELPER void manual(int n, const char *label, const char *why, const char *shell)
+{
+  int c;
+
+  printf("step %d: %s    [by hand]\n    no program can do this: %s\n    by hand: %s\n", n, label, why, shell);
+  fflush(stdout);
+  if (run_manual) {
+    printf("    running: %s -> exit status %d\n", shell, system(shell));
+  } else if (interactive) {
+    printf("    do it now, then press Enter ");
+    fflush(stdout);
+    while ((c = getchar()) != EOF && c != '\n')
+      ;
+  }
+  fflush(stdout);
+}
+
+HELPER void setup_file(int f, int dax_flag, long size)
+{
+  struct fsxattr fa;
+  static const char zeros[BIG_LEN];
+  int fd = open(paths[f], O_RDWR | O_CREAT | O_TRUNC, 0644);
+
+  if (fd < 0)
+    fail(paths[f]);
+  if (size > 0 && write(fd, zeros, (size_t)size) != size)
+    fail("write");
+  if (ioctl(fd, FS_IOC_FSGETXATTR, &fa) != 0) {
+    printf("setup: f%d: FS_IOC_FSGETXATTR: %s (no per-file DAX flag here?)\n", f + 1, strerror(errno));
+  } else {
+    if (dax_flag)
+      fa.fsx_xflags |= FS_XFLAG_DAX;
+    else
+      fa.fsx_xflags &= ~FS_XFLAG_DAX;
+    if (ioctl(fd, FS_IOC_FSSETXATTR, &fa) != 0)
+      printf("setup: f%d: FS_IOC_FSSETXATTR: %s\n", f + 1, strerror(errno));
+  }
+  if (fsync(fd) != 0)
+    fail("fsync");
+  close(fd);
+  printf("setup: f%d created, %ld bytes, FS_XFLAG_DAX=%d\n", f + 1, size, dax_flag);
+}
+
+static void start(int argc, char **argv)
+{
+  const char *dir;
+  int opt, i;
+
+  while ((opt = getopt(argc, argv, "ir")) != -1) {
+    if (opt == 'i')
+      interactive = 1;
+    else if (opt == 'r')
+      run_manual = 1;
+    else
+      goto usage;
+  }
+  if (optind != argc - 1)
+    goto usage;
+  dir = argv[optind];
+  for (i = 0; i < NFILES; i++)
+    snprintf(paths[i], sizeof paths[i], "%s/f%d", dir, i + 1);
+  for (i = 0; i < NFILES; i++) {
+    fds[i] = -1;
+    maps[i] = NULL;
+  }
+  for (i = 0; i < NPROCS; i++)
+    if (pipe(cmd_pipe[i]) != 0 || pipe(ack_pipe[i]) != 0)
+      fail("pipe");
+  /* Workers are reaped by the kernel; the parent waits on their answers instead. */
+  signal(SIGCHLD, SIG_IGN);
+  signal(SIGBUS, on_fault_signal);
+  signal(SIGSEGV, on_fault_signal);
+  setvbuf(stdout, NULL, _IOLBF, 0);
+  return;
+usage:
+  fprintf(stderr, "usage: %s [-i] [-r] DIR   (DIR on a DAX-capable ext4/xfs or virtiofs mount)\n", argv[0]);
+  exit(2);
+}
+
+/* The model starts with no inode in memory; the files just written are. */
+static void settle(void)
+{
+  manual(0, "initial state", "the model starts with no file's inode in memory, and setup has just instantiated them",
+         "sync; echo 2 > /proc/sys/vm/drop_caches");
+}
+
+static void finish(void)
+{
+  int p;
+
+  for (p = 0; p < NPROCS; p++)
+    exit_proc(p);
+  printf("done\n");
+}
