@@ -32,11 +32,11 @@ export function replayInstances(cm: CompiledModel, init: ActionInstance, path: r
     cur.set(next);
     const enabled = (!inst.guard || inst.guard(curView, inst.params)) && inst.effect(nextView, inst.params) !== false;
     if (!enabled) throw new Error(`trace replay: step ${k + 1} (${cm.label(inst)}) is not enabled`);
-    steps.push(step(cm, k + 1, inst, next));
+    steps.push(step(cm, k + 1, inst, next, cur));
   });
   return steps;
 }
 
-function step(cm: CompiledModel, index: number, inst: ActionInstance, state: Int32Array): TraceStep {
-  return { index, action: inst.name, params: cm.showParams(inst), label: cm.label(inst), state: cm.layout.decode(state) };
+function step(cm: CompiledModel, index: number, inst: ActionInstance, state: Int32Array, before?: Int32Array): TraceStep {
+  return { index, action: inst.name, params: cm.showParams(inst), label: cm.label(inst, before, state), state: cm.layout.decode(state) };
 }

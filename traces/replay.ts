@@ -6,8 +6,10 @@
 // Two kinds of divergence. A step whose resulting state differs is noted and
 // the replay goes on from the replayed state, because "the fix changes the
 // state here, and then refuses that step there" is what a developer wants to
-// see. A step that cannot be taken at all (no such action, its guard refuses,
-// its effect refuses) ends the replay.
+// see; an operation that happens differently under this design (a close that
+// now evicts) is such a step, since an outcome is read from the states, not
+// named by a parameter. A step that cannot be taken at all (no such action,
+// its guard refuses, its effect refuses) ends the replay.
 
 import { type ActionInstance, type CompiledModel, compile } from '../checker/compile.js';
 import { showScalar } from '../checker/domain.js';
@@ -59,14 +61,6 @@ export interface Refusal {
   readonly alternatives?: readonly string[];
 }
 
-/** A step this design takes differently: the recorded instance is refused, and its one same-operation sibling is taken. */
-export interface Substitution {
-  readonly step: number;
-  readonly recorded: string;
-  readonly taken: string;
-  readonly why: 'guard' | 'effect';
-}
-
 export interface PropertyEvent {
   readonly property: string;
   readonly kind: PropertyKind;
@@ -88,8 +82,6 @@ export interface ReplayReport {
   readonly trace: Trace;
   readonly stateDivergence?: StateDivergence;
   readonly refusal?: Refusal;
-  /** Steps this design takes differently from the recording (e.g. a close that now evicts). */
-  readonly substitutions: readonly Substitution[];
   /** For a lasso: the action that leads from the last state back to the loop's state. */
   readonly loopClosedBy?: string;
   /** The first step at which each property fails (or goal is reached) in the replayed run. */
@@ -134,7 +126,6 @@ export function replay(cm: CompiledModel, saved: SavedTrace): ReplayReport {
   const seen = new Set<string>();
   let stateDivergence: StateDivergence | undefined;
   let refusal: Refusal | undefined;
-  const substitutions: Substitution[] = [];
 
   const note = (property: string, kind: PropertyKind, status: 'fails' | 'reached', step: number, doc?: string) => {
     if (seen.has(property)) return;
@@ -145,10 +136,11 @@ export function replay(cm: CompiledModel, saved: SavedTrace): ReplayReport {
     for (const p of cm.invariants) if (!p.def.holds(nextView as never)) note(p.name, 'invariant', 'fails', i, p.def.doc);
     for (const g of cm.goals) if (g.def.reached(nextView as never)) note(g.name, 'reachable', 'reached', i, g.def.doc);
   };
-  const record = (i: number, inst: ActionInstance) => {
-    steps.push({ index: i, action: inst.name, params: cm.showParams(inst), label: cm.label(inst), state: layout.decode(next) });
+  const record = (i: number, inst: ActionInstance, before?: Int32Array) => {
+    const label = cm.label(inst, before, next);
+    steps.push({ index: i, action: inst.name, params: cm.showParams(inst), label, state: layout.decode(next) });
     const diffs = diffSlots(cm, recorded[i]!, next);
-    if (diffs.length && !stateDivergence) stateDivergence = { step: i, label: cm.label(inst), diffs };
+    if (diffs.length && !stateDivergence) stateDivergence = { step: i, label, diffs };
   };
 
   // ---- the initial state -------------------------------------------------
@@ -179,28 +171,19 @@ export function replay(cm: CompiledModel, saved: SavedTrace): ReplayReport {
   for (let i = 1; i < saved.steps.length && !refusal; i++) {
     const rs = saved.steps[i]!;
     cur.set(next);
-    const found = rs.action === undefined ? findLeadingTo(cm, cur, recorded[i]!, next, i) : resolve(cm, rs);
+    const found = rs.action === undefined ? findLeadingTo(cm, cur, recorded[i]!, next, i) : resolve(cm, rs, recorded[i - 1]!, recorded[i]!);
     if ('refusal' in found) { refusal = found.refusal; break; }
-    let inst = found.inst;
-    const refused = refusalOf(cm, inst, cur, curView, next, nextView, i);
+    const inst = found.inst;
+    const refused = refusalOf(cm, inst, cur, curView, next, nextView, i, rs.label);
     if (refused) {
-      // The same operation may happen differently here (a close that now evicts, an open that now looks the
-      // inode up): one enabled sibling whose label contains the recorded one, or the other way round, is it.
       const alts = enabledSiblings(cm, inst, cur, curView, next, nextView);
-      const same = alts.filter((a) => { const l = cm.label(a); const r = cm.label(inst); return l.includes(r) || r.includes(l); });
-      if (same.length !== 1) {
-        refusal = { ...refused, ...(alts.length ? { alternatives: alts.map((a) => cm.label(a)) } : {}) };
-        break;
-      }
-      substitutions.push({ step: i, recorded: cm.label(inst), taken: cm.label(same[0]!), why: refused.reason as 'guard' | 'effect' });
-      inst = same[0]!;
+      refusal = { ...refused, ...(alts.length ? { alternatives: alts } : {}) };
+      break;
     }
-    next.set(cur);
-    inst.effect(nextView, inst.params);
     for (const p of cm.actionProperties) {
       if (!p.def.holds(curView as never, inst.step, nextView as never)) note(p.name, 'action', 'fails', i, p.def.doc);
     }
-    record(i, inst);
+    record(i, inst, cur);
     checkState(i);
   }
 
@@ -223,7 +206,7 @@ export function replay(cm: CompiledModel, saved: SavedTrace): ReplayReport {
     const last = steps.length - 1;
     cur.set(next);
     const back = findLeadingTo(cm, cur, recorded[m.loop]!, next, last + 1);
-    if ('inst' in back) loopClosedBy = cm.label(back.inst);
+    if ('inst' in back) loopClosedBy = cm.label(back.inst, cur, recorded[m.loop]!);
     else refusal = { ...back.refusal, reason: 'loop-does-not-close', label: `back to step ${m.loop}` };
     next.set(cur);
   }
@@ -233,7 +216,7 @@ export function replay(cm: CompiledModel, saved: SavedTrace): ReplayReport {
   const reproduced = expected
     ? events.some((e) => e.property === expected.property || (expected.kind === 'deadlock' && e.kind === 'deadlock'))
     : events.some(isBad);
-  const diverged = stateDivergence !== undefined || refusal !== undefined || substitutions.length > 0;
+  const diverged = stateDivergence !== undefined || refusal !== undefined;
   return {
     source: saved.source,
     model: cm.model,
@@ -244,7 +227,6 @@ export function replay(cm: CompiledModel, saved: SavedTrace): ReplayReport {
     trace: { steps, variables: layout.slotNames, ...(m.loop !== undefined ? { loopIndex: m.loop } : {}) },
     ...(stateDivergence ? { stateDivergence } : {}),
     ...(refusal ? { refusal } : {}),
-    substitutions,
     ...(loopClosedBy ? { loopClosedBy } : {}),
     events,
     ...(expected ? { expected } : {}),
@@ -258,12 +240,19 @@ export function replayExitCode(r: ReplayReport): 0 | 1 {
   return r.verdict === 'reproduces' ? 0 : 1;
 }
 
-/** Why this design does not take `inst` from `cur`, or undefined when it does (then `next` holds the successor). */
-function refusalOf(cm: CompiledModel, inst: ActionInstance, cur: Int32Array, curView: unknown, next: Int32Array, nextView: unknown, i: number): Refusal | undefined {
+/**
+ * Why this design does not take `inst` from `cur`, or undefined when it does
+ * (then `next` holds the successor). A refused step has no state after it, so
+ * it is named by its recorded label when the trace has one.
+ */
+function refusalOf(
+  cm: CompiledModel, inst: ActionInstance, cur: Int32Array, curView: unknown, next: Int32Array, nextView: unknown, i: number, recordedLabel?: string,
+): Refusal | undefined {
   const def = cm.actionDefs[inst.action];
+  const label = recordedLabel ?? cm.label(inst);
   if (inst.guard && !inst.guard(curView, inst.params)) {
     return {
-      step: i, reason: 'guard', action: inst.name, label: cm.label(inst),
+      step: i, reason: 'guard', action: inst.name, label,
       guardSource: inst.guard.toString(),
       ...(def?.guardDoc ? { guardDoc: def.guardDoc } : {}),
       ...(def?.source ? { actionSource: def.source } : {}),
@@ -272,31 +261,36 @@ function refusalOf(cm: CompiledModel, inst: ActionInstance, cur: Int32Array, cur
   }
   next.set(cur);
   if (inst.effect(nextView, inst.params) === false) {
-    return { step: i, reason: 'effect', action: inst.name, label: cm.label(inst), ...(def?.source ? { actionSource: def.source } : {}) };
+    return { step: i, reason: 'effect', action: inst.name, label, ...(def?.source ? { actionSource: def.source } : {}) };
   }
   return undefined;
 }
 
-/** The instances of the same action on the same processes and files that this design does take from `cur`. */
-function enabledSiblings(cm: CompiledModel, inst: ActionInstance, cur: Int32Array, curView: unknown, next: Int32Array, nextView: unknown): ActionInstance[] {
+/** The labels of the instances of the same action on the same processes and files that this design does take from `cur`. */
+function enabledSiblings(cm: CompiledModel, inst: ActionInstance, cur: Int32Array, curView: unknown, next: Int32Array, nextView: unknown): string[] {
   const spec = cm.paramDomains(inst.name);
   const who = Object.keys(spec).filter((k) => spec[k]!.kind === 'index');
-  return cm.instances.filter((o) => o.name === inst.name && o !== inst && who.every((k) => o.params[k] === inst.params[k]) &&
-    refusalOf(cm, o, cur, curView, next, nextView, 0) === undefined);
+  const out: string[] = [];
+  for (const o of cm.instances) {
+    if (o.name !== inst.name || o === inst || !who.every((k) => o.params[k] === inst.params[k])) continue;
+    if (refusalOf(cm, o, cur, curView, next, nextView, 0) === undefined) out.push(cm.label(o, cur, next));
+  }
+  next.set(cur);
+  return out;
 }
 
 function withReads(reads: GuardRead[] | undefined): { reads?: GuardRead[] } {
   return reads ? { reads } : {};
 }
 
-function resolve(cm: CompiledModel, rs: RecordedStep): { inst: ActionInstance } | { refusal: Refusal } {
+function resolve(cm: CompiledModel, rs: RecordedStep, before: Int32Array, after: Int32Array): { inst: ActionInstance } | { refusal: Refusal } {
   const name = rs.action!;
   if (name === 'Init') {
     throw new UsageError(`step ${rs.index}: Init is the initial state's action and cannot be a later step`);
   }
   let inst: ActionInstance | undefined;
   try {
-    inst = instanceFor(cm, rs);
+    inst = instanceFor(cm, rs, before, after);
   } catch (e) {
     if (!(e instanceof ParamMismatch)) throw e;
     return { refusal: { step: rs.index, reason: 'parameters-differ', action: name, label: rs.label ?? name, detail: e.message } };

@@ -6,9 +6,10 @@
 // The C side calls the helpers of repro-c.ts's runtime (run(P, OP_..., F, arg),
 // manual(...)); process and file indices are 0-based, as the model stores them.
 
+import type { ShownParam } from '../checker/compile.js';
 import { UsageError } from '../checker/errors.js';
 
-export type Shown = Readonly<Record<string, string | number | boolean>>;
+export type Shown = Readonly<Record<string, ShownParam>>;
 
 export interface SyscallStep {
   /** What a program does for this step, in the kernel's words. */
@@ -20,15 +21,15 @@ export interface SyscallStep {
 }
 
 /** `p2` -> 1, `f1` -> 0: the runtime's 0-based index. */
-const ix = (v: string | number | boolean | undefined): number => {
+const ix = (v: ShownParam | undefined): number => {
   const m = /(\d+)$/.exec(String(v));
   if (!m) throw new UsageError(`expected a process or file like p1 or f2, got ${JSON.stringify(v)}`);
   return Number(m[1]) - 1;
 };
 const P = (a: Shown, k = 'p') => `P(${ix(a[k])})`;
 const F = (a: Shown, k = 'f') => `F(${ix(a[k])})`;
-const flagOn = (v: string | number | boolean | undefined) => v === true || v === 1 || v === 'true' || v === '1';
-const evictByHand = (f: string | number | boolean | undefined) => ({
+const flagOn = (v: ShownParam | undefined) => v === true || v === 1 || v === 'true' || v === '1';
+const evictByHand = (f: ShownParam | undefined) => ({
   why: `the kernel evicts ${f}'s unused inode by itself (memory pressure, or I_DONTCACHE at the last reference); no system call names one inode`,
   shell: 'sync; echo 2 > /proc/sys/vm/drop_caches',
 });
@@ -67,18 +68,18 @@ const bench: Record<string, SyscallStep> = {
 
 /**
  * The per-file DAX model (spec/dax), both flavours: ext4/xfs and virtiofs.
- * Parameters that only name a step (`walk`, `attr`, `dax`, `evicts`) are what
- * the kernel decides, so they become words, not arguments: the program just
- * opens or stats by path and prints what it got.
+ * What the kernel decides (the lookup, what statx reports, an eviction) is not
+ * a parameter: the step's label reads it from the states, and the program
+ * just opens or stats by path and prints what it got.
  */
-const yes = (v: string | number | boolean | undefined) => flagOn(v);
+const yes = (v: ShownParam | undefined) => flagOn(v);
 const dax: Record<string, SyscallStep> = {
   Open: {
     words: (a) => `${a.p}: fd = open("${a.f}", ${yes(a.ro) ? 'O_RDONLY' : 'O_RDWR'})`,
     c: (a) => `run(${P(a)}, OP_OPEN, ${F(a)}, ${yes(a.ro) ? 'O_RDONLY' : 'O_RDWR'});`,
   },
   Close: {
-    words: (a) => `${a.p}: close(fd of ${a.f})${yes(a.evicts) ? `; the last reference: ${a.f}'s inode is evicted` : ''}`,
+    words: (a) => `${a.p}: close(fd of ${a.f})`,
     c: (a) => `run(${P(a)}, OP_CLOSE, ${F(a)}, 0);`,
   },
   Mmap: {
@@ -86,7 +87,7 @@ const dax: Record<string, SyscallStep> = {
     c: (a) => `run(${P(a)}, OP_MMAP, ${F(a)}, 0);`,
   },
   Munmap: {
-    words: (a) => `${a.p}: munmap(mapping of ${a.f})${yes(a.evicts) ? `; the last reference: ${a.f}'s inode is evicted` : ''}`,
+    words: (a) => `${a.p}: munmap(mapping of ${a.f})`,
     c: (a) => `run(${P(a)}, OP_MUNMAP, ${F(a)}, 0);`,
   },
   PageFault: {
@@ -126,7 +127,7 @@ const dax: Record<string, SyscallStep> = {
     c: (a) => `exit_proc(${P(a)});`,
   },
   Statx: {
-    words: (a) => `statx("${a.f}") by path, which reports STATX_ATTR_DAX=${yes(a.dax) ? 1 : 0}${yes(a.evicts) ? `; its dput was the last reference: ${a.f}'s inode is evicted` : ''}`,
+    words: (a) => `statx("${a.f}") by path, which reports STATX_ATTR_DAX`,
     c: (a) => `lookup_path(${F(a)});`,
   },
   Timeout: {
