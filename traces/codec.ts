@@ -376,8 +376,9 @@ export function instanceFor(cm: CompiledModel, s: RecordedStep, before?: Int32Ar
   const extra = Object.keys(given).filter((k) => !(k in spec));
   const missing = Object.keys(spec).filter((k) => !(k in given));
   if (extra.length || missing.length) {
-    // Init's parameters may be left out: replay then finds the initial state that matches.
-    if (name === 'Init' && extra.length === 0) return undefined;
+    // Init's parameters may be left out, or be another model version's (one scalar per file):
+    // replay then finds the initial state that matches the recorded one.
+    if (name === 'Init') return undefined;
     const byLabel = s.label !== undefined ? pool.find((i) => cm.label(i, before, after) === s.label) : undefined;
     if (byLabel) return byLabel;
     const k = extra[0] ?? missing[0]!;

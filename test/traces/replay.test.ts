@@ -243,3 +243,22 @@ describe('a trace in Quint\'s own style replays', () => {
     expect(r.trace.steps.map((s) => s.label)).toEqual(saved0.steps.map((s) => s.label));
   });
 });
+
+describe('a trace recorded when outcomes were parameters still replays', () => {
+  // Recorded before walk, attr, dax and evicts (dax) and the result slots (passthrough) became
+  // what a label reads from the states, and with one Init parameter per file (xflagDax_f1).
+  const fixtures = new URL('./fixtures/', import.meta.url).pathname;
+  for (const name of [
+    'dax.virtiofs-v6.NewModeAfterLastClose', 'dax.set-only-on-empty-file.SDaxStableWhileInUse',
+    'passthrough.landed.NoPageCacheUserWithPassthrough',
+  ]) {
+    it(`${name}: every step is found by its label, and the violation reproduces at the same step`, () => {
+      const saved = loadTrace(join(fixtures, `before-outcome-labels.${name}.itf.json`));
+      expect(saved.steps.some((s) => Object.keys(s.params ?? {}).some((k) => ['walk', 'evicts', 'xflagDax_f1', 'v'].includes(k)))).toBe(true);
+      const r = replay(compileFor(modelNamed(saved.meta.model!), saved, {}), saved);
+      expect(r.verdict).toBe('reproduces');
+      expect(r.trace.steps.map((s) => s.label)).toEqual(saved.steps.map((s) => s.label));
+      expect(r.events.find((e) => e.property === saved.meta.property)?.step).toBe(saved.meta.violatingStep);
+    });
+  }
+});
