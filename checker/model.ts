@@ -154,7 +154,12 @@ export interface ModelDef<
   readonly name: string;
   readonly summary: string;
   readonly constants: C;
-  /** One design's parts at one set of constants. (A method, so a registry can hold models of any design type.) */
+  /**
+   * One design's parts at one set of constants. A design may have state
+   * variables and actions of its own: its parts are then built, fully typed,
+   * over its own schema and returned as `ModelParts` (S = RecordDomain).
+   * (A method, so a registry can hold models of any design type.)
+   */
   build(c: ConstantValues<C>, design: D): ModelParts<S>;
   readonly designs: Readonly<Record<string, D>>;
   readonly defaultDesign: string;

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { compile } from '../../checker/compile.js';
 import { arrayOf, bool, indexSet, int, record } from '../../checker/domain.js';
-import { actionsOf, defineModel, type ActionProperty, type DesignInfo } from '../../checker/model.js';
+import { actionsOf, defineModel, type ActionProperty, type DesignInfo, type ModelParts } from '../../checker/model.js';
 import { check } from '../../checker/search.js';
 import { daxModel } from '../../spec/dax/index.js';
 
@@ -106,5 +106,36 @@ describe('initial states range over whole functions', () => {
       { xflagDax: [false, false], size: ['small', 'empty'] },
     ]);
     expect(cm.showParams(cm.inits[8]!)).toEqual({ xflagDax: [true, false], size: ['empty', 'empty'] });
+  });
+});
+
+describe('a design may add state variables and actions of its own', () => {
+  const counter = record({ n: int(0, 2) });
+  const withGhost = record({ n: int(0, 2), resets: int(0, 1) });
+  function plain(): ModelParts<typeof counter> {
+    const act = actionsOf<typeof counter>();
+    return { schema: counter, init: { params: {}, effect: () => {} }, properties: {}, checkDeadlock: false,
+      actions: { Inc: act({ params: {}, guard: (s) => s.n < 2, effect: (s) => { s.n++; } }) } };
+  }
+  function resetting(): ModelParts<typeof withGhost> {
+    const act = actionsOf<typeof withGhost>();
+    return { schema: withGhost, init: { params: {}, effect: () => {} }, properties: {}, checkDeadlock: false,
+      actions: {
+        Inc: act({ params: {}, guard: (s) => s.n < 2, effect: (s) => { s.n++; } }),
+        Reset: act({ params: {}, guard: (s) => s.n === 2 && s.resets === 0, effect: (s) => { s.n = 0; s.resets = 1; } }),
+      } };
+  }
+  const model = defineModel({
+    name: 'grow', summary: '', constants: {}, defaultDesign: 'plain',
+    designs: { plain: { summary: '' }, resetting: { summary: '', resets: true } } as Record<string, DesignInfo & { resets?: boolean }>,
+    build: (_c, d): ModelParts => (d.resets ? resetting() : plain()),
+  });
+
+  it('each design is compiled over its own schema', () => {
+    expect(compile(model, 'plain').layout.slotNames).toEqual(['n']);
+    const cm = compile(model, 'resetting');
+    expect(cm.layout.slotNames).toEqual(['n', 'resets']);
+    expect(cm.actionNames).toEqual(['Inc', 'Reset']);
+    expect(check(cm).distinctStates).toBe(6);
   });
 });
