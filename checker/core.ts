@@ -84,7 +84,7 @@ export class TransitionCore {
 
   private readonly guards: ((s: any, a: any) => boolean)[];
   private readonly effects: ((s: any, a: any) => void | boolean)[];
-  private readonly params: Readonly<Record<string, number>>[];
+  private readonly params: ActionInstance['params'][];
   /** Per instance: the action properties that constrain its action. */
   private readonly apFor: Int32Array[];
   private readonly constraint: ((s: View<any>) => boolean) | undefined;

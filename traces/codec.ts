@@ -8,7 +8,7 @@
 // function may also be a list, or a map keyed by tuples <<p, f>>; a boolean
 // function may also be the set of indices where it is true.
 
-import type { ActionInstance, CompiledModel } from '../checker/compile.js';
+import { type ActionInstance, type CompiledModel, type ParamValue, parseParam, sameParam } from '../checker/compile.js';
 import { type Domain, describeDomain, isScalar, parseScalar, showScalar } from '../checker/domain.js';
 import type { Trace, TraceStep } from '../checker/result.js';
 import { type ItfRecord, type ItfState, type ItfTrace, type ItfValue, ItfError, ItfMap, ItfSet, ItfTuple, isRecord, showItf } from './itf.js';
@@ -234,12 +234,19 @@ class ItfSetOfGroups extends ItfMap {
 
 /** Decodes every step against the compiled model, as a checker Trace (the form explain and html print). */
 export function decodeTrace(saved: SavedTrace, cm: CompiledModel): Trace {
-  const steps: TraceStep[] = saved.steps.map((s) => {
-    const state = itfStateToPlain(cm, s);
+  const plains = saved.steps.map((s) => itfStateToPlain(cm, s));
+  const vectors = plains.map((plain) => {
+    const buf = cm.layout.blank();
+    try { cm.layout.encode(plain, buf); } catch { return undefined; }
+    return buf;
+  });
+  const steps: TraceStep[] = saved.steps.map((s, i) => {
+    const state = plains[i];
     const action = s.action ?? (s.index === 0 ? 'Init' : '?');
-    const inst = s.action !== undefined ? instanceFor(cm, s) : undefined;
+    const before = i > 0 ? vectors[i - 1] : undefined;
+    const inst = s.action !== undefined ? instanceFor(cm, s, before, vectors[i]) : undefined;
     const params = inst ? cm.showParams(inst) : showPicks(s.params);
-    const label = inst ? cm.label(inst) : s.label ?? (action + (Object.keys(params).length ? `(${Object.values(params).join(', ')})` : ''));
+    const label = inst ? cm.label(inst, before, vectors[i]) : s.label ?? (action + (Object.keys(params).length ? `(${Object.values(params).join(', ')})` : ''));
     return { index: s.index, action, params, label, state };
   });
   return {
@@ -270,9 +277,10 @@ export class ParamMismatch extends ItfError {
  * has no such action (a replay divergence, not bad input). When the recorded
  * parameters are not the ones this design's action takes, the instance with
  * the same label is the same operation in the model's words (Open(O_RDWR) p1 f1
- * is one open whether or not the design also has read-only opens).
+ * is one open whether or not the design also has read-only opens); a label
+ * that reads the step's states is computed on the recorded `before` and `after`.
  */
-export function instanceFor(cm: CompiledModel, s: RecordedStep): ActionInstance | undefined {
+export function instanceFor(cm: CompiledModel, s: RecordedStep, before?: Int32Array, after?: Int32Array): ActionInstance | undefined {
   const name = s.action!;
   if (name !== 'Init' && !cm.actionNames.includes(name)) return undefined;
   const spec = cm.paramDomains(name);
@@ -281,18 +289,19 @@ export function instanceFor(cm: CompiledModel, s: RecordedStep): ActionInstance 
   const extra = Object.keys(given).filter((k) => !(k in spec));
   const missing = Object.keys(spec).filter((k) => !(k in given));
   if (extra.length || missing.length) {
-    // Init's parameters may be left out: replay then finds the initial state that matches.
-    if (name === 'Init' && extra.length === 0) return undefined;
-    const byLabel = s.label !== undefined ? pool.find((i) => cm.label(i) === s.label) : undefined;
+    // Init's parameters may be left out, or be another model version's (one scalar per file):
+    // replay then finds the initial state that matches the recorded one.
+    if (name === 'Init') return undefined;
+    const byLabel = s.label !== undefined ? pool.find((i) => cm.label(i, before, after) === s.label) : undefined;
     if (byLabel) return byLabel;
     const k = extra[0] ?? missing[0]!;
     throw new ParamMismatch(`step ${s.index}, parameter ${k} of ${name}: ${extra.length ? 'no such parameter' : 'missing'} in design ${cm.design} ` +
       `(its ${name} takes ${Object.keys(spec).join(', ') || 'none'}; the trace gives ${Object.keys(given).join(', ') || 'none'})`);
   }
-  const want: Record<string, number> = {};
+  const want: Record<string, ParamValue> = {};
   for (const [k, d] of Object.entries(spec)) {
     const plain = itfToPlain(d, given[k]!, `step ${s.index}, parameter ${k} of ${name}`);
-    want[k] = parseScalar(d, plain)!;
+    want[k] = parseParam(d, plain)!;
   }
-  return pool.find((i) => Object.keys(spec).every((k) => i.params[k] === want[k]));
+  return pool.find((i) => Object.keys(spec).every((k) => sameParam(i.params[k], want[k])));
 }
