@@ -141,7 +141,7 @@ export class TransitionCore {
   initial(init: ActionInstance): boolean {
     this.next.set(this.cm.layout.lo);
     if (init.effect(this.nextView, init.params) === false) return false;
-    this.boundCheck(init);
+    this.boundCheck(init, false);
     return true;
   }
 
@@ -237,10 +237,14 @@ export class TransitionCore {
   }
 
   /** A value outside its domain is a bug in the model: name the step, the variable and the value. */
-  private boundCheck(inst: ActionInstance): void {
+  private boundCheck(inst: ActionInstance, isStep = true): void {
     const { layout } = this.cm;
     const bad = layout.firstOutOfDomain(this.next);
-    if (bad >= 0) throw new SchemaViolation(this.cm.label(inst), layout.slotNames[bad]!, this.next[bad]!, describeDomain(layout.slotDomains[bad]!));
+    if (bad < 0) return;
+    // A label that reads the states would read the out-of-domain value: name the step by its parameters then.
+    let label = this.cm.label(inst);
+    if (isStep) try { label = this.cm.label(inst, this.cur, this.next); } catch { /* keep the parameters' name */ }
+    throw new SchemaViolation(label, layout.slotNames[bad]!, this.next[bad]!, describeDomain(layout.slotDomains[bad]!));
   }
 }
 
