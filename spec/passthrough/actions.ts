@@ -8,6 +8,10 @@
 //
 // A refused call is its own action (OpenRefused, MmapRefused) that records
 // the call and its errno in `refused`; every other step clears it.
+//
+// Over 300 lines because this is the model's whole next-state relation, read
+// top to bottom as a TLA+ module's actions are; split by action, the
+// canonical-slot rules above would be scattered across files.
 
 import { match } from 'ts-pattern';
 import { enumOf, int } from '../../checker/domain.js';
