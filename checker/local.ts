@@ -8,6 +8,7 @@
 import type { LevelExpander, LevelOutcome, LevelRequest } from './bfs.js';
 import type { SearchContext } from './context.js';
 import { Successors, type TransitionCore } from './core.js';
+import { Coverage } from './coverage.js';
 import { StoreFullError } from './errors.js';
 import { FP, fingerprint } from './fingerprint.js';
 import { StateQueue } from './queue.js';
@@ -24,7 +25,6 @@ export class LocalExplorer {
   readonly curPacked: Uint32Array;
   private readonly succ: Successors;
   private readonly stride: number;
-  private readonly actionOf: Int32Array;
 
   // What was found first, by position (state id x (instances + 1) + instance; a deadlock after every instance) and by id.
   readonly invPos: Float64Array;
@@ -44,9 +44,7 @@ export class LocalExplorer {
   // Counts, cumulative over the run.
   generated = 0;
   expanded = 0;
-  readonly generatedBy: Float64Array;
-  readonly enabledStates: Float64Array;
-  private readonly lastEnabledIn: Float64Array;
+  readonly coverage: Coverage;
   cutByDepth = false;
   cutByConstraint = false;
 
@@ -59,7 +57,6 @@ export class LocalExplorer {
     this.succ = new Successors(core);
     const nInst = cm.instances.length;
     this.stride = nInst + 1;
-    this.actionOf = Int32Array.from(cm.instances.map((i) => i.action));
     const { invariants, actionProperties, goals } = ctx.selected;
     this.invPos = new Float64Array(invariants.length).fill(-1);
     this.invId = new Int32Array(invariants.length).fill(-1);
@@ -68,9 +65,7 @@ export class LocalExplorer {
     this.apInst = new Int32Array(actionProperties.length).fill(-1);
     this.goalPos = new Float64Array(goals.length).fill(-1);
     this.goalId = new Int32Array(goals.length).fill(-1);
-    this.generatedBy = new Float64Array(nInst);
-    this.enabledStates = new Float64Array(cm.actionNames.length);
-    this.lastEnabledIn = new Float64Array(cm.actionNames.length).fill(-1);
+    this.coverage = new Coverage(Int32Array.from(cm.instances.map((i) => i.action)), cm.actionNames.length);
   }
 
   /** Whether the clock says stop (read every TICK_MASK + 1 expansions). */
@@ -97,7 +92,7 @@ export class LocalExplorer {
       enabled = succ.enabled;
       const W = core.W;
       const { words, inst, apFailAt, apFailProp } = succ;
-      const { generatedBy, enabledStates, lastEnabledIn, actionOf } = this;
+      const coverage = this.coverage;
       const count = succ.count;
       const apFails = succ.apFails;
       const checkStates = core.invariants.length + core.goals.length > 0;
@@ -105,9 +100,7 @@ export class LocalExplorer {
       let q = 0;
       for (; q < count; q++) {
         const i = inst[q]!;
-        generatedBy[i]++;
-        const a = actionOf[i]!;
-        if (lastEnabledIn[a] !== id) { lastEnabledIn[a] = id; enabledStates[a]++; }
+        coverage.count(i, id);
         while (f < apFails && apFailAt[f] === q) {
           const k = apFailProp[f++]!;
           if (this.apPos[k] === -1) { this.apPos[k] = id * stride + i; this.apId[k] = id; this.apInst[k] = i; this.violated(); }
@@ -168,8 +161,8 @@ export class LocalLevels implements LevelExpander {
 
   constructor(ctx: SearchContext) {
     this.x = new LocalExplorer(ctx);
-    this.generatedByBefore = new Float64Array(this.x.generatedBy.length);
-    this.enabledBefore = new Float64Array(this.x.enabledStates.length);
+    this.generatedByBefore = new Float64Array(this.x.coverage.generatedBy.length);
+    this.enabledBefore = new Float64Array(this.x.coverage.enabledStates.length);
   }
 
   get links() { return this.x.store; }
@@ -211,16 +204,16 @@ export class LocalLevels implements LevelExpander {
       unexpanded: req.size - expandedNow,
       buckets,
       generated: x.generated - this.generatedBefore,
-      generatedBy: x.generatedBy.map((v, i) => v - this.generatedByBefore[i]!),
-      enabledStates: x.enabledStates.map((v, a) => v - this.enabledBefore[a]!),
+      generatedBy: x.coverage.generatedBy.map((v, i) => v - this.generatedByBefore[i]!),
+      enabledStates: x.coverage.enabledStates.map((v, a) => v - this.enabledBefore[a]!),
       cutByDepth: x.cutByDepth,
       cutByConstraint: x.cutByConstraint,
       invMin: x.invPos, apMin: x.apPos, goalMin: x.goalPos, deadlockMin: x.deadlockPos,
       fullReason,
     };
     this.generatedBefore = x.generated;
-    this.generatedByBefore.set(x.generatedBy);
-    this.enabledBefore.set(x.enabledStates);
+    this.generatedByBefore.set(x.coverage.generatedBy);
+    this.enabledBefore.set(x.coverage.enabledStates);
     return level;
   }
 
