@@ -210,6 +210,11 @@ export class TransitionCore {
     return undefined;
   }
 
+  /** Evaluates `inst`'s guard over any view of a state (e.g. one that records what the guard reads). */
+  static guardHolds(inst: ActionInstance, view: unknown): boolean {
+    return inst.guard === undefined || inst.guard(view, inst.params);
+  }
+
   /** The action properties (open or not) constraining instance i that fail on the step cur -> next, into `out`; returns how many. */
   failingActionProperties(i: number, out: number[]): number {
     const ks = this.apFor[i]!;
