@@ -184,6 +184,25 @@ export class TransitionCore {
     this.successorLoop(this, out, this.apLeft > 0);
   }
 
+  /**
+   * Loads the packed state at src[at] and generates its successors into
+   * `out`. Returns false for a state outside the constraint (kept, not
+   * expanded). At the depth bound nothing is generated, and out.enabled
+   * still says whether any action is enabled (a deadlock is one there too).
+   */
+  expand(src: Uint32Array, at: number, atBound: boolean, out: Successors): boolean {
+    this.load(src, at);
+    if (!this.inConstraint()) return false;
+    if (atBound) {
+      out.count = 0;
+      out.apFails = 0;
+      out.enabled = this.anyEnabled();
+    } else {
+      this.successors(out);
+    }
+    return true;
+  }
+
   /** Called by the generated loop when a successor does not pack: names the slot. */
   packFailed(i: number): void {
     this.boundCheck(this.cm.instances[i]!);

@@ -81,39 +81,32 @@ export class LocalExplorer {
    */
   expandOne(id: number, depth: number, atBound: boolean): void {
     const { core, succ, store, queue, stride } = this;
-    core.load(this.curPacked, 0);
-    if (!core.inConstraint()) { this.cutByConstraint = true; return; }
-    let enabled: boolean;
-    if (atBound) {
-      enabled = core.anyEnabled();
-      if (enabled) this.cutByDepth = true;
-    } else {
-      core.successors(succ);
-      enabled = succ.enabled;
-      const W = core.W;
-      const { words, inst, apFailAt, apFailProp } = succ;
-      const coverage = this.coverage;
-      const count = succ.count;
-      const apFails = succ.apFails;
-      const checkStates = core.invariants.length + core.goals.length > 0;
-      let f = 0;
-      let q = 0;
-      for (; q < count; q++) {
-        const i = inst[q]!;
-        coverage.count(i, id);
-        while (f < apFails && apFailAt[f] === q) {
-          const k = apFailProp[f++]!;
-          if (this.apPos[k] === -1) { this.apPos[k] = id * stride + i; this.apId[k] = id; this.apInst[k] = i; this.violated(); }
-        }
-        fingerprint(words, q * W, W);
-        const nid = store.add(FP[0]!, FP[1]!, id, i, depth + 1);
-        if (nid < 0) continue;
-        queue.push(nid, words, q * W);
-        if (checkStates) this.checkNew(words, q * W, nid, id * stride + i);
-        if (this.stop) { q++; break; }
+    if (!core.expand(this.curPacked, 0, atBound, succ)) { this.cutByConstraint = true; return; }
+    const enabled = succ.enabled;
+    if (atBound && enabled) this.cutByDepth = true;
+    const W = core.W;
+    const { words, inst, apFailAt, apFailProp } = succ;
+    const coverage = this.coverage;
+    const count = succ.count;
+    const apFails = succ.apFails;
+    const checkStates = core.invariants.length + core.goals.length > 0;
+    let f = 0;
+    let q = 0;
+    for (; q < count; q++) {
+      const i = inst[q]!;
+      coverage.count(i, id);
+      while (f < apFails && apFailAt[f] === q) {
+        const k = apFailProp[f++]!;
+        if (this.apPos[k] === -1) { this.apPos[k] = id * stride + i; this.apId[k] = id; this.apInst[k] = i; this.violated(); }
       }
-      this.generated += q;
+      fingerprint(words, q * W, W);
+      const nid = store.add(FP[0]!, FP[1]!, id, i, depth + 1);
+      if (nid < 0) continue;
+      queue.push(nid, words, q * W);
+      if (checkStates) this.checkNew(words, q * W, nid, id * stride + i);
+      if (this.stop) { q++; break; }
     }
+    this.generated += q;
     if (!enabled && this.ctx.checkDeadlock && this.deadlockOpen && this.deadlockPos === -1) {
       this.deadlockPos = id * stride + stride - 1;
       this.deadlockId = id;

@@ -240,21 +240,13 @@ export class Engine {
     for (let pos = start; pos < end; pos++) {
       const id = levelStart + pos;
       const id1 = id + 1;
-      core.load(frontier, pos * W);
-      if (!core.inConstraint()) { this.cutByConstraint = true; continue; }
-      let enabled: boolean;
-      let m = 0;
-      if (atBound) {
-        enabled = core.anyEnabled();
-        if (enabled) this.cutByDepth = true;
-      } else {
-        core.successors(succ);
-        enabled = succ.enabled;
-        m = succ.count;
-        for (let f = 0; f < succ.apFails; f++) {
-          const k = succ.apFailProp[f]!;
-          if (apMin[k] === -1) { apMin[k] = id * stride + succ.inst[succ.apFailAt[f]!]!; this.violated(); }
-        }
+      if (!core.expand(frontier, pos * W, atBound, succ)) { this.cutByConstraint = true; continue; }
+      const enabled = succ.enabled;
+      if (atBound && enabled) this.cutByDepth = true;
+      const m = succ.count;
+      for (let f = 0; f < succ.apFails; f++) {
+        const k = succ.apFailProp[f]!;
+        if (apMin[k] === -1) { apMin[k] = id * stride + succ.inst[succ.apFailAt[f]!]!; this.violated(); }
       }
       for (let q = 0; q < m; q++) {
         const i = succ.inst[q]!;
