@@ -3,13 +3,15 @@
 // run in one boot of a real kernel on each file system, then each observed
 // run validated step by step against the design (validate.ts).
 
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compile, type CompiledModel } from '../checker/compile.js';
 import type { ModelDef } from '../checker/model.js';
 import type { Trace } from '../checker/result.js';
 import { decodeTrace, type SavedTrace } from '../traces/codec.js';
+import { encodeTrace } from '../traces/encode.js';
+import { formatItf } from '../traces/itf-write.js';
 import { loadTrace } from '../traces/load.js';
 import { compileFor } from '../traces/replay.js';
 import { reproC } from '../traces/repro-c.js';
@@ -27,6 +29,8 @@ export interface ConformOptions {
   readonly constants: Readonly<Record<string, string>>;
   /** Include the recorded examples the design fixes (traces/examples, fixes.json). */
   readonly examples: boolean;
+  /** Run exactly these saved traces (ITF) instead of walks and examples. */
+  readonly traceFiles?: readonly string[];
   /** Keep the programs, their output and the kernel console here. */
   readonly out?: string;
   readonly log: (line: string) => void;
@@ -40,6 +44,18 @@ export interface Case {
   readonly saved: SavedTrace;
   /** Where it came from: `walk 3 of seed 1`, or the example's file. */
   readonly origin: string;
+  /** A recorded counterexample: its own (historical) design, and the step where replay under the fix diverges (fixes.json). */
+  readonly own?: { readonly cm: CompiledModel; readonly divergesAt: number };
+}
+
+/** How a recorded counterexample's own design fared on the kernel: where it parts from what the kernel did. */
+export interface HistoricalVerdict {
+  readonly trace: string;
+  readonly origin: string;
+  readonly design: string;
+  /** The step at which the kernel's observations leave the historical design (undefined: they never do). */
+  readonly partsAt?: number;
+  readonly divergesAt: number;
 }
 
 export interface FsReport {
@@ -50,6 +66,7 @@ export interface FsReport {
   readonly observations: number;
   readonly seconds: number;
   readonly disagreements: readonly (Disagreement & { readonly trace: string; readonly origin: string })[];
+  readonly historical: readonly HistoricalVerdict[];
 }
 
 export interface ConformReport {
@@ -61,7 +78,7 @@ export interface ConformReport {
   readonly boots: number;
   readonly bootSeconds: number;
   readonly buildSeconds: number;
-  readonly traces: { readonly walks: number; readonly examples: number };
+  readonly traces: { readonly walks: number; readonly examples: number; readonly given: number };
   readonly perFs: readonly FsReport[];
 }
 
@@ -71,14 +88,22 @@ const examplesDir = () => [new URL('../traces/examples/', import.meta.url), new 
 /** The recorded examples of `model` whose fix is `design` and that run to their end under it. */
 export function exampleCases(model: ModelDef<any, any>, design: string): Case[] {
   const dir = examplesDir();
-  const fixes = JSON.parse(readFileSync(join(dir, 'fixes.json'), 'utf8')) as Record<string, { fixedBy: string | null; refusedAt?: number | null }>;
+  const fixes = JSON.parse(readFileSync(join(dir, 'fixes.json'), 'utf8')) as Record<string, { fixedBy: string | null; refusedAt?: number | null; divergesAt?: number }>;
   return readdirSync(dir).filter((f) => f.startsWith(`${model.name}.`) && f.endsWith('.itf.json'))
     .filter((f) => fixes[f]?.fixedBy === design && fixes[f]?.refusedAt === null)
     .map((f, k) => {
       const saved = loadTrace(join(dir, f));
       const own = compileFor(model, saved, {});
-      return { name: `e${k}`, trace: decodeTrace(saved, own), judgedBy: compileFor(model, saved, { design }), saved, origin: f };
+      return { name: `e${k}`, trace: decodeTrace(saved, own), judgedBy: compileFor(model, saved, { design }), saved, origin: f, own: { cm: own, divergesAt: fixes[f]!.divergesAt! } };
     });
+}
+
+/** Saved traces given by the user, each judged against `design` from its own initial state. */
+export function fileCases(model: ModelDef<any, any>, design: string, files: readonly string[]): Case[] {
+  return files.map((file, k) => {
+    const saved = loadTrace(file);
+    return { name: `t${k}`, trace: decodeTrace(saved, compileFor(model, saved, {})), judgedBy: compileFor(model, saved, { design }), saved, origin: file };
+  });
 }
 
 export function walkCases(model: ModelDef<any, any>, cm: CompiledModel, n: number, depth: number, seed: number): Case[] {
@@ -99,13 +124,18 @@ export function judgeBoot(model: ModelDef<any, any>, cases: readonly Case[], fs:
   const perFs = fs.map((name): FsReport => {
     let steps = 0; let agreed = 0; let observations = 0;
     const disagreements: FsReport['disagreements'][number][] = [];
+    const historical: HistoricalVerdict[] = [];
     for (const c of cases) {
       const run = parsed.runs.find((r) => r.fs === name && r.trace === c.name) ?? { fs: name, trace: c.name, steps: [], done: false, other: parsed.errors.slice() };
       const v: RunVerdict = validateRun(c.judgedBy, model.presentation!, c.trace, run);
       steps += v.steps; agreed += v.agreed; observations += v.observations;
       if (v.disagreement) disagreements.push({ ...v.disagreement, trace: c.name, origin: c.origin });
+      if (c.own) {
+        const h = validateRun(c.own.cm, model.presentation!, c.trace, run).disagreement;
+        historical.push({ trace: c.name, origin: c.origin, design: c.own.cm.design, divergesAt: c.own.divergesAt, ...(h ? { partsAt: h.step } : {}) });
+      }
     }
-    return { fs: name, traces: cases.length, steps, agreed, observations, seconds: parsed.fsSeconds[name] ?? 0, disagreements };
+    return { fs: name, traces: cases.length, steps, agreed, observations, seconds: parsed.fsSeconds[name] ?? 0, disagreements, historical };
   });
   return { perFs, ...(parsed.kernel ? { kernel: parsed.kernel } : {}), mounts: parsed.mounts, errors: parsed.errors };
 }
@@ -113,7 +143,7 @@ export function judgeBoot(model: ModelDef<any, any>, cases: readonly Case[], fs:
 export async function conform(model: ModelDef<any, any>, opts: ConformOptions): Promise<ConformReport> {
   if (!model.presentation?.c?.observations) throw new Error(`model ${model.name} has no observation rules`);
   const cm = compile(model, opts.design, opts.constants);
-  const cases = [
+  const cases = opts.traceFiles ? fileCases(model, opts.design, opts.traceFiles) : [
     ...walkCases(model, cm, opts.traces, opts.depth, opts.seed),
     ...(opts.examples ? exampleCases(model, opts.design) : []),
   ];
@@ -129,10 +159,11 @@ export async function conform(model: ModelDef<any, any>, opts: ConformOptions): 
     if (b.timedOut || b.exitCode !== 0) opts.log(`qemu ${b.timedOut ? 'timed out' : `exited ${b.exitCode}`}; console: ${b.consoleLog.split('\n').slice(-5).join(' | ')}`);
     const judged = judgeBoot(model, cases, opts.fs, b.output);
     for (const e of judged.errors) opts.log(`vm: ${e}`);
+    if (opts.out) saveDisagreements(opts.out, cases, judged.perFs, opts.log);
     return {
       model: model.name, design: cm.design, kernel: judged.kernel ?? machine.kernel, kernelPackage: machine.kernelPackage,
       mounts: judged.mounts, boots: 1, bootSeconds: b.seconds, buildSeconds,
-      traces: { walks: opts.traces, examples: cases.length - opts.traces }, perFs: judged.perFs,
+      traces: opts.traceFiles ? { walks: 0, examples: 0, given: cases.length } : { walks: opts.traces, examples: cases.length - opts.traces, given: 0 }, perFs: judged.perFs,
     };
   } finally {
     if (opts.out) {
@@ -141,5 +172,18 @@ export async function conform(model: ModelDef<any, any>, opts: ConformOptions): 
       cases.forEach((c, k) => { if (existsSync(join(work, 'src', `t${k}.c`))) copyFileSync(join(work, 'src', `t${k}.c`), join(opts.out!, `${c.name}.c`)); });
     }
     rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** Each trace that disagreed, as ITF in `out`, so that it can be run again alone (`--trace FILE`). */
+function saveDisagreements(out: string, cases: readonly Case[], perFs: readonly FsReport[], log: (line: string) => void): void {
+  mkdirSync(out, { recursive: true });
+  for (const f of perFs) {
+    for (const d of f.disagreements) {
+      const c = cases.find((x) => x.name === d.trace)!;
+      const file = join(out, `${f.fs}.${c.name}.itf.json`);
+      writeFileSync(file, formatItf(encodeTrace(c.trace, c.judgedBy)));
+      log(`${f.fs} ${c.name} disagrees at step ${d.step}; again alone: daxcheck conform ${c.judgedBy.model} --design ${c.judgedBy.design} --fs ${f.fs} --trace ${file}`);
+    }
   }
 }
