@@ -4,7 +4,7 @@
 // NVDIMM, ext4 and xfs with -o dax=inode) printed for FLAG_WHILE_OPEN.
 
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compile } from '../../checker/compile.js';
@@ -161,5 +161,6 @@ describe('walks', () => {
     expect(human.trimEnd().endsWith('done')).toBe(true);
     const env = execFileSync(bin, [join(dir, 'files3')].map((d) => (mkdirSync(d), d)), { encoding: 'utf8', timeout: 20_000, env: { ...process.env, DAXCHECK_OBS: '1' } });
     expect(env.trimEnd().endsWith('@done')).toBe(true);
+    rmSync(dir, { recursive: true, force: true });
   });
 });
