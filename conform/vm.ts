@@ -148,10 +148,14 @@ export async function boot(machine: Machine, bin: string, names: readonly string
   child.stderr.on('data', (d: Buffer) => { err += d.toString(); });
   let timedOut = false;
   const timer = setTimeout(() => { timedOut = true; child.kill('SIGKILL'); }, timeoutSeconds * 1000);
+  // Interrupted, the VM goes too (then the signal does what it would have done).
+  const onSignal = (sig: NodeJS.Signals) => { child.kill('SIGKILL'); process.kill(process.pid, sig); };
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  for (const sig of signals) process.once(sig, onSignal);
   const exitCode = await new Promise<number | null>((resolve, reject) => {
     child.on('error', reject);
     child.on('close', (code) => resolve(code));
-  });
+  }).finally(() => { for (const sig of signals) process.removeListener(sig, onSignal); });
   clearTimeout(timer);
   const seconds = (performance.now() - started) / 1000;
   const read = (f: string) => (existsSync(f) ? readFileSync(f, 'utf8') : '');

@@ -33,15 +33,21 @@ export function randomWalks(cm: CompiledModel, presentation: Presentation, count
     const init = pick(inits);
     core.initial(init);
     const path: number[] = [];
-    // Walks of every length up to `depth`, so that short scenarios are not drowned by long ones.
-    const length = 1 + Math.floor(random() * depth);
-    while (path.length < length) {
+    // Every walk is as long as it can be: each step is checked, so a walk covers its prefixes.
+    while (path.length < depth) {
       core.cur.set(core.next);
       core.successors(succ);
-      const ok: number[] = [];
-      for (let q = 0; q < succ.count; q++) if (steps[cm.instances[succ.inst[q]!]!.name]) ok.push(q);
-      if (ok.length === 0) break;
-      const q = pick(ok);
+      // First an action, then one of its enabled instances: choosing among instances would favour
+      // actions with many parameters (Open, SetFlag) and leave faults, loads and munmaps rare.
+      const byAction = new Map<string, number[]>();
+      for (let q = 0; q < succ.count; q++) {
+        const name = cm.instances[succ.inst[q]!]!.name;
+        if (!steps[name]) continue;
+        const qs = byAction.get(name);
+        if (qs) qs.push(q); else byAction.set(name, [q]);
+      }
+      if (byAction.size === 0) break;
+      const q = pick(pick([...byAction.values()]));
       core.loadNext(succ.words, q * core.W);
       path.push(succ.inst[q]!);
     }
