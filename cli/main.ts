@@ -6,6 +6,7 @@ import { Command, CommanderError } from 'commander';
 import { SchemaViolation, UsageError } from '../checker/errors.js';
 import { SchemaError } from '../checker/layout.js';
 import { registerCheck } from './check.js';
+import { registerConform } from './conform.js';
 import { registerLists } from './list.js';
 import { registerMatrix } from './matrix.js';
 import { registerTraces } from './traces.js';
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
   registerMatrix(program);
   registerTraces(program);
   registerSimulate(program);
+  registerConform(program);
   return program;
 }
 

@@ -111,12 +111,14 @@ function cycleThrough(component: readonly string[], next: Map<string, string[]>)
   throw new Error(`no cycle through ${start}`);
 }
 
-/** What each folder may refer to: spec → checker ← traces ← cli; bench measures checker on spec. */
+/** What each folder may refer to: spec → checker ← traces ← conform ← cli; bench measures checker on spec. */
 export const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
   checker: ['checker'],
   spec: ['spec', 'checker'],
   traces: ['traces', 'checker'],
-  cli: ['cli', 'checker', 'spec', 'traces'],
+  // Runs traces on a real kernel: the reproducer (traces) and the core (checker), knowing no model.
+  conform: ['conform', 'checker', 'traces'],
+  cli: ['cli', 'checker', 'spec', 'traces', 'conform'],
   bench: ['bench', 'checker', 'spec'],
 };
 
