@@ -80,7 +80,7 @@ export function validateRun(cm: CompiledModel, presentation: Presentation, trace
   const n = trace.steps.length - 1;
   for (let i = 1; i <= n; i++) {
     const t = trace.steps[i]!;
-    const recorded: ShownStep = { action: t.action, params: t.params, before: trace.steps[i - 1]!.state, after: t.state };
+    const recorded: ShownStep = { action: t.action, params: t.params as ShownStep['params'], before: trace.steps[i - 1]!.state, after: t.state };
     const seen = byN.get(i);
     const disagree = (reason: string, obs: readonly Observation[] = []): RunVerdict => ({
       steps: n, agreed, observations,
@@ -105,12 +105,12 @@ export function validateRun(cm: CompiledModel, presentation: Presentation, trace
         const inst = cm.instances[succ.inst[q]!]!;
         if (inst.name !== t.action) continue;
         core.loadNext(succ.words, q * core.W);
-        const shown: ShownStep = { action: inst.name, params: cm.showParams(inst), before, after: layout.decode(core.next) };
+        const shown: ShownStep = { action: inst.name, params: cm.showParams(inst) as ShownStep['params'], before, after: layout.decode(core.next) };
         if (programOf(presentation, shown) !== target || !fits(presentation, seen.obs, shown)) continue;
         next.set(core.next.join(','), core.next.slice());
       }
       if (isManual(presentation, t.action)) {
-        const stay: ShownStep = { action: t.action, params: t.params, before, after: before };
+        const stay: ShownStep = { action: t.action, params: t.params as ShownStep['params'], before, after: before };
         if (fits(presentation, seen.obs, stay)) next.set(s.join(','), s);
       }
     }
