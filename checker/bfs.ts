@@ -9,7 +9,7 @@
 // states, which finding comes first, where a run that stops at the first
 // violation stops and what it holds then, the incomplete reason, the result.
 
-import type { SearchContext } from './context.js';
+import { type Halt, isAllocationFailure, memoryReason, type SearchContext } from './context.js';
 import { StoreFullError } from './errors.js';
 import { assembleResult, Findings, storeInitialStates } from './outcome.js';
 import type { CheckResult } from './result.js';
@@ -77,7 +77,7 @@ export function breadthFirst(ctx: SearchContext, ex: LevelExpander): CheckResult
   let maxSeenDepth = 0;
   let cutByDepth = false;
   let cutByConstraint = false;
-  let incompleteReason: string | undefined;
+  let cut: Halt | undefined;
   let queueLeft = 0;
 
   try {
@@ -90,7 +90,7 @@ export function breadthFirst(ctx: SearchContext, ex: LevelExpander): CheckResult
       let levelStart = 0;
       let size = distinct;
       queueLeft = size;
-      for (let depth = 0; size > 0 && !found.stop && incompleteReason === undefined; depth++) {
+      for (let depth = 0; size > 0 && !found.stop && cut === undefined; depth++) {
         maxSeenDepth = depth;
         const open = (a: ArrayLike<number>) => Array.from(a, (x) => (x === -1 ? 1 : 0));
         const level = ex.expandLevel({
@@ -108,14 +108,15 @@ export function breadthFirst(ctx: SearchContext, ex: LevelExpander): CheckResult
         queueLeft = level.unexpanded + level.newStates;
         const atStop = record(level, levelStart, size);
         if (atStop) { queueLeft = atStop.queue; distinct = atStop.distinct; }
-        if (level.fullReason !== undefined) incompleteReason = level.fullReason;
-        else if (ctx.timeUp && queueLeft > 0) incompleteReason = ctx.timeLimitReason;
+        if (level.fullReason !== undefined) cut = { by: 'memory', reason: level.fullReason };
+        else if (ctx.halt && queueLeft > 0) cut = ctx.halt;
         levelStart = newStart;
         size = level.newStates;
       }
     } catch (e) {
-      if (!(e instanceof StoreFullError)) throw e;
-      incompleteReason = e.message;
+      if (e instanceof StoreFullError) cut = { by: 'memory', reason: e.message };
+      else if (isAllocationFailure(e)) cut = { by: 'memory', reason: memoryReason(distinct, ex.storeBytes, ctx.maxStoreBytes) + `; the system refused more (${e.message})` };
+      else throw e;
     }
     ex.done();
   } finally {
@@ -180,14 +181,15 @@ export function breadthFirst(ctx: SearchContext, ex: LevelExpander): CheckResult
   }
 
   const seconds = ctx.seconds();
-  if (!incompleteReason && !found.stop) {
-    if (cutByDepth) incompleteReason = `depth bound ${ctx.maxDepth} cut the search`;
-    else if (cutByConstraint) incompleteReason = 'the state constraint cut the search';
+  if (!cut && !found.stop) {
+    if (cutByDepth) cut = { by: 'depth', reason: `depth bound ${ctx.maxDepth} cut the search` };
+    else if (cutByConstraint) cut = { by: 'constraint', reason: 'the state constraint cut the search' };
   }
   const stoppedEarly = found.stop && queueLeft > 0;
-  const complete = !incompleteReason && !stoppedEarly;
+  if (!cut && stoppedEarly) cut = { by: 'violation', reason: 'stopped at the first violation' };
+  const complete = !cut;
   return assembleResult(cm, selected, {
-    strategy: 'bfs', complete, incompleteReason: incompleteReason ?? (stoppedEarly ? 'stopped at the first violation' : undefined),
+    strategy: 'bfs', complete, incompleteReason: cut?.reason, cutShortBy: cut?.by,
     links: ex.links, findings: found,
     distinct, generated, queueLeft, depth: maxSeenDepth, seconds, storeBytes: ex.storeBytes, peakRss: ctx.peakRss,
     actionOf, generatedBy, distinctBy, enabledStates,

@@ -6,7 +6,7 @@
 // queue as a stack.
 
 import type { LevelExpander, LevelOutcome, LevelRequest } from './bfs.js';
-import type { SearchContext } from './context.js';
+import { isAllocationFailure, memoryReason, type SearchContext } from './context.js';
 import { Successors, type TransitionCore } from './core.js';
 import { StoreFullError } from './errors.js';
 import { FP, fingerprint } from './fingerprint.js';
@@ -76,7 +76,7 @@ export class LocalExplorer {
   /** Whether the clock says stop (read every TICK_MASK + 1 expansions). */
   tickDue(depth: number): boolean {
     if ((++this.expanded & TICK_MASK) !== 0) return false;
-    return this.ctx.tick(this.store.size, this.generated, this.queue.length, depth);
+    return this.ctx.tick(this.store.size, this.generated, this.queue.length, depth, this.store.bytes + this.queue.bytes);
   }
 
   /**
@@ -200,8 +200,9 @@ export class LocalLevels implements LevelExpander {
         buckets[expandedNow + 1] = store.size - newStart;
       }
     } catch (e) {
-      if (!(e instanceof StoreFullError)) throw e;
-      fullReason = e.message;
+      if (e instanceof StoreFullError) fullReason = e.message;
+      else if (isAllocationFailure(e)) fullReason = memoryReason(store.size, this.storeBytes, store.maxBytes) + `; the system refused more (${e.message})`;
+      else throw e;
       buckets[expandedNow + 1] = store.size - newStart;
       expandedNow++; // the state being expanded is not queued again
     }

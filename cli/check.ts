@@ -2,14 +2,18 @@
 
 import type { Command } from 'commander';
 import { compile } from '../checker/compile.js';
-import { check, type SearchOptions } from '../checker/search.js';
+import { availableParallelism } from 'node:os';
+import { type SearchOptions } from '../checker/search.js';
 import { exitCodeOf } from '../checker/result.js';
+import { MAX_WORKERS, workerCount } from '../checker/context.js';
 import { collectConst, collectList } from './constants.js';
 import { formatResult, progressLine, resultJson } from './format.js';
 import { type ModelSource, modelNamed, modelSourceOf } from './registry.js';
 import { positiveNumber, positiveWholeNumber } from './options.js';
 import { useColor } from './color.js';
 import { saveViolationsAndReport } from '../traces/save.js';
+import { checkOutputDir } from './paths.js';
+import { runSearch } from './run-search.js';
 
 export interface CheckOptions {
   design?: string;
@@ -54,10 +58,10 @@ export function addSearchOptions(cmd: Command): Command {
     .option('--dfs', 'depth-first instead of breadth-first (traces are then not the shortest)')
     .option('--depth <N>', 'do not expand states at depth N (the verdict is then bounded)')
     .option('--max-seconds <S>', 'stop after S seconds (the verdict is then bounded)')
-    .option('--max-memory <MiB>', 'memory the fingerprint store may take (default 8192)')
+    .option('--max-memory <MiB>', 'memory the store, parent links and queue may take together (default: half the machine\'s, at most 8192); over it the run stops, incomplete: memory')
     .option('--no-deadlock', 'do not report states with no enabled action')
     .option('--progress <S>', 'seconds between progress lines on stderr (default 5)')
-    .option('--workers <N>', 'breadth-first search on N worker threads (default 1: sequential; --dfs is always sequential)');
+    .option('--workers <N>', `breadth-first search on N worker threads, 1..${MAX_WORKERS} (default 1: sequential; --dfs is always sequential)`);
 }
 
 export function registerCheck(program: Command): void {
@@ -71,12 +75,16 @@ export function registerCheck(program: Command): void {
       .option('--no-coverage', 'leave out the per-action coverage table')
       .option('--witnesses', 'also print a trace reaching each reachability goal')
       .option('--trace-out <DIR>', 'write each violation\'s trace to DIR as ITF (.itf.json), one file per property'),
-  ).action((modelName: string, o: CheckOptions) => {
+  ).action(async (modelName: string, o: CheckOptions) => {
     const model = modelNamed(modelName);
     const cm = compile(model, o.design, o.const ?? {});
-    const search = searchOptionsFrom(o, modelSourceOf(modelName));
-    if (o.dfs && (search.workers ?? 1) > 1) process.stderr.write('note: depth-first search is sequential; --workers is ignored with --dfs\n');
-    const result = check(cm, search);
+    const source = modelSourceOf(modelName);
+    const { onProgress: _progress, ...search } = searchOptionsFrom(o, source);
+    const workers = workerCount(search);
+    if (o.dfs && workers > 1) process.stderr.write('note: depth-first search is sequential; --workers is ignored with --dfs\n');
+    else if (workers > availableParallelism()) process.stderr.write(`warning: --workers ${workers} is more than the ${availableParallelism()} cores here; the extra threads only wait\n`);
+    if (o.traceOut !== undefined) checkOutputDir('--trace-out', o.traceOut);
+    const result = await runSearch(cm, source, search, true);
     saveViolationsAndReport(o.traceOut, result, cm);
     if (o.json) process.stdout.write(JSON.stringify(resultJson(result)) + '\n');
     else process.stdout.write(formatResult(result, { color: useColor(process.stdout), coverage: o.coverage, witnesses: o.witnesses, presentation: model.presentation }) + '\n');

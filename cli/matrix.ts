@@ -11,6 +11,7 @@ import { num, plainChars, progressLine } from './format.js';
 import { allModels, modelNamed, modelSourceOf } from './registry.js';
 import { useColor } from './color.js';
 import { UsageError } from '../checker/errors.js';
+import { ExitCode } from '../checker/result.js';
 import { positiveNumber } from './options.js';
 
 export function cellText(cell: MatrixCell | undefined, color: boolean): string {
@@ -85,10 +86,13 @@ export function registerMatrix(program: Command): void {
         results.push(m);
         if (!o.json) process.stdout.write(formatMatrix(m, color) + '\n\n');
       }
+      // the violations are the table's content; a cell left undecided is not
+      const cutShort = results.some((m) => m.runs.some((r) => !r.complete));
+      if (cutShort) process.exitCode = ExitCode.cutShort;
       if (o.json) {
         process.stdout.write(JSON.stringify(results.map((m) => ({
           model: m.model, constants: m.constants, designs: m.designs, properties: m.properties, cells: m.cells, seconds: m.seconds,
-          runs: m.runs.map((r) => ({ design: r.design, complete: r.complete, distinctStates: r.distinctStates, statesGenerated: r.statesGenerated, depth: r.depth, seconds: r.seconds })),
+          runs: m.runs.map((r) => ({ design: r.design, complete: r.complete, ...(r.cutShortBy ? { cutShortBy: r.cutShortBy } : {}), distinctStates: r.distinctStates, statesGenerated: r.statesGenerated, depth: r.depth, seconds: r.seconds })),
         }))) + '\n');
       }
     });

@@ -10,6 +10,7 @@ import { collectConst, collectList } from './constants.js';
 import { modelNamed } from './registry.js';
 import { useColor } from './color.js';
 import { positiveWholeNumber } from './options.js';
+import { checkOutputDir } from './paths.js';
 
 interface SimulateOptions {
   design?: string; const?: Record<string, string>; runs?: string; depth?: string; seed?: string; json?: boolean;
@@ -31,6 +32,7 @@ export function registerSimulate(program: Command): void {
     .action((name: string, o: SimulateOptions) => {
       const model = modelNamed(name);
       const cm = compile(model, o.design, o.const ?? {});
+      if (o.traceOut !== undefined) checkOutputDir('--trace-out', o.traceOut);
       const r = simulate(cm, {
         runs: positiveWholeNumber('--runs', o.runs), maxDepth: positiveWholeNumber('--depth', o.depth), seed: positiveWholeNumber('--seed', o.seed),
         ...(o.deadlock === false ? { checkDeadlock: false } : {}), ...(o.property ? { properties: o.property } : {}),

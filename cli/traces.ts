@@ -7,6 +7,7 @@ import type { Command } from 'commander';
 import { UsageError } from '../checker/errors.js';
 import { showConstants } from '../checker/show.js';
 import { collectConst } from './constants.js';
+import { checkOutputFile } from './paths.js';
 import { useColor } from './color.js';
 import { modelOfTrace } from './registry.js';
 import { decodeTrace } from '../traces/codec.js';
@@ -43,13 +44,14 @@ export function registerTraces(program: Command): void {
     .option('--design <D>', 'label the steps with this design\'s actions')
     .option('--const <NAME=VALUE>', 'override a recorded constant (repeatable)', collectConst)
     .action((file: string, o: TraceOptions & { html?: string }) => {
+      if (o.html !== undefined) checkOutputFile('--html', o.html);
       const saved = loadTrace(file);
       const model = modelOfTrace(saved, o.model);
       const cm = compileFor(model, saved, { design: o.design, constants: o.const });
       const trace = decodeTrace(saved, cm);
       const m = saved.meta;
       const note = m.property ? (m.propertyKind === 'deadlock' ? 'no action is enabled here (deadlock)' : `${m.property} ${m.propertyKind === 'reachable' ? 'is reached' : 'fails'} here${m.propertyDoc ? `: ${m.propertyDoc}` : ''}`) : undefined;
-      if (o.html) {
+      if (o.html !== undefined) {
         writeFileSync(o.html, renderHtml(trace, { saved, model: cm.model, design: cm.design, constants: cm.constants, schema: cm.layout.schema, presentation: model.presentation }));
         process.stderr.write(`Page written: ${o.html}\n`);
         return;
@@ -71,6 +73,7 @@ export function registerTraces(program: Command): void {
     .option('--model <M>', 'the model, for a trace that does not name it in #meta.model')
     .action((file: string, o: TraceOptions & { lang: string; output?: string }) => {
       if (o.lang !== 'c') throw new UsageError(`--lang ${o.lang} is not supported; accepted: c`);
+      if (o.output !== undefined) checkOutputFile('--output', o.output);
       const saved = loadTrace(file);
       const model = modelOfTrace(saved, o.model);
       const cm = compileFor(model, saved, {});
@@ -78,7 +81,7 @@ export function registerTraces(program: Command): void {
         saved, model: cm.model, design: cm.design, constants: cm.constants, schema: cm.layout.schema,
         designSummary: model.designs[cm.design]?.summary, presentation: model.presentation,
       });
-      if (o.output) {
+      if (o.output !== undefined) {
         writeFileSync(o.output, program);
         process.stderr.write(`Reproducer written: ${o.output} (build: gcc -Wall -O2 -o repro ${o.output}; run: ./repro DIR)\n`);
       } else {
