@@ -69,7 +69,7 @@ export function registerCheck(program: Command): void {
     program.command('check <model>')
       .description('check one design of a model against its properties')
       .option('--design <D>', 'the design to check (default: the model\'s own)')
-      .option('--property <NAME>', 'check only this property (repeatable, or comma-separated)', collectList)
+      .option('--property <NAME>', 'check only this property (repeatable, or comma-separated)', collectList('--property'))
       .option('--continue', 'keep going after a violation to report every violated property')
       .option('--json', 'print one JSON object instead of text')
       .option('--no-coverage', 'leave out the per-action coverage table')

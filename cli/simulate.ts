@@ -25,7 +25,7 @@ export function registerSimulate(program: Command): void {
     .option('--runs <N>', 'number of walks (default 1000)')
     .option('--depth <N>', 'steps per walk (default 100)')
     .option('--seed <N>', 'random seed, to repeat a run')
-    .option('--property <NAME>', 'check only this property (repeatable, or comma-separated)', collectList)
+    .option('--property <NAME>', 'check only this property (repeatable, or comma-separated)', collectList('--property'))
     .option('--no-deadlock', 'do not report states with no enabled action')
     .option('--trace-out <DIR>', "write the shrunk walk of a violation to DIR as ITF (.itf.json)")
     .option('--json', 'print one JSON object')

@@ -10,13 +10,22 @@ import { collectConst } from './constants.js';
 import { checkOutputFile } from './paths.js';
 import { useColor } from './color.js';
 import { modelOfTrace } from './registry.js';
-import { decodeTrace } from '../traces/codec.js';
+import { decodeTrace, type SavedTrace } from '../traces/codec.js';
+import type { CompiledModel } from '../checker/compile.js';
 import { explainTrace } from '../traces/explain.js';
 import { renderHtml } from '../traces/html.js';
 import { loadTrace } from '../traces/load.js';
 import { compileFor, replay, replayExitCode } from '../traces/replay.js';
 import { formatReplay } from '../traces/replay-text.js';
 import { reproC } from '../traces/repro-c.js';
+
+/** show and repro print what the trace's steps are; a step naming no action of the design cannot be printed as one (replay reports it as a divergence). */
+function refuseUnknownActions(saved: SavedTrace, cm: CompiledModel): void {
+  for (const s of saved.steps) {
+    if (s.action === undefined || s.action === 'Init' || cm.actionNames.includes(s.action)) continue;
+    throw new UsageError(`${saved.source}: step ${s.index} takes action '${s.action}', which model ${cm.model} (design ${cm.design}) does not have; its actions are: ${cm.actionNames.join(', ')}`);
+  }
+}
 
 interface TraceOptions { model?: string; design?: string; const?: Record<string, string> }
 
@@ -48,6 +57,7 @@ export function registerTraces(program: Command): void {
       const saved = loadTrace(file);
       const model = modelOfTrace(saved, o.model);
       const cm = compileFor(model, saved, { design: o.design, constants: o.const });
+      refuseUnknownActions(saved, cm);
       const trace = decodeTrace(saved, cm);
       const m = saved.meta;
       const note = m.property ? (m.propertyKind === 'deadlock' ? 'no action is enabled here (deadlock)' : `${m.property} ${m.propertyKind === 'reachable' ? 'is reached' : 'fails'} here${m.propertyDoc ? `: ${m.propertyDoc}` : ''}`) : undefined;
@@ -77,6 +87,7 @@ export function registerTraces(program: Command): void {
       const saved = loadTrace(file);
       const model = modelOfTrace(saved, o.model);
       const cm = compileFor(model, saved, {});
+      refuseUnknownActions(saved, cm);
       const program = reproC(decodeTrace(saved, cm), {
         saved, model: cm.model, design: cm.design, constants: cm.constants, schema: cm.layout.schema,
         designSummary: model.designs[cm.design]?.summary, presentation: model.presentation,
