@@ -42,6 +42,10 @@ export function buildProgram(): Command {
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
   try {
+    // commander answers `help <unknown>` with the whole help text as an error; bad input is one line
+    if (argv[0] === 'help' && argv[1] !== undefined && !program.commands.some((c) => c.name() === argv[1])) {
+      throw new UsageError(`unknown command '${argv[1]}'; the commands are: ${program.commands.map((c) => c.name()).join(', ')}`);
+    }
     await program.parseAsync(argv, { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (e) {

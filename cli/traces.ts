@@ -82,7 +82,7 @@ export function registerTraces(program: Command): void {
     .option('-o, --output <FILE>', 'write the program here instead of stdout')
     .option('--model <M>', 'the model, for a trace that does not name it in #meta.model')
     .action((file: string, o: TraceOptions & { lang: string; output?: string }) => {
-      if (o.lang !== 'c') throw new UsageError(`--lang ${o.lang} is not supported; accepted: c`);
+      if (o.lang !== 'c') throw new UsageError(`--lang ${o.lang || "''"} is not supported; accepted: c`);
       if (o.output !== undefined) checkOutputFile('--output', o.output);
       const saved = loadTrace(file);
       const model = modelOfTrace(saved, o.model);
