@@ -14,6 +14,8 @@ import { StoreFullError } from './errors.js';
 import { assembleResult, Findings, storeInitialStates } from './outcome.js';
 import type { CheckResult } from './result.js';
 import type { Links } from './trace.js';
+import { readCheckpoint, runIdentity, type Snapshot, writeCheckpoint } from './checkpoint.js';
+import { UsageError } from './errors.js';
 
 /** One level to expand: the states with ids levelStart .. levelStart + size - 1. */
 export interface LevelRequest {
@@ -57,6 +59,10 @@ export interface LevelExpander {
   /** Stores an initial state (packed); its id, or -1 when it was stored already. May throw StoreFullError. */
   addInitial(words: Uint32Array, init: number): number;
   expandLevel(req: LevelRequest): LevelOutcome;
+  /** What the expander holds at a level boundary, for a checkpoint (absent: the expander cannot be checkpointed). */
+  snapshot?(): Snapshot;
+  /** Takes over a snapshot, before any initial state is added. */
+  restore?(s: Snapshot): void;
   /** The search is over without an error (a parallel expander checks here that every worker started). */
   done(): void;
   /** Releases what the expander holds, also after an error. */
@@ -80,17 +86,62 @@ export function breadthFirst(ctx: SearchContext, ex: LevelExpander): CheckResult
   let cut: Halt | undefined;
   let queueLeft = 0;
 
+  // ---- checkpoints: at level boundaries (checkpoint.ts) ----------------------
+  const { checkpoint, resume } = ctx.opts;
+  const identity = checkpoint || resume ? runIdentity(cm, {
+    maxDepth: ctx.maxDepth, checkDeadlock: ctx.checkDeadlock, continueAll: ctx.continueAll,
+    properties: [...selected.invariants, ...selected.actionProperties, ...selected.goals].map((p) => p.name),
+  }) : '';
+  if ((checkpoint || resume) && (!ex.snapshot || !ex.restore)) {
+    throw new UsageError('--checkpoint and --resume take a breadth-first search on one thread (no --workers, no --dfs)');
+  }
+  const everyMs = (checkpoint?.everySeconds ?? 300) * 1000;
+  let lastCheckpoint = performance.now();
+  let levelStart = 0;
+  let size = 0;
+  let startDepth = 0;
+  const save = (depth: number) => {
+    const x = ex.snapshot!();
+    const arrays: Record<string, Float64Array | Int32Array | Uint32Array> = {
+      generatedBy, distinctBy, enabledStates,
+      invFailedAt: found.invFailedAt, apFailedAt: found.apFailedAt, apFailedBy: found.apFailedBy, goalAt: found.goalAt,
+    };
+    for (const [k, v] of Object.entries(x.arrays)) arrays[`x.${k}`] = v;
+    const numbers: Record<string, number> = {
+      levelStart, size, depth, generated, distinct, maxSeenDepth, queueLeft,
+      cutByDepth: +cutByDepth, cutByConstraint: +cutByConstraint, deadlockAt: found.deadlockAt,
+    };
+    for (const [k, v] of Object.entries(x.numbers)) numbers[`x.${k}`] = v;
+    writeCheckpoint(checkpoint!.dir, identity, { arrays, numbers });
+    ctx.opts.onCheckpoint?.(depth, distinct);
+    lastCheckpoint = performance.now();
+  };
+
   try {
     try {
-      const initial = storeInitialStates(core, (words, k) => ex.addInitial(words, k), found);
-      generated = initial.generated;
-      distinct = initial.stored;
+      if (resume) {
+        const snap = readCheckpoint(resume, identity);
+        const n = snap.numbers;
+        const a = snap.arrays;
+        generatedBy.set(a.generatedBy!); distinctBy.set(a.distinctBy!); enabledStates.set(a.enabledStates!);
+        found.invFailedAt.set(a.invFailedAt!); found.apFailedAt.set(a.apFailedAt!); found.apFailedBy.set(a.apFailedBy!); found.goalAt.set(a.goalAt!);
+        found.deadlockAt = n.deadlockAt!;
+        ({ levelStart, size, generated, distinct, maxSeenDepth, queueLeft } = n as Record<string, number>);
+        startDepth = n.depth!;
+        cutByDepth = n.cutByDepth === 1;
+        cutByConstraint = n.cutByConstraint === 1;
+        const strip = <T>(o: Readonly<Record<string, T>>) => Object.fromEntries(Object.entries(o).filter(([k]) => k.startsWith('x.')).map(([k, v]) => [k.slice(2), v]));
+        ex.restore!({ arrays: strip(a), numbers: strip(n) });
+      } else {
+        const initial = storeInitialStates(core, (words, k) => ex.addInitial(words, k), found);
+        generated = initial.generated;
+        distinct = initial.stored;
+        size = distinct;
+        queueLeft = size;
+      }
 
       // ---- levels --------------------------------------------------------
-      let levelStart = 0;
-      let size = distinct;
-      queueLeft = size;
-      for (let depth = 0; size > 0 && !found.stop && cut === undefined; depth++) {
+      for (let depth = startDepth; size > 0 && !found.stop && cut === undefined; depth++) {
         maxSeenDepth = depth;
         const open = (a: ArrayLike<number>) => Array.from(a, (x) => (x === -1 ? 1 : 0));
         const level = ex.expandLevel({
@@ -112,6 +163,7 @@ export function breadthFirst(ctx: SearchContext, ex: LevelExpander): CheckResult
         else if (ctx.halt && queueLeft > 0) cut = ctx.halt;
         levelStart = newStart;
         size = level.newStates;
+        if (checkpoint && size > 0 && !found.stop && cut === undefined && performance.now() - lastCheckpoint >= everyMs) save(depth + 1);
       }
     } catch (e) {
       if (e instanceof StoreFullError) cut = { by: 'memory', reason: e.message };

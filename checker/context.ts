@@ -4,6 +4,7 @@
 
 import { readFileSync } from 'node:fs';
 import { constants, totalmem } from 'node:os';
+import type { CheckpointOptions } from './checkpoint.js';
 import type { CompiledModel } from './compile.js';
 import { TransitionCore, type SelectedProperties } from './core.js';
 import { UsageError } from './errors.js';
@@ -27,8 +28,14 @@ export interface SearchOptions {
   readonly properties?: readonly string[];
   readonly progressEverySeconds?: number;
   readonly onProgress?: (p: Progress) => void;
+  /** Told after each checkpoint is written: the depth the run resumes at, and the states stored. */
+  readonly onCheckpoint?: (depth: number, distinctStates: number) => void;
   /** Breadth-first search expands each level on this many worker threads; 1 (the default) expands it in this thread. */
   readonly workers?: number;
+  /** Write a checkpoint at level boundaries (breadth-first, one thread). */
+  readonly checkpoint?: CheckpointOptions;
+  /** Continue the run saved in this checkpoint directory. */
+  readonly resume?: string;
   /** Where worker threads load the model from: an ES module and the name of its export (a ModelDef, or a function returning one). */
   readonly modelSource?: ModelSource;
 }

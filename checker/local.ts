@@ -6,6 +6,7 @@
 // queue as a stack.
 
 import type { LevelExpander, LevelOutcome, LevelRequest } from './bfs.js';
+import type { Snapshot } from './checkpoint.js';
 import { isAllocationFailure, memoryReason, type SearchContext } from './context.js';
 import { Successors, type TransitionCore } from './core.js';
 import { StoreFullError } from './errors.js';
@@ -223,6 +224,33 @@ export class LocalLevels implements LevelExpander {
     this.generatedByBefore.set(x.generatedBy);
     this.enabledBefore.set(x.enabledStates);
     return level;
+  }
+
+  snapshot(): Snapshot {
+    const x = this.x;
+    const s = x.store.contents();
+    const q = x.queue.contents();
+    return {
+      arrays: { table: s.table, parents: s.parents, actions: s.actions, depths: s.depths, queueIds: q.ids, queueWords: q.words, generatedBy: x.generatedBy, enabledStates: x.enabledStates },
+      numbers: { size: s.size, generated: x.generated, expanded: x.expanded, cutByDepth: +x.cutByDepth, cutByConstraint: +x.cutByConstraint },
+    };
+  }
+
+  restore(snap: Snapshot): void {
+    const x = this.x;
+    const a = snap.arrays as Record<string, Uint32Array & Float64Array>;
+    const n = snap.numbers;
+    x.store.restore({ table: a.table!, parents: a.parents!, actions: a.actions!, depths: a.depths!, size: n.size! });
+    x.queue.pushAll(a.queueIds!, a.queueWords!);
+    x.generated = n.generated!;
+    x.expanded = n.expanded!;
+    x.cutByDepth = n.cutByDepth === 1;
+    x.cutByConstraint = n.cutByConstraint === 1;
+    x.generatedBy.set(a.generatedBy!);
+    x.enabledStates.set(a.enabledStates!);
+    this.generatedBefore = x.generated;
+    this.generatedByBefore.set(x.generatedBy);
+    this.enabledBefore.set(x.enabledStates);
   }
 
   done(): void { /* nothing to wait for */ }

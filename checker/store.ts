@@ -62,6 +62,21 @@ export class FingerprintStore {
     }
   }
 
+  /** The whole store, for a checkpoint (views, not copies). */
+  contents(): { table: Uint32Array; parents: Uint32Array; actions: Uint32Array; depths: Uint32Array; size: number } {
+    return { table: this.table, parents: this.parents, actions: this.actions, depths: this.depths, size: this.n };
+  }
+
+  /** Takes over a store saved by contents() (checkpoint.ts). */
+  restore(s: { table: Uint32Array; parents: Uint32Array; actions: Uint32Array; depths: Uint32Array; size: number }): void {
+    this.table = s.table;
+    this.mask = s.table.length / 2 - 1;
+    this.parents = s.parents;
+    this.actions = s.actions;
+    this.depths = s.depths;
+    this.n = s.size;
+  }
+
   parent(id: number): number { return this.parents[id]!; }
   action(id: number): number { return this.actions[id]!; }
   depth(id: number): number { return this.depths[id]!; }

@@ -9,7 +9,8 @@ import { MAX_WORKERS, workerCount } from '../checker/context.js';
 import { collectConst, collectList } from './constants.js';
 import { formatResult, progressLine, resultJson } from './format.js';
 import { type ModelSource, modelNamed, modelSourceOf } from './registry.js';
-import { positiveNumber, positiveWholeNumber } from './options.js';
+import { nonNegativeNumber, positiveNumber, positiveWholeNumber } from './options.js';
+import { UsageError } from '../checker/errors.js';
 import { useColor } from './color.js';
 import { saveViolationsAndReport } from '../traces/save.js';
 import { checkOutputDir } from './paths.js';
@@ -31,6 +32,9 @@ export interface CheckOptions {
   witnesses?: boolean;
   traceOut?: string;
   workers?: string;
+  checkpoint?: string;
+  checkpointEvery?: string;
+  resume?: string;
 }
 
 /** The search options of `check`; workers import the model from `modelSource`. */
@@ -48,6 +52,8 @@ export function searchOptionsFrom(o: CheckOptions, modelSource: ModelSource): Se
     checkDeadlock: o.deadlock === false ? false : undefined,
     properties: o.property,
     progressEverySeconds: progress ?? 5,
+    ...(o.checkpoint !== undefined ? { checkpoint: { dir: o.checkpoint, everySeconds: nonNegativeNumber('--checkpoint-every', o.checkpointEvery) ?? 300 } } : {}),
+    ...(o.resume !== undefined ? { resume: o.resume } : {}),
     onProgress: (p) => process.stderr.write(progressLine(p) + '\n'),
   };
 }
@@ -61,6 +67,9 @@ export function addSearchOptions(cmd: Command): Command {
     .option('--max-memory <MiB>', 'memory the store, parent links and queue may take together (default: half the machine\'s, at most 8192); over it the run stops, incomplete: memory')
     .option('--no-deadlock', 'do not report states with no enabled action')
     .option('--progress <S>', 'seconds between progress lines on stderr (default 5)')
+    .option('--checkpoint <DIR>', 'breadth-first, one thread: save the search to DIR at a level boundary every few minutes; --resume DIR continues it')
+    .option('--checkpoint-every <S>', 'seconds between checkpoints (default 300; 0: at every level)')
+    .option('--resume <DIR>', 'continue the run saved in DIR by --checkpoint (same model, design, constants and options)')
     .option('--workers <N>', `breadth-first search on N worker threads, 1..${MAX_WORKERS} (default 1: sequential; --dfs is always sequential)`);
 }
 
@@ -84,6 +93,8 @@ export function registerCheck(program: Command): void {
     if (o.dfs && workers > 1) process.stderr.write('note: depth-first search is sequential; --workers is ignored with --dfs\n');
     else if (workers > availableParallelism()) process.stderr.write(`warning: --workers ${workers} is more than the ${availableParallelism()} cores here; the extra threads only wait\n`);
     if (o.traceOut !== undefined) checkOutputDir('--trace-out', o.traceOut);
+    if (o.checkpoint !== undefined) checkOutputDir('--checkpoint', o.checkpoint);
+    if (o.checkpointEvery !== undefined && o.checkpoint === undefined) throw new UsageError('--checkpoint-every needs --checkpoint DIR');
     const result = await runSearch(cm, source, search, true);
     saveViolationsAndReport(o.traceOut, result, cm);
     if (o.json) process.stdout.write(JSON.stringify(resultJson(result)) + '\n');

@@ -18,7 +18,7 @@ export interface SearchThreadData {
   readonly design: string;
   readonly constants: CompiledModel['constants'];
   /** The search options without their callbacks (they do not cross threads). */
-  readonly options: Omit<SearchOptions, 'onProgress'>;
+  readonly options: Omit<SearchOptions, 'onProgress' | 'onCheckpoint'>;
   /** Print progress lines on stderr. */
   readonly progress: boolean;
 }
@@ -41,7 +41,7 @@ function threadEntry(): URL {
 }
 
 /** Checks `cm` (loaded again on the search thread from `source`); resolves with its result, interrupted or not. */
-export function runSearch(cm: CompiledModel, source: ModelSource, options: Omit<SearchOptions, 'onProgress' | 'interrupt'>, progress: boolean): Promise<CheckResult> {
+export function runSearch(cm: CompiledModel, source: ModelSource, options: Omit<SearchOptions, 'onProgress' | 'onCheckpoint' | 'interrupt'>, progress: boolean): Promise<CheckResult> {
   const interrupt = new Int32Array(new SharedArrayBuffer(4));
   const data: SearchThreadData = { source, design: cm.design, constants: cm.constants, options: { ...options, interrupt }, progress };
   const thread = new Worker(threadEntry(), { workerData: data });
@@ -53,7 +53,15 @@ export function runSearch(cm: CompiledModel, source: ModelSource, options: Omit<
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   return new Promise<CheckResult>((resolve, reject) => {
-    thread.once('message', (reply: SearchThreadReply) => {
+    // The answer is taken when the thread has ended, so that what it wrote to
+    // stderr (progress, checkpoints) has all been passed on by then.
+    let reply: SearchThreadReply | undefined;
+    let failure: Error | undefined;
+    thread.once('message', (r: SearchThreadReply) => { reply = r; });
+    thread.once('error', (e) => { failure = e; });
+    thread.once('exit', (code) => {
+      if (failure) return reject(failure);
+      if (!reply) return reject(new Error(`the search thread exited (code ${code}) without a result`));
       if (reply.type === 'result') return resolve(reply.result);
       if (reply.kind === 'usage') return reject(new UsageError(reply.message));
       if (reply.kind === 'schema') return reject(new SchemaError(reply.message));
@@ -65,12 +73,8 @@ export function runSearch(cm: CompiledModel, source: ModelSource, options: Omit<
       if (reply.stack) e.stack = reply.stack;
       reject(e);
     });
-    thread.once('error', (e) => reject(e));
-    // a reply posted before the thread ended is delivered first; give it that turn
-    thread.once('exit', (code) => setImmediate(() => reject(new Error(`the search thread exited (code ${code}) without a result`))));
   }).finally(() => {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-    void thread.terminate();
   });
 }

@@ -3,6 +3,7 @@
 // to receive SIGINT and SIGTERM, which it passes on through a shared word
 // (SearchOptions.interrupt) that the search reads at every look at the clock.
 
+import { writeSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { compile } from '../checker/compile.js';
 import { SchemaViolation, UsageError } from '../checker/errors.js';
@@ -13,6 +14,9 @@ import { progressLine } from './format.js';
 import type { SearchThreadData, SearchThreadReply } from './run-search.js';
 
 const data = workerData as SearchThreadData;
+// Straight to the file descriptor: this thread's process.stderr passes a line
+// on only when its event loop turns, which a running search never lets it do.
+const say = (line: string) => { try { writeSync(2, line + '\n'); } catch { /* stderr closed */ } };
 const post = (reply: SearchThreadReply) => parentPort!.postMessage(reply);
 
 try {
@@ -20,7 +24,8 @@ try {
   const cm = compile(def, data.design, data.constants);
   const result = check(cm, {
     ...data.options,
-    ...(data.progress ? { onProgress: (p) => process.stderr.write(progressLine(p) + '\n') } : {}),
+    ...(data.progress ? { onProgress: (p) => say(progressLine(p)) } : {}),
+    ...(data.options.checkpoint ? { onCheckpoint: (depth, n) => say(`Checkpoint written: ${data.options.checkpoint!.dir} (${n.toLocaleString('en-US')} states; --resume continues at depth ${depth})`) } : {}),
   });
   post({ type: 'result', result });
 } catch (e) {

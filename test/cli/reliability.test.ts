@@ -81,6 +81,36 @@ describe('interruption', () => {
   });
 });
 
+describe('checkpoint and resume from the command line', () => {
+  it('SIGINT after a checkpoint, then --resume: the same result as an uninterrupted run', async () => {
+    const dir = tempDir('cli-checkpoint');
+    const args = ['check', 'bench', '--const', 'files=3', '--const', 'procs=2', '--json', '--no-coverage'];
+    const cut = await interrupted([...args, '--progress', '0.2', '--checkpoint', dir, '--checkpoint-every', '0'], 'SIGINT');
+    expect(cut.code).toBe(4);
+    expect(cut.stderr).toMatch(/Checkpoint written: .* --resume continues at depth \d+/);
+    const resumed = daxcheck(...args, '--resume', dir);
+    const whole = daxcheck(...args);
+    expect(resumed.code).toBe(0);
+    const pick = (out: string) => { const j = JSON.parse(out); return [j.distinctStates, j.statesGenerated, j.depth, j.properties, j.complete]; };
+    expect(pick(resumed.stdout)).toEqual(pick(whole.stdout));
+    expect(JSON.parse(cut.stdout).distinctStates).toBeLessThan(JSON.parse(whole.stdout).distinctStates);
+  });
+
+  it('bad checkpoint input is exit 2 with one line', () => {
+    for (const [args, message] of [
+      [['check', 'bench', '--resume', tempDir('none')], /--resume .*: no readable checkpoint there/],
+      [['check', 'bench', '--checkpoint', tempDir('w'), '--workers', '2'], /--checkpoint and --resume take a breadth-first search on one thread/],
+      [['check', 'bench', '--checkpoint-every', '5'], /--checkpoint-every needs --checkpoint DIR/],
+      [['check', 'bench', '--checkpoint', '/proc/x'], /--checkpoint \/proc\/x: \/proc is on proc/],
+    ] as const) {
+      const r = daxcheck(...args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toMatch(message);
+    }
+  });
+});
+
 describe('memory budget', () => {
   it('--max-memory stops the run with "incomplete: memory" and its statistics, exit 4', () => {
     const r = daxcheck('check', 'bench', '--const', 'files=4', '--const', 'procs=3', '--max-memory', '8', '--json');
