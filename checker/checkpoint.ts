@@ -16,12 +16,7 @@ import type { CompiledModel } from './compile.js';
 import { UsageError } from './errors.js';
 import { modelSignature } from './parallel/protocol.js';
 
-export interface CheckpointOptions {
-  /** The directory the checkpoint is written to (made if missing). */
-  readonly dir: string;
-  /** At the first level boundary this long after the last checkpoint (default 300); 0: at every boundary. */
-  readonly everySeconds?: number;
-}
+export type { CheckpointOptions } from './context.js';
 
 type Typed = Float64Array | Int32Array | Uint32Array;
 const KINDS = { Float64Array, Int32Array, Uint32Array } as const;

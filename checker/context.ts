@@ -4,7 +4,6 @@
 
 import { readFileSync } from 'node:fs';
 import { constants, totalmem } from 'node:os';
-import type { CheckpointOptions } from './checkpoint.js';
 import type { CompiledModel } from './compile.js';
 import { TransitionCore, type SelectedProperties } from './core.js';
 import { UsageError } from './errors.js';
@@ -38,6 +37,14 @@ export interface SearchOptions {
   readonly resume?: string;
   /** Where worker threads load the model from: an ES module and the name of its export (a ModelDef, or a function returning one). */
   readonly modelSource?: ModelSource;
+}
+
+/** Where and how often a breadth-first run saves itself (checkpoint.ts). */
+export interface CheckpointOptions {
+  /** The directory the checkpoint is written to (made if missing). */
+  readonly dir: string;
+  /** At the first level boundary this long after the last checkpoint (default 300); 0: at every boundary. */
+  readonly everySeconds?: number;
 }
 
 /** An ES module (a file path or URL) exporting a ModelDef, or a function returning one (called with `args`, which must be structured-cloneable). */
