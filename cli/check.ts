@@ -3,7 +3,8 @@
 import type { Command } from 'commander';
 import { compile } from '../checker/compile.js';
 import { availableParallelism } from 'node:os';
-import { type SearchOptions } from '../checker/search.js';
+import { check, type SearchOptions } from '../checker/search.js';
+import { readFileSync } from 'node:fs';
 import { exitCodeOf } from '../checker/result.js';
 import { MAX_WORKERS, workerCount } from '../checker/context.js';
 import { collectConst, collectList } from './constants.js';
@@ -58,6 +59,16 @@ export function searchOptionsFrom(o: CheckOptions, modelSource: ModelSource): Se
   };
 }
 
+/** Whether the process runs under a limit on its address space (`ulimit -v`, RLIMIT_AS). */
+export function addressSpaceLimited(): boolean {
+  try {
+    const line = readFileSync('/proc/self/limits', 'utf8').split('\n').find((l) => l.startsWith('Max address space'));
+    return line !== undefined && !/\bunlimited\b/.test(line.slice('Max address space'.length, 45));
+  } catch {
+    return false;
+  }
+}
+
 export function addSearchOptions(cmd: Command): Command {
   return cmd
     .option('--const <NAME=VALUE>', 'set a constant (repeatable)', collectConst)
@@ -95,7 +106,12 @@ export function registerCheck(program: Command): void {
     if (o.traceOut !== undefined) checkOutputDir('--trace-out', o.traceOut);
     if (o.checkpoint !== undefined) checkOutputDir('--checkpoint', o.checkpoint);
     if (o.checkpointEvery !== undefined && o.checkpoint === undefined) throw new UsageError('--checkpoint-every needs --checkpoint DIR');
-    const result = await runSearch(cm, source, search, true);
+    // A thread is an isolate that reserves address space of its own; under a
+    // limit on it (ulimit -v) starting one can fail fatally, so the search
+    // then runs here, where a refused allocation ends it as incomplete: memory.
+    const limited = addressSpaceLimited();
+    if (limited) process.stderr.write('note: address space is limited (ulimit -v): the search runs on the main thread, and SIGINT/SIGTERM end it without statistics\n');
+    const result = limited ? check(cm, { ...search, onProgress: (p) => process.stderr.write(progressLine(p) + '\n') }) : await runSearch(cm, source, search, true);
     saveViolationsAndReport(o.traceOut, result, cm);
     if (o.json) process.stdout.write(JSON.stringify(resultJson(result)) + '\n');
     else process.stdout.write(formatResult(result, { color: useColor(process.stdout), coverage: o.coverage, witnesses: o.witnesses, presentation: model.presentation }) + '\n');

@@ -2,7 +2,7 @@
 // run cut short, interruption with statistics, the memory budget, output
 // paths refused before the search, and bad input as exit 2 with one line.
 
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -119,6 +119,19 @@ describe('memory budget', () => {
     expect(j).toMatchObject({ complete: false, cutShortBy: 'memory', exitCode: 4 });
     expect(j.distinctStates).toBeGreaterThan(1000);
     expect(j.storeBytes).toBeLessThanOrEqual(8 * 2 ** 20);
+  });
+});
+
+describe('memory refused by the system', () => {
+  it('under ulimit -v the run ends as incomplete: memory with its statistics, not a crash', () => {
+    const cmd = `ulimit -v 1100000; exec "${process.execPath}" "${bin}" check bench --const files=4 --const procs=3 --max-memory 100000 --no-coverage --progress 100`;
+    const r = spawnSync('bash', ['-c', cmd], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    expect(r.stderr).toContain('address space is limited');
+    expect(r.stderr).not.toMatch(/Fatal|allocation failed\n\s+at /);
+    expect(r.status).toBe(4);
+    expect(r.stdout).toContain('incomplete: memory');
+    expect(r.stdout).toMatch(/the system refused more \(Array buffer allocation failed\)/);
+    expect(r.stdout).toMatch(/[\d,]+ distinct states, [\d,]+ states generated/);
   });
 });
 
