@@ -20,7 +20,8 @@ Exit codes:
   2  bad input: an unknown name, a value out of range, an unusable file or path (a one-line message says what is accepted)
   3  an internal error (a bug in daxcheck)
   4  cut short with no violation found (--max-seconds, --depth, a state constraint, --max-memory, SIGINT/SIGTERM): not a proof
-     matrix: 0 when every cell was decided, 4 when a design's search was cut short
+     matrix: 0 when it printed its tables (violations, and cells a model's state constraint bounds, are their content),
+             4 when --max-seconds, the memory budget or a signal cut a design's search short
      simulate: 0 no violation found (which proves nothing), 1 a violation
   --json carries the same as "exitCode" (and "outcome": holds, violated, cut-short).`;
 

@@ -130,13 +130,14 @@ export function registerMatrix(program: Command): void {
         results.push(m);
         if (!o.json) process.stdout.write(formatMatrix(m, color, outputWidth()) + '\n\n');
       }
-      // the violations are the table's content; a cell left undecided is not
-      const cutShort = results.some((m) => m.runs.some((r) => !r.complete));
+      // The violations are the table's content, and so are the cells a model's
+      // own state constraint bounds; a limit that cut a run short is not.
+      const cutShort = results.some((m) => m.runs.some((r) => r.cutShortBy === 'time' || r.cutShortBy === 'memory' || r.cutShortBy === 'interrupted'));
       if (cutShort) process.exitCode = ExitCode.cutShort;
       if (o.json) {
         process.stdout.write(JSON.stringify(results.map((m) => ({
           model: m.model, constants: m.constants, designs: m.designs, properties: m.properties, cells: m.cells, seconds: m.seconds,
-          runs: m.runs.map((r) => ({ design: r.design, complete: r.complete, ...(r.cutShortBy ? { cutShortBy: r.cutShortBy } : {}), distinctStates: r.distinctStates, statesGenerated: r.statesGenerated, depth: r.depth, seconds: r.seconds })),
+          runs: m.runs.map((r) => ({ design: r.design, complete: r.complete, distinctStates: r.distinctStates, statesGenerated: r.statesGenerated, depth: r.depth, seconds: r.seconds })),
         }))) + '\n');
       }
     });
