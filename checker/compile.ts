@@ -2,26 +2,35 @@
 // engine runs: a layout, the action instances (every action crossed with every
 // value of its parameters), and the properties sorted by kind.
 
-import { produce } from 'immer';
-import { type ScalarDomain, scalarBounds, showScalar, parseScalar, describeDomain } from './domain.js';
+import { type ArrayDomain, type ScalarDomain, isScalar, scalarBounds, showScalar, parseScalar, describeDomain } from './domain.js';
 import { Layout, type View } from './layout.js';
 import {
-  type ActionDef, type ActionProperty, type ConstantDecl, type Invariant, type ModelDef, type ParamSpec,
+  type ActionDef, type ActionProperty, type ConstantDecl, type InitParamSpec, type Invariant, type ModelDef,
   type ReachabilityGoal, type StepInfo, partsFor,
 } from './model.js';
 import { UsageError } from './errors.js';
 
+/** A parameter's value: a number, or for an initial state's function parameter one number per index. */
+export type ParamValue = number | readonly number[];
+/** A parameter as a user reads it: `p1`, `true`, `'small'`, or a list of those for a function. */
+export type ShownParam = string | number | boolean | readonly (string | number | boolean)[];
+
 export interface ActionInstance {
-  /** Index into CompiledModel.actionNames. */
+  /** Index into CompiledModel.actionNames; -1 for an initial state. */
   readonly action: number;
   readonly name: string;
-  readonly params: Readonly<Record<string, number>>;
+  readonly params: Readonly<Record<string, ParamValue>>;
   readonly guard: ((s: any, a: any) => boolean) | undefined;
   readonly effect: (s: any, a: any) => void | boolean;
   readonly step: StepInfo;
 }
 
 export interface Named<T> { readonly name: string; readonly def: T }
+
+/** An action property with the indices of the actions it constrains (undefined: every action). */
+export interface CompiledActionProperty extends Named<ActionProperty> {
+  readonly actions: readonly number[] | undefined;
+}
 
 export interface CompiledModel {
   readonly model: string;
@@ -33,15 +42,25 @@ export interface CompiledModel {
   readonly actionNames: readonly string[];
   readonly actionDefs: readonly ActionDef[];
   readonly invariants: readonly Named<Invariant>[];
-  readonly actionProperties: readonly Named<ActionProperty>[];
+  /**
+   * `def.holds` already answers true on a step of an action outside `actions`,
+   * so an engine may evaluate every property on every step; one that skips
+   * those steps gets the same verdicts faster.
+   */
+  readonly actionProperties: readonly CompiledActionProperty[];
   readonly goals: readonly Named<ReachabilityGoal>[];
   readonly constraint: ((s: View<any>) => boolean) | undefined;
   readonly checkDeadlock: boolean;
-  /** Prints one step in the model's words. */
-  label(inst: ActionInstance): string;
+  /**
+   * Prints one step in the model's words. A label that reads the step's states
+   * needs `before` and `after` (the raw state vectors); without them it is
+   * `Name(params)`.
+   */
+  label(inst: ActionInstance, before?: Int32Array, after?: Int32Array): string;
   /** Parameters as a user reads them: `{p: 'p1', f: 'f2', v: true}`. */
-  showParams(inst: ActionInstance): Record<string, string | number | boolean>;
-  paramDomains(action: string): ParamSpec;
+  showParams(inst: ActionInstance): Record<string, ShownParam>;
+  /** The parameter domains of an action, or of `Init` (whose parameters may be functions). */
+  paramDomains(action: string): InitParamSpec;
 }
 
 /** Resolves constant overrides given as strings (from the command line) against the declarations. */
@@ -88,10 +107,19 @@ export function compile(
   const actionDefs = actionNames.map((n) => parts.actions[n]!);
   const instances: ActionInstance[] = [];
   actionDefs.forEach((def, ai) => {
-    for (const params of expand(def.params)) instances.push(instantiate(ai, actionNames[ai]!, def, params, layout));
+    const name = actionNames[ai]!;
+    if (def.actor !== undefined && def.params[def.actor]?.kind !== 'index') {
+      throw new Error(`action ${name}: its actor '${def.actor}' is not one of its index-set parameters (${Object.keys(def.params).join(', ') || 'none'})`);
+    }
+    for (const params of expand(def.params)) {
+      const p = params as Readonly<Record<string, number>>;
+      const step: StepInfo = Object.freeze(def.actor !== undefined ? { action: name, params: p, process: p[def.actor]! } : { action: name, params: p });
+      instances.push({ action: ai, name, params, guard: def.guard, effect: def.effect, step });
+    }
   });
-  const initDef = { params: parts.init.params, effect: parts.init.effect } as ActionDef;
-  const inits = expand(parts.init.params).map((params) => instantiate(-1, 'Init', initDef, params, layout));
+  const initStep: StepInfo = Object.freeze({ action: 'Init', params: {} });
+  const inits = expand(parts.init.params).map((params): ActionInstance => (
+    { action: -1, name: 'Init', params, guard: undefined, effect: parts.init.effect, step: initStep }));
 
   const props = Object.entries(parts.properties);
   const pick = <K extends 'invariant' | 'action' | 'reachable'>(kind: K) =>
@@ -102,9 +130,17 @@ export function compile(
       if (!goals.some((x) => x.name === g)) throw new Error(`property ${name} names goal '${g}', which the model does not define`);
     }
   }
+  const actionProperties = (pick('action') as Named<ActionProperty>[]).map((p) => constrained(p, actionNames));
 
-  const paramText = (def: ActionDef, params: Record<string, number>) =>
-    Object.entries(def.params as ParamSpec).map(([k, d]) => String(showScalar(d, params[k]!)));
+  // Views of the vectors a label is asked about; callers pass the same scratch vectors step after step.
+  const views = new WeakMap<Int32Array, View<any>>();
+  const viewOf = (buf: Int32Array) => {
+    let v = views.get(buf);
+    if (!v) { v = layout.view(buf); views.set(buf, v); }
+    return v;
+  };
+  const paramText = (spec: InitParamSpec, params: Readonly<Record<string, ParamValue>>) =>
+    Object.entries(spec).map(([k, d]) => String(show(d, params[k]!)));
 
   return {
     model: model.name,
@@ -116,29 +152,70 @@ export function compile(
     actionNames,
     actionDefs,
     invariants: pick('invariant'),
-    actionProperties: pick('action'),
+    actionProperties,
     goals,
     constraint: parts.constraint,
     checkDeadlock: parts.checkDeadlock ?? true,
-    label(inst) {
+    label(inst, before, after) {
       const def = inst.action < 0 ? undefined : actionDefs[inst.action];
-      if (def?.label) return def.label(inst.params);
-      const args = def ? paramText(def, inst.params as Record<string, number>) : [];
+      const params = inst.params as Readonly<Record<string, number>>;
+      if (def?.label) {
+        if (def.label.length < 2) return def.label(params, undefined as never, undefined as never);
+        if (before && after) return def.label(params, viewOf(before), viewOf(after));
+      }
+      const args = def ? paramText(def.params, inst.params) : [];
       return args.length ? `${inst.name}(${args.join(', ')})` : inst.name;
     },
     showParams(inst) {
-      const spec = (inst.action < 0 ? parts.init.params : actionDefs[inst.action]!.params) as ParamSpec;
-      const out: Record<string, string | number | boolean> = {};
-      for (const [k, d] of Object.entries(spec)) out[k] = showScalar(d, inst.params[k]!);
+      const spec: InitParamSpec = inst.action < 0 ? parts.init.params : actionDefs[inst.action]!.params;
+      const out: Record<string, ShownParam> = {};
+      for (const [k, d] of Object.entries(spec)) out[k] = show(d, inst.params[k]!);
       return out;
     },
     paramDomains(name) {
-      if (name === 'Init') return parts.init.params as ParamSpec;
+      if (name === 'Init') return parts.init.params;
       const def = parts.actions[name];
       if (!def) throw new UsageError(`no action '${name}'; actions are: ${actionNames.join(', ')}`);
-      return def.params as ParamSpec;
+      return def.params;
     },
   };
+}
+
+/** Resolves a property's `actions` to indices, naming the property and the unknown action if one is not in the model. */
+function constrained(p: Named<ActionProperty>, actionNames: readonly string[]): CompiledActionProperty {
+  const names = p.def.actions;
+  if (names === undefined) return { ...p, actions: undefined };
+  const indices = names.map((n) => {
+    const i = actionNames.indexOf(n);
+    if (i < 0) throw new Error(`property ${p.name} constrains action '${n}', which this design does not have; its actions are: ${actionNames.join(', ')}`);
+    return i;
+  });
+  const wanted = new Set(names);
+  const holds = p.def.holds;
+  return { name: p.name, def: { ...p.def, holds: (before, step, after) => !wanted.has(step.action) || holds(before, step, after) }, actions: Object.freeze(indices) };
+}
+
+function show(d: ScalarDomain | ArrayDomain<ScalarDomain>, v: ParamValue): ShownParam {
+  if (isScalar(d)) return showScalar(d, v as number);
+  return (v as readonly number[]).map((x) => showScalar(d.element, x));
+}
+
+/** Parses a parameter given as a number or as printed (a list for a function); undefined when it is not in the domain. */
+export function parseParam(d: ScalarDomain | ArrayDomain<ScalarDomain>, raw: unknown): ParamValue | undefined {
+  if (isScalar(d)) return typeof raw === 'number' && d.kind !== 'bool' ? raw : parseScalar(d, raw);
+  if (!Array.isArray(raw) || raw.length !== d.index.size) return undefined;
+  const out: number[] = [];
+  for (const x of raw) {
+    const v = typeof x === 'number' && d.element.kind !== 'bool' ? x : parseScalar(d.element, x);
+    if (v === undefined) return undefined;
+    out.push(v);
+  }
+  return out;
+}
+
+export function sameParam(a: ParamValue | undefined, b: ParamValue | undefined): boolean {
+  if (typeof a === 'number' || typeof b === 'number' || a === undefined || b === undefined) return a === b;
+  return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
 /** Finds the instance of `action` with the given parameters (as numbers or as printed). */
@@ -146,43 +223,48 @@ export function findInstance(cm: CompiledModel, action: string, params: Record<s
   const pool = action === 'Init' ? cm.inits : cm.instances.filter((i) => i.name === action);
   if (pool.length === 0) return undefined;
   const spec = cm.paramDomains(action);
-  const want: Record<string, number> = {};
+  const want: Record<string, ParamValue> = {};
   for (const [k, d] of Object.entries(spec)) {
-    const raw = params[k];
-    const v = typeof raw === 'number' && d.kind !== 'bool' ? raw : parseScalar(d, raw);
-    if (v === undefined) throw new UsageError(`${action}: parameter ${k}=${JSON.stringify(raw)} is not in ${describeDomain(d)}`);
+    const v = parseParam(d, params[k]);
+    if (v === undefined) throw new UsageError(`${action}: parameter ${k}=${JSON.stringify(params[k])} is not in ${describeDomain(d)}`);
     want[k] = v;
   }
-  return pool.find((i) => Object.keys(spec).every((k) => i.params[k] === want[k]));
+  return pool.find((i) => Object.keys(spec).every((k) => sameParam(i.params[k], want[k])));
 }
 
-function expand(spec: ParamSpec): Record<string, number>[] {
-  let out: Record<string, number>[] = [{}];
-  for (const [k, d] of Object.entries(spec)) {
-    const [lo, hi] = scalarBounds(d as ScalarDomain);
-    const next: Record<string, number>[] = [];
-    for (const partial of out) for (let v = lo; v <= hi; v++) next.push({ ...partial, [k]: v });
+/**
+ * Every assignment of the parameters, the first parameter varying slowest.
+ * Scalars come first; then the functions, one index at a time (every
+ * function's value at the first index varies slowest), so an initial state
+ * `∀ f ∈ Files: xflagDax[f] ∈ BOOLEAN ∧ size[f] ∈ Sizes` is enumerated file
+ * by file.
+ */
+function expand(spec: InitParamSpec): Readonly<Record<string, ParamValue>>[] {
+  const entries = Object.entries(spec);
+  const positions: { key: string; at: number; d: ScalarDomain }[] = [];
+  for (const [key, d] of entries) if (isScalar(d)) positions.push({ key, at: -1, d });
+  const longest = Math.max(0, ...entries.map(([, d]) => (isScalar(d) ? 0 : d.index.size)));
+  for (let at = 0; at < longest; at++) {
+    for (const [key, d] of entries) if (!isScalar(d) && at < d.index.size) positions.push({ key, at, d: d.element });
+  }
+  let out: number[][] = [[]];
+  for (const { d } of positions) {
+    const [lo, hi] = scalarBounds(d);
+    const next: number[][] = [];
+    for (const partial of out) for (let v = lo; v <= hi; v++) next.push([...partial, v]);
     out = next;
   }
-  return out.map((p) => Object.freeze(p));
-}
-
-function instantiate(ai: number, name: string, def: ActionDef, params: Record<string, number>, layout: Layout): ActionInstance {
-  if (def.effect && def.update) throw new Error(`action ${name}: give either effect or update, not both`);
-  let effect = def.effect;
-  if (!effect) {
-    const update = def.update;
-    if (!update) throw new Error(`action ${name}: needs an effect or an update`);
-    // The immer form: decode, run the recipe, encode back into the successor vector.
-    effect = (s: any, a) => {
-      let enabled = true;
-      const next = produce(layout.decode(s.$buf), (draft: any) => {
-        if (update(draft, a) === false) enabled = false;
-      });
-      if (!enabled) return false;
-      layout.encode(next, s.$buf);
-      return true;
-    };
-  }
-  return { action: ai, name, params, guard: def.guard, effect: effect!, step: Object.freeze({ action: name, params }) };
+  return out.map((values) => {
+    const params: Record<string, ParamValue> = {};
+    for (const [key, d] of entries) if (!isScalar(d)) params[key] = new Array<number>(d.index.size).fill(0);
+    positions.forEach(({ key, at }, i) => {
+      if (at < 0) params[key] = values[i]!;
+      else (params[key] as number[])[at] = values[i]!;
+    });
+    for (const [key, d] of entries) if (!isScalar(d)) Object.freeze(params[key]);
+    // Declaration order, as a user reads them.
+    const ordered: Record<string, ParamValue> = {};
+    for (const [key] of entries) ordered[key] = params[key]!;
+    return Object.freeze(ordered);
+  });
 }

@@ -84,10 +84,11 @@ export class TransitionCore {
 
   private readonly guards: ((s: any, a: any) => boolean)[];
   private readonly effects: ((s: any, a: any) => void | boolean)[];
-  private readonly params: Readonly<Record<string, number>>[];
+  private readonly params: ActionInstance['params'][];
   /** Per instance: the action properties that constrain its action. */
   private readonly apFor: Int32Array[];
   private readonly constraint: ((s: View<any>) => boolean) | undefined;
+  private readonly successorLoop: SuccessorLoop;
 
   constructor(readonly cm: CompiledModel, selected: SelectedProperties) {
     const { layout } = cm;
@@ -114,6 +115,7 @@ export class TransitionCore {
       this.actionProperties.flatMap((p, k) => (p.actions === undefined || p.actions.includes(inst.action) ? [k] : [])),
     ));
     this.constraint = cm.constraint;
+    this.successorLoop = makeSuccessorLoop(cm);
   }
 
   /** Sets which action properties are checked (e.g. at the start of a parallel level). */
@@ -139,7 +141,7 @@ export class TransitionCore {
   initial(init: ActionInstance): boolean {
     this.next.set(this.cm.layout.lo);
     if (init.effect(this.nextView, init.params) === false) return false;
-    this.boundCheck(init);
+    this.boundCheck(init, false);
     return true;
   }
 
@@ -173,30 +175,37 @@ export class TransitionCore {
   /**
    * Every successor of the current state into `out`, in instance order:
    * guard, copy, effect, pack with bound check, and the open action
-   * properties of the step.
+   * properties of the step. The loop is generated per model (see
+   * makeSuccessorLoop) so that each action's guard and effect have a call
+   * site of their own.
    */
   successors(out: Successors): void {
-    const { cur, next, curView, nextView, guards, effects, params, W } = this;
-    const pack = this.packer.pack;
-    const words = out.words;
-    const outInst = out.inst;
-    const n = guards.length;
-    let m = 0;
-    let enabled = false;
     out.apFails = 0;
-    const checkSteps = this.apLeft > 0;
-    for (let i = 0; i < n; i++) {
-      const a = params[i]!;
-      if (!guards[i]!(curView, a)) continue;
-      next.set(cur);
-      if (effects[i]!(nextView, a) === false) continue;
-      enabled = true;
-      if (pack(next, words, m * W) >= 0) this.boundCheck(this.cm.instances[i]!);
-      if (checkSteps) this.checkStepInto(i, out, m);
-      outInst[m++] = i;
+    this.successorLoop(this, out, this.apLeft > 0);
+  }
+
+  /**
+   * Loads the packed state at src[at] and generates its successors into
+   * `out`. Returns false for a state outside the constraint (kept, not
+   * expanded). At the depth bound nothing is generated, and out.enabled
+   * still says whether any action is enabled (a deadlock is one there too).
+   */
+  expand(src: Uint32Array, at: number, atBound: boolean, out: Successors): boolean {
+    this.load(src, at);
+    if (!this.inConstraint()) return false;
+    if (atBound) {
+      out.count = 0;
+      out.apFails = 0;
+      out.enabled = this.anyEnabled();
+    } else {
+      this.successors(out);
     }
-    out.count = m;
-    out.enabled = enabled;
+    return true;
+  }
+
+  /** Called by the generated loop when a successor does not pack: names the slot. */
+  packFailed(i: number): void {
+    this.boundCheck(this.cm.instances[i]!);
   }
 
   /** Whether any action is enabled in the current state (a state at the depth bound generates no successors). */
@@ -220,6 +229,11 @@ export class TransitionCore {
     return undefined;
   }
 
+  /** Evaluates `inst`'s guard over any view of a state (e.g. one that records what the guard reads). */
+  static guardHolds(inst: ActionInstance, view: unknown): boolean {
+    return inst.guard === undefined || inst.guard(view, inst.params);
+  }
+
   /** The action properties (open or not) constraining instance i that fail on the step cur -> next, into `out`; returns how many. */
   failingActionProperties(i: number, out: number[]): number {
     const ks = this.apFor[i]!;
@@ -232,7 +246,7 @@ export class TransitionCore {
   }
 
   /** Checks the open action properties of instance i on cur -> next, recording failures as successor m's. */
-  private checkStepInto(i: number, out: Successors, m: number): void {
+  checkStepInto(i: number, out: Successors, m: number): void {
     const ks = this.apFor[i]!;
     const step = this.cm.instances[i]!.step;
     for (let j = 0; j < ks.length; j++) {
@@ -247,11 +261,63 @@ export class TransitionCore {
   }
 
   /** A value outside its domain is a bug in the model: name the step, the variable and the value. */
-  private boundCheck(inst: ActionInstance): void {
+  private boundCheck(inst: ActionInstance, isStep = true): void {
     const { layout } = this.cm;
     const bad = layout.firstOutOfDomain(this.next);
-    if (bad >= 0) throw new SchemaViolation(this.cm.label(inst), layout.slotNames[bad]!, this.next[bad]!, describeDomain(layout.slotDomains[bad]!));
+    if (bad < 0) return;
+    // A label that reads the states would read the out-of-domain value: name the step by its parameters then.
+    let label = this.cm.label(inst);
+    if (isStep) try { label = this.cm.label(inst, this.cur, this.next); } catch { /* keep the parameters' name */ }
+    throw new SchemaViolation(label, layout.slotNames[bad]!, this.next[bad]!, describeDomain(layout.slotDomains[bad]!));
   }
 }
 
 const alwaysEnabled = (): boolean => true;
+
+type SuccessorLoop = (core: TransitionCore, out: Successors, checkSteps: boolean) => void;
+
+/**
+ * The successor loop of one model, as straight-line JavaScript: one loop per
+ * action over that action's instances (they are contiguous in
+ * cm.instances, and share the action's guard and effect), each with its own call sites for the action's guard and
+ * effect. A single loop over every instance calls a different function at
+ * one site on every iteration, which V8 can neither inline nor predict; as
+ * SPIN compiles its model into the verifier, this gives each call a site of
+ * its own. The semantics are the loop's in the comment of successors().
+ */
+function makeSuccessorLoop(cm: CompiledModel): SuccessorLoop {
+  const ranges: { action: number; from: number; to: number }[] = [];
+  cm.instances.forEach((inst, i) => {
+    const last = ranges[ranges.length - 1];
+    const first = last && cm.instances[last.from]!;
+    if (last && first!.action === inst.action && first!.guard === inst.guard && first!.effect === inst.effect && last.to === i) last.to = i + 1;
+    else ranges.push({ action: inst.action, from: i, to: i + 1 });
+  });
+  const lines: string[] = [
+    'return function successors(core, out, checkSteps) {',
+    '  const cur = core.cur, next = core.next, cv = core.curView, nv = core.nextView, W = core.W, pack = core.packer.pack;',
+    '  const words = out.words, outInst = out.inst;',
+    '  let m = 0, enabled = false;',
+  ];
+  ranges.forEach((r, k) => {
+    const hasGuard = cm.instances[r.from]!.guard !== undefined;
+    lines.push(
+      `  for (let i = ${r.from}; i < ${r.to}; i++) {`,
+      '    const a = P[i];',
+      hasGuard ? `    if (!G${k}(cv, a)) continue;` : '',
+      '    next.set(cur);',
+      `    if (E${k}(nv, a) === false) continue;`,
+      '    enabled = true;',
+      '    if (pack(next, words, m * W) >= 0) core.packFailed(i);',
+      '    if (checkSteps) core.checkStepInto(i, out, m);',
+      '    outInst[m++] = i;',
+      '  }',
+    );
+  });
+  lines.push('  out.count = m;', '  out.enabled = enabled;', '};');
+  const names = ranges.flatMap((_, k) => [`G${k}`, `E${k}`]);
+  const fns = ranges.flatMap((r) => [cm.instances[r.from]!.guard, cm.instances[r.from]!.effect]);
+  // eslint-disable-next-line no-new-func
+  const factory = new Function('P', ...names, lines.filter(Boolean).join('\n')) as (...args: unknown[]) => SuccessorLoop;
+  return factory(cm.instances.map((i) => i.params), ...fns);
+}

@@ -55,8 +55,8 @@ export function depthFirst(ctx: SearchContext): CheckResult {
     links: store, findings: found,
     distinct: store.size, generated: generated + x.generated, queueLeft: queue.length, depth: maxSeenDepth, seconds,
     storeBytes: store.bytes, peakRss: ctx.peakRss,
-    actionOf: Int32Array.from(cm.instances.map((i) => i.action)), generatedBy: x.generatedBy,
-    distinctBy: distinctByInstance(store, cm.instances.length), enabledStates: x.enabledStates,
+    actionOf: Int32Array.from(cm.instances.map((i) => i.action)), generatedBy: x.coverage.generatedBy,
+    distinctBy: distinctByInstance(store, cm.instances.length), enabledStates: x.coverage.enabledStates,
   });
 }
 

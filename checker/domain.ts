@@ -94,10 +94,16 @@ export function scalarBounds(d: ScalarDomain): [number, number] {
   }
 }
 
-/** Number of values of a scalar domain (used to expand action parameters). */
-export function scalarSize(d: ScalarDomain): number {
-  const [lo, hi] = scalarBounds(d);
-  return hi - lo + 1;
+/** ∀ i ∈ set: holds(i), as a plain loop (no array is built). */
+export function forall(set: IndexSet, holds: (i: number) => boolean): boolean {
+  for (let i = 0; i < set.size; i++) if (!holds(i)) return false;
+  return true;
+}
+
+/** ∃ i ∈ set: holds(i), as a plain loop (no array is built). */
+export function exists(set: IndexSet, holds: (i: number) => boolean): boolean {
+  for (let i = 0; i < set.size; i++) if (holds(i)) return true;
+  return false;
 }
 
 /** The value as a user reads it: true/false, the enum name, the number, `f2`. */

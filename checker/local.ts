@@ -9,6 +9,7 @@ import type { LevelExpander, LevelOutcome, LevelRequest } from './bfs.js';
 import type { Snapshot } from './checkpoint.js';
 import { isAllocationFailure, memoryReason, type SearchContext } from './context.js';
 import { Successors, type TransitionCore } from './core.js';
+import { Coverage } from './coverage.js';
 import { StoreFullError } from './errors.js';
 import { FP, fingerprint } from './fingerprint.js';
 import { StateQueue } from './queue.js';
@@ -25,7 +26,6 @@ export class LocalExplorer {
   readonly curPacked: Uint32Array;
   private readonly succ: Successors;
   private readonly stride: number;
-  private readonly actionOf: Int32Array;
 
   // What was found first, by position (state id x (instances + 1) + instance; a deadlock after every instance) and by id.
   readonly invPos: Float64Array;
@@ -45,9 +45,7 @@ export class LocalExplorer {
   // Counts, cumulative over the run.
   generated = 0;
   expanded = 0;
-  readonly generatedBy: Float64Array;
-  readonly enabledStates: Float64Array;
-  private readonly lastEnabledIn: Float64Array;
+  readonly coverage: Coverage;
   cutByDepth = false;
   cutByConstraint = false;
 
@@ -60,7 +58,6 @@ export class LocalExplorer {
     this.succ = new Successors(core);
     const nInst = cm.instances.length;
     this.stride = nInst + 1;
-    this.actionOf = Int32Array.from(cm.instances.map((i) => i.action));
     const { invariants, actionProperties, goals } = ctx.selected;
     this.invPos = new Float64Array(invariants.length).fill(-1);
     this.invId = new Int32Array(invariants.length).fill(-1);
@@ -69,9 +66,7 @@ export class LocalExplorer {
     this.apInst = new Int32Array(actionProperties.length).fill(-1);
     this.goalPos = new Float64Array(goals.length).fill(-1);
     this.goalId = new Int32Array(goals.length).fill(-1);
-    this.generatedBy = new Float64Array(nInst);
-    this.enabledStates = new Float64Array(cm.actionNames.length);
-    this.lastEnabledIn = new Float64Array(cm.actionNames.length).fill(-1);
+    this.coverage = new Coverage(Int32Array.from(cm.instances.map((i) => i.action)), cm.actionNames.length);
   }
 
   /** Whether the clock says stop (read every TICK_MASK + 1 expansions). */
@@ -87,41 +82,32 @@ export class LocalExplorer {
    */
   expandOne(id: number, depth: number, atBound: boolean): void {
     const { core, succ, store, queue, stride } = this;
-    core.load(this.curPacked, 0);
-    if (!core.inConstraint()) { this.cutByConstraint = true; return; }
-    let enabled: boolean;
-    if (atBound) {
-      enabled = core.anyEnabled();
-      if (enabled) this.cutByDepth = true;
-    } else {
-      core.successors(succ);
-      enabled = succ.enabled;
-      const W = core.W;
-      const { words, inst, apFailAt, apFailProp } = succ;
-      const { generatedBy, enabledStates, lastEnabledIn, actionOf } = this;
-      const count = succ.count;
-      const apFails = succ.apFails;
-      const checkStates = core.invariants.length + core.goals.length > 0;
-      let f = 0;
-      let q = 0;
-      for (; q < count; q++) {
-        const i = inst[q]!;
-        generatedBy[i]++;
-        const a = actionOf[i]!;
-        if (lastEnabledIn[a] !== id) { lastEnabledIn[a] = id; enabledStates[a]++; }
-        while (f < apFails && apFailAt[f] === q) {
-          const k = apFailProp[f++]!;
-          if (this.apPos[k] === -1) { this.apPos[k] = id * stride + i; this.apId[k] = id; this.apInst[k] = i; this.violated(); }
-        }
-        fingerprint(words, q * W, W);
-        const nid = store.add(FP[0]!, FP[1]!, id, i, depth + 1);
-        if (nid < 0) continue;
-        queue.push(nid, words, q * W);
-        if (checkStates) this.checkNew(words, q * W, nid, id * stride + i);
-        if (this.stop) { q++; break; }
+    if (!core.expand(this.curPacked, 0, atBound, succ)) { this.cutByConstraint = true; return; }
+    const enabled = succ.enabled;
+    if (atBound && enabled) this.cutByDepth = true;
+    const W = core.W;
+    const { words, inst, apFailAt, apFailProp } = succ;
+    const coverage = this.coverage;
+    const count = succ.count;
+    const apFails = succ.apFails;
+    const checkStates = core.invariants.length + core.goals.length > 0;
+    let f = 0;
+    let q = 0;
+    for (; q < count; q++) {
+      const i = inst[q]!;
+      coverage.count(i, id);
+      while (f < apFails && apFailAt[f] === q) {
+        const k = apFailProp[f++]!;
+        if (this.apPos[k] === -1) { this.apPos[k] = id * stride + i; this.apId[k] = id; this.apInst[k] = i; this.violated(); }
       }
-      this.generated += q;
+      fingerprint(words, q * W, W);
+      const nid = store.add(FP[0]!, FP[1]!, id, i, depth + 1);
+      if (nid < 0) continue;
+      queue.push(nid, words, q * W);
+      if (checkStates) this.checkNew(words, q * W, nid, id * stride + i);
+      if (this.stop) { q++; break; }
     }
+    this.generated += q;
     if (!enabled && this.ctx.checkDeadlock && this.deadlockOpen && this.deadlockPos === -1) {
       this.deadlockPos = id * stride + stride - 1;
       this.deadlockId = id;
@@ -169,8 +155,8 @@ export class LocalLevels implements LevelExpander {
 
   constructor(ctx: SearchContext) {
     this.x = new LocalExplorer(ctx);
-    this.generatedByBefore = new Float64Array(this.x.generatedBy.length);
-    this.enabledBefore = new Float64Array(this.x.enabledStates.length);
+    this.generatedByBefore = new Float64Array(this.x.coverage.generatedBy.length);
+    this.enabledBefore = new Float64Array(this.x.coverage.enabledStates.length);
   }
 
   get links() { return this.x.store; }
@@ -213,16 +199,16 @@ export class LocalLevels implements LevelExpander {
       unexpanded: req.size - expandedNow,
       buckets,
       generated: x.generated - this.generatedBefore,
-      generatedBy: x.generatedBy.map((v, i) => v - this.generatedByBefore[i]!),
-      enabledStates: x.enabledStates.map((v, a) => v - this.enabledBefore[a]!),
+      generatedBy: x.coverage.generatedBy.map((v, i) => v - this.generatedByBefore[i]!),
+      enabledStates: x.coverage.enabledStates.map((v, a) => v - this.enabledBefore[a]!),
       cutByDepth: x.cutByDepth,
       cutByConstraint: x.cutByConstraint,
       invMin: x.invPos, apMin: x.apPos, goalMin: x.goalPos, deadlockMin: x.deadlockPos,
       fullReason,
     };
     this.generatedBefore = x.generated;
-    this.generatedByBefore.set(x.generatedBy);
-    this.enabledBefore.set(x.enabledStates);
+    this.generatedByBefore.set(x.coverage.generatedBy);
+    this.enabledBefore.set(x.coverage.enabledStates);
     return level;
   }
 
@@ -231,7 +217,7 @@ export class LocalLevels implements LevelExpander {
     const s = x.store.contents();
     const q = x.queue.contents();
     return {
-      arrays: { table: s.table, parents: s.parents, actions: s.actions, depths: s.depths, queueIds: q.ids, queueWords: q.words, generatedBy: x.generatedBy, enabledStates: x.enabledStates },
+      arrays: { table: s.table, parents: s.parents, actions: s.actions, depths: s.depths, queueIds: q.ids, queueWords: q.words, generatedBy: x.coverage.generatedBy, enabledStates: x.coverage.enabledStates },
       numbers: { size: s.size, generated: x.generated, expanded: x.expanded, cutByDepth: +x.cutByDepth, cutByConstraint: +x.cutByConstraint },
     };
   }
@@ -246,11 +232,11 @@ export class LocalLevels implements LevelExpander {
     x.expanded = n.expanded!;
     x.cutByDepth = n.cutByDepth === 1;
     x.cutByConstraint = n.cutByConstraint === 1;
-    x.generatedBy.set(a.generatedBy!);
-    x.enabledStates.set(a.enabledStates!);
+    x.coverage.generatedBy.set(a.generatedBy!);
+    x.coverage.enabledStates.set(a.enabledStates!);
     this.generatedBefore = x.generated;
-    this.generatedByBefore.set(x.generatedBy);
-    this.enabledBefore.set(x.enabledStates);
+    this.generatedByBefore.set(x.coverage.generatedBy);
+    this.enabledBefore.set(x.coverage.enabledStates);
   }
 
   done(): void { /* nothing to wait for */ }

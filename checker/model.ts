@@ -1,13 +1,13 @@
 // The spec API: how a model is written.
 //
-// A model is a function of its constants that returns its *parts*: the state
-// schema, the initial state, the actions (each a guard and an effect over
-// parameters drawn from finite sets), the properties, and an optional state
-// constraint. Designs are named variations of those parts. The engine never
-// sees anything but these parts.
+// A model is a function of its constants and of one design that returns its
+// *parts*: the state schema, the initial states, the actions (each a guard
+// and an effect over parameters drawn from finite sets), the properties, and
+// an optional state constraint. What a design is (which choices it makes) is
+// the model's own type, so a design states only what it chooses and the model
+// builds its parts from it once. The engine never sees anything but the parts.
 
-import { produce, type Draft } from 'immer';
-import type { Domain, EnumDomain, IndexSet, IntDomain, RecordDomain, ScalarDomain } from './domain.js';
+import type { ArrayDomain, Domain, EnumDomain, IndexSet, IntDomain, RecordDomain, ScalarDomain } from './domain.js';
 import type { Plain, View } from './layout.js';
 import type { Presentation } from './presentation.js';
 
@@ -35,26 +35,40 @@ export type Params<P extends ParamSpec> = { readonly [K in keyof P]: number };
 
 export interface ActionDef<S extends RecordDomain = RecordDomain, P extends ParamSpec = ParamSpec> {
   readonly params: P;
+  /**
+   * The parameter that names the acting process (a step's StepInfo.process),
+   * for properties that treat the caller apart from everyone else. Omitted:
+   * no process acts (a kernel event, a lookup by path).
+   */
+  readonly actor?: keyof P & string;
   /** The enabling condition, read on the current state. Omitted means always enabled. */
   readonly guard?: (s: View<S>, a: Params<P>) => boolean;
   /** The guard in the kernel's words (e.g. "-EBUSY while any process maps the file"); `replay` prints it when the guard refuses a step. */
   readonly guardDoc?: string;
   /**
-   * The fast form: mutate the successor in place (it starts as a copy of the
-   * current state). Returning `false` means the action is not enabled after all.
+   * Mutates the successor in place (it starts as a copy of the current state).
+   * Returning `false` means the action is not enabled after all; prefer a
+   * guard, and say in a comment why an effect refuses.
    */
-  readonly effect?: (s: View<S>, a: Params<P>) => void | boolean;
-  /** The readable form: an immer recipe over the plain state. Slower; use one or the other. */
-  readonly update?: (draft: Draft<Plain<S>>, a: Params<P>) => void | boolean;
-  /** How a step prints, in the kernel's words, e.g. `SetFlag(FS_XFLAG_DAX=1) p1 f2`. */
-  readonly label?: (a: Params<P>) => string;
+  readonly effect: (s: View<S>, a: Params<P>) => void | boolean;
+  /**
+   * How a step prints, in the kernel's words, e.g. `SetFlag(FS_XFLAG_DAX=1) p1 f2`.
+   * A label that declares `before` and `after` reads the step's states, so an
+   * outcome (an eviction, what statx reports) is shown, not passed as a
+   * parameter; asked for with no states, such an action prints as `Name(params)`.
+   */
+  readonly label?: (a: Params<P>, before: View<S>, after: View<S>) => string;
   /** Where the behaviour comes from: a kernel path and version, a seed thread, a doc. */
   readonly source?: string;
 }
 
-/** Helper that keeps parameter types precise at the definition site. */
-export function action<S extends RecordDomain, P extends ParamSpec>(_schema: S, def: ActionDef<S, P>): ActionDef<S, P> {
-  return def;
+/**
+ * The one way to write an action: `const action = actionsOf<Schema>()` once per
+ * model, then `action({ params, guard, effect, label })`, which keeps the
+ * parameter names and the state's view precise at the definition site.
+ */
+export function actionsOf<S extends RecordDomain>() {
+  return <P extends ParamSpec>(def: ActionDef<S, P>): ActionDef<S, P> => def;
 }
 
 // ---- properties -----------------------------------------------------------
@@ -62,6 +76,8 @@ export function action<S extends RecordDomain, P extends ParamSpec>(_schema: S, 
 export interface StepInfo {
   readonly action: string;
   readonly params: Readonly<Record<string, number>>;
+  /** The acting process (the action's declared `actor` parameter), if one acts. */
+  readonly process?: number;
 }
 
 interface PropertyCommon {
@@ -77,6 +93,11 @@ export interface Invariant<S extends RecordDomain = RecordDomain> extends Proper
 }
 export interface ActionProperty<S extends RecordDomain = RecordDomain> extends PropertyCommon {
   readonly kind: 'action';
+  /**
+   * The actions whose steps the property constrains, by name; compile rejects
+   * a name the model does not have. Omitted: every step.
+   */
+  readonly actions?: readonly string[];
   readonly holds: (before: View<S>, step: StepInfo, after: View<S>) => boolean;
 }
 export interface ReachabilityGoal<S extends RecordDomain = RecordDomain> extends PropertyCommon {
@@ -85,13 +106,29 @@ export interface ReachabilityGoal<S extends RecordDomain = RecordDomain> extends
 }
 export type Property<S extends RecordDomain = RecordDomain> = Invariant<S> | ActionProperty<S> | ReachabilityGoal<S>;
 
-// ---- a model --------------------------------------------------------------
+// ---- initial states -------------------------------------------------------
 
-export interface InitDef<S extends RecordDomain = RecordDomain, P extends ParamSpec = ParamSpec> {
+/**
+ * What an initial state ranges over: scalars, and whole functions over an
+ * index set (`xflagDax ∈ [Files → BOOLEAN]` is `xflagDax: arrayOf(Files, bool)`).
+ */
+export type InitParamSpec = Record<string, ScalarDomain | ArrayDomain<ScalarDomain>>;
+export type InitParams<P extends InitParamSpec> = {
+  readonly [K in keyof P]: P[K] extends ArrayDomain ? readonly number[] : number;
+};
+
+export interface InitDef<S extends RecordDomain = RecordDomain, P extends InitParamSpec = InitParamSpec> {
   readonly params: P;
   /** Writes one initial state into a blank vector (every slot at its smallest value). */
-  readonly effect: (s: View<S>, a: Params<P>) => void | boolean;
+  readonly effect: (s: View<S>, a: InitParams<P>) => void;
 }
+
+/** Keeps an initial state's parameter types precise where it is written. */
+export function initOf<S extends RecordDomain>() {
+  return <P extends InitParamSpec>(def: InitDef<S, P>): InitDef<S, P> => def;
+}
+
+// ---- a model --------------------------------------------------------------
 
 export interface ModelParts<S extends RecordDomain = RecordDomain> {
   readonly schema: S;
@@ -104,35 +141,34 @@ export interface ModelParts<S extends RecordDomain = RecordDomain> {
   readonly checkDeadlock?: boolean;
 }
 
-export interface Design<C extends Record<string, ConstantDecl>, S extends RecordDomain> {
+/** What every design says about itself; a model's designs add the choices it varies. */
+export interface DesignInfo {
   readonly summary: string;
   readonly source?: string;
-  /** Changes the base parts; written as an immer recipe so a design states only what it changes. */
-  readonly vary?: (parts: Draft<MutableParts<S>>, c: ConstantValues<C>) => void;
 }
 
-/** The parts as a design edits them: records of actions and properties it may replace, add or delete. */
-export interface MutableParts<S extends RecordDomain> {
-  schema: S;
-  init: InitDef<S, any>;
-  actions: Record<string, ActionDef<S, any>>;
-  properties: Record<string, Property<S>>;
-  constraint?: (s: View<S>) => boolean;
-  checkDeadlock?: boolean;
-}
-
-export interface ModelDef<C extends Record<string, ConstantDecl> = Record<string, ConstantDecl>, S extends RecordDomain = RecordDomain> {
+export interface ModelDef<
+  C extends Record<string, ConstantDecl> = Record<string, ConstantDecl>,
+  S extends RecordDomain = RecordDomain,
+  D extends DesignInfo = DesignInfo,
+> {
   readonly name: string;
   readonly summary: string;
   readonly constants: C;
-  readonly build: (c: ConstantValues<C>) => ModelParts<S>;
-  readonly designs: Readonly<Record<string, Design<C, S>>>;
+  /**
+   * One design's parts at one set of constants. A design may have state
+   * variables and actions of its own: its parts are then built, fully typed,
+   * over its own schema and returned as `ModelParts` (S = RecordDomain).
+   * (A method, so a registry can hold models of any design type.)
+   */
+  build(c: ConstantValues<C>, design: D): ModelParts<S>;
+  readonly designs: Readonly<Record<string, D>>;
   readonly defaultDesign: string;
   /** Kernel words, trace-page lanes and the C reproducer's parts (checker/presentation.ts); optional. */
   readonly presentation?: Presentation<Plain<S>>;
 }
 
-export function defineModel<C extends Record<string, ConstantDecl>, S extends RecordDomain>(def: ModelDef<C, S>): ModelDef<C, S> {
+export function defineModel<C extends Record<string, ConstantDecl>, S extends RecordDomain, D extends DesignInfo>(def: ModelDef<C, S, D>): ModelDef<C, S, D> {
   if (!(def.defaultDesign in def.designs)) {
     throw new Error(`model ${def.name}: default design '${def.defaultDesign}' is not among ${Object.keys(def.designs).join(', ')}`);
   }
@@ -144,15 +180,12 @@ export function defineModel<C extends Record<string, ConstantDecl>, S extends Re
 }
 
 /** The parts of one design at one set of constants. */
-export function partsFor<C extends Record<string, ConstantDecl>, S extends RecordDomain>(
-  model: ModelDef<C, S>, design: string, c: ConstantValues<C>,
+export function partsFor<C extends Record<string, ConstantDecl>, S extends RecordDomain, D extends DesignInfo>(
+  model: ModelDef<C, S, D>, design: string, c: ConstantValues<C>,
 ): ModelParts<S> {
   const d = model.designs[design];
   if (!d) throw new Error(`model ${model.name} has no design ${design}`);
-  const base = model.build(c) as MutableParts<S>;
-  if (!d.vary) return base;
-  const vary = d.vary;
-  return produce(base, (draft) => { vary(draft as Draft<MutableParts<S>>, c); });
+  return model.build(c, d);
 }
 
 export type { Domain, IndexSet, EnumDomain, IntDomain };

@@ -1,11 +1,13 @@
 // What a run produces, as plain data: the CLI prints it, `--json` emits it,
 // the verdict table and the trace tools read it.
 
+import type { ShownParam } from './compile.js';
+
 export interface TraceStep {
   /** 0 for the initial state. */
   readonly index: number;
   readonly action: string;
-  readonly params: Readonly<Record<string, string | number | boolean>>;
+  readonly params: Readonly<Record<string, ShownParam>>;
   /** The step in the model's words, e.g. `SetFlag(FS_XFLAG_DAX=1) p1 f1`. */
   readonly label: string;
   readonly state: unknown;

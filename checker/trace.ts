@@ -35,11 +35,11 @@ export function replayInstances(cm: CompiledModel, init: ActionInstance, path: r
   path.forEach((inst, k) => {
     core.cur.set(core.next);
     if (core.step(inst) !== undefined) throw new Error(`trace replay: step ${k + 1} (${cm.label(inst)}) is not enabled`);
-    steps.push(traceStep(cm, k + 1, inst, core.next));
+    steps.push(traceStep(cm, k + 1, inst, core.next, core.cur));
   });
   return steps;
 }
 
-export function traceStep(cm: CompiledModel, index: number, inst: ActionInstance, state: Int32Array): TraceStep {
-  return { index, action: inst.name, params: cm.showParams(inst), label: cm.label(inst), state: cm.layout.decode(state) };
+export function traceStep(cm: CompiledModel, index: number, inst: ActionInstance, state: Int32Array, before?: Int32Array): TraceStep {
+  return { index, action: inst.name, params: cm.showParams(inst), label: cm.label(inst, before, state), state: cm.layout.decode(state) };
 }

@@ -1,7 +1,7 @@
 // Small models whose state spaces can be counted by hand.
 
 import { arrayOf, bool, indexSet, int, record } from '../checker/domain.js';
-import { defineModel, intConstant, type ActionDef } from '../checker/model.js';
+import { actionsOf, defineModel, intConstant, type DesignInfo } from '../checker/model.js';
 import type { View } from '../checker/layout.js';
 
 const counterSchema = (n: number) => record({ x: int(0, n) });
@@ -14,20 +14,17 @@ export const counterModel = defineModel({
   defaultDesign: 'plain',
   designs: {
     plain: { summary: 'increments by one' },
-    overshoot: {
-      summary: 'a buggy increment that can write n + 1',
-      vary: (m) => { m.actions.Inc = { ...m.actions.Inc!, guard: (s: { x: number }) => s.x <= 1000 }; },
-    },
-  },
-  build: (c) => {
+    overshoot: { summary: 'a buggy increment that can write n + 1', overshoots: true },
+  } as Record<string, DesignInfo & { overshoots?: boolean }>,
+  build: (c, d) => {
     const schema = counterSchema(c.n);
     type S = View<typeof schema>;
-    const Inc: ActionDef<typeof schema, {}> = {
+    const Inc = actionsOf<typeof schema>()({
       params: {},
-      guard: (s: S) => s.x < c.n,
-      effect: (s: S) => { s.x = s.x + 1; },
+      guard: d.overshoots ? (s) => s.x <= 1000 : (s) => s.x < c.n,
+      effect: (s) => { s.x = s.x + 1; },
       label: () => 'Inc',
-    };
+    });
     return {
       schema,
       init: { params: {}, effect: () => {} },
@@ -50,16 +47,7 @@ export const bitsModel = defineModel({
   constants: { k: intConstant(1, 16, 3, 'number of bits') },
   defaultDesign: 'effect',
   designs: {
-    effect: { summary: 'fast form' },
-    immer: {
-      summary: 'the same toggles written as immer recipes',
-      vary: (m) => {
-        m.actions.Toggle = {
-          params: m.actions.Toggle!.params,
-          update: (d: { bit: boolean[] }, { i }: { i: number }) => { d.bit[i] = !d.bit[i]; },
-        };
-      },
-    },
+    effect: { summary: 'each toggle flips its bit in place' },
   },
   build: (c) => {
     const Bits = indexSet('b', c.k);
@@ -68,7 +56,7 @@ export const bitsModel = defineModel({
     return {
       schema,
       init: { params: {}, effect: () => {} },
-      actions: { Toggle: { params: { i: Bits }, effect: (s: S, { i }: { i: number }) => { s.bit[i] = 1 - s.bit[i]!; } } },
+      actions: { Toggle: actionsOf<typeof schema>()({ params: { i: Bits }, effect: (s, { i }) => { s.bit[i] = 1 - s.bit[i]!; } }) },
       properties: {},
       checkDeadlock: true,
     };

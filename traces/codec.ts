@@ -8,11 +8,11 @@
 // function may also be a list, or a map keyed by tuples <<p, f>>; a boolean
 // function may also be the set of indices where it is true.
 
-import type { ActionInstance, CompiledModel } from '../checker/compile.js';
-import { type Domain, describeDomain, isScalar, parseScalar, showScalar } from '../checker/domain.js';
+import { type ActionInstance, type CompiledModel, type ParamValue, parseParam, sameParam } from '../checker/compile.js';
 import type { Trace, TraceStep } from '../checker/result.js';
-import { type ItfRecord, type ItfState, type ItfTrace, type ItfValue, ItfError, ItfMap, ItfSet, ItfTuple, isRecord, showItf } from './itf.js';
+import { type ItfRecord, type ItfState, type ItfTrace, type ItfValue, ItfError, isRecord, showItf } from './itf.js';
 import { parseItf } from './itf-read.js';
+import { itfToPlain } from './itf-value.js';
 
 export const ACTION_VAR = 'mbt::actionTaken';
 export const PICKS_VAR = 'mbt::nondetPicks';
@@ -143,103 +143,21 @@ export function itfStateToPlain(cm: CompiledModel, step: RecordedStep): unknown 
   return out;
 }
 
-export function itfToPlain(d: Domain, v: ItfValue, where: string): unknown {
-  const bad = (what: string): never => { throw new ItfError(`${where}: expected ${what}, got ${showItf(v)}`); };
-  if (isScalar(d)) {
-    const raw = typeof v === 'bigint' ? (d.kind === 'index' ? `${d.prefix}${v}` : Number(v)) : v;
-    const n = typeof raw === 'boolean' || typeof raw === 'string' || typeof raw === 'number' ? parseScalar(d, raw) : undefined;
-    if (n === undefined || (d.kind === 'bool' && typeof v !== 'boolean')) return bad(describeDomain(d));
-    return showScalar(d, n!);
-  }
-  if (d.kind === 'record') {
-    if (!isRecord(v)) return bad(`a record {${Object.keys(d.fields).join(', ')}}`);
-    const r = v as ItfRecord;
-    for (const k of Object.keys(r)) if (!(k in d.fields)) throw new ItfError(`${where}.${k}: no such field (expected ${Object.keys(d.fields).join(', ')})`);
-    const out: Record<string, unknown> = {};
-    for (const [k, f] of Object.entries(d.fields)) {
-      if (!(k in r)) throw new ItfError(`${where}.${k}: missing`);
-      out[k] = itfToPlain(f, r[k]!, `${where}.${k}`);
-    }
-    return out;
-  }
-  // A function over an index set.
-  const { index, element } = d;
-  const name = (i: number) => `${where}[${index.prefix}${i + 1}]`;
-  const keyOf = (k: ItfValue): number => {
-    const raw = typeof k === 'bigint' ? `${index.prefix}${k}` : k;
-    const n = typeof raw === 'string' ? parseScalar(index, raw) : undefined;
-    if (n === undefined) throw new ItfError(`${where}: key ${showItf(k)} is not in ${describeDomain(index)}`);
-    return n;
-  };
-  let grouped = groupTupleKeys(v);
-  // An empty relation: no pair is in it, so every row is the empty set.
-  if (grouped instanceof ItfSet && grouped.items.length === 0 && element.kind === 'array') grouped = new ItfSetOfGroups([]);
-  if (Array.isArray(grouped)) {
-    if (grouped.length !== index.size) return bad(`a function over ${describeDomain(index)} (a map, or a list of ${index.size})`);
-    return grouped.map((e, i) => itfToPlain(element, e, name(i)));
-  }
-  if (grouped instanceof ItfSet && element.kind === 'bool') {
-    const members = new Set(grouped.items.map(keyOf));
-    return Array.from({ length: index.size }, (_, i) => members.has(i));
-  }
-  if (grouped instanceof ItfMap) {
-    const rowDefault = grouped instanceof ItfSetOfGroups ? new ItfSet([]) : undefined;
-    const slots: (ItfValue | undefined)[] = new Array(index.size).fill(undefined);
-    for (const [k, x] of grouped.entries) {
-      const i = keyOf(k);
-      if (slots[i] !== undefined) throw new ItfError(`${name(i)}: the map sets this key twice`);
-      slots[i] = x;
-    }
-    if (rowDefault) slots.forEach((x, i) => { if (x === undefined) slots[i] = rowDefault; });
-    const hole = slots.findIndex((x) => x === undefined);
-    if (hole >= 0) throw new ItfError(`${name(hole)}: missing (a function over ${describeDomain(index)} sets every key)`);
-    return slots.map((x, i) => itfToPlain(element, x!, name(i)));
-  }
-  return bad(`a function over ${describeDomain(index)} as {"#map": [[key, value], ...]}${element.kind === 'bool' ? ', a #set of keys' : ''} or a list`);
-}
-
-/** `(<<p1, f1>> :> x) @@ ...` becomes `p1 :> (f1 :> x)`, so a map keyed by pairs reads as nested functions. */
-function groupTupleKeys(v: ItfValue): ItfValue {
-  const firstKey = (k: ItfValue) => (k instanceof ItfTuple && k.items.length >= 2 ? k : undefined);
-  const rest = (t: ItfTuple): ItfValue => (t.items.length === 2 ? t.items[1]! : new ItfTuple(t.items.slice(1)));
-  if (v instanceof ItfMap && v.entries.length > 0 && v.entries.every(([k]) => firstKey(k))) {
-    const groups = new Map<string, [ItfValue, [ItfValue, ItfValue][]]>();
-    for (const [k, x] of v.entries) {
-      const t = k as ItfTuple;
-      const key = showItf(t.items[0]!);
-      if (!groups.has(key)) groups.set(key, [t.items[0]!, []]);
-      groups.get(key)![1].push([rest(t), x]);
-    }
-    return new ItfMap([...groups.values()].map(([k, es]) => [k, new ItfMap(es)] as const));
-  }
-  if (v instanceof ItfSet && v.items.length > 0 && v.items.every((k) => firstKey(k))) {
-    const groups = new Map<string, [ItfValue, ItfValue[]]>();
-    for (const t of v.items as ItfTuple[]) {
-      const key = showItf(t.items[0]!);
-      if (!groups.has(key)) groups.set(key, [t.items[0]!, []]);
-      groups.get(key)![1].push(rest(t));
-    }
-    // A set of pairs is the relation; keys absent from it map to the empty set.
-    return new ItfSetOfGroups([...groups.values()]);
-  }
-  return v;
-}
-
-/** Internal: a boolean matrix given as a set of tuples, grouped by the first component. */
-class ItfSetOfGroups extends ItfMap {
-  constructor(groups: [ItfValue, ItfValue[]][]) {
-    super(groups.map(([k, items]) => [k, new ItfSet(items)] as const));
-  }
-}
-
 /** Decodes every step against the compiled model, as a checker Trace (the form explain and html print). */
 export function decodeTrace(saved: SavedTrace, cm: CompiledModel): Trace {
-  const steps: TraceStep[] = saved.steps.map((s) => {
-    const state = itfStateToPlain(cm, s);
+  const plains = saved.steps.map((s) => itfStateToPlain(cm, s));
+  const vectors = plains.map((plain) => {
+    const buf = cm.layout.blank();
+    try { cm.layout.encode(plain, buf); } catch { return undefined; }
+    return buf;
+  });
+  const steps: TraceStep[] = saved.steps.map((s, i) => {
+    const state = plains[i];
     const action = s.action ?? (s.index === 0 ? 'Init' : '?');
-    const inst = s.action !== undefined ? instanceFor(cm, s) : undefined;
+    const before = i > 0 ? vectors[i - 1] : undefined;
+    const inst = s.action !== undefined ? instanceFor(cm, s, before, vectors[i]) : undefined;
     const params = inst ? cm.showParams(inst) : showPicks(s.params);
-    const label = inst ? cm.label(inst) : s.label ?? (action + (Object.keys(params).length ? `(${Object.values(params).join(', ')})` : ''));
+    const label = inst ? cm.label(inst, before, vectors[i]) : s.label ?? (action + (Object.keys(params).length ? `(${Object.values(params).join(', ')})` : ''));
     return { index: s.index, action, params, label, state };
   });
   return {
@@ -270,9 +188,10 @@ export class ParamMismatch extends ItfError {
  * has no such action (a replay divergence, not bad input). When the recorded
  * parameters are not the ones this design's action takes, the instance with
  * the same label is the same operation in the model's words (Open(O_RDWR) p1 f1
- * is one open whether or not the design also has read-only opens).
+ * is one open whether or not the design also has read-only opens); a label
+ * that reads the step's states is computed on the recorded `before` and `after`.
  */
-export function instanceFor(cm: CompiledModel, s: RecordedStep): ActionInstance | undefined {
+export function instanceFor(cm: CompiledModel, s: RecordedStep, before?: Int32Array, after?: Int32Array): ActionInstance | undefined {
   const name = s.action!;
   if (name !== 'Init' && !cm.actionNames.includes(name)) return undefined;
   const spec = cm.paramDomains(name);
@@ -281,18 +200,19 @@ export function instanceFor(cm: CompiledModel, s: RecordedStep): ActionInstance 
   const extra = Object.keys(given).filter((k) => !(k in spec));
   const missing = Object.keys(spec).filter((k) => !(k in given));
   if (extra.length || missing.length) {
-    // Init's parameters may be left out: replay then finds the initial state that matches.
-    if (name === 'Init' && extra.length === 0) return undefined;
-    const byLabel = s.label !== undefined ? pool.find((i) => cm.label(i) === s.label) : undefined;
+    // Init's parameters may be left out, or be another model version's (one scalar per file):
+    // replay then finds the initial state that matches the recorded one.
+    if (name === 'Init') return undefined;
+    const byLabel = s.label !== undefined ? pool.find((i) => cm.label(i, before, after) === s.label) : undefined;
     if (byLabel) return byLabel;
     const k = extra[0] ?? missing[0]!;
     throw new ParamMismatch(`step ${s.index}, parameter ${k} of ${name}: ${extra.length ? 'no such parameter' : 'missing'} in design ${cm.design} ` +
       `(its ${name} takes ${Object.keys(spec).join(', ') || 'none'}; the trace gives ${Object.keys(given).join(', ') || 'none'})`);
   }
-  const want: Record<string, number> = {};
+  const want: Record<string, ParamValue> = {};
   for (const [k, d] of Object.entries(spec)) {
     const plain = itfToPlain(d, given[k]!, `step ${s.index}, parameter ${k} of ${name}`);
-    want[k] = parseScalar(d, plain)!;
+    want[k] = parseParam(d, plain)!;
   }
-  return pool.find((i) => Object.keys(spec).every((k) => i.params[k] === want[k]));
+  return pool.find((i) => Object.keys(spec).every((k) => sameParam(i.params[k], want[k])));
 }

@@ -13,9 +13,9 @@
 //   the step's label is in the state's #meta.
 // - Constants are ITF `params`, set in state 0, and repeated in #meta.constants.
 
-import type { CompiledModel } from '../checker/compile.js';
+import type { CompiledModel, ShownParam } from '../checker/compile.js';
 import { type Domain, type ScalarDomain, describeDomain, isScalar, parseScalar, showScalar } from '../checker/domain.js';
-import type { ParamSpec } from '../checker/model.js';
+import type { InitParamSpec } from '../checker/model.js';
 import type { Trace } from '../checker/result.js';
 import { showConstants } from '../checker/show.js';
 import { type ItfRecord, type ItfState, type ItfTrace, type ItfValue, ITF_DESCRIPTION_URL, ItfMap } from './itf.js';
@@ -59,10 +59,11 @@ export function encodeTrace(trace: Trace, cm: CompiledModel, property?: Property
   return { meta, params, vars: [...modelVars, ACTION_VAR, PICKS_VAR], states, ...(trace.loopIndex !== undefined ? { loop: trace.loopIndex } : {}) };
 }
 
-function encodePicks(spec: ParamSpec, shown: Readonly<Record<string, string | number | boolean>>): ItfRecord {
+function encodePicks(spec: InitParamSpec, shown: Readonly<Record<string, ShownParam>>): ItfRecord {
   const out: Record<string, ItfValue> = {};
   for (const [k, d] of Object.entries(spec)) {
-    out[k] = { tag: 'Some', value: scalarToItf(d, parseScalar(d, shown[k])!) };
+    // A function parameter of an initial state is written as the state's functions are: a map keyed by index names.
+    out[k] = { tag: 'Some', value: isScalar(d) ? scalarToItf(d, parseScalar(d, shown[k])!) : plainToItf(d, shown[k], `parameter ${k}`) };
   }
   return out;
 }

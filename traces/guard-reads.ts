@@ -6,6 +6,7 @@
 import type { ActionInstance, CompiledModel } from '../checker/compile.js';
 import { type Domain, isScalar, showScalar } from '../checker/domain.js';
 import { width } from '../checker/layout.js';
+import { TransitionCore } from '../checker/core.js';
 
 export interface GuardRead { readonly variable: string; readonly value: string | number | boolean }
 
@@ -15,7 +16,7 @@ export function guardReads(cm: CompiledModel, inst: ActionInstance, state: Int32
   const read = new Set<number>();
   const view = recordingView(cm.layout.schema, state, 0, read);
   try {
-    inst.guard(view, inst.params);
+    TransitionCore.guardHolds(inst, view);
   } catch {
     return undefined;
   }

@@ -29,10 +29,6 @@ export function formatReplay(r: ReplayReport, opts: { color: boolean; presentati
     for (const v of d.diffs) add(d.step, c.yellow(`  ${v.variable}: recorded ${showValue(v.recorded)}, replayed ${showValue(v.replayed)}`));
     add(d.step, c.dim('  (replay goes on with the recorded actions from the replayed state)'));
   }
-  for (const x of r.substitutions) {
-    add(x.step, c.yellow(c.bold(`DIVERGES: design ${r.design} takes this step as "${x.taken}"`)));
-    add(x.step, c.yellow(`  (the recorded "${x.recorded}" is refused by its ${x.why}; replay goes on with the step as this design takes it)`));
-  }
   for (const e of r.events) {
     const what = e.status === 'reached' ? `goal ${e.property} is reached here` : e.kind === 'deadlock' ? 'no action is enabled here (deadlock)' : `${e.property} fails here`;
     add(e.step, (e.status === 'reached' ? c.green : (s: string) => c.bold(c.red(s)))(`${what}${e.doc && e.kind !== 'deadlock' ? `: ${e.doc}` : ''}`));
@@ -95,12 +91,9 @@ export function verdictLine(r: ReplayReport, color: boolean): string {
     case 'no-violation':
       return c.green(c.bold(`Replays exactly under design ${r.design}, but ${prop}.`));
     case 'diverges': {
-      const sub = r.substitutions[0];
-      const first = [r.stateDivergence?.step, r.refusal?.step, sub?.step].filter((x): x is number => x !== undefined);
+      const first = [r.stateDivergence?.step, r.refusal?.step].filter((x): x is number => x !== undefined);
       const where = Math.min(...first);
-      const how = sub && sub.step === where
-        ? `step ${where} happens differently ("${sub.taken}", recorded "${sub.recorded}")`
-        : r.stateDivergence && r.stateDivergence.step === where
+      const how = r.stateDivergence && r.stateDivergence.step === where
           ? `step ${where} (${r.stateDivergence.label}) gives a different state (${r.stateDivergence.diffs.map((d) => d.variable).join(', ')})`
           : `step ${where} (${r.refusal!.label}) is refused (${r.refusal!.reason})`;
       const then = r.refusal && r.refusal.step > where ? `, and step ${r.refusal.step} (${r.refusal.label}) is then refused` : '';

@@ -6,18 +6,19 @@
 // Two kinds of divergence. A step whose resulting state differs is noted and
 // the replay goes on from the replayed state, because "the fix changes the
 // state here, and then refuses that step there" is what a developer wants to
-// see. A step that cannot be taken at all (no such action, its guard refuses,
-// its effect refuses) ends the replay.
+// see; an operation that happens differently under this design (a close that
+// now evicts) is such a step, since an outcome is read from the states, not
+// named by a parameter. A step that cannot be taken at all (no such action,
+// its guard refuses, its effect refuses) ends the replay.
 
 import { type ActionInstance, type CompiledModel, compile } from '../checker/compile.js';
-import { showScalar } from '../checker/domain.js';
 import type { ModelDef } from '../checker/model.js';
 import type { Trace, TraceStep } from '../checker/result.js';
+import { UsageError } from '../checker/errors.js';
 import { TransitionCore } from '../checker/core.js';
 import { traceStep } from '../checker/trace.js';
-import { UsageError } from '../checker/errors.js';
-import { ParamMismatch, type PropertyKind, type RecordedStep, type SavedTrace, instanceFor, itfStateToPlain } from './codec.js';
-import { type GuardRead, guardReads } from './guard-reads.js';
+import { type PropertyKind, type SavedTrace, instanceFor, itfStateToPlain } from './codec.js';
+import { type Refusal, type VariableDiff, diffSlots, enabledSiblings, findLeadingTo, refusalOf, resolve } from './replay-steps.js';
 
 export interface ReplayOptions {
   /** The design to replay under; default the one recorded in the trace, else the model's own. */
@@ -26,47 +27,12 @@ export interface ReplayOptions {
   readonly constants?: Readonly<Record<string, string | number>>;
 }
 
-export interface VariableDiff {
-  readonly variable: string;
-  readonly recorded: string | number | boolean;
-  readonly replayed: string | number | boolean;
-}
+export type { Refusal, RefusalReason, VariableDiff } from './replay-steps.js';
 
 export interface StateDivergence {
   readonly step: number;
   readonly label: string;
   readonly diffs: readonly VariableDiff[];
-}
-
-export type RefusalReason = 'no-such-action' | 'parameters-differ' | 'guard' | 'effect' | 'no-initial-state' | 'no-action-leads-there' | 'loop-does-not-close';
-
-export interface Refusal {
-  readonly step: number;
-  readonly reason: RefusalReason;
-  readonly action: string;
-  readonly label: string;
-  /** The guard as written (its source text), when the guard refused. */
-  readonly guardSource?: string;
-  /** The model's own words for the guard (ActionDef.guardDoc), when it has them. */
-  readonly guardDoc?: string;
-  /** Where the action's behaviour comes from (ActionDef.source). */
-  readonly actionSource?: string;
-  /** The variables the guard read, with their values, when it refused. */
-  readonly reads?: readonly GuardRead[];
-  /** The design's actions, when the trace names one it does not have. */
-  readonly known?: readonly string[];
-  /** What does not fit, when the recorded parameters are not the ones this design's action takes. */
-  readonly detail?: string;
-  /** The same action on the same processes and files that this design would take here instead. */
-  readonly alternatives?: readonly string[];
-}
-
-/** A step this design takes differently: the recorded instance is refused, and its one same-operation sibling is taken. */
-export interface Substitution {
-  readonly step: number;
-  readonly recorded: string;
-  readonly taken: string;
-  readonly why: 'guard' | 'effect';
 }
 
 export interface PropertyEvent {
@@ -90,8 +56,6 @@ export interface ReplayReport {
   readonly trace: Trace;
   readonly stateDivergence?: StateDivergence;
   readonly refusal?: Refusal;
-  /** Steps this design takes differently from the recording (e.g. a close that now evicts). */
-  readonly substitutions: readonly Substitution[];
   /** For a lasso: the action that leads from the last state back to the loop's state. */
   readonly loopClosedBy?: string;
   /** The first step at which each property fails (or goal is reached) in the replayed run. */
@@ -135,8 +99,7 @@ export function replay(cm: CompiledModel, saved: SavedTrace): ReplayReport {
   const seen = new Set<string>();
   let stateDivergence: StateDivergence | undefined;
   let refusal: Refusal | undefined;
-  const substitutions: Substitution[] = [];
-  const failedSteps: number[] = [];
+  const failing: number[] = [];
 
   const note = (property: string, kind: PropertyKind, status: 'fails' | 'reached', step: number, doc?: string) => {
     if (seen.has(property)) return;
@@ -148,10 +111,11 @@ export function replay(cm: CompiledModel, saved: SavedTrace): ReplayReport {
     for (let h = 0; h < core.invHitCount; h++) { const p = cm.invariants[core.invHits[h]!]!; note(p.name, 'invariant', 'fails', i, p.def.doc); }
     for (let h = 0; h < core.goalHitCount; h++) { const g = cm.goals[core.goalHits[h]!]!; note(g.name, 'reachable', 'reached', i, g.def.doc); }
   };
-  const record = (i: number, inst: ActionInstance) => {
-    steps.push(traceStep(cm, i, inst, next));
+  const record = (i: number, inst: ActionInstance, before?: Int32Array) => {
+    const step = traceStep(cm, i, inst, next, before);
+    steps.push(step);
     const diffs = diffSlots(cm, recorded[i]!, next);
-    if (diffs.length && !stateDivergence) stateDivergence = { step: i, label: cm.label(inst), diffs };
+    if (diffs.length && !stateDivergence) stateDivergence = { step: i, label: step.label, diffs };
   };
 
   // ---- the initial state -------------------------------------------------
@@ -181,26 +145,18 @@ export function replay(cm: CompiledModel, saved: SavedTrace): ReplayReport {
   for (let i = 1; i < saved.steps.length && !refusal; i++) {
     const rs = saved.steps[i]!;
     cur.set(next);
-    const found = rs.action === undefined ? findLeadingTo(core, recorded[i]!, i) : resolve(cm, rs);
+    const found = rs.action === undefined ? findLeadingTo(core, recorded[i]!, i) : resolve(cm, rs, recorded[i - 1]!, recorded[i]!);
     if ('refusal' in found) { refusal = found.refusal; break; }
-    let inst = found.inst;
-    const refused = refusalOf(core, inst, i);
+    const inst = found.inst;
+    const refused = refusalOf(core, inst, i, rs.label);
     if (refused) {
-      // The same operation may happen differently here (a close that now evicts, an open that now looks the
-      // inode up): one enabled sibling whose label contains the recorded one, or the other way round, is it.
       const alts = enabledSiblings(core, inst);
-      const same = alts.filter((a) => { const l = cm.label(a); const r = cm.label(inst); return l.includes(r) || r.includes(l); });
-      if (same.length !== 1) {
-        refusal = { ...refused, ...(alts.length ? { alternatives: alts.map((a) => cm.label(a)) } : {}) };
-        break;
-      }
-      substitutions.push({ step: i, recorded: cm.label(inst), taken: cm.label(same[0]!), why: refused.reason as 'guard' | 'effect' });
-      inst = same[0]!;
+      refusal = { ...refused, ...(alts.length ? { alternatives: alts } : {}) };
+      break;
     }
-    core.step(inst);
-    core.failingActionProperties(cm.instances.indexOf(inst), failedSteps);
-    for (const k of failedSteps) { const p = cm.actionProperties[k]!; note(p.name, 'action', 'fails', i, p.def.doc); }
-    record(i, inst);
+    core.failingActionProperties(cm.instances.indexOf(inst), failing);
+    for (const k of failing) { const p = cm.actionProperties[k]!; note(p.name, 'action', 'fails', i, p.def.doc); }
+    record(i, inst, cur);
     checkState(i);
   }
 
@@ -219,7 +175,7 @@ export function replay(cm: CompiledModel, saved: SavedTrace): ReplayReport {
     const last = steps.length - 1;
     cur.set(next);
     const back = findLeadingTo(core, recorded[m.loop]!, last + 1);
-    if ('inst' in back) loopClosedBy = cm.label(back.inst);
+    if ('inst' in back) loopClosedBy = cm.label(back.inst, cur, recorded[m.loop]!);
     else refusal = { ...back.refusal, reason: 'loop-does-not-close', label: `back to step ${m.loop}` };
     next.set(cur);
   }
@@ -229,7 +185,7 @@ export function replay(cm: CompiledModel, saved: SavedTrace): ReplayReport {
   const reproduced = expected
     ? events.some((e) => e.property === expected.property || (expected.kind === 'deadlock' && e.kind === 'deadlock'))
     : events.some(isBad);
-  const diverged = stateDivergence !== undefined || refusal !== undefined || substitutions.length > 0;
+  const diverged = stateDivergence !== undefined || refusal !== undefined;
   return {
     source: saved.source,
     model: cm.model,
@@ -240,7 +196,6 @@ export function replay(cm: CompiledModel, saved: SavedTrace): ReplayReport {
     trace: { steps, variables: layout.slotNames, ...(m.loop !== undefined ? { loopIndex: m.loop } : {}) },
     ...(stateDivergence ? { stateDivergence } : {}),
     ...(refusal ? { refusal } : {}),
-    substitutions,
     ...(loopClosedBy ? { loopClosedBy } : {}),
     events,
     ...(expected ? { expected } : {}),
@@ -252,76 +207,4 @@ export function replay(cm: CompiledModel, saved: SavedTrace): ReplayReport {
 /** 0 when the trace replays exactly and its violation reproduces; 1 otherwise. */
 export function replayExitCode(r: ReplayReport): 0 | 1 {
   return r.verdict === 'reproduces' ? 0 : 1;
-}
-
-/** Why this design does not take `inst` from the core's current state, or undefined when it does (then `next` holds the successor). */
-function refusalOf(core: TransitionCore, inst: ActionInstance, i: number): Refusal | undefined {
-  const { cm } = core;
-  const def = cm.actionDefs[inst.action];
-  const why = core.step(inst);
-  if (why === 'guard') {
-    return {
-      step: i, reason: 'guard', action: inst.name, label: cm.label(inst),
-      guardSource: inst.guard!.toString(),
-      ...(def?.guardDoc ? { guardDoc: def.guardDoc } : {}),
-      ...(def?.source ? { actionSource: def.source } : {}),
-      ...(withReads(guardReads(cm, inst, core.cur))),
-    };
-  }
-  if (why === 'effect') {
-    return { step: i, reason: 'effect', action: inst.name, label: cm.label(inst), ...(def?.source ? { actionSource: def.source } : {}) };
-  }
-  return undefined;
-}
-
-/** The instances of the same action on the same processes and files that this design does take from the current state. */
-function enabledSiblings(core: TransitionCore, inst: ActionInstance): ActionInstance[] {
-  const { cm } = core;
-  const spec = cm.paramDomains(inst.name);
-  const who = Object.keys(spec).filter((k) => spec[k]!.kind === 'index');
-  return cm.instances.filter((o) => o.name === inst.name && o !== inst && who.every((k) => o.params[k] === inst.params[k]) &&
-    core.step(o) === undefined);
-}
-
-function withReads(reads: GuardRead[] | undefined): { reads?: GuardRead[] } {
-  return reads ? { reads } : {};
-}
-
-function resolve(cm: CompiledModel, rs: RecordedStep): { inst: ActionInstance } | { refusal: Refusal } {
-  const name = rs.action!;
-  if (name === 'Init') {
-    throw new UsageError(`step ${rs.index}: Init is the initial state's action and cannot be a later step`);
-  }
-  let inst: ActionInstance | undefined;
-  try {
-    inst = instanceFor(cm, rs);
-  } catch (e) {
-    if (!(e instanceof ParamMismatch)) throw e;
-    return { refusal: { step: rs.index, reason: 'parameters-differ', action: name, label: rs.label ?? name, detail: e.message } };
-  }
-  if (!inst) {
-    return { refusal: { step: rs.index, reason: 'no-such-action', action: name, label: rs.label ?? name, known: cm.actionNames } };
-  }
-  return { inst };
-}
-
-/** For a trace that does not record its actions: the first instance that leads from the current state to the recorded one. */
-function findLeadingTo(core: TransitionCore, want: Int32Array, step: number): { inst: ActionInstance } | { refusal: Refusal } {
-  for (const inst of core.cm.instances) {
-    if (core.step(inst) !== undefined) continue;
-    if (diffSlots(core.cm, want, core.next).length === 0) { core.next.set(core.cur); return { inst }; }
-  }
-  core.next.set(core.cur);
-  return { refusal: { step, reason: 'no-action-leads-there', action: '?', label: '?' } };
-}
-
-function diffSlots(cm: CompiledModel, recorded: Int32Array, replayed: Int32Array): VariableDiff[] {
-  const out: VariableDiff[] = [];
-  const { slotNames, slotDomains } = cm.layout;
-  for (let i = 0; i < cm.layout.slots; i++) {
-    if (recorded[i] !== replayed[i]) {
-      out.push({ variable: slotNames[i]!, recorded: showScalar(slotDomains[i]!, recorded[i]!), replayed: showScalar(slotDomains[i]!, replayed[i]!) });
-    }
-  }
-  return out;
 }

@@ -8,7 +8,8 @@ import type { Trace } from '../checker/result.js';
 /** Step `i` (1 or later) of a trace, with the states before and after it. */
 export function shownStep(trace: Trace, i: number): ShownStep {
   const s = trace.steps[i]!;
-  return { action: s.action, params: s.params, before: trace.steps[i - 1]!.state, after: s.state };
+  // Only an initial state's parameters can be whole functions; a step's are scalars.
+  return { action: s.action, params: s.params as ShownStep['params'], before: trace.steps[i - 1]!.state, after: s.state };
 }
 
 /**

@@ -12,6 +12,7 @@ import { pathToFileURL } from 'node:url';
 import { compile, type CompiledModel } from '../compile.js';
 import type { ModelSource } from '../context.js';
 import { Successors, TransitionCore } from '../core.js';
+import { Coverage } from '../coverage.js';
 import { SchemaViolation } from '../errors.js';
 import { FP, fingerprint } from '../fingerprint.js';
 import type { ModelDef } from '../model.js';
@@ -103,8 +104,7 @@ export class Engine {
   private violatedInLevel = false;
   private generated = 0;
   private expanded = 0;
-  private generatedBy: Float64Array;
-  private enabledStates: Float64Array;
+  private readonly coverage: Coverage;
   private cutByDepth = false;
   private cutByConstraint = false;
 
@@ -114,13 +114,11 @@ export class Engine {
   /** Keeps the slot-touching loads of expand() from being optimised away. */
   private sink = 0;
 
-  private readonly lastEnabledIn: Float64Array;
-  private readonly actionOf: Int32Array;
   // one state's successors' fingerprints
   private readonly succLo: Uint32Array;
   private readonly succHi: Uint32Array;
 
-  constructor(private readonly cm: CompiledModel, private readonly data: EngineData) {
+  constructor(cm: CompiledModel, private readonly data: EngineData) {
     this.control = new Int32Array(data.control);
     this.stats = new Float64Array(data.stats);
     this.statAt = data.index * STAT_WORDS;
@@ -134,10 +132,7 @@ export class Engine {
     this.invCand = sel.invariants.map(() => []);
     this.goalCand = sel.goals.map(() => []);
     this.apMin = sel.actionProperties.map(() => -1);
-    this.generatedBy = new Float64Array(this.nInst);
-    this.enabledStates = new Float64Array(cm.actionNames.length);
-    this.lastEnabledIn = new Float64Array(cm.actionNames.length).fill(-1);
-    this.actionOf = Int32Array.from(cm.instances.map((i) => i.action));
+    this.coverage = new Coverage(Int32Array.from(cm.instances.map((i) => i.action)), cm.actionNames.length);
     this.succLo = new Uint32Array(Math.max(1, this.nInst));
     this.succHi = new Uint32Array(Math.max(1, this.nInst));
   }
@@ -181,8 +176,7 @@ export class Engine {
     this.violatedInLevel = false;
     this.generated = 0;
     this.expanded = 0;
-    this.generatedBy = new Float64Array(this.nInst);
-    this.enabledStates = new Float64Array(this.cm.actionNames.length);
+    this.coverage.reset();
     this.cutByDepth = false;
     this.cutByConstraint = false;
   }
@@ -238,10 +232,7 @@ export class Engine {
     for (let k = 0; k < core.invOpen.length; k++) anyStateCheck ||= core.invOpen[k] === 1;
     for (let k = 0; k < core.goalOpen.length; k++) anyStateCheck ||= core.goalOpen[k] === 1;
     const apMin = this.apMin;
-    const generatedBy = this.generatedBy;
-    const enabledStates = this.enabledStates;
-    const lastEnabledIn = this.lastEnabledIn;
-    const actionOf = this.actionOf;
+    const coverage = this.coverage;
     const words = succ.words;
 
     let generated = 0;
@@ -249,28 +240,18 @@ export class Engine {
     for (let pos = start; pos < end; pos++) {
       const id = levelStart + pos;
       const id1 = id + 1;
-      core.load(frontier, pos * W);
-      if (!core.inConstraint()) { this.cutByConstraint = true; continue; }
-      let enabled: boolean;
-      let m = 0;
-      if (atBound) {
-        enabled = core.anyEnabled();
-        if (enabled) this.cutByDepth = true;
-      } else {
-        core.successors(succ);
-        enabled = succ.enabled;
-        m = succ.count;
-        for (let f = 0; f < succ.apFails; f++) {
-          const k = succ.apFailProp[f]!;
-          if (apMin[k] === -1) { apMin[k] = id * stride + succ.inst[succ.apFailAt[f]!]!; this.violated(); }
-        }
+      if (!core.expand(frontier, pos * W, atBound, succ)) { this.cutByConstraint = true; continue; }
+      const enabled = succ.enabled;
+      if (atBound && enabled) this.cutByDepth = true;
+      const m = succ.count;
+      for (let f = 0; f < succ.apFails; f++) {
+        const k = succ.apFailProp[f]!;
+        if (apMin[k] === -1) { apMin[k] = id * stride + succ.inst[succ.apFailAt[f]!]!; this.violated(); }
       }
       for (let q = 0; q < m; q++) {
         const i = succ.inst[q]!;
         generated++;
-        generatedBy[i]++;
-        const a = actionOf[i]!;
-        if (lastEnabledIn[a] !== id) { lastEnabledIn[a] = id; enabledStates[a]++; }
+        coverage.count(i, id);
         fingerprint(words, q * W, W);
         succLo[q] = FP[0]! === 0 ? 1 : FP[0]!;
         succHi[q] = FP[1]! === 0 ? 1 : FP[1]!;
@@ -389,8 +370,8 @@ export class Engine {
       count: bufLen,
       generated: this.generated,
       expanded: this.expanded,
-      generatedBy: this.generatedBy,
-      enabledStates: this.enabledStates,
+      generatedBy: this.coverage.generatedBy,
+      enabledStates: this.coverage.enabledStates,
       cutByDepth: this.cutByDepth,
       cutByConstraint: this.cutByConstraint,
       invMin: this.invCand.map(minOf),

@@ -4,7 +4,7 @@
 // small abstraction of per-inode DAX switching; the full model is spec/dax.
 
 import { arrayOf, bool, enumOf, indexSet, record } from '../../checker/domain.js';
-import { defineModel, intConstant, type ActionDef } from '../../checker/model.js';
+import { actionsOf, defineModel, intConstant, type DesignInfo } from '../../checker/model.js';
 import type { View } from '../../checker/layout.js';
 import { benchPresentation } from './kernel-words.js';
 
@@ -35,8 +35,15 @@ function schemaFor(F: number, P: number) {
 }
 type Schema = ReturnType<typeof schemaFor>['schema'];
 type S = View<Schema>;
+const action = actionsOf<Schema>();
 
-function build(c: { files: number; procs: number }) {
+/** The benchmark's two designs differ in one choice. */
+interface BenchDesign extends DesignInfo {
+  /** SetFlag flips S_DAX at once and a fault follows the inode (2017), instead of waiting for the next instantiation. */
+  readonly flipsAtIoctl: boolean;
+}
+
+function build(c: { files: number; procs: number }, d: BenchDesign) {
   const { Files, Procs, schema } = schemaFor(c.files, c.procs);
   const P = c.procs;
   const PF = { p: Procs, f: Files };
@@ -52,50 +59,58 @@ function build(c: { files: number; procs: number }) {
     if (s.dontcache[f] === 1 && unreferenced(s, f)) drop(s, f);
   };
 
-  const actions: Record<string, ActionDef<Schema, any>> = {
-    Open: {
+  const actions = {
+    Open: action({
       params: PF,
-      guard: (s: S, { p, f }) => s.open[p]![f] === 0,
-      effect: (s: S, { p, f }) => {
+      guard: (s, { p, f }) => s.open[p]![f] === 0,
+      effect: (s, { p, f }) => {
         s.open[p]![f] = 1;
         if (s.cached[f] === 0) { s.cached[f] = 1; s.sdax[f] = s.pflag[f]!; s.dontcache[f] = 0; }
       },
-    },
-    Close: {
+    }),
+    Close: action({
       params: PF,
-      guard: (s: S, { p, f }) => s.open[p]![f] === 1 && s.vma[p]![f] === Vma.NONE,
-      effect: (s: S, { p, f }) => { s.open[p]![f] = 0; dropIfDontCache(s, f); },
-    },
-    Mmap: {
+      guard: (s, { p, f }) => s.open[p]![f] === 1 && s.vma[p]![f] === Vma.NONE,
+      effect: (s, { p, f }) => { s.open[p]![f] = 0; dropIfDontCache(s, f); },
+    }),
+    Mmap: action({
       params: PF,
-      guard: (s: S, { p, f }) => s.open[p]![f] === 1 && s.vma[p]![f] === Vma.NONE,
-      effect: (s: S, { p, f }) => { s.vma[p]![f] = s.sdax[f] === 1 ? Vma.DAX : Vma.PC; },
-    },
-    Munmap: {
+      guard: (s, { p, f }) => s.open[p]![f] === 1 && s.vma[p]![f] === Vma.NONE,
+      effect: (s, { p, f }) => { s.vma[p]![f] = s.sdax[f] === 1 ? Vma.DAX : Vma.PC; },
+    }),
+    Munmap: action({
       params: PF,
-      guard: (s: S, { p, f }) => s.vma[p]![f] !== Vma.NONE,
-      effect: (s: S, { p, f }) => { s.vma[p]![f] = Vma.NONE; dropIfDontCache(s, f); },
-    },
-    // instantiate-only: the vma decides what a fault populates.
-    Fault: {
-      params: PF,
-      guard: (s: S, { p, f }) => {
-        const v = s.vma[p]![f];
-        return (v === Vma.DAX && s.daxmap[f] === 0) || (v === Vma.PC && s.pages[f] === 0);
-      },
-      effect: (s: S, { p, f }) => { if (s.vma[p]![f] === Vma.DAX) s.daxmap[f] = 1; else s.pages[f] = 1; },
-    },
-    // instantiate-only: S_DAX waits for the next instantiation.
-    SetFlag: {
+      guard: (s, { p, f }) => s.vma[p]![f] !== Vma.NONE,
+      effect: (s, { p, f }) => { s.vma[p]![f] = Vma.NONE; dropIfDontCache(s, f); },
+    }),
+    Fault: d.flipsAtIoctl
+      ? action({
+        params: PF,
+        guard: (s, { p, f }) => s.vma[p]![f] !== Vma.NONE && (s.sdax[f] === 1 ? s.daxmap[f] === 0 : s.pages[f] === 0),
+        effect: (s, { f }) => { if (s.sdax[f] === 1) s.daxmap[f] = 1; else s.pages[f] = 1; },
+      })
+      // instantiate-only: the vma decides what a fault populates.
+      : action({
+        params: PF,
+        guard: (s, { p, f }) => {
+          const v = s.vma[p]![f];
+          return (v === Vma.DAX && s.daxmap[f] === 0) || (v === Vma.PC && s.pages[f] === 0);
+        },
+        effect: (s, { p, f }) => { if (s.vma[p]![f] === Vma.DAX) s.daxmap[f] = 1; else s.pages[f] = 1; },
+      }),
+    SetFlag: action({
       params: { ...PF, v: bool },
-      guard: (s: S, { p, f, v }) => s.open[p]![f] === 1 && s.pflag[f] !== v,
-      effect: (s: S, { f, v }) => { s.pflag[f] = v; s.dontcache[f] = 1; },
-    },
-    Evict: {
+      guard: (s, { p, f, v }) => s.open[p]![f] === 1 && s.pflag[f] !== v,
+      // instantiate-only: S_DAX waits for the next instantiation.
+      effect: d.flipsAtIoctl
+        ? (s, { f, v }) => { s.pflag[f] = v; s.sdax[f] = v; }
+        : (s, { f, v }) => { s.pflag[f] = v; s.dontcache[f] = 1; },
+    }),
+    Evict: action({
       params: { f: Files },
-      guard: (s: S, { f }) => s.cached[f] === 1 && unreferenced(s, f),
-      effect: (s: S, { f }) => drop(s, f),
-    },
+      guard: (s, { f }) => s.cached[f] === 1 && unreferenced(s, f),
+      effect: (s, { f }) => drop(s, f),
+    }),
   };
 
   return {
@@ -124,21 +139,10 @@ export const benchModel = defineModel({
   defaultDesign: 'instantiate-only',
   presentation: benchPresentation,
   designs: {
-    'instantiate-only': { summary: 'S_DAX changes only when the inode is next instantiated; a fault follows its vma' },
+    'instantiate-only': { summary: 'S_DAX changes only when the inode is next instantiated; a fault follows its vma', flipsAtIoctl: false },
     'flip-on-ioctl': {
       summary: 'the 2017 behaviour: SetFlag flips S_DAX at once and the fault path reads the inode, not the vma',
-      vary: (m) => {
-        m.actions.Fault = {
-          params: m.actions.Fault!.params,
-          guard: (s: S, { p, f }) => s.vma[p]![f] !== Vma.NONE && (s.sdax[f] === 1 ? s.daxmap[f] === 0 : s.pages[f] === 0),
-          effect: (s: S, { f }) => { if (s.sdax[f] === 1) s.daxmap[f] = 1; else s.pages[f] = 1; },
-        };
-        m.actions.SetFlag = {
-          params: m.actions.SetFlag!.params,
-          guard: m.actions.SetFlag!.guard,
-          effect: (s: S, { f, v }) => { s.pflag[f] = v; s.sdax[f] = v; },
-        };
-      },
+      flipsAtIoctl: true,
     },
   },
 });

@@ -1,21 +1,32 @@
-// The base model: ext4/xfs as landed in 5.8 (and fixed in 5.11). Every
-// ext4/xfs design replaces only the actions it changes.
+// What landed on each flavour, and one design's parts: the flavour's landed
+// behaviour with the design's changes on top.
+// - ext4/xfs as landed in 5.8 (and fixed in 5.11): the ioctl marks the inode
+//   I_DONTCACHE, faults ask IS_DAX.
+// - virtiofs as landed in 5.17 (v6/v7): FUSE's lookup, attribute refresh and
+//   timeouts, write-through I/O, flush on close, dentries that die when they
+//   expire, the ioctl forwarded to virtiofsd, S_DAX decided by the server's
+//   FUSE_ATTR_DAX, and DONTCACHE marked when FUSE_ATTR_DAX differs from S_DAX.
 
+import type { ModelParts } from '../../checker/model.js';
+import { attrDaxDiffers } from './actions/fuse.js';
 import type { Behaviour } from './actions/index.js';
 import { faultByInode } from './actions/mmap.js';
-import { markDontcacheAtIoctl } from './actions/setflag.js';
+import { forwardToServer, markDontcacheAtIoctl } from './actions/setflag.js';
 import type { Constants } from './constants.js';
 import { ctxFor, type Ctx } from './context.js';
-import { ext4xfs } from './flavour.js';
+import type { DaxDesign } from './designs/design.js';
+import { ext4xfs, virtiofsFlavour } from './flavour.js';
 import { partsFor } from './parts.js';
+import type { Schema } from './state.js';
 
-export const ext4xfsCtx = (c: Constants): Ctx => ctxFor(c, ext4xfs(c));
+export function landedBehaviour(ctx: Ctx): Behaviour {
+  const common = { faultRule: faultByInode, writebackUnderDax: false, readOnlyOpens: false };
+  return ctx.flavour.fs === 'virtiofs'
+    ? { ...common, setFlag: forwardToServer, dontcache: attrDaxDiffers(ctx.c) }
+    : { ...common, setFlag: markDontcacheAtIoctl(ctx) };
+}
 
-export const landed = (ctx: Ctx): Behaviour => ({
-  setFlag: markDontcacheAtIoctl(ctx),
-  faultRule: faultByInode,
-  writebackUnderDax: false,
-  readOnlyOpens: false,
-});
-
-export const buildBase = (c: Constants) => partsFor(c, ext4xfs(c), landed(ext4xfsCtx(c)));
+export function buildDesign(c: Constants, d: DaxDesign): ModelParts<Schema> {
+  const ctx = ctxFor(c, d.flavour === 'virtiofs' ? virtiofsFlavour(c) : ext4xfs(c));
+  return partsFor(ctx, { ...landedBehaviour(ctx), ...d.changes?.(ctx) });
+}

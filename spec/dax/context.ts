@@ -1,7 +1,7 @@
 // What every action and property factory is built from: the constants, the
 // index sets, and the flavour (ext4/xfs or virtiofs).
 
-import type { ActionDef, ParamSpec } from '../../checker/model.js';
+import { actionsOf } from '../../checker/model.js';
 import type { IndexSet } from '../../checker/domain.js';
 import type { Constants } from './constants.js';
 import type { Flavour } from './flavour.js';
@@ -22,10 +22,9 @@ export function ctxFor(c: Constants, flavour: Flavour): Ctx {
   return { c, flavour, Files, Procs, P: c.procs, F: c.files };
 }
 
-/** Keeps an action's parameter types precise where it is written. */
-export const def = <P extends ParamSpec>(d: ActionDef<Schema, P>): ActionDef<Schema, P> => d;
+/** How every action of the model is written (checker/model.ts actionsOf). */
+export const action = actionsOf<Schema>();
 
 /** Process and file names as the trace prints them. */
 export const pName = (p: number) => `p${p + 1}`;
 export const fName = (f: number) => `f${f + 1}`;
-export const bit = (b: number) => (b ? 1 : 0);

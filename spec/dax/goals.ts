@@ -1,6 +1,7 @@
 // Reachability goals: states a property needs to have seen before its pass
 // means anything. Each is reported with a witness trace.
 
+import { exists } from '../../checker/domain.js';
 import type { ReachabilityGoal } from '../../checker/model.js';
 import type { Ctx } from './context.js';
 import { isDaxPte, isPageCachePte } from './inode.js';
@@ -9,10 +10,7 @@ import { InCore, ModeChange, Vma, type S, type Schema } from './state.js';
 type Goal = ReachabilityGoal<Schema>;
 
 function somePte(ctx: Ctx, kind: (pte: number) => boolean) {
-  return (s: S) => {
-    for (let p = 0; p < ctx.P; p++) for (let f = 0; f < ctx.F; f++) if (kind(s.pte[p]![f]!)) return true;
-    return false;
-  };
+  return (s: S) => exists(ctx.Procs, (p) => exists(ctx.Files, (f) => kind(s.pte[p]![f]!)));
 }
 
 export function goals(ctx: Ctx): Record<string, Goal> {
@@ -34,16 +32,10 @@ export function goals(ctx: Ctx): Record<string, Goal> {
       // FUSE_ATTR_DAX) now asks for the other mode than a live VMA was set up
       // for. Designs that refuse the change while mapped never get here.
       doc: 'a live mapping was set up for the mode the DAX flag no longer asks for',
-      reached: (s: S) => {
-        for (let f = 0; f < ctx.F; f++) {
-          const want = desired(s, f) ? Vma.dax : Vma.pagecache;
-          for (let p = 0; p < ctx.P; p++) {
-            const v = s.vma[p]![f];
-            if (v !== Vma.none && v !== want) return true;
-          }
-        }
-        return false;
-      },
+      reached: (s: S) => exists(ctx.Files, (f) => {
+        const want = desired(s, f) ? Vma.dax : Vma.pagecache;
+        return exists(ctx.Procs, (p) => s.vma[p]![f] !== Vma.none && s.vma[p]![f] !== want);
+      }),
     },
     ReinstantiatedOtherMode: {
       kind: 'reachable',
@@ -51,26 +43,17 @@ export function goals(ctx: Ctx): Record<string, Goal> {
       // effect once "the files are closed by all processes"), not drop_caches,
       // which gets every design there.
       doc: 'an inode evicted at its last close is instantiated again in the other mode',
-      reached: (s: S) => {
-        for (let f = 0; f < ctx.F; f++) if (s.modeChange[f] === ModeChange.afterLastClose) return true;
-        return false;
-      },
+      reached: (s: S) => exists(ctx.Files, (f) => s.modeChange[f] === ModeChange.afterLastClose),
     },
     SDaxChanged: {
       kind: 'reachable',
       doc: 'a file\'s S_DAX differs from what it was before (flipped live, or re-instantiated)',
-      reached: (s: S) => {
-        for (let f = 0; f < ctx.F; f++) if (s.inode[f] === InCore.cached && s.modeChange[f] !== ModeChange.none) return true;
-        return false;
-      },
+      reached: (s: S) => exists(ctx.Files, (f) => s.inode[f] === InCore.cached && s.modeChange[f] !== ModeChange.none),
     },
     DontCacheMarked: {
       kind: 'reachable',
       doc: 'an inode is marked I_DONTCACHE',
-      reached: (s: S) => {
-        for (let f = 0; f < ctx.F; f++) if (s.iDontcache[f] === 1) return true;
-        return false;
-      },
+      reached: (s: S) => exists(ctx.Files, (f) => s.iDontcache[f] === 1),
     },
   };
 }

@@ -2,7 +2,7 @@
 // virtiofs (2021 thread, what landed in 5.17), every proposed design.
 
 import { defineModel } from '../../checker/model.js';
-import { buildBase } from './base.js';
+import { buildDesign } from './base.js';
 import { constants } from './constants.js';
 import { daxPresentation } from './kernel-words.js';
 import { ebusyWhileMapped } from './designs/ebusy-while-mapped.js';
@@ -21,7 +21,7 @@ export const daxModel = defineModel({
   name: 'dax',
   summary: 'per-file DAX on ext4/xfs and virtiofs: the 2017 and 2021 designs',
   constants,
-  build: buildBase,
+  build: buildDesign,
   defaultDesign: 'instantiate-only',
   presentation: daxPresentation,
   designs: {

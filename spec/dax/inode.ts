@@ -52,13 +52,20 @@ export function evict(s: S, f: number, how: typeof InCore.evicted | typeof InCor
 
 /**
  * After a reference went away: the last dput kills the dentry if the
- * flavour says so, and iput_final evicts the inode. Returns whether it did,
- * so that a step can say "Evict" in its label.
+ * flavour says so, and iput_final evicts the inode.
  */
-export function releaseRef(s: S, f: number, ctx: Ctx): boolean {
-  if (referenced(s, f, ctx.P) || !ctx.flavour.dentryDiesAtLastRef(s, f)) return false;
+export function releaseRef(s: S, f: number, ctx: Ctx): void {
+  if (referenced(s, f, ctx.P) || !ctx.flavour.dentryDiesAtLastRef(s, f)) return;
   evict(s, f, InCore.evicted);
-  return true;
+}
+
+/**
+ * Whether a close, munmap or statx evicted the inode, read on the state after
+ * it: the step had the inode cached (it held a reference, or its walk just
+ * looked the inode up), so it ends uncached only if its last reference evicted it.
+ */
+export function evictedBy(after: S, f: number): boolean {
+  return after.inode[f] !== InCore.cached;
 }
 
 /**

@@ -4,14 +4,18 @@
 // Canonical forms (reductions of the model's own, stated here and in vmas.ts):
 // a new file takes the lowest free slot, a forked child the lowest free
 // process slot, and the VMA table stays sorted. Labels name the slot the
-// result lands in, so the guard checks that the slot parameter is that one.
+// result lands in, read on the state before the step.
 //
 // A refused call is its own action (OpenRefused, MmapRefused) that records
 // the call and its errno in `refused`; every other step clears it.
+//
+// Over 300 lines because this is the model's whole next-state relation, read
+// top to bottom as a TLA+ module's actions are; split by action, the
+// canonical-slot rules above would be scattered across files.
 
 import { match } from 'ts-pattern';
 import { enumOf, int } from '../../checker/domain.js';
-import type { ActionDef } from '../../checker/model.js';
+import { actionsOf } from '../../checker/model.js';
 import { cachedIoOpenCheck, ioRelease, openCheck, takeOpenRef } from './iomode.js';
 import type { CacheMmapPolicy } from './policy.js';
 import {
@@ -20,11 +24,8 @@ import {
 } from './state.js';
 import { vmaTable } from './vmas.js';
 
-type Action = ActionDef<Schema, any>;
+const action = actionsOf<Schema>();
 
-/** open(2) fails with EIO or sleeps; mmap(2) fails with ENODEV or ETXTBSY, or sleeps. */
-const OpenErr = enumOf('EIO', 'HANG');
-const MmapErr = enumOf('ENODEV', 'ETXTBSY', 'HANG');
 const Sharing = enumOf('MAP_PRIVATE', 'MAP_SHARED');
 
 const FILE_KIND_OF_FLAGS = OpenFlags.values.map((n) => FileKind[n]);
@@ -32,6 +33,8 @@ const REFUSED_OPEN = OpenFlags.values.map((n) => RefusedCall[`Open(${n})` as con
 const REFUSED_MMAP = Sharing.values.map((n) => RefusedCall[`Mmap(${n})` as const]);
 
 const clearRefused = (s: S): void => { s.refused.call = RefusedCall.none; s.refused.errno = Errno.none; };
+/** What a refused call returned, as the state records it (its guard has ruled out 'OK'). */
+const errnoOf = (r: 'OK' | ErrnoName): number => (r === 'OK' ? Errno.none : Errno[r]);
 
 function flagsText(flags: number, backingId: number): string {
   return match(OpenFlags.values[flags]!)
@@ -85,48 +88,51 @@ export function baseActions(w: World) {
   const { Procs, Files, Vmas, nf, nv } = w;
   const { vt, dropRef } = fileRefs(w);
   const Backing = int(1, w.c.backings);
-  const lowestFreeFile = (s: S, f: number): boolean => {
-    if (s.file[f].kind !== FileKind.free) return false;
-    for (let g = 0; g < f; g++) if (s.file[g].kind === FileKind.free) return false;
-    return true;
+  /** The slot a new file takes, or -1 when every slot is in use. */
+  const lowestFreeFile = (s: S): number => {
+    for (let f = 0; f < nf; f++) if (s.file[f].kind === FileKind.free) return f;
+    return -1;
   };
   // The backing id only means something for FOPEN_PASSTHROUGH; other opens use the first.
   const backingApplies = (flags: number, b: number) => flags === OpenFlags.FOPEN_PASSTHROUGH || b === 1;
 
-  const Open: Action = {
-    params: { p: Procs, flags: OpenFlags, backing: Backing, f: Files },
-    guard: (s: S, { p, flags, backing, f }) =>
-      s.alive[p] === 1 && backingApplies(flags, backing) && lowestFreeFile(s, f) && openCheck(s, flags, backing) === 'OK',
-    effect: (s: S, { p, flags, backing, f }) => {
+  const Open = action({
+    params: { p: Procs, flags: OpenFlags, backing: Backing },
+    actor: 'p',
+    guard: (s, { p, flags, backing }) =>
+      s.alive[p] === 1 && backingApplies(flags, backing) && lowestFreeFile(s) >= 0 && openCheck(s, flags, backing) === 'OK',
+    effect: (s, { p, flags, backing }) => {
+      const f = lowestFreeFile(s);
       clearRefused(s);
       s.file[f].kind = FILE_KIND_OF_FLAGS[flags]!;
       s.file[f].heldBy[p] = 1;
       takeOpenRef(s, f, flags, backing);
     },
-    guardDoc: 'the process is alive, the file takes the lowest free slot, and fuse_file_io_open accepts these open_flags in the inode\'s mode (else the step is OpenRefused)',
-    label: ({ p, flags, backing, f }) => `Open(${flagsText(flags, backing)}) ${procName(p)} -> ${fileName(f)}`,
+    guardDoc: 'the process is alive, a file slot is free (the file takes the lowest), and fuse_file_io_open accepts these open_flags in the inode\'s mode (else the step is OpenRefused)',
+    label: ({ p, flags, backing }, before) => `Open(${flagsText(flags, backing)}) ${procName(p)} -> ${fileName(lowestFreeFile(before))}`,
     source: 'fs/fuse/file.c fuse_open -> fuse_finish_open -> fs/fuse/iomode.c fuse_file_io_open (a23e1966, v6.9+)',
-  };
+  });
 
   // The kernel's synchronous release on this path skips fuse_file_io_release
   // (fuse_sync_release leaves ra->inode NULL), so a refused open changes nothing.
-  const OpenRefused: Action = {
-    params: { p: Procs, flags: OpenFlags, backing: Backing, err: OpenErr },
-    guard: (s: S, { p, flags, backing, err }) =>
-      s.alive[p] === 1 && backingApplies(flags, backing) && openCheck(s, flags, backing) === OpenErr.values[err],
-    effect: (s: S, { flags, err }) => {
+  const OpenRefused = action({
+    params: { p: Procs, flags: OpenFlags, backing: Backing },
+    actor: 'p',
+    guard: (s, { p, flags, backing }) =>
+      s.alive[p] === 1 && backingApplies(flags, backing) && openCheck(s, flags, backing) !== 'OK',
+    effect: (s, { flags, backing }) => {
       s.refused.call = REFUSED_OPEN[flags]!;
-      s.refused.errno = Errno[OpenErr.values[err]!];
+      s.refused.errno = errnoOf(openCheck(s, flags, backing));
     },
-    guardDoc: 'fuse_file_io_open refuses these open_flags with exactly this result in the inode\'s mode',
-    label: ({ p, flags, backing, err }) => `Open(${flagsText(flags, backing)}) ${procName(p)} ${errnoText(OpenErr.values[err]!)}`,
+    guardDoc: 'fuse_file_io_open refuses these open_flags in the inode\'s mode; the step records what it returned',
+    label: ({ p, flags, backing }, _before, after) => `Open(${flagsText(flags, backing)}) ${procName(p)} ${errnoText(Errno.values[after.refused.errno]!)}`,
     source: 'fs/fuse/iomode.c fuse_file_io_open "fail:" returns -EIO; fuse_file_cached_io_open wait_event (a23e1966, v6.9+)',
-  };
+  });
 
-  const Close: Action = {
+  const Close = action({
     params: { p: Procs, f: Files },
-    guard: (s: S, { p, f }) => s.file[f].heldBy[p] === 1,
-    effect: (s: S, { p, f }) => {
+    guard: (s, { p, f }) => s.file[f].heldBy[p] === 1,
+    effect: (s, { p, f }) => {
       clearRefused(s);
       s.file[f].heldBy[p] = 0;
       dropRef(s, f);
@@ -134,14 +140,14 @@ export function baseActions(w: World) {
     guardDoc: 'the process holds the struct file',
     label: ({ p, f }) => `Close ${procName(p)} ${fileName(f)}`,
     source: 'close(2) of the last fd a process has on the struct file; fput -> fuse_release when it was the last reference',
-  };
+  });
 
   // dup_mmap copies every VMA and calls vm_ops->open on the copy if there is
   // one; fuse_file_vm_ops has no .open (fs/fuse/file.c, v6.9+), so no FUSE code
   // sees a fork. The fd table copy shares the struct files.
-  const Fork: Action = {
+  const Fork = action({
     params: { p: Procs, c: Procs },
-    guard: (s: S, { p, c }) => {
+    guard: (s, { p, c }) => {
       if (s.alive[p] !== 1 || s.alive[c] !== 0) return false;
       for (let q = 0; q < c; q++) if (s.alive[q] === 0) return false;
       let mine = 0;
@@ -149,7 +155,7 @@ export function baseActions(w: World) {
       for (let v = 0; v < n; v++) if (s.vma[v].proc === p) mine++;
       return n + mine <= nv; // a bound of the model: no fork without room for every copy
     },
-    effect: (s: S, { p, c }) => {
+    effect: (s, { p, c }) => {
       clearRefused(s);
       s.alive[c] = 1;
       for (let f = 0; f < nf; f++) if (s.file[f].heldBy[p] === 1) s.file[f].heldBy[c] = 1;
@@ -160,72 +166,72 @@ export function baseActions(w: World) {
     guardDoc: 'the parent is alive, the child takes the lowest free process slot, and there is a VMA slot for every copy',
     label: ({ p, c }) => `Fork ${procName(p)} -> ${procName(c)}`,
     source: 'kernel/fork.c dup_mmap (vm_ops->open only if defined); fs/fuse/file.c fuse_file_vm_ops has no .open (v6.9+); seed 004 (Amir Goldstein, 6 Dec 2023)',
-  };
+  });
 
   // mprotect on part of a VMA, or the first half of a partial munmap:
   // __split_vma copies the VMA and, as dup_mmap, calls only vm_ops->open.
-  const Split: Action = {
-    params: { v: Vmas, w: Vmas },
-    guard: (s: S, { v, w }) => {
-      const x = s.vma[v];
-      return x.map !== VmaMap.unmapped && vt.live(s) < nv && w === vt.slotFor(s, x.map, x.file, x.proc);
-    },
-    effect: (s: S, { v }) => {
+  const Split = action({
+    params: { v: Vmas },
+    guard: (s, { v }) => s.vma[v].map !== VmaMap.unmapped && vt.live(s) < nv,
+    effect: (s, { v }) => {
       clearRefused(s);
       const x = s.vma[v];
       vt.add(s, x.map, x.file, x.proc);
     },
-    guardDoc: 'the VMA is mapped, a VMA slot is free, and the copy lands in the named slot of the sorted table',
-    label: ({ v, w }) => `Split(mprotect) ${vmaName(v)} -> ${vmaName(w)}`,
+    guardDoc: 'the VMA is mapped and a VMA slot is free (the copy lands where the sorted table puts it)',
+    label: ({ v }, before) => {
+      const x = before.vma[v];
+      return `Split(mprotect) ${vmaName(v)} -> ${vmaName(vt.slotFor(before, x.map, x.file, x.proc))}`;
+    },
     source: 'mm/mmap.c __split_vma (mm/vma.c from ~6.12): new->vm_ops->open only if defined; FUSE defines none',
-  };
+  });
 
   // exit_mmap and exit_files close the VMAs and files one by one; the model
   // lets VmaClose and Close do that first and only frees the slot here. At
   // procs=2 this adds no state (p1 alone reaches every state without p2); it
   // matters from procs=3 on, where a freed slot allows another fork.
-  const Exit: Action = {
+  const Exit = action({
     params: { p: Procs },
-    guard: (s: S, { p }) => {
+    guard: (s, { p }) => {
       if (p === 0 || s.alive[p] !== 1) return false; // p1 stays, so no goal is blocked
       for (let f = 0; f < nf; f++) if (s.file[f].heldBy[p] === 1) return false;
       for (let v = 0; v < nv; v++) if (s.vma[v].map !== VmaMap.unmapped && s.vma[v].proc === p) return false;
       return true;
     },
-    effect: (s: S, { p }) => { clearRefused(s); s.alive[p] = 0; },
+    effect: (s, { p }) => { clearRefused(s); s.alive[p] = 0; },
     guardDoc: 'not p1, and the process holds no file and no VMA (the closes are steps of their own)',
     label: ({ p }) => `Exit ${procName(p)}`,
     source: 'kernel/exit.c do_exit -> exit_mm, exit_files',
-  };
+  });
 
   // Read/write dispatch (fs/fuse/file.c fuse_file_read_iter/fuse_file_write_iter,
   // v6.9+): FOPEN_DIRECT_IO goes to the server, FOPEN_PASSTHROUGH to the backing
   // file, anything else through the inode's page cache. These steps change no
   // mode; they are here so that traces can show the I/O a state allows.
-  const PageCacheIo: Action = {
+  const PageCacheIo = action({
     params: { f: Files },
-    guard: (s: S, { f }) => s.file[f].kind === FileKind.caching,
+    guard: (s, { f }) => s.file[f].kind === FileKind.caching,
     effect: clearRefused,
     guardDoc: 'the file is a caching open',
     label: ({ f }) => `Read/Write ${fileName(f)} -> page cache`,
     source: 'fs/fuse/file.c fuse_cache_read_iter / fuse_cache_write_iter (v6.9+)',
-  };
-  const PassthroughIo: Action = {
+  });
+  const PassthroughIo = action({
     params: { f: Files },
-    guard: (s: S, { f }) => s.file[f].kind === FileKind.FOPEN_PASSTHROUGH,
+    guard: (s, { f }) => s.file[f].kind === FileKind.FOPEN_PASSTHROUGH,
     effect: clearRefused,
     guardDoc: 'the file is a FOPEN_PASSTHROUGH open',
     label: ({ f }) => `Read/Write ${fileName(f)} -> backing file`,
     source: 'fs/fuse/passthrough.c fuse_passthrough_read_iter / fuse_passthrough_write_iter (a23e1966, v6.9+)',
-  };
-  const Fault: Action = {
+  });
+  const Fault = action({
     params: { v: Vmas },
-    guard: (s: S, { v }) => s.vma[v].map === VmaMap.MAP_SHARED || s.vma[v].map === VmaMap.MAP_PRIVATE,
+    guard: (s, { v }) => s.vma[v].map === VmaMap.MAP_SHARED || s.vma[v].map === VmaMap.MAP_PRIVATE,
     effect: clearRefused,
     guardDoc: 'the VMA is a page-cache mapping (MAP_PRIVATE or MAP_SHARED)',
     label: ({ v }) => `Fault ${vmaName(v)} -> page cache`,
     source: 'fs/fuse/file.c fuse_file_vm_ops .fault = filemap_fault (v6.9+)',
-  };
+  });
 
   return { Open, OpenRefused, Close, Fork, Split, Exit, PageCacheIo, PassthroughIo, Fault };
 }
@@ -253,15 +259,18 @@ export function cacheMmapActions(w: World, policy: CacheMmapPolicy) {
   const mapOf = (s: S, f: number, shared: number): number =>
     s.file[f].kind === FileKind.FOPEN_PASSTHROUGH ? VmaMap.backing_file : shared ? VmaMap.MAP_SHARED : VmaMap.MAP_PRIVATE;
 
-  const Mmap: Action = {
-    params: { p: Procs, f: Files, sharing: Sharing, v: Vmas },
-    guard: (s: S, { p, f, sharing, v }) => {
-      if (s.file[f].heldBy[p] !== 1 || vt.live(s) >= nv) return false;
-      if (mmapCheck(s, f, sharing === Sharing.MAP_SHARED) !== 'OK') return false;
-      const map = mapOf(s, f, sharing);
-      return v === vt.slotFor(s, map, map === VmaMap.backing_file ? 0 : f, p);
-    },
-    effect: (s: S, { p, f, sharing }) => {
+  /** The slot the new VMA takes in the sorted table. */
+  const slotOf = (s: S, p: number, f: number, sharing: number): number => {
+    const map = mapOf(s, f, sharing);
+    return vt.slotFor(s, map, map === VmaMap.backing_file ? 0 : f, p);
+  };
+
+  const Mmap = action({
+    params: { p: Procs, f: Files, sharing: Sharing },
+    actor: 'p',
+    guard: (s, { p, f, sharing }) =>
+      s.file[f].heldBy[p] === 1 && vt.live(s) < nv && mmapCheck(s, f, sharing === Sharing.MAP_SHARED) === 'OK',
+    effect: (s, { p, f, sharing }) => {
       clearRefused(s);
       const map = mapOf(s, f, sharing);
       if (map === VmaMap.backing_file) { vt.add(s, map, 0, p); return; }
@@ -272,30 +281,30 @@ export function cacheMmapActions(w: World, policy: CacheMmapPolicy) {
       if (sharing + 1 > file.everMapped) file.everMapped = sharing + 1;
       if (policy.entersCachingMode(sharing === Sharing.MAP_SHARED)) policy.onCacheMmap(s, f);
     },
-    guardDoc: 'the process holds the file, a VMA slot is free, the VMA lands in the named slot of the sorted table, and fuse_file_mmap allows it (else the step is MmapRefused)',
-    label: ({ p, f, sharing, v }) => `Mmap(${Sharing.values[sharing]}) ${procName(p)} ${fileName(f)} -> ${vmaName(v)}`,
+    guardDoc: 'the process holds the file, a VMA slot is free (the VMA lands where the sorted table puts it), and fuse_file_mmap allows it (else the step is MmapRefused)',
+    label: ({ p, f, sharing }, before) => `Mmap(${Sharing.values[sharing]}) ${procName(p)} ${fileName(f)} -> ${vmaName(slotOf(before, p, f, sharing))}`,
     source: 'fs/fuse/file.c fuse_file_mmap; fs/fuse/passthrough.c fuse_passthrough_mmap -> backing_file_mmap (a23e1966, v6.9+)',
-  };
+  });
 
-  const MmapRefused: Action = {
-    params: { p: Procs, f: Files, sharing: Sharing, err: MmapErr },
-    guard: (s: S, { p, f, sharing, err }) =>
-      s.file[f].heldBy[p] === 1 && mmapCheck(s, f, sharing === Sharing.MAP_SHARED) === MmapErr.values[err],
-    effect: (s: S, { sharing, err }) => {
+  const MmapRefused = action({
+    params: { p: Procs, f: Files, sharing: Sharing },
+    actor: 'p',
+    guard: (s, { p, f, sharing }) => s.file[f].heldBy[p] === 1 && mmapCheck(s, f, sharing === Sharing.MAP_SHARED) !== 'OK',
+    effect: (s, { f, sharing }) => {
       s.refused.call = REFUSED_MMAP[sharing]!;
-      s.refused.errno = Errno[MmapErr.values[err]!];
+      s.refused.errno = errnoOf(mmapCheck(s, f, sharing === Sharing.MAP_SHARED));
     },
-    guardDoc: 'the process holds the file and fuse_file_mmap returns exactly this result',
-    label: ({ p, f, sharing, err }) => `Mmap(${Sharing.values[sharing]}) ${procName(p)} ${fileName(f)} ${errnoText(MmapErr.values[err]!)}`,
+    guardDoc: 'the process holds the file and fuse_file_mmap refuses; the step records what it returned',
+    label: ({ p, f, sharing }, _before, after) => `Mmap(${Sharing.values[sharing]}) ${procName(p)} ${fileName(f)} ${errnoText(Errno.values[after.refused.errno]!)}`,
     source: 'fs/fuse/file.c fuse_file_mmap error returns (a23e1966, v6.9+)',
-  };
+  });
 
   // munmap of a whole VMA (or of one piece after a Split), or exit: remove_vma
   // calls vm_ops->close, then drops the VMA's reference on vm_file.
-  const VmaClose: Action = {
+  const VmaClose = action({
     params: { v: Vmas },
-    guard: (s: S, { v }) => s.vma[v].map !== VmaMap.unmapped,
-    effect: (s: S, { v }) => {
+    guard: (s, { v }) => s.vma[v].map !== VmaMap.unmapped,
+    effect: (s, { v }) => {
       clearRefused(s);
       const map = s.vma[v].map, f = s.vma[v].file;
       const pageCache = map === VmaMap.MAP_PRIVATE || map === VmaMap.MAP_SHARED;
@@ -306,7 +315,7 @@ export function cacheMmapActions(w: World, policy: CacheMmapPolicy) {
     guardDoc: 'the VMA is mapped',
     label: ({ v }) => `VmaClose ${vmaName(v)}`,
     source: 'mm/mmap.c remove_vma -> vm_ops->close = fs/fuse/file.c fuse_vma_close, then fput(vm_file)',
-  };
+  });
 
   return { Mmap, MmapRefused, VmaClose };
 }

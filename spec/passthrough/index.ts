@@ -6,16 +6,17 @@
 import { defineModel } from '../../checker/model.js';
 import { baseActions, cacheMmapActions } from './actions.js';
 import { cacheMmapTaint } from './designs/cache-mmap-taint.js';
-import { landed, landedPolicy } from './designs/landed.js';
+import { landed } from './designs/landed.js';
 import { vmaCloseRefcount } from './designs/vma-close-refcount.js';
+import type { PassthroughDesign } from './policy.js';
 import { propertiesFor } from './properties.js';
 import { passthroughPresentation } from './kernel-words.js';
 import { constants, worldFor, type Constants, type S } from './state.js';
 
-function build(c: Constants) {
+function build(c: Constants, d: PassthroughDesign) {
   const w = worldFor(c);
   const base = baseActions(w);
-  const mmap = cacheMmapActions(w, landedPolicy);
+  const mmap = cacheMmapActions(w, d.policy);
   return {
     schema: w.schema,
     // Every slot starts at its smallest value, so the counter is set explicitly.
@@ -27,7 +28,8 @@ function build(c: Constants) {
       Fork: base.Fork, Split: base.Split, VmaClose: mmap.VmaClose, Exit: base.Exit,
       PageCacheIo: base.PageCacheIo, PassthroughIo: base.PassthroughIo, Fault: base.Fault,
     },
-    properties: propertiesFor(w, landedPolicy),
+    properties: propertiesFor(w, d.policy),
+    ...(d.constraint ? { constraint: d.constraint(w) } : {}),
   };
 }
 

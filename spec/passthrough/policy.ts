@@ -3,11 +3,8 @@
 // does about it, and so what the counter ought to hold. Everything else (open,
 // release, fork, splits, the passthrough mmap) is the kernel's and shared.
 
-import { castDraft, type Draft } from 'immer';
-import type { MutableParts } from '../../checker/model.js';
-import { cacheMmapActions } from './actions.js';
-import { modeCounterConsistent } from './properties.js';
-import { worldFor, type Constants, type S, type Schema } from './state.js';
+import type { DesignInfo } from '../../checker/model.js';
+import type { S, World } from './state.js';
 
 export interface CacheMmapPolicy {
   /**
@@ -29,12 +26,9 @@ export interface CacheMmapPolicy {
   readonly refPerSharedMapping: boolean;
 }
 
-/** A design's `vary`: rebuilds the parts that depend on the policy, nothing else. */
-export function usePolicy(m: Draft<MutableParts<Schema>>, c: Constants, policy: CacheMmapPolicy): void {
-  const w = worldFor(c);
-  const a = cacheMmapActions(w, policy);
-  m.actions.Mmap = castDraft(a.Mmap);
-  m.actions.MmapRefused = castDraft(a.MmapRefused);
-  m.actions.VmaClose = castDraft(a.VmaClose);
-  m.properties.ModeCounterConsistent = castDraft(modeCounterConsistent(w, policy));
+/** A design of the passthrough model: its policy, and a state constraint if its counter runs away. */
+export interface PassthroughDesign extends DesignInfo {
+  readonly policy: CacheMmapPolicy;
+  /** States outside it are kept but not explored. */
+  readonly constraint?: (w: World) => (s: S) => boolean;
 }

@@ -37,14 +37,12 @@ export type Constants = ConstantValues<typeof constants>;
 
 /** What the server answered in the OPEN reply's open_flags; `caching` has neither bit. */
 export const OpenFlags = enumOf('caching', 'FOPEN_DIRECT_IO', 'FOPEN_PASSTHROUGH');
-export type OpenFlagsName = (typeof OpenFlags.values)[number];
 
 /** A file slot: released (free), or open with the server's open_flags. */
 export const FileKind = enumOf('free', 'caching', 'FOPEN_DIRECT_IO', 'FOPEN_PASSTHROUGH');
 
 /** ff->iomode: which counted reference on fi->iocachectr the file holds. */
 export const IoMode = enumOf('IOM_NONE', 'IOM_CACHED', 'IOM_UNCACHED');
-export type IoModeName = (typeof IoMode.values)[number];
 
 /**
  * What a VMA maps. A passthrough file's mmap goes to the backing file

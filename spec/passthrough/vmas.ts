@@ -77,5 +77,3 @@ export function vmaTable(w: World) {
     },
   };
 }
-
-export type VmaTable = ReturnType<typeof vmaTable>;

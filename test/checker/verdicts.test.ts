@@ -37,7 +37,7 @@ describe('verdicts', () => {
 
   it('an action property fails on the transition, and its trace ends with that step', () => {
     const cm = compile(counterModel, 'plain', { n: 4 });
-    const bad = { ...cm, actionProperties: [{ name: 'NeverToTwo', def: { kind: 'action' as const, holds: (_b: any, _s: any, a: any) => a.x !== 2 } }] };
+    const bad = { ...cm, actionProperties: [{ name: 'NeverToTwo', def: { kind: 'action' as const, holds: (_b: any, _s: any, a: any) => a.x !== 2 }, actions: undefined }] };
     const r = check(bad, { checkDeadlock: false });
     const p = byName(r, 'NeverToTwo');
     expect(p.status).toBe('violated');

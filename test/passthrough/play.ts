@@ -1,7 +1,8 @@
 // Replays a hand-written scenario on the passthrough model: each step names an
-// action and the parameters that matter; slot parameters the canonical form
-// decides (`-> file1`, `-> vma2`) may be left out. A step that is not enabled
-// fails the test with its name, which is how the scenarios assert an errno.
+// action and the parameters that matter (the slot a result lands in, `-> file1`,
+// is the canonical form's choice, not a parameter). `err` is what a refused
+// call must return, read on the state after it. A step that is not enabled, or
+// returns another errno, fails the test with its name.
 
 import { compile, type ActionInstance } from '../../checker/compile.js';
 import type { TraceStep } from '../../checker/result.js';
@@ -14,14 +15,17 @@ export function play(design: string, steps: readonly Step[], constants: Record<s
   const cm = compile(passthroughModel, design, constants);
   const init = cm.inits[0]!;
   const path: ActionInstance[] = [];
-  const enabled = (inst: ActionInstance) => {
-    try { replayInstances(cm, init, [...path, inst]); return true; } catch { return false; }
+  const enabled = (inst: ActionInstance, err: unknown) => {
+    try {
+      const last = replayInstances(cm, init, [...path, inst]).at(-1)!.state as { refused: { errno: string } };
+      return err === undefined || last.refused.errno === err;
+    } catch { return false; }
   };
-  for (const [action, want = {}] of steps) {
+  for (const [action, { err, ...want } = {}] of steps) {
     const match = cm.instances.find((inst) => inst.name === action
       && Object.entries(want).every(([k, v]) => cm.showParams(inst)[k] === v)
-      && enabled(inst));
-    if (!match) throw new Error(`step ${path.length + 1}, ${action} ${JSON.stringify(want)}, is not enabled`);
+      && enabled(inst, err));
+    if (!match) throw new Error(`step ${path.length + 1}, ${action} ${JSON.stringify({ ...want, ...(err !== undefined ? { err } : {}) })}, is not enabled`);
     path.push(match);
   }
   return replayInstances(cm, init, path);

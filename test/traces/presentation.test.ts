@@ -18,30 +18,22 @@ import { compileFor } from '../../traces/replay.js';
 import { kernelWords } from '../../traces/words.js';
 import { daxcheck } from '../../testkit/cli.js';
 import { examplesDir } from '../../testkit/traces.js';
+import { Stepper } from '../../testkit/steps.js';
 
-/** A walk of up to `steps` enabled steps from the first initial state, the same for the same seed. */
+/** A walk of up to `steps` enabled steps from a random initial state, the same for the same seed. */
 function randomWalk(cm: CompiledModel, seed: number, steps: number): TraceStep[] {
-  const { layout } = cm;
-  const cur = layout.blank();
-  const next = layout.blank();
+  const stepper = new Stepper(cm);
   let x = seed * 2654435761 + 1;
   const pick = (n: number) => { x = (x * 1103515245 + 12345) % 2147483648; return x % n; };
   const init = cm.inits[pick(cm.inits.length)]!;
-  next.set(layout.lo);
-  init.effect(layout.view(next), init.params);
+  let state = stepper.initial(init);
   const path = [];
   for (let k = 0; k < steps; k++) {
-    cur.set(next);
-    const enabled = cm.instances.filter((i) => {
-      if (i.guard && !i.guard(layout.view(cur), i.params)) return false;
-      next.set(cur);
-      return i.effect(layout.view(next), i.params) !== false;
-    });
+    const enabled = stepper.enabled(state);
     if (enabled.length === 0) break;
-    const inst = enabled[pick(enabled.length)]!;
-    next.set(cur);
-    inst.effect(layout.view(next), inst.params);
-    path.push(inst);
+    const step = enabled[pick(enabled.length)]!;
+    state = step.after;
+    path.push(step.inst);
   }
   return replayInstances(cm, init, path);
 }

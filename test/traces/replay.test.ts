@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { compile, findInstance } from '../../checker/compile.js';
 import { replayInstances } from '../../checker/trace.js';
 import { bool, int, record } from '../../checker/domain.js';
-import { defineModel } from '../../checker/model.js';
+import { defineModel, type DesignInfo } from '../../checker/model.js';
 import { check } from '../../checker/search.js';
 import { modelNamed } from '../../cli/registry.js';
 import { ACTION_VAR, PICKS_VAR, decodeTrace, fromItf, readSavedTrace } from '../../traces/codec.js';
@@ -98,20 +98,21 @@ describe('replay names the guard that refused a step in the model\'s words', () 
   const schema = record({ n: int(0, 3) });
   const model = defineModel({
     name: 'counter', summary: 'test', constants: {}, defaultDesign: 'loose',
-    build: () => ({
+    build: (_c, d) => ({
       schema,
       init: { params: {}, effect: () => {} },
-      actions: { Inc: { params: {}, guard: (s: any) => s.n < 3, guardDoc: 'the counter stops at 3', effect: (s: any) => { s.n++; }, source: 'test' } },
+      actions: {
+        Inc: d.strict
+          ? { params: {}, guard: (s: any) => s.n < 1, guardDoc: '-EBUSY once the counter is 1', effect: (s: any) => { s.n++; }, source: 'test' }
+          : { params: {}, guard: (s: any) => s.n < 3, guardDoc: 'the counter stops at 3', effect: (s: any) => { s.n++; }, source: 'test' },
+      },
       properties: { Small: { kind: 'invariant' as const, holds: (s: any) => s.n < 2, doc: 'n stays below 2' } },
       checkDeadlock: false,
     }),
     designs: {
       loose: { summary: 'stops at 3' },
-      strict: {
-        summary: 'stops at 1',
-        vary: (m) => { m.actions.Inc = { ...m.actions.Inc!, guard: (s: any) => s.n < 1, guardDoc: '-EBUSY once the counter is 1' }; },
-      },
-    },
+      strict: { summary: 'stops at 1', strict: true },
+    } as Record<string, DesignInfo & { strict?: boolean }>,
   });
 
   it('reports guardDoc, the action source and what the guard read', () => {
@@ -152,25 +153,24 @@ describe('replay when a design gives an action other parameters', () => {
   const schema = record({ n: int(0, 3), ro: int(0, 1) });
   const model = defineModel({
     name: 'opens', summary: 'test', constants: {}, defaultDesign: 'rw-only',
-    build: () => ({
+    build: (_c, d) => ({
       schema,
       init: { params: {}, effect: () => {} },
-      actions: { Open: { params: {}, guard: (s: any) => s.n < 3, effect: (s: any) => { s.n++; }, label: () => 'Open(O_RDWR)' } },
+      actions: {
+        Open: d.readOnlyOpens
+          ? {
+            params: { ro: bool }, guard: (s: any) => s.n < 3,
+            effect: (s: any, { ro }: any) => { s.n++; s.ro = ro; }, label: ({ ro }: any) => (ro ? 'Open(O_RDONLY)' : 'Open(O_RDWR)'),
+          }
+          : { params: {}, guard: (s: any) => s.n < 3, effect: (s: any) => { s.n++; }, label: () => 'Open(O_RDWR)' },
+      },
       properties: { Small: { kind: 'invariant' as const, holds: (s: any) => s.n < 2 } },
       checkDeadlock: false,
     }),
     designs: {
       'rw-only': { summary: 'every open is read-write' },
-      'with-ro': {
-        summary: 'O_RDONLY opens too',
-        vary: (m) => {
-          m.actions.Open = {
-            params: { ro: bool }, guard: (s: any) => s.n < 3,
-            effect: (s: any, { ro }: any) => { s.n++; s.ro = ro; }, label: ({ ro }: any) => (ro ? 'Open(O_RDONLY)' : 'Open(O_RDWR)'),
-          };
-        },
-      },
-    },
+      'with-ro': { summary: 'O_RDONLY opens too', readOnlyOpens: true },
+    } as Record<string, DesignInfo & { readOnlyOpens?: boolean }>,
   });
   const record_ = (design: string) => {
     const cm = compile(model, design);
@@ -201,22 +201,24 @@ describe('replay when the design takes a step differently', () => {
   it('virtiofs: under dontcache-at-ioctl the close evicts and the next open re-reads the inode in the new mode', () => {
     const saved = loadTrace(join(examplesDir, 'dax.virtiofs-v6.NewModeAfterLastClose.itf.json'));
     const r = replay(compileFor(modelNamed('dax'), saved, { design: 'virtiofs-dontcache-at-ioctl' }), saved);
-    expect(r.substitutions).toEqual([
-      { step: 3, recorded: 'Close p1 f1', taken: 'Close p1 f1 → Evict f1', why: 'effect' },
-      { step: 4, recorded: 'Open(O_RDWR) p1 f1', taken: 'Lookup(FUSE_ATTR_DAX=1) → fuse_iget; Open(O_RDWR) p1 f1', why: 'guard' },
-    ]);
+    // The ioctl marks the inode here (a different state at step 2); the replay goes on from it, and the
+    // same close and open happen as this design takes them, read from the states.
+    expect(r.stateDivergence?.step).toBe(2);
+    expect(r.stateDivergence?.label).toBe('SetFlag(FS_XFLAG_DAX=1) p1 f1 → FUSE_IOCTL');
+    expect(r.trace.steps.map((s) => s.label).slice(3)).toEqual(['Close p1 f1 → Evict f1', 'Lookup(FUSE_ATTR_DAX=1) → fuse_iget; Open(O_RDWR) p1 f1']);
+    expect(saved.steps.map((s) => s.label).slice(3)).toEqual(['Close p1 f1', 'Open(O_RDWR) p1 f1']);
     expect(r.refusal).toBeUndefined();
     expect(r.events.find((e) => e.property === 'NewModeAfterLastClose')).toBeUndefined();
     expect(r.verdict).toBe('diverges');
     const text = formatReplay(r, { color: false });
-    expect(text).toContain('DIVERGES: design virtiofs-dontcache-at-ioctl takes this step as "Close p1 f1 → Evict f1"');
+    expect(text).toContain('step 2 (SetFlag(FS_XFLAG_DAX=1) p1 f1 → FUSE_IOCTL) gives a different state (iDontcache[f1], dDontcache[f1])');
+    expect(text).toContain('Close p1 f1 → Evict f1');
     expect(text).toContain('NewModeAfterLastClose does not fail in the replay');
   });
 
   it('an operation refused outright lists what the design would do instead', () => {
     const saved = loadTrace(join(examplesDir, 'bench.flip-on-ioctl.NoMixedMappings.itf.json'));
     const r = replay(compileFor(modelNamed('bench'), saved, { design: 'instantiate-only' }), saved);
-    expect(r.substitutions).toEqual([]);
     expect(r.refusal?.alternatives).toBeUndefined();
   });
 });
@@ -242,4 +244,23 @@ describe('a trace in Quint\'s own style replays', () => {
     expect(r.verdict).toBe('reproduces');
     expect(r.trace.steps.map((s) => s.label)).toEqual(saved0.steps.map((s) => s.label));
   });
+});
+
+describe('a trace recorded when outcomes were parameters still replays', () => {
+  // Recorded before walk, attr, dax and evicts (dax) and the result slots (passthrough) became
+  // what a label reads from the states, and with one Init parameter per file (xflagDax_f1).
+  const fixtures = new URL('./fixtures/', import.meta.url).pathname;
+  for (const name of [
+    'dax.virtiofs-v6.NewModeAfterLastClose', 'dax.set-only-on-empty-file.SDaxStableWhileInUse',
+    'passthrough.landed.NoPageCacheUserWithPassthrough',
+  ]) {
+    it(`${name}: every step is found by its label, and the violation reproduces at the same step`, () => {
+      const saved = loadTrace(join(fixtures, `before-outcome-labels.${name}.itf.json`));
+      expect(saved.steps.some((s) => Object.keys(s.params ?? {}).some((k) => ['walk', 'evicts', 'xflagDax_f1', 'v'].includes(k)))).toBe(true);
+      const r = replay(compileFor(modelNamed(saved.meta.model!), saved, {}), saved);
+      expect(r.verdict).toBe('reproduces');
+      expect(r.trace.steps.map((s) => s.label)).toEqual(saved.steps.map((s) => s.label));
+      expect(r.events.find((e) => e.property === saved.meta.property)?.step).toBe(saved.meta.violatingStep);
+    });
+  }
 });

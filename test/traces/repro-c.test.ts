@@ -3,6 +3,7 @@ import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compile, findInstance } from '../../checker/compile.js';
+import { Stepper } from '../../testkit/steps.js';
 import { modelNamed } from '../../cli/registry.js';
 import { models } from '../../spec/index.js';
 import { replayInstances } from '../../checker/trace.js';
@@ -115,24 +116,18 @@ describe('a DAX-model reproducer with every kind of step', () => {
     const cm = compile(model, 'virtiofs-v6', { cache: 'auto', procs: 2 });
     const { layout } = cm;
     // Walks the model by action and processes/files only; the one enabled instance is taken.
-    const cur = layout.blank();
-    const next = layout.blank();
-    const init = cm.inits.find((i) => { next.set(layout.lo); i.effect(layout.view(next), i.params); const s = layout.decode(next) as any; return s.size[0] === 'small' && s.xflagDax[0] === false; })!;
-    next.set(layout.lo); init.effect(layout.view(next), init.params);
+    const stepper = new Stepper(cm);
+    const init = cm.inits.find((i) => { const s = layout.decode(stepper.initial(i)) as any; return s.size[0] === 'small' && s.xflagDax[0] === false; })!;
+    let state = stepper.initial(init);
     const path: typeof cm.instances[number][] = [];
     const take = (name: string, who: Record<string, string>) => {
-      cur.set(next);
-      const ok = cm.instances.filter((i) => {
-        if (i.name !== name) return false;
-        const shown = cm.showParams(i);
-        if (!Object.entries(who).every(([k, v]) => shown[k] === v)) return false;
-        if (i.guard && !i.guard(layout.view(cur), i.params)) return false;
-        next.set(cur);
-        return i.effect(layout.view(next), i.params) !== false;
+      const ok = stepper.enabled(state).filter(({ inst }) => {
+        const shown = cm.showParams(inst);
+        return inst.name === name && Object.entries(who).every(([k, v]) => shown[k] === v);
       });
-      expect(ok.map((i) => cm.label(i)), `${name} ${JSON.stringify(who)}`).toHaveLength(1);
-      next.set(cur); ok[0]!.effect(layout.view(next), ok[0]!.params);
-      path.push(ok[0]!);
+      expect(ok.map(({ inst }) => cm.label(inst)), `${name} ${JSON.stringify(who)}`).toHaveLength(1);
+      state = ok[0]!.after;
+      path.push(ok[0]!.inst);
     };
     take('Open', { p: 'p1', f: 'f1' });
     take('Mmap', { p: 'p1', f: 'f1' });

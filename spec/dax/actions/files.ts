@@ -3,61 +3,57 @@
 // as the kernel does synchronously in __fput.
 
 import { bool } from '../../../checker/domain.js';
-import { def, fName, pName, type Ctx } from '../context.js';
-import { releaseRef, writeBack } from '../inode.js';
+import { action, fName, pName, type Ctx } from '../context.js';
+import { evictedBy, releaseRef, writeBack } from '../inode.js';
 import { Fd, Pte, Vma, type S } from '../state.js';
-import { Walk, type LookupPart } from './lookup.js';
+import { walkPath, walkWords, type LookupPart } from './lookup.js';
 
 /**
- * open(2): the path walk (and its lookup, if any) and the open, as one step.
- * `walk` and `attr` only name the step: exactly one value of each is enabled.
- * `ro` exists only where a design needs O_RDONLY opens (Ted Ts'o's rule);
- * elsewhere every open is O_RDWR.
+ * open(2): the path walk (and its lookup, if any) and the open, as one step;
+ * the label says which lookup it did. `ro` exists only where a design needs
+ * O_RDONLY opens (Ted Ts'o's rule); elsewhere every open is O_RDWR.
  */
 export function open(ctx: Ctx, lookup: LookupPart, opts: { readOnlyOpens: boolean }) {
-  const named = (s: S, p: number, f: number, walk: number, attr: number) =>
-    s.fd[p]![f] === Fd.closed && lookup.walk(s, f) === walk && attr === (walk === Walk.cached ? 0 : lookup.attr(s, f));
-  const opened = (s: S, p: number, f: number, walk: number, attr: number, mode: number) => {
-    if (walk !== Walk.cached) lookup.run(s, f, walk, attr);
-    s.fd[p]![f] = mode;
-  };
-  const words = (p: number, f: number, walk: number, attr: number, ro: number) =>
-    `${walk === Walk.cached ? '' : `${lookup.words(walk, attr)}; `}Open(${ro ? 'O_RDONLY' : 'O_RDWR'}) ${pName(p)} ${fName(f)}`;
-  const guardDoc = 'the process does not have the file open; walk and attr name the lookup this open does now';
+  const words = (before: S, p: number, f: number, ro: number) =>
+    `${walkWords(lookup, before, f)}Open(${ro ? 'O_RDONLY' : 'O_RDWR'}) ${pName(p)} ${fName(f)}`;
+  const guardDoc = 'the process does not have the file open';
   const source = 'fs/namei.c path_openat (walk_component -> lookup_slow / d_revalidate) -> vfs_open; fs/fuse/file.c fuse_open';
   if (opts.readOnlyOpens) {
-    return def({
-      params: { p: ctx.Procs, f: ctx.Files, walk: Walk, attr: bool, ro: bool },
-      guard: (s, { p, f, walk, attr }) => named(s, p, f, walk, attr),
+    return action({
+      params: { p: ctx.Procs, f: ctx.Files, ro: bool },
+      actor: 'p',
+      guard: (s, { p, f }) => s.fd[p]![f] === Fd.closed,
       guardDoc,
-      effect: (s, { p, f, walk, attr, ro }) => opened(s, p, f, walk, attr, ro ? Fd.O_RDONLY : Fd.O_RDWR),
-      label: ({ p, f, walk, attr, ro }) => words(p, f, walk, attr, ro),
+      effect: (s, { p, f, ro }) => { walkPath(lookup, s, f); s.fd[p]![f] = ro ? Fd.O_RDONLY : Fd.O_RDWR; },
+      label: ({ p, f, ro }, before) => words(before, p, f, ro),
       source,
     });
   }
-  return def({
-    params: { p: ctx.Procs, f: ctx.Files, walk: Walk, attr: bool },
-    guard: (s, { p, f, walk, attr }) => named(s, p, f, walk, attr),
+  return action({
+    params: { p: ctx.Procs, f: ctx.Files },
+    actor: 'p',
+    guard: (s, { p, f }) => s.fd[p]![f] === Fd.closed,
     guardDoc,
-    effect: (s, { p, f, walk, attr }) => opened(s, p, f, walk, attr, Fd.O_RDWR),
-    label: ({ p, f, walk, attr }) => words(p, f, walk, attr, 0),
+    effect: (s, { p, f }) => { walkPath(lookup, s, f); s.fd[p]![f] = Fd.O_RDWR; },
+    label: ({ p, f }, before) => words(before, p, f, 0),
     source,
   });
 }
 
-/** `evicts` only names the step: exactly one of its two values is enabled. */
+/** close(2); the label says whether it was the last reference and evicted the inode. */
 export function close(ctx: Ctx) {
-  return def({
-    params: { p: ctx.Procs, f: ctx.Files, evicts: bool },
+  return action({
+    params: { p: ctx.Procs, f: ctx.Files },
+    actor: 'p',
     guard: (s, { p, f }) => s.fd[p]![f] !== Fd.closed,
-    guardDoc: 'the process has the file open; evicts says whether this is the last reference and the dentry dies',
-    effect: (s, { p, f, evicts }) => {
+    guardDoc: 'the process has the file open',
+    effect: (s, { p, f }) => {
       // fuse_flush -> write_inode_now (fs/fuse/file.c); ext4/xfs leave dirty pages to writeback.
       if (ctx.flavour.flushOnRelease) writeBack(s, f, ctx.P);
       s.fd[p]![f] = Fd.closed;
-      return releaseRef(s, f, ctx) === (evicts === 1);
+      releaseRef(s, f, ctx);
     },
-    label: ({ p, f, evicts }) => `Close ${pName(p)} ${fName(f)}${evicts ? ` → Evict ${fName(f)}` : ''}`,
+    label: ({ p, f }, _before, after) => `Close ${pName(p)} ${fName(f)}${evictedBy(after, f) ? ` → Evict ${fName(f)}` : ''}`,
     source: 'fs/file_table.c __fput -> dput -> retain_dentry / iput_final (fs/dcache.c, fs/inode.c)',
   });
 }
@@ -74,8 +70,9 @@ function holdsAnything(s: S, p: number, F: number): boolean {
  * VMA starts with no PTE in the child.
  */
 export function fork(ctx: Ctx) {
-  return def({
+  return action({
     params: { p: ctx.Procs, q: ctx.Procs },
+    actor: 'p',
     guard: (s, { p, q }) => p !== q && !holdsAnything(s, q, ctx.F) && holdsAnything(s, p, ctx.F),
     guardDoc: 'the parent holds a file or a mapping; the child slot is free (its process has exited or never ran)',
     effect: (s, { p, q }) => {
@@ -93,8 +90,9 @@ export function fork(ctx: Ctx) {
 
 /** exit(2): exit_mm unmaps everything, exit_files closes everything; each last reference evicts as a close would. */
 export function exit(ctx: Ctx) {
-  return def({
+  return action({
     params: { p: ctx.Procs },
+    actor: 'p',
     guard: (s, { p }) => holdsAnything(s, p, ctx.F),
     guardDoc: 'the process holds a file or a mapping',
     effect: (s, { p }) => {

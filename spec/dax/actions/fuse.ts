@@ -7,7 +7,7 @@
 
 import { match } from 'ts-pattern';
 import type { Constants } from '../constants.js';
-import { def, fName, type Ctx } from '../context.js';
+import { action, fName, type Ctx } from '../context.js';
 import { serverAttrDax } from '../flavour.js';
 import { instantiate } from '../inode.js';
 import { Walk, type LookupPart } from './lookup.js';
@@ -69,7 +69,7 @@ export function fuseLookup(ctx: Ctx, dontcache: DontcacheCheck): LookupPart {
  */
 export function entryTimeout(ctx: Ctx) {
   return match(ctx.c.cache)
-    .with('auto', () => def({
+    .with('auto', () => action({
       params: { f: ctx.Files },
       guard: (s, { f }) => s.inode[f] === InCore.cached && s.entryValid[f] === 1,
       guardDoc: 'the inode is cached and its dentry still valid',

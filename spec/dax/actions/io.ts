@@ -2,14 +2,15 @@
 // cache from IS_DAX at the time of the call in every design.
 
 import { bool } from '../../../checker/domain.js';
-import { def, fName, pName, type Ctx } from '../context.js';
+import { action, fName, pName, type Ctx } from '../context.js';
 import { writeBack } from '../inode.js';
 import { Fd, PageCache, Size, type S } from '../state.js';
 
 /** read(2): DAX reads storage; the page-cache path fills the page first. ReadSeesLastWrite checks what it returns. */
 export function read(ctx: Ctx) {
-  return def({
+  return action({
     params: { p: ctx.Procs, f: ctx.Files },
+    actor: 'p',
     guard: (s, { p, f }) => s.fd[p]![f] !== Fd.closed,
     guardDoc: 'the process has the file open',
     effect: (s, { f }) => {
@@ -51,8 +52,9 @@ export function write(ctx: Ctx) {
   const guardDoc = 'the file is open O_RDWR and a write is left in the version bound';
   const canWrite = (s: S, p: number, f: number) => s.fd[p]![f] === Fd.O_RDWR && s.lastWrite[f]! < maxVersion;
   if (writeThrough) {
-    return def({
+    return action({
       params: { p: ctx.Procs, f: ctx.Files, extend: bool },
+    actor: 'p',
       guard: (s, { p, f, extend }) => canWrite(s, p, f) && (!extend || s.size[f] !== Size.big),
       guardDoc,
       effect: (s, { f, extend }) => {
@@ -64,8 +66,9 @@ export function write(ctx: Ctx) {
       source,
     });
   }
-  return def({
+  return action({
     params: { p: ctx.Procs, f: ctx.Files },
+    actor: 'p',
     guard: (s, { p, f }) => canWrite(s, p, f),
     guardDoc,
     effect: (s, { f }) => {
@@ -85,7 +88,7 @@ export function write(ctx: Ctx) {
  * (`underDax`), since its page-cache VMAs still dirty pages.
  */
 export function writeback(ctx: Ctx, opts: { underDax: boolean }) {
-  return def({
+  return action({
     params: { f: ctx.Files },
     guard: (s, { f }) => s.pageCache[f] === PageCache.dirty && (opts.underDax || s.sDax[f] === 0),
     guardDoc: opts.underDax ? 'the page is dirty' : 'the page is dirty and the inode is not S_DAX (whose a_ops never write page-cache pages)',

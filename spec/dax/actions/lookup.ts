@@ -34,3 +34,15 @@ export function diskLookup(ctx: Ctx): LookupPart {
     words: (_walk, v) => `Lookup(FS_XFLAG_DAX=${v}) → iget`,
   };
 }
+
+/** The walk an open or statx of `f` does from state `s`: nothing, or the lookup (and the inode it reads). */
+export function walkPath(lookup: LookupPart, s: S, f: number): void {
+  const walk = lookup.walk(s, f);
+  if (walk !== Walk.cached) lookup.run(s, f, walk, lookup.attr(s, f));
+}
+
+/** How that walk prints, read on the state before the step: empty for a cached dentry, else `Lookup(...) → iget; `. */
+export function walkWords(lookup: LookupPart, before: S, f: number): string {
+  const walk = lookup.walk(before, f);
+  return walk === Walk.cached ? '' : `${lookup.words(walk, lookup.attr(before, f))}; `;
+}

@@ -2,8 +2,8 @@
 // loads and stores go through an existing PTE with no kernel code at all.
 
 import { bool } from '../../../checker/domain.js';
-import { def, fName, pName, type Ctx } from '../context.js';
-import { releaseRef, writeBack } from '../inode.js';
+import { action, fName, pName, type Ctx } from '../context.js';
+import { evictedBy, releaseRef, writeBack } from '../inode.js';
 import { Fd, PageCache, Pte, Size, Vma, type S } from '../state.js';
 
 /** Which path a page fault takes: true for DAX (dax_iomap_fault), false for the page cache (filemap_fault / page_mkwrite). */
@@ -26,8 +26,9 @@ export const faultByMapping: FaultRule = (s, p, f) => s.vma[p]![f] === Vma.dax;
 
 /** MAP_SHARED, PROT_READ plus PROT_WRITE when the fd allows it. */
 export function mmap(ctx: Ctx) {
-  return def({
+  return action({
     params: { p: ctx.Procs, f: ctx.Files },
+    actor: 'p',
     guard: (s, { p, f }) => s.fd[p]![f] !== Fd.closed && s.vma[p]![f] === Vma.none,
     guardDoc: 'the process has the file open and no mapping of it yet (one VMA per process and file)',
     effect: (s, { p, f }) => {
@@ -40,19 +41,20 @@ export function mmap(ctx: Ctx) {
 }
 
 export function munmap(ctx: Ctx) {
-  return def({
-    params: { p: ctx.Procs, f: ctx.Files, evicts: bool },
+  return action({
+    params: { p: ctx.Procs, f: ctx.Files },
+    actor: 'p',
     guard: (s, { p, f }) => s.vma[p]![f] !== Vma.none,
-    guardDoc: 'the process has the file mapped; evicts says whether this is the last reference and the dentry dies',
-    effect: (s, { p, f, evicts }) => {
+    guardDoc: 'the process has the file mapped',
+    effect: (s, { p, f }) => {
       // fuse_vma_close -> write_inode_now, for page-cache VMAs (the DAX vm_ops have no ->close).
       if (ctx.flavour.flushOnRelease && s.vma[p]![f] === Vma.pagecache) writeBack(s, f, ctx.P);
       s.vma[p]![f] = Vma.none;
       s.vmaReadOnly[p]![f] = 0;
       s.pte[p]![f] = Pte.none;
-      return releaseRef(s, f, ctx) === (evicts === 1);
+      releaseRef(s, f, ctx);
     },
-    label: ({ p, f, evicts }) => `Munmap ${pName(p)} ${fName(f)}${evicts ? ` → Evict ${fName(f)}` : ''}`,
+    label: ({ p, f }, _before, after) => `Munmap ${pName(p)} ${fName(f)}${evictedBy(after, f) ? ` → Evict ${fName(f)}` : ''}`,
     source: 'mm/mmap.c remove_vma -> fput; fs/fuse/file.c fuse_vma_close',
   });
 }
@@ -66,8 +68,9 @@ export function munmap(ctx: Ctx) {
  */
 export function pageFault(ctx: Ctx, rule: FaultRule) {
   const maxVersion = ctx.c.versions;
-  return def({
+  return action({
     params: { p: ctx.Procs, f: ctx.Files, write: bool },
+    actor: 'p',
     guard: (s, { p, f, write }) => {
       if (s.vma[p]![f] === Vma.none || s.size[f] === Size.empty) return false;
       const pte = s.pte[p]![f];
@@ -105,8 +108,9 @@ export function pageFault(ctx: Ctx, rule: FaultRule) {
 
 /** A load through an existing PTE. It changes nothing; ReadSeesLastWrite checks what it returns. */
 export function load(ctx: Ctx) {
-  return def({
+  return action({
     params: { p: ctx.Procs, f: ctx.Files },
+    actor: 'p',
     guard: (s, { p, f }) => s.pte[p]![f] !== Pte.none,
     guardDoc: 'the page is mapped (a PTE exists)',
     effect: () => {},
@@ -118,8 +122,9 @@ export function load(ctx: Ctx) {
 /** A store through an existing writable PTE: into the page-cache page (already dirty) or straight to storage. */
 export function store(ctx: Ctx) {
   const maxVersion = ctx.c.versions;
-  return def({
+  return action({
     params: { p: ctx.Procs, f: ctx.Files },
+    actor: 'p',
     guard: (s, { p, f }) => {
       const pte = s.pte[p]![f];
       return (pte === Pte['pagecache-rw'] || pte === Pte['dax-rw']) && s.lastWrite[f]! < maxVersion;

@@ -1,14 +1,14 @@
 // Memory pressure or `echo 2 > /proc/sys/vm/drop_caches`: an unused dentry
 // and its inode go, whatever their timeouts or marks.
 
-import { def, fName, type Ctx } from '../context.js';
+import { action, fName, type Ctx } from '../context.js';
 import { evict, referenced } from '../inode.js';
 import { InCore, PageCache } from '../state.js';
 
 /** Absent with reclaim=off. */
 export function dropCaches(ctx: Ctx) {
   if (ctx.c.reclaim === 'off') return undefined;
-  return def({
+  return action({
     params: { f: ctx.Files },
     guard: (s, { f }) => s.inode[f] === InCore.cached && !referenced(s, f, ctx.P)
       && s.pageCache[f] !== PageCache.dirty,

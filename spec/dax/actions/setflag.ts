@@ -3,7 +3,7 @@
 // designs disagree about, so the action takes a rule.
 
 import { bool } from '../../../checker/domain.js';
-import { def, fName, pName, type Ctx } from '../context.js';
+import { action, fName, pName, type Ctx } from '../context.js';
 import { flushAndInvalidate, isMapped } from '../inode.js';
 import { Fd, ModeChange, Size, type S } from '../state.js';
 
@@ -25,8 +25,9 @@ export interface SetFlagRule {
  */
 export function setFlag(ctx: Ctx, rule: SetFlagRule) {
   const refuses = rule.refuses;
-  return def({
+  return action({
     params: { p: ctx.Procs, f: ctx.Files, v: bool },
+    actor: 'p',
     guard: (s, { p, f, v }) => s.fd[p]![f] !== Fd.closed && s.xflagDax[f] !== v && !(refuses && refuses(s, p, f, v)),
     guardDoc: `the process has the file open and v changes the flag${rule.refusal ? `; ${rule.refusal}` : ''}`,
     effect: (s, { p, f, v }) => {

@@ -4,25 +4,22 @@
 // (fs/stat.c vfs_getattr_nosec; 0x00200000 since 72d1249e2ffd), then the
 // walk's dput, which may be the inode's last reference. StatxTellsTheTruth
 // checks the report in every state; the step shows what a user would see.
+// No process is its actor: the call holds nothing of the file afterwards.
 
-import { bool } from '../../../checker/domain.js';
-import { def, fName, type Ctx } from '../context.js';
-import { releaseRef } from '../inode.js';
-import { Walk, type LookupPart } from './lookup.js';
+import { action, fName, type Ctx } from '../context.js';
+import { evictedBy, releaseRef } from '../inode.js';
+import { walkPath, walkWords, type LookupPart } from './lookup.js';
 
 export function statx(ctx: Ctx, lookup: LookupPart) {
-  return def({
-    // walk, attr, dax and evicts only name the step: one value of each is enabled.
-    params: { f: ctx.Files, walk: Walk, attr: bool, dax: bool, evicts: bool },
-    guard: (s, { f, walk, attr }) => lookup.walk(s, f) === walk && attr === (walk === Walk.cached ? 0 : lookup.attr(s, f)),
-    guardDoc: 'always possible; walk and attr name the lookup it does, dax what it reports, evicts whether its dput was the last reference',
-    effect: (s, { f, walk, attr, dax, evicts }) => {
-      if (walk !== Walk.cached) lookup.run(s, f, walk, attr);
-      if (s.sDax[f] !== dax) return false;
-      return releaseRef(s, f, ctx) === (evicts === 1);
+  return action({
+    params: { f: ctx.Files },
+    effect: (s, { f }) => {
+      walkPath(lookup, s, f);
+      releaseRef(s, f, ctx);
     },
-    label: ({ f, walk, attr, dax, evicts }) =>
-      `${walk === Walk.cached ? '' : `${lookup.words(walk, attr)}; `}Statx ${fName(f)} → STATX_ATTR_DAX=${dax}${evicts ? ` → Evict ${fName(f)}` : ''}`,
+    // Eviction keeps S_DAX as it was, so the state after the step still says what statx reported.
+    label: ({ f }, before, after) =>
+      `${walkWords(lookup, before, f)}Statx ${fName(f)} → STATX_ATTR_DAX=${after.sDax[f]}${evictedBy(after, f) ? ` → Evict ${fName(f)}` : ''}`,
     source: 'fs/stat.c vfs_statx -> filename_lookup, vfs_getattr_nosec; fs/fuse/dir.c fuse_dentry_revalidate, fuse_getattr -> fuse_update_get_attr',
   });
 }

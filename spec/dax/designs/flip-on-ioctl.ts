@@ -1,5 +1,4 @@
-import { setFlag, flipOnIoctl } from '../actions/setflag.js';
-import { ext4xfsCtx } from '../base.js';
+import { flipOnIoctl } from '../actions/setflag.js';
 import type { DaxDesign } from './design.js';
 
 export const flipOnIoctlDesign: DaxDesign = {
@@ -7,8 +6,6 @@ export const flipOnIoctlDesign: DaxDesign = {
     + 'and faults ask IS_DAX',
   source: 'fs/xfs/xfs_ioctl.c xfs_ioctl_setattr_dax_invalidate + xfs_diflags_to_linux (v4.13); disabled in v4.14 ("xfs: disable per-inode DAX flag"); '
     + 'Eric Sandeen, seed 003, 2017-09-06 ("we just /disabled/ it in xfs due to its habit of crashing the kernel")',
-  vary: (m, c) => {
-    const ctx = ext4xfsCtx(c);
-    m.actions.SetFlag = setFlag(ctx, flipOnIoctl(ctx));
-  },
+  flavour: 'ext4/xfs',
+  changes: (ctx) => ({ setFlag: flipOnIoctl(ctx) }),
 };

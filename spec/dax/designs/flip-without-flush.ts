@@ -1,13 +1,10 @@
-import { setFlag, flipWithoutFlush } from '../actions/setflag.js';
-import { ext4xfsCtx } from '../base.js';
+import { flipWithoutFlush } from '../actions/setflag.js';
 import type { DaxDesign } from './design.js';
 
 export const flipWithoutFlushDesign: DaxDesign = {
   summary: 'baseline: the ioctl recomputes S_DAX from the new flag with no writeback, no invalidation, no unmapping',
   source: 'design note (added as a baseline); Ross Zwisler, seed 003, 2017-09-07T21:51 ("one mapping to page cache, and one to DAX"); '
     + 'Andreas Dilger, 21:26 ("enabling/disabling S_DAX on an inode that already has dirty data")',
-  vary: (m, c) => {
-    const ctx = ext4xfsCtx(c);
-    m.actions.SetFlag = setFlag(ctx, flipWithoutFlush(ctx));
-  },
+  flavour: 'ext4/xfs',
+  changes: (ctx) => ({ setFlag: flipWithoutFlush(ctx) }),
 };

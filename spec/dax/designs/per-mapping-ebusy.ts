@@ -5,5 +5,6 @@ import { decideAtMmap } from './per-mapping.js';
 export const perMappingEbusy: DaxDesign = {
   summary: 'per-mapping DAX decided at mmap time, combined with -EBUSY while the file is mapped',
   source: 'Dave Chinner, seed 003, 2017-09-07T23:25 ("Combine that with -EBUSY when there are active mappings")',
-  vary: (m, c) => decideAtMmap(m, c, (ctx) => ({ ...flipOnIoctl(ctx), ...busyWhileMapped(ctx) })),
+  flavour: 'ext4/xfs',
+  changes: (ctx) => ({ ...decideAtMmap, setFlag: { ...flipOnIoctl(ctx), ...busyWhileMapped(ctx) } }),
 };

@@ -12,9 +12,8 @@
 // That is the one difference from `landed`.
 
 import { cachedIoOpen } from '../iomode.js';
-import { usePolicy, type CacheMmapPolicy } from '../policy.js';
-import { EverMapped, type constants, type Constants, type Schema } from '../state.js';
-import type { Design } from '../../../checker/model.js';
+import type { CacheMmapPolicy, PassthroughDesign } from '../policy.js';
+import { EverMapped } from '../state.js';
 
 export const cacheMmapTaintPolicy: CacheMmapPolicy = {
   entersCachingMode: () => true,
@@ -24,8 +23,8 @@ export const cacheMmapTaintPolicy: CacheMmapPolicy = {
   refPerSharedMapping: false,
 };
 
-export const cacheMmapTaint: Design<typeof constants, Schema> = {
+export const cacheMmapTaint: PassthroughDesign = {
   summary: 'seed 004 proposal: any page-cache mmap of a direct-io file taints it (FOPEN_CACHE_MMAP) until release; the taint forces caching mode',
   source: 'seed 004_6db1f653422b084b.txt (Amir Goldstein, Re: [PATCH v14 00/12] FUSE passthrough for file io, 6 Dec 2023)',
-  vary: (m, c: Constants) => usePolicy(m, c, cacheMmapTaintPolicy),
+  policy: cacheMmapTaintPolicy,
 };

@@ -6,10 +6,9 @@
 // goes at file release: "After first mmap, the inode stays in caching io mode
 // until the direct_io file release." This is the model's base.
 
-import type { Design } from '../../../checker/model.js';
 import { cachedIoOpen } from '../iomode.js';
-import type { CacheMmapPolicy } from '../policy.js';
-import { EverMapped, type constants, type Schema } from '../state.js';
+import type { CacheMmapPolicy, PassthroughDesign } from '../policy.js';
+import { EverMapped } from '../state.js';
 
 export const landedPolicy: CacheMmapPolicy = {
   entersCachingMode: (shared) => shared,
@@ -20,7 +19,8 @@ export const landedPolicy: CacheMmapPolicy = {
   refPerSharedMapping: false,
 };
 
-export const landed: Design<typeof constants, Schema> = {
+export const landed: PassthroughDesign = {
   summary: 'mainline v6.9+ (a23e1966): first MAP_SHARED mmap of a direct-io file makes it IOM_CACHED until release; MAP_PRIVATE takes no reference',
   source: 'torvalds/linux a23e1966 fs/fuse/file.c fuse_file_mmap, fs/fuse/iomode.c',
+  policy: landedPolicy,
 };

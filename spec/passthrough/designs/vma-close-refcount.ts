@@ -11,9 +11,8 @@
 // VMA takes one off, with no guard, as fuse_file_cached_io_release would.
 // MAP_PRIVATE is left alone, as in mainline.
 
-import type { Design } from '../../../checker/model.js';
-import { usePolicy, type CacheMmapPolicy } from '../policy.js';
-import { FileKind, VmaMap, worldFor, type constants, type Constants, type S, type Schema } from '../state.js';
+import type { CacheMmapPolicy, PassthroughDesign } from '../policy.js';
+import { FileKind, VmaMap, type S } from '../state.js';
 
 export const vmaCloseRefcountPolicy: CacheMmapPolicy = {
   entersCachingMode: (shared) => shared,
@@ -26,15 +25,12 @@ export const vmaCloseRefcountPolicy: CacheMmapPolicy = {
   refPerSharedMapping: true,
 };
 
-export const vmaCloseRefcount: Design<typeof constants, Schema> = {
+export const vmaCloseRefcount: PassthroughDesign = {
   summary: 'seed 004 first idea: +1 on iocachectr per direct-io MAP_SHARED mmap, -1 in fuse_vma_close; fork and splits copy VMAs without a +1',
   source: 'seed 004_6db1f653422b084b.txt (Amir Goldstein, 6 Dec 2023): "fuse_vma_close() does not seem to be balanced with fuse_file_mmap()"',
-  vary: (m, c: Constants) => {
-    usePolicy(m, c, vmaCloseRefcountPolicy);
-    // The counter drifts down by one per fork-and-close-both round, without
-    // end; the search stops expanding past the bound ModeCounterConsistent
-    // already reports, so this design's run is exhaustive only up to it.
-    const { counterRange } = worldFor(c);
-    m.constraint = (s: S) => s.iocachectr >= counterRange.lo;
-  },
+  policy: vmaCloseRefcountPolicy,
+  // The counter drifts down by one per fork-and-close-both round, without
+  // end; the search stops expanding past the bound ModeCounterConsistent
+  // already reports, so this design's run is exhaustive only up to it.
+  constraint: ({ counterRange }) => (s: S) => s.iocachectr >= counterRange.lo,
 };
