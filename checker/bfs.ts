@@ -61,6 +61,8 @@ export interface LevelExpander {
   expandLevel(req: LevelRequest): LevelOutcome;
   /** What the expander holds at a level boundary, for a checkpoint (absent: the expander cannot be checkpointed). */
   snapshot?(): Snapshot;
+  /** What the expander held before the last expandLevel: for a checkpoint on interruption, taken back to that level's start. */
+  snapshotLevelStart?(): Snapshot;
   /** Takes over a snapshot, before any initial state is added. */
   restore?(s: Snapshot): void;
   /** The search is over without an error (a parallel expander checks here that every worker started). */
@@ -100,22 +102,27 @@ export function breadthFirst(ctx: SearchContext, ex: LevelExpander): CheckResult
   let levelStart = 0;
   let size = 0;
   let startDepth = 0;
-  const save = (depth: number) => {
-    const x = ex.snapshot!();
-    const arrays: Record<string, Float64Array | Int32Array | Uint32Array> = {
-      generatedBy, distinctBy, enabledStates,
-      invFailedAt: found.invFailedAt, apFailedAt: found.apFailedAt, apFailedBy: found.apFailedBy, goalAt: found.goalAt,
-    };
-    for (const [k, v] of Object.entries(x.arrays)) arrays[`x.${k}`] = v;
-    const numbers: Record<string, number> = {
+  /** The engine's part of a checkpoint at the boundary before `depth` (copies). */
+  const engineState = (depth: number): Snapshot => ({
+    arrays: {
+      generatedBy: generatedBy.slice(), distinctBy: distinctBy.slice(), enabledStates: enabledStates.slice(),
+      invFailedAt: found.invFailedAt.slice(), apFailedAt: found.apFailedAt.slice(), apFailedBy: found.apFailedBy.slice(), goalAt: found.goalAt.slice(),
+    },
+    numbers: {
       levelStart, size, depth, generated, distinct, maxSeenDepth, queueLeft,
       cutByDepth: +cutByDepth, cutByConstraint: +cutByConstraint, deadlockAt: found.deadlockAt,
-    };
+    },
+  });
+  const save = (engine: Snapshot, x: Snapshot) => {
+    const arrays = { ...engine.arrays };
+    const numbers = { ...engine.numbers };
+    for (const [k, v] of Object.entries(x.arrays)) arrays[`x.${k}`] = v;
     for (const [k, v] of Object.entries(x.numbers)) numbers[`x.${k}`] = v;
     writeCheckpoint(checkpoint!.dir, identity, { arrays, numbers });
-    ctx.opts.onCheckpoint?.(depth, distinct);
     lastCheckpoint = performance.now();
+    ctx.opts.onCheckpoint?.(engine.numbers.depth!, engine.numbers.distinct!);
   };
+  let levelStartState: Snapshot | undefined;
 
   try {
     try {
@@ -142,6 +149,7 @@ export function breadthFirst(ctx: SearchContext, ex: LevelExpander): CheckResult
 
       // ---- levels --------------------------------------------------------
       for (let depth = startDepth; size > 0 && !found.stop && cut === undefined; depth++) {
+        if (checkpoint) levelStartState = engineState(depth);
         maxSeenDepth = depth;
         const open = (a: ArrayLike<number>) => Array.from(a, (x) => (x === -1 ? 1 : 0));
         const level = ex.expandLevel({
@@ -163,8 +171,10 @@ export function breadthFirst(ctx: SearchContext, ex: LevelExpander): CheckResult
         else if (ctx.halt && queueLeft > 0) cut = ctx.halt;
         levelStart = newStart;
         size = level.newStates;
-        if (checkpoint && size > 0 && !found.stop && cut === undefined && performance.now() - lastCheckpoint >= everyMs) save(depth + 1);
+        if (checkpoint && size > 0 && !found.stop && cut === undefined && performance.now() - lastCheckpoint >= everyMs) save(engineState(depth + 1), ex.snapshot!());
       }
+      // Interrupted inside a level: the checkpoint goes back to that level's start, so that no work before it is lost.
+      if (checkpoint && cut?.by === 'interrupted' && levelStartState && ex.snapshotLevelStart) save(levelStartState, ex.snapshotLevelStart());
     } catch (e) {
       if (e instanceof StoreFullError) cut = { by: 'memory', reason: e.message };
       else if (isAllocationFailure(e)) cut = { by: 'memory', reason: memoryReason(distinct, ex.storeBytes, ctx.maxStoreBytes) + `; the system refused more (${e.message})` };

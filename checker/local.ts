@@ -155,6 +155,7 @@ export class LocalLevels implements LevelExpander {
 
   constructor(ctx: SearchContext) {
     this.x = new LocalExplorer(ctx);
+    this.keepLevelStart = ctx.opts.checkpoint !== undefined;
     this.generatedByBefore = new Float64Array(this.x.coverage.generatedBy.length);
     this.enabledBefore = new Float64Array(this.x.coverage.enabledStates.length);
   }
@@ -176,6 +177,12 @@ export class LocalLevels implements LevelExpander {
     x.deadlockOpen = req.deadlockOpen;
     x.stop = false;
     const newStart = req.levelStart + req.size;
+    if (this.keepLevelStart) {
+      this.levelStart = {
+        frontier: queue.contents(), newStart, cutByDepth: x.cutByDepth, cutByConstraint: x.cutByConstraint,
+        generated: x.generated, generatedBy: x.coverage.generatedBy.slice(), enabledStates: x.coverage.enabledStates.slice(),
+      };
+    }
     const buckets = new Uint32Array(req.size + 1);
     let expandedNow = 0;
     let fullReason: string | undefined;
@@ -210,6 +217,36 @@ export class LocalLevels implements LevelExpander {
     this.generatedByBefore.set(x.coverage.generatedBy);
     this.enabledBefore.set(x.coverage.enabledStates);
     return level;
+  }
+
+  /** With a checkpoint, what a level started from (for snapshotLevelStart): its frontier and the flags. */
+  private levelStart: {
+    frontier: { ids: Uint32Array; words: Uint32Array }; newStart: number; cutByDepth: boolean; cutByConstraint: boolean;
+    generated: number; generatedBy: Float64Array; enabledStates: Float64Array;
+  } | undefined;
+  private readonly keepLevelStart: boolean;
+
+  snapshotLevelStart(): Snapshot {
+    const x = this.x;
+    const at = this.levelStart!;
+    const s = x.store.contents();
+    // the states stored since the level started are the queue's last ones: their fingerprints come out of the table
+    const q = x.queue.contents();
+    const W = x.core.W;
+    const added = s.size - at.newStart;
+    const fps = new Uint32Array(added * 2);
+    for (let k = 0; k < added; k++) {
+      fingerprint(q.words, (q.ids.length - added + k) * W, W);
+      fps[2 * k] = FP[0]!;
+      fps[2 * k + 1] = FP[1]!;
+    }
+    return {
+      arrays: {
+        table: x.store.tableWithout(fps), parents: s.parents, actions: s.actions, depths: s.depths, queueIds: at.frontier.ids, queueWords: at.frontier.words,
+        generatedBy: at.generatedBy, enabledStates: at.enabledStates,
+      },
+      numbers: { size: at.newStart, generated: at.generated, expanded: x.expanded, cutByDepth: +at.cutByDepth, cutByConstraint: +at.cutByConstraint },
+    };
   }
 
   snapshot(): Snapshot {

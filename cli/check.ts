@@ -78,7 +78,7 @@ export function addSearchOptions(cmd: Command): Command {
     .option('--max-memory <MiB>', 'memory the store, parent links and queue may take together (default: half the machine\'s, at most 8192); over it the run stops, incomplete: memory')
     .option('--no-deadlock', 'do not report states with no enabled action')
     .option('--progress <S>', 'seconds between progress lines on stderr (default 5)')
-    .option('--checkpoint <DIR>', 'breadth-first, one thread: save the search to DIR at a level boundary every few minutes; --resume DIR continues it')
+    .option('--checkpoint <DIR>', 'breadth-first, one thread: save the search to DIR at a level boundary every few minutes and when interrupted; --resume DIR continues it')
     .option('--checkpoint-every <S>', 'seconds between checkpoints (default 300; 0: at every level)')
     .option('--resume <DIR>', 'continue the run saved in DIR by --checkpoint (same model, design, constants and options)')
     .option('--workers <N>', `breadth-first search on N worker threads, 1..${MAX_WORKERS} (default 1: sequential; --dfs is always sequential)`);

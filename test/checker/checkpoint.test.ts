@@ -17,11 +17,11 @@ const comparable = (r: CheckResult) => ({
 });
 
 /** Runs with a checkpoint at every level and interrupts the run at its `after`-th look at the clock. */
-function interruptedRun(design: string, dir: string, after: number, extra: object = {}): CheckResult {
+function interruptedRun(design: string, dir: string, after: number, extra: object = {}, everySeconds = 0): CheckResult {
   const interrupt = new Int32Array(new SharedArrayBuffer(4));
   let ticks = 0;
   return check(compile(benchModel, design, { files: 2, procs: 3 }), {
-    ...extra, interrupt, checkpoint: { dir, everySeconds: 0 },
+    ...extra, interrupt, checkpoint: { dir, everySeconds },
     progressEverySeconds: 1e-9, onProgress: () => { if (++ticks === after) Atomics.store(interrupt, 0, 2); },
   });
 }
@@ -40,6 +40,18 @@ describe('checkpoint and resume', () => {
     const resumed = check(cm, { ...extra, resume: dir });
     expect(comparable(resumed)).toEqual(comparable(whole));
     if (design === 'flip-on-ioctl') expect(resumed.properties.some((p) => p.status === 'violated' && p.trace)).toBe(true);
+  });
+
+  it.each([
+    ['instantiate-only', {}],
+    ['flip-on-ioctl', { continueAfterViolation: true }],
+  ])('%s: the checkpoint written on interruption alone (none at boundaries) resumes to the uninterrupted result', (design, extra) => {
+    const cm = compile(benchModel, design, { files: 2, procs: 3 });
+    const whole = check(cm, extra);
+    const dir = tempDir('checkpoint-on-interrupt');
+    const cut = interruptedRun(design, dir, 4, extra, 1e9);
+    expect(cut.cutShortBy).toBe('interrupted');
+    expect(comparable(check(cm, { ...extra, resume: dir }))).toEqual(comparable(whole));
   });
 
   it('a resumed run can be checkpointed and interrupted again', () => {
