@@ -2,14 +2,20 @@
 
 import type { Command } from 'commander';
 import { compile } from '../checker/compile.js';
+import { availableParallelism } from 'node:os';
 import { check, type SearchOptions } from '../checker/search.js';
+import { readFileSync } from 'node:fs';
 import { exitCodeOf } from '../checker/result.js';
+import { MAX_WORKERS, workerCount } from '../checker/context.js';
 import { collectConst, collectList } from './constants.js';
 import { formatResult, progressLine, resultJson } from './format.js';
 import { type ModelSource, modelNamed, modelSourceOf } from './registry.js';
-import { positiveNumber, positiveWholeNumber } from './options.js';
+import { nonNegativeNumber, positiveNumber, positiveWholeNumber } from './options.js';
+import { UsageError } from '../checker/errors.js';
 import { useColor } from './color.js';
 import { saveViolationsAndReport } from '../traces/save.js';
+import { checkOutputDir } from './paths.js';
+import { runSearch } from './run-search.js';
 
 export interface CheckOptions {
   design?: string;
@@ -27,6 +33,9 @@ export interface CheckOptions {
   witnesses?: boolean;
   traceOut?: string;
   workers?: string;
+  checkpoint?: string;
+  checkpointEvery?: string;
+  resume?: string;
 }
 
 /** The search options of `check`; workers import the model from `modelSource`. */
@@ -44,8 +53,20 @@ export function searchOptionsFrom(o: CheckOptions, modelSource: ModelSource): Se
     checkDeadlock: o.deadlock === false ? false : undefined,
     properties: o.property,
     progressEverySeconds: progress ?? 5,
+    ...(o.checkpoint !== undefined ? { checkpoint: { dir: o.checkpoint, everySeconds: nonNegativeNumber('--checkpoint-every', o.checkpointEvery) ?? 300 } } : {}),
+    ...(o.resume !== undefined ? { resume: o.resume } : {}),
     onProgress: (p) => process.stderr.write(progressLine(p) + '\n'),
   };
+}
+
+/** Whether the process runs under a limit on its address space (`ulimit -v`, RLIMIT_AS). */
+export function addressSpaceLimited(): boolean {
+  try {
+    const line = readFileSync('/proc/self/limits', 'utf8').split('\n').find((l) => l.startsWith('Max address space'));
+    return line !== undefined && !/\bunlimited\b/.test(line.slice('Max address space'.length, 45));
+  } catch {
+    return false;
+  }
 }
 
 export function addSearchOptions(cmd: Command): Command {
@@ -54,10 +75,13 @@ export function addSearchOptions(cmd: Command): Command {
     .option('--dfs', 'depth-first instead of breadth-first (traces are then not the shortest)')
     .option('--depth <N>', 'do not expand states at depth N (the verdict is then bounded)')
     .option('--max-seconds <S>', 'stop after S seconds (the verdict is then bounded)')
-    .option('--max-memory <MiB>', 'memory the fingerprint store may take (default 8192)')
+    .option('--max-memory <MiB>', 'memory the store, parent links and queue may take together (default: half the machine\'s, at most 8192); over it the run stops, incomplete: memory')
     .option('--no-deadlock', 'do not report states with no enabled action')
     .option('--progress <S>', 'seconds between progress lines on stderr (default 5)')
-    .option('--workers <N>', 'breadth-first search on N worker threads (default 1: sequential; --dfs is always sequential)');
+    .option('--checkpoint <DIR>', 'breadth-first, one thread: save the search to DIR at a level boundary every few minutes and when interrupted; --resume DIR continues it')
+    .option('--checkpoint-every <S>', 'seconds between checkpoints (default 300; 0: at every level)')
+    .option('--resume <DIR>', 'continue the run saved in DIR by --checkpoint (same model, design, constants and options)')
+    .option('--workers <N>', `breadth-first search on N worker threads, 1..${MAX_WORKERS} (default 1: sequential; --dfs is always sequential)`);
 }
 
 export function registerCheck(program: Command): void {
@@ -65,18 +89,29 @@ export function registerCheck(program: Command): void {
     program.command('check <model>')
       .description('check one design of a model against its properties')
       .option('--design <D>', 'the design to check (default: the model\'s own)')
-      .option('--property <NAME>', 'check only this property (repeatable, or comma-separated)', collectList)
+      .option('--property <NAME>', 'check only this property (repeatable, or comma-separated)', collectList('--property'))
       .option('--continue', 'keep going after a violation to report every violated property')
       .option('--json', 'print one JSON object instead of text')
       .option('--no-coverage', 'leave out the per-action coverage table')
       .option('--witnesses', 'also print a trace reaching each reachability goal')
       .option('--trace-out <DIR>', 'write each violation\'s trace to DIR as ITF (.itf.json), one file per property'),
-  ).action((modelName: string, o: CheckOptions) => {
+  ).action(async (modelName: string, o: CheckOptions) => {
     const model = modelNamed(modelName);
     const cm = compile(model, o.design, o.const ?? {});
-    const search = searchOptionsFrom(o, modelSourceOf(modelName));
-    if (o.dfs && (search.workers ?? 1) > 1) process.stderr.write('note: depth-first search is sequential; --workers is ignored with --dfs\n');
-    const result = check(cm, search);
+    const source = modelSourceOf(modelName);
+    const { onProgress: _progress, ...search } = searchOptionsFrom(o, source);
+    const workers = workerCount(search);
+    if (o.dfs && workers > 1) process.stderr.write('note: depth-first search is sequential; --workers is ignored with --dfs\n');
+    else if (workers > availableParallelism()) process.stderr.write(`warning: --workers ${workers} is more than the ${availableParallelism()} cores here; the extra threads only wait\n`);
+    if (o.traceOut !== undefined) checkOutputDir('--trace-out', o.traceOut);
+    if (o.checkpoint !== undefined) checkOutputDir('--checkpoint', o.checkpoint);
+    if (o.checkpointEvery !== undefined && o.checkpoint === undefined) throw new UsageError('--checkpoint-every needs --checkpoint DIR');
+    // A thread is an isolate that reserves address space of its own; under a
+    // limit on it (ulimit -v) starting one can fail fatally, so the search
+    // then runs here, where a refused allocation ends it as incomplete: memory.
+    const limited = addressSpaceLimited();
+    if (limited) process.stderr.write('note: address space is limited (ulimit -v): the search runs on the main thread, and SIGINT/SIGTERM end it without statistics\n');
+    const result = limited ? check(cm, { ...search, onProgress: (p) => process.stderr.write(progressLine(p) + '\n') }) : await runSearch(cm, source, search, true);
     saveViolationsAndReport(o.traceOut, result, cm);
     if (o.json) process.stdout.write(JSON.stringify(resultJson(result)) + '\n');
     else process.stdout.write(formatResult(result, { color: useColor(process.stdout), coverage: o.coverage, witnesses: o.witnesses, presentation: model.presentation }) + '\n');
