@@ -21,7 +21,7 @@ export function registerConform(program: Command): void {
   program.command('conform <model>')
     .description('run the model\'s traces on a real kernel (qemu, emulated NVDIMM, ext4/xfs -o dax=inode) and check every step against a design')
     .option('--design <D>', 'the design the kernel is judged against (default: the model\'s)')
-    .option('--fs <LIST>', 'file systems, comma-separated (ext4, xfs; default both)', collectList)
+    .option('--fs <LIST>', 'file systems, comma-separated (ext4, xfs; default both)', collectList('--fs'))
     .option('--traces <N>', 'random walks (default 100)')
     .option('--depth <K>', 'steps per walk at most (default 8)')
     .option('--seed <S>', 'random seed (default 1)')
