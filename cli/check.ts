@@ -6,7 +6,8 @@ import { check, type SearchOptions } from '../checker/search.js';
 import { exitCodeOf } from '../checker/result.js';
 import { collectConst, collectList } from './constants.js';
 import { formatResult, progressLine, resultJson } from './format.js';
-import { type ModelSource, modelNamed, modelSourceOf } from './registry.js';
+import { type ModelSource, collectFile, designToRun, modelWithDesigns } from './registry.js';
+import { loadDesignFiles } from './design-file.js';
 import { positiveNumber, positiveWholeNumber } from './options.js';
 import { useColor } from './color.js';
 import { saveViolationsAndReport } from '../traces/save.js';
@@ -27,6 +28,8 @@ export interface CheckOptions {
   witnesses?: boolean;
   traceOut?: string;
   workers?: string;
+  designFile?: string[];
+  avoidAction?: string[];
 }
 
 /** The search options of `check`; workers import the model from `modelSource`. */
@@ -65,16 +68,17 @@ export function registerCheck(program: Command): void {
     program.command('check <model>')
       .description('check one design of a model against its properties')
       .option('--design <D>', 'the design to check (default: the model\'s own)')
+      .option('--design-file <FILE>', 'load designs from a TypeScript or JavaScript file (repeatable); checks its design unless --design says', collectFile)
       .option('--property <NAME>', 'check only this property (repeatable, or comma-separated)', collectList)
       .option('--continue', 'keep going after a violation to report every violated property')
       .option('--json', 'print one JSON object instead of text')
       .option('--no-coverage', 'leave out the per-action coverage table')
       .option('--witnesses', 'also print a trace reaching each reachability goal')
       .option('--trace-out <DIR>', 'write each violation\'s trace to DIR as ITF (.itf.json), one file per property'),
-  ).action((modelName: string, o: CheckOptions) => {
-    const model = modelNamed(modelName);
-    const cm = compile(model, o.design, o.const ?? {});
-    const search = searchOptionsFrom(o, modelSourceOf(modelName));
+  ).action(async (modelName: string, o: CheckOptions) => {
+    const { model, source, added } = modelWithDesigns(modelName, await loadDesignFiles(o.designFile));
+    const cm = compile(model, designToRun(o.design, added), o.const ?? {});
+    const search = searchOptionsFrom(o, source);
     if (o.dfs && (search.workers ?? 1) > 1) process.stderr.write('note: depth-first search is sequential; --workers is ignored with --dfs\n');
     const result = check(cm, search);
     saveViolationsAndReport(o.traceOut, result, cm);

@@ -11,6 +11,7 @@ import { registerMatrix } from './matrix.js';
 import { registerTraces } from './traces.js';
 import { registerSimulate } from './simulate.js';
 import { packageVersion } from './version.js';
+import { userFrame } from './design-file.js';
 
 export function buildProgram(): Command {
   const program = new Command('daxcheck')
@@ -42,6 +43,12 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (e instanceof SchemaViolation) {
       process.stderr.write(`daxcheck: model error: ${e.message}\n`);
+      return 2;
+    }
+    // An error thrown from inside a user's design file is the user's: its file and line, no stack.
+    const theirs = userFrame(e);
+    if (theirs !== undefined) {
+      process.stderr.write(`daxcheck: error in design file: ${theirs}\n`);
       return 2;
     }
     process.stderr.write(`daxcheck: internal error: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);

@@ -7,6 +7,8 @@ import type { SearchOptions } from '../checker/search.js';
 import { UsageError } from '../checker/errors.js';
 import { type BuiltInModel, builtInModels } from '../spec/index.js';
 import type { SavedTrace } from '../traces/codec.js';
+import { withDesigns } from '../checker/extend.js';
+import { type LoadedDesignFile, modelSourceWith } from './design-file.js';
 
 export type ModelSource = NonNullable<SearchOptions['modelSource']>;
 
@@ -39,4 +41,23 @@ export function modelOfTrace(saved: SavedTrace, override?: string): ModelDef<any
     throw new UsageError(`${saved.source}: the trace does not name its model (#meta.model); give --model (one of ${names()})`);
   }
   return modelNamed(name);
+}
+
+/** A built-in model with the designs of the user's files beside its own, and where workers load that combination. */
+export function modelWithDesigns(name: string, loaded: readonly LoadedDesignFile[]): { model: ModelDef<any, any>; source: ModelSource; added: readonly string[] } {
+  const b = builtIn(name);
+  if (loaded.length === 0) return { model: b.model, source: modelSourceOf(name), added: [] };
+  const designs = loaded.flatMap((l) => l.designs);
+  return { model: withDesigns(b.model, designs), source: modelSourceWith(b, loaded), added: designs.map((d) => d.name) };
+}
+
+/** The design a command runs: --design, else the one design the files add, else the model's own. */
+export function designToRun(design: string | undefined, added: readonly string[]): string | undefined {
+  if (design !== undefined || added.length === 0) return design;
+  if (added.length > 1) throw new UsageError(`the design files add several designs (${added.join(', ')}); choose one with --design`);
+  return added[0];
+}
+
+export function collectFile(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
 }

@@ -116,7 +116,9 @@ export const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
   checker: ['checker'],
   spec: ['spec', 'checker'],
   traces: ['traces', 'checker'],
-  cli: ['cli', 'checker', 'spec', 'traces'],
+  // The public API (api/index.ts) gathers what a user's design file imports.
+  api: ['api', 'checker', 'spec'],
+  cli: ['cli', 'api', 'checker', 'spec', 'traces'],
   bench: ['bench', 'checker', 'spec'],
 };
 

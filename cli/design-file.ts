@@ -1,0 +1,121 @@
+// Loading a user's design file (`--design-file FILE`): TypeScript or
+// JavaScript anywhere on disk, transpiled and bundled with esbuild (its own
+// relative imports included), with the bare specifier `daxcheck` pointed at
+// the package's public API (dist/api/index.js) and left an import, so the
+// user's file and the CLI share one copy of the model code. The output is
+// written to a cache directory and imported from there; worker threads of a
+// `--workers` run import a small module written beside it that builds the
+// same model (see modelSourceWith).
+
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { build, type Message, type Plugin } from 'esbuild';
+import { UsageError } from '../checker/errors.js';
+import { designsExportedBy, type UserDesign } from '../checker/extend.js';
+
+/** The compiled public API; from the TypeScript sources (vitest) its compiled twin, as spec/index.ts does for workers. */
+export const apiModuleUrl = new URL(import.meta.url.endsWith('.ts') ? '../dist/api/index.js' : '../api/index.js', import.meta.url).href;
+
+const cacheDir = () => join(tmpdir(), 'daxcheck-designs');
+
+/** Files loaded in this process, so that an error thrown from inside one is reported as the user's (main.ts). */
+export const loadedDesignFiles = new Set<string>();
+
+export interface LoadedDesignFile {
+  readonly file: string;
+  /** URL of the transpiled module. */
+  readonly url: string;
+  readonly designs: readonly UserDesign[];
+}
+
+const daxcheckSpecifier: Plugin = {
+  name: 'daxcheck-public-api',
+  setup(b) {
+    b.onResolve({ filter: /^daxcheck$/ }, () => ({ path: apiModuleUrl, external: true }));
+  },
+};
+
+
+export async function loadDesignFile(file: string): Promise<LoadedDesignFile> {
+  const abs = resolve(file);
+  if (!existsSync(abs)) throw new UsageError(`--design-file ${file}: no such file`);
+  let code: string;
+  const dir = cacheDir();
+  const hash = createHash('sha256').update(abs).digest('hex').slice(0, 16);
+  const out = join(dir, `${hash}-${Date.now().toString(36)}-${process.pid}.mjs`);
+  try {
+    const result = await build({
+      entryPoints: [abs], bundle: true, format: 'esm', platform: 'node', target: 'node20', write: false,
+      outfile: out, sourcemap: 'inline', packages: 'external', plugins: [daxcheckSpecifier], logLevel: 'silent',
+      absWorkingDir: dirname(abs),
+    });
+    code = result.outputFiles[0]!.text;
+  } catch (e) {
+    const errors = (e as { errors?: Message[] }).errors;
+    if (!errors?.length) throw e;
+    const m = errors[0]!;
+    const where = m.location ? relative(process.cwd(), resolve(dirname(abs), m.location.file)) : file;
+    throw new UsageError(`${m.location ? `${where}:${m.location.line}:${m.location.column + 1}: ` : `${file}: `}${m.text}`);
+  }
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(out, code);
+  process.setSourceMapsEnabled(true);
+  loadedDesignFiles.add(abs);
+  const url = pathToFileURL(out).href;
+  let mod: Record<string, unknown>;
+  try {
+    mod = await import(url) as Record<string, unknown>;
+  } catch (e) {
+    throw new UsageError(userFrame(e, abs, file) ?? `${file}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  const designs = designsExportedBy(mod, file);
+  if (designs.length === 0) {
+    throw new UsageError(`${file} exports no design; export one made with defineDesign({ model, name, summary, base, ... }) from 'daxcheck'`);
+  }
+  return { file, url, designs };
+}
+
+export async function loadDesignFiles(files: readonly string[] | undefined): Promise<LoadedDesignFile[]> {
+  const out: LoadedDesignFile[] = [];
+  for (const f of files ?? []) out.push(await loadDesignFile(f));
+  return out;
+}
+
+/**
+ * An error thrown from inside a loaded design file, as `FILE:LINE: message`;
+ * undefined when the error did not come from one. The stack names the user's
+ * source lines because the transpiled module carries an inline source map.
+ */
+export function userFrame(e: unknown, abs?: string, shown?: string): string | undefined {
+  if (!(e instanceof Error) || !e.stack) return undefined;
+  const files = abs ? [abs] : [...loadedDesignFiles];
+  for (const line of e.stack.split('\n').slice(1)) {
+    for (const f of files) {
+      const m = new RegExp(`${f.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:(\\d+)`).exec(line.replace('file://', ''));
+      if (m) return `${shown ?? relative(process.cwd(), f)}:${m[1]}: ${e.name === 'Error' ? '' : `${e.name}: `}${e.message}`;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Where worker threads load the model with these designs: a module written to
+ * the cache that imports the built-in model and each transpiled file, and
+ * exports the same combined model as `model`.
+ */
+export function modelSourceWith(builtIn: { module: string; export: string }, loaded: readonly LoadedDesignFile[]): { kind: 'module'; module: string; export: string } {
+  const lines = [
+    `import { designsExportedBy, withDesigns } from ${JSON.stringify(apiModuleUrl)};`,
+    `import { ${builtIn.export} as base } from ${JSON.stringify(builtIn.module)};`,
+    ...loaded.map((l, i) => `import * as d${i} from ${JSON.stringify(l.url)};`),
+    `export const model = withDesigns(base, [${loaded.map((l, i) => `...designsExportedBy(d${i}, ${JSON.stringify(l.file)})`).join(', ')}]);`,
+  ];
+  const text = lines.join('\n') + '\n';
+  const out = join(cacheDir(), `workers-${createHash('sha256').update(text).digest('hex').slice(0, 16)}.mjs`);
+  mkdirSync(cacheDir(), { recursive: true });
+  writeFileSync(out, text);
+  return { kind: 'module', module: pathToFileURL(out).href, export: 'model' };
+}
