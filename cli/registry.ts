@@ -61,3 +61,17 @@ export function designToRun(design: string | undefined, added: readonly string[]
 export function collectFile(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
 }
+
+/**
+ * The model of a trace (--model, else #meta.model) with the designs of the
+ * user's files, and the design to read it under: --design; else the recorded
+ * one when the files add it or it is built in and the files add none; else
+ * the files' one design.
+ */
+export function modelOfTraceWith(saved: SavedTrace, override: string | undefined, design: string | undefined, loaded: readonly LoadedDesignFile[]): { model: ModelDef<any, any>; design: string | undefined } {
+  const name = override ?? saved.meta.model ?? loaded[0]?.designs[0]?.model;
+  if (!name) modelOfTrace(saved, override);
+  const { model, added } = modelWithDesigns(name!, loaded);
+  if (design !== undefined || added.length === 0 || (saved.meta.design && added.includes(saved.meta.design))) return { model, design };
+  return { model, design: designToRun(undefined, added) };
+}
