@@ -25,6 +25,8 @@ export interface SearchOptions {
   readonly onProgress?: (p: Progress) => void;
   /** Breadth-first search expands each level on this many worker threads; 1 (the default) expands it in this thread. */
   readonly workers?: number;
+  /** Actions the search never takes (see core.ts StepFilter); the result says they were avoided. */
+  readonly avoidActions?: readonly string[];
   /** Where worker threads load the model from: an ES module and the name of its export (a ModelDef, or a function returning one). */
   readonly modelSource?: ModelSource;
 }
@@ -62,7 +64,7 @@ export class SearchContext {
     this.deadline = opts.maxSeconds !== undefined ? this.started + opts.maxSeconds * 1000 : Infinity;
     this.progressMs = (opts.progressEverySeconds ?? 5) * 1000;
     this.selected = selectProperties(cm, opts.properties);
-    this.core = new TransitionCore(cm, this.selected);
+    this.core = new TransitionCore(cm, this.selected, { avoidActions: opts.avoidActions });
   }
 
   get timeLimitReason(): string {

@@ -46,6 +46,7 @@ export function searchOptionsFrom(o: CheckOptions, modelSource: ModelSource): Se
     continueAfterViolation: o.continue ?? false,
     checkDeadlock: o.deadlock === false ? false : undefined,
     properties: o.property,
+    ...(o.avoidAction ? { avoidActions: o.avoidAction } : {}),
     progressEverySeconds: progress ?? 5,
     onProgress: (p) => process.stderr.write(progressLine(p) + '\n'),
   };
@@ -74,6 +75,7 @@ export function registerCheck(program: Command): void {
       .option('--json', 'print one JSON object instead of text')
       .option('--no-coverage', 'leave out the per-action coverage table')
       .option('--witnesses', 'also print a trace reaching each reachability goal')
+      .option('--avoid-action <NAME>', 'never take this action (repeatable), to see another shortest counterexample', collectFile)
       .option('--trace-out <DIR>', 'write each violation\'s trace to DIR as ITF (.itf.json), one file per property'),
   ).action(async (modelName: string, o: CheckOptions) => {
     const { model, source, added } = modelWithDesigns(modelName, await loadDesignFiles(o.designFile));
@@ -82,8 +84,12 @@ export function registerCheck(program: Command): void {
     if (o.dfs && (search.workers ?? 1) > 1) process.stderr.write('note: depth-first search is sequential; --workers is ignored with --dfs\n');
     const result = check(cm, search);
     saveViolationsAndReport(o.traceOut, result, cm);
-    if (o.json) process.stdout.write(JSON.stringify(resultJson(result)) + '\n');
-    else process.stdout.write(formatResult(result, { color: useColor(process.stdout), coverage: o.coverage, witnesses: o.witnesses, presentation: model.presentation }) + '\n');
+    const avoided = o.avoidAction?.length ? [...new Set(o.avoidAction)] : undefined;
+    if (o.json) process.stdout.write(JSON.stringify({ ...(resultJson(result) as object), ...(avoided ? { avoidedActions: avoided } : {}) }) + '\n');
+    else {
+      if (avoided) process.stdout.write(`Actions avoided: ${avoided.join(', ')} (the search never takes them; verdicts are about the other steps only)\n`);
+      process.stdout.write(formatResult(result, { color: useColor(process.stdout), coverage: o.coverage, witnesses: o.witnesses, presentation: model.presentation }) + '\n');
+    }
     process.exitCode = exitCodeOf(result);
   });
 }
