@@ -8,6 +8,7 @@ import { SchemaError } from '../checker/layout.js';
 import { registerCheck } from './check.js';
 import { registerLists } from './list.js';
 import { registerMatrix } from './matrix.js';
+import { registerPlay } from './play.js';
 import { registerTraces } from './traces.js';
 import { registerSimulate } from './simulate.js';
 import { packageVersion } from './version.js';
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   registerMatrix(program);
   registerTraces(program);
   registerSimulate(program);
+  registerPlay(program);
   return program;
 }
 
