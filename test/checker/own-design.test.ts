@@ -2,6 +2,7 @@
 // models, their designs and their kernel words stay a closed list. And
 // --avoid-action: the core never takes the avoided action's instances.
 
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { compile } from '../../checker/compile.js';
 import { UsageError } from '../../checker/errors.js';
@@ -41,6 +42,18 @@ describe('loading a design file changes no built-in model', () => {
     const clash = loaded.designs.map((d) => ({ ...d, name: 'instantiate-only' }));
     expect(() => withDesigns(daxModel, clash)).toThrow(new UsageError(
       `${exampleDesign}: design instantiate-only: the name is taken; model dax already has a design 'instantiate-only'`));
+  });
+});
+
+describe('the package exports the API', () => {
+  it("package.json's \".\" is the compiled api/index.ts the loader points 'daxcheck' at", async () => {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+    expect(pkg.exports).toEqual({ '.': './dist/api/index.js' });
+    expect(new URL(`../../${pkg.exports['.'].slice(2)}`, import.meta.url).href).toBe(apiModuleUrl);
+    const api = await import(apiModuleUrl) as Record<string, unknown>;
+    for (const k of ['defineDesign', 'action', 'daxModel', 'passthroughModel', 'flipOnIoctl', 'busyWhileMapped', 'faultByMapping', 'landedPolicy', 'cacheMmapTaintPolicy']) {
+      expect(api[k], k).toBeDefined();
+    }
   });
 });
 
