@@ -9,6 +9,7 @@ import { registerCheck } from './check.js';
 import { registerLists } from './list.js';
 import { registerMatrix } from './matrix.js';
 import { registerPlay } from './play.js';
+import { registerExplore } from './explore.js';
 import { registerTraces } from './traces.js';
 import { registerSimulate } from './simulate.js';
 import { packageVersion } from './version.js';
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   registerTraces(program);
   registerSimulate(program);
   registerPlay(program);
+  registerExplore(program);
   return program;
 }
 
