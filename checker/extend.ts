@@ -13,7 +13,7 @@ import { type Domain, type RecordDomain, record } from './domain.js';
 import { UsageError } from './errors.js';
 import type { View } from './layout.js';
 import type { ActionDef, DesignInfo, StepInfo, ModelDef, ModelParts, Property } from './model.js';
-import type { StepWords } from './presentation.js';
+import type { ManualStep, Presentation, ProgramStep, StepWords } from './presentation.js';
 
 /** What a user's design adds to the parts of the design it starts from. */
 export interface DesignExtension {
@@ -43,6 +43,8 @@ export interface UserDesign<D extends DesignInfo = DesignInfo> {
   readonly extend?: (c: Readonly<Record<string, number | string>>, base: ModelParts) => DesignExtension;
   /** Kernel words of its new actions, as a model's presentation gives them. */
   readonly words?: Readonly<Record<string, StepWords>>;
+  /** What a C reproducer does for its new actions (the model's presentation.c.steps), when the model has a reproducer. */
+  readonly reproducer?: Readonly<Record<string, ProgramStep | ManualStep>>;
   /** Where it was loaded from, for its errors (set by the loader). */
   readonly file?: string;
 }
@@ -76,6 +78,12 @@ export function withDesigns<D extends DesignInfo>(model: ModelDef<any, any, D>, 
   }
   const baseBuild = model.build.bind(model);
   const words = Object.assign({}, model.presentation?.words, ...designs.map((u) => u.words ?? {}));
+  const c = model.presentation?.c;
+  const presentation: Presentation = {
+    ...model.presentation,
+    words,
+    ...(c ? { c: { ...c, steps: Object.assign({}, c.steps, ...designs.map((u) => u.reproducer ?? {})) } } : {}),
+  };
   return {
     ...model,
     designs: { ...model.designs, ...added },
@@ -86,7 +94,7 @@ export function withDesigns<D extends DesignInfo>(model: ModelDef<any, any, D>, 
       const parts = baseBuild(c, start);
       return user.extend ? extendParts(user, parts, user.extend(c as Readonly<Record<string, number | string>>, parts)) : parts;
     },
-    ...(model.presentation ? { presentation: { ...model.presentation, words } } : { presentation: { words } }),
+    presentation,
   };
 }
 

@@ -71,6 +71,9 @@ describe('daxcheck play', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('2. Fsync p1 f1   p1: fsync(fd of f1)');
     expect(JSON.parse(readFileSync(join(dir, 'scenario.itf.json'), 'utf8'))['#meta']).toMatchObject({ model: 'dax', design: 'flip-when-unmapped' });
+    const c = run('repro', 'scenario.itf.json', '--lang', 'c', '--design-file', 'flip-when-unmapped.ts');
+    expect(c.stderr).toBe('');
+    expect(c.stdout).toContain('writeback(0);');
     const own = run('replay', 'scenario.itf.json', '--design-file', 'flip-when-unmapped.ts', '--json');
     expect(JSON.parse(own.stdout)).toMatchObject({ design: 'flip-when-unmapped', verdict: 'no-violation' });
     const fix = JSON.parse(run('replay', 'scenario.itf.json', '--design-file', 'flip-when-unmapped.ts', '--design', 'instantiate-only', '--json').stdout);
