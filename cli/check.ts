@@ -29,6 +29,7 @@ export interface CheckOptions {
   traceOut?: string;
   workers?: string;
   designFile?: string[];
+  modelFile?: string[];
   avoidAction?: string[];
 }
 
@@ -70,6 +71,7 @@ export function registerCheck(program: Command): void {
       .description('check one design of a model against its properties')
       .option('--design <D>', 'the design to check (default: the model\'s own)')
       .option('--design-file <FILE>', 'load designs from a TypeScript or JavaScript file (repeatable); checks its design unless --design says', collectFile)
+      .option('--model-file <FILE>', 'load a whole model from a TypeScript or JavaScript file (repeatable); name it as the model', collectFile)
       .option('--property <NAME>', 'check only this property (repeatable, or comma-separated)', collectList)
       .option('--continue', 'keep going after a violation to report every violated property')
       .option('--json', 'print one JSON object instead of text')
@@ -78,7 +80,7 @@ export function registerCheck(program: Command): void {
       .option('--avoid-action <NAME>', 'never take this action (repeatable), to see another shortest counterexample', collectFile)
       .option('--trace-out <DIR>', 'write each violation\'s trace to DIR as ITF (.itf.json), one file per property'),
   ).action(async (modelName: string, o: CheckOptions) => {
-    const { model, source, added } = modelWithDesigns(modelName, await loadDesignFiles(o.designFile));
+    const { model, source, added } = modelWithDesigns(modelName, await loadDesignFiles(o.designFile, o.modelFile));
     const cm = compile(model, designToRun(o.design, added), o.const ?? {});
     const search = searchOptionsFrom(o, source);
     if (o.dfs && (search.workers ?? 1) > 1) process.stderr.write('note: depth-first search is sequential; --workers is ignored with --dfs\n');

@@ -15,6 +15,7 @@ import { pathToFileURL } from 'node:url';
 import { build, type Message, type Plugin } from 'esbuild';
 import { UsageError } from '../checker/errors.js';
 import { designsExportedBy, type UserDesign } from '../checker/extend.js';
+import type { ModelDef } from '../checker/model.js';
 
 /** The compiled public API; from the TypeScript sources (vitest) its compiled twin, as spec/index.ts does for workers. */
 export const apiModuleUrl = new URL(import.meta.url.endsWith('.ts') ? '../dist/api/index.js' : '../api/index.js', import.meta.url).href;
@@ -29,6 +30,15 @@ export interface LoadedDesignFile {
   /** URL of the transpiled module. */
   readonly url: string;
   readonly designs: readonly UserDesign[];
+  /** Whole models the file exports (--model-file), by export name. */
+  readonly models: readonly { readonly export: string; readonly model: ModelDef<any, any> }[];
+}
+
+/** A model definition (defineModel's result) among a module's exports. */
+function isModelDef(x: unknown): x is ModelDef<any, any> {
+  const m = x as Partial<ModelDef<any, any>> | null;
+  return typeof m === 'object' && m !== null && typeof m.name === 'string' && typeof m.build === 'function'
+    && typeof m.designs === 'object' && typeof m.defaultDesign === 'string' && typeof m.constants === 'object';
 }
 
 const daxcheckSpecifier: Plugin = {
@@ -39,9 +49,9 @@ const daxcheckSpecifier: Plugin = {
 };
 
 
-export async function loadDesignFile(file: string): Promise<LoadedDesignFile> {
+export async function loadDesignFile(file: string, kind: 'design' | 'model' = 'design'): Promise<LoadedDesignFile> {
   const abs = resolve(file);
-  if (!existsSync(abs)) throw new UsageError(`--design-file ${file}: no such file`);
+  if (!existsSync(abs)) throw new UsageError(`--${kind}-file ${file}: no such file`);
   let code: string;
   const dir = cacheDir();
   const hash = createHash('sha256').update(abs).digest('hex').slice(0, 16);
@@ -72,14 +82,20 @@ export async function loadDesignFile(file: string): Promise<LoadedDesignFile> {
     throw new UsageError(userFrame(e, abs, file) ?? `${file}: ${e instanceof Error ? e.message : String(e)}`);
   }
   const designs = designsExportedBy(mod, file);
-  if (designs.length === 0) {
+  const models = Object.entries(mod).filter(([, v]) => isModelDef(v)).map(([k, v]) => ({ export: k, model: v as ModelDef<any, any> }));
+  if (kind === 'model' && models.length === 0) {
+    throw new UsageError(`${file} exports no model; export one made with defineModel({ name, summary, constants, build, designs, defaultDesign }) from 'daxcheck'`);
+  }
+  if (kind === 'design' && designs.length === 0) {
     throw new UsageError(`${file} exports no design; export one made with defineDesign({ model, name, summary, base, ... }) from 'daxcheck'`);
   }
-  return { file, url, designs };
+  return { file, url, designs, models };
 }
 
-export async function loadDesignFiles(files: readonly string[] | undefined): Promise<LoadedDesignFile[]> {
+/** The files of --model-file (whole models) and --design-file (designs), models first. */
+export async function loadDesignFiles(files: readonly string[] | undefined, modelFiles?: readonly string[]): Promise<LoadedDesignFile[]> {
   const out: LoadedDesignFile[] = [];
+  for (const f of modelFiles ?? []) out.push(await loadDesignFile(f, 'model'));
   for (const f of files ?? []) out.push(await loadDesignFile(f));
   return out;
 }

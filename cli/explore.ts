@@ -54,11 +54,12 @@ export function registerExplore(program: Command): void {
     .description('walk a design by hand in a local page: enabled actions in kernel words, diffs, back, jump, save as ITF')
     .option('--design <D>', 'the design to explore (default: the model\'s own, or the design file\'s)')
     .option('--design-file <FILE>', 'load designs from a TypeScript or JavaScript file (repeatable)', collectFile)
+    .option('--model-file <FILE>', 'load a whole model from a TypeScript or JavaScript file (repeatable); name it as the model', collectFile)
     .option('--const <NAME=VALUE>', 'set a constant (repeatable)', collectConst)
     .option('--port <N>', 'the port on 127.0.0.1 (default 7878; 0: any free port)', '7878')
-    .action(async (name: string, o: { design?: string; designFile?: string[]; const?: Record<string, string>; port: string }) => {
+    .action(async (name: string, o: { design?: string; designFile?: string[]; modelFile?: string[]; const?: Record<string, string>; port: string }) => {
       if (!/^\d+$/.test(o.port) || Number(o.port) > 65535) throw new UsageError(`--port takes a port number 0..65535, got '${o.port}'`);
-      const { model, added } = modelWithDesigns(name, await loadDesignFiles(o.designFile));
+      const { model, added } = modelWithDesigns(name, await loadDesignFiles(o.designFile, o.modelFile));
       const cm = compile(model, designToRun(o.design, added), o.const ?? {});
       const server = createServer(handler(new ExploreSession(model, cm)));
       await new Promise<void>((resolve, reject) => {

@@ -67,9 +67,10 @@ export function registerMatrix(program: Command): void {
     .option('--max-seconds <S>', 'time limit per design')
     .option('--json', 'print one JSON object instead of tables')
     .option('--design-file <FILE>', 'add the designs of a TypeScript or JavaScript file as columns (repeatable; needs exactly one model)', collectFile)
-    .action(async (names: string[], o: { const?: Record<string, string>; design?: string[]; maxSeconds?: string; json?: boolean; designFile?: string[] }) => {
-      if (o.designFile && names.length !== 1) throw new UsageError('--design-file needs exactly one model, e.g. daxcheck matrix dax --design-file my-design.ts');
-      const withFiles = o.designFile ? modelWithDesigns(names[0]!, await loadDesignFiles(o.designFile)) : undefined;
+    .option('--model-file <FILE>', 'load a whole model from a TypeScript or JavaScript file (repeatable); name it as the model', collectFile)
+    .action(async (names: string[], o: { const?: Record<string, string>; design?: string[]; maxSeconds?: string; json?: boolean; designFile?: string[]; modelFile?: string[] }) => {
+      if ((o.designFile || o.modelFile) && names.length !== 1) throw new UsageError(`--${o.designFile ? 'design' : 'model'}-file needs exactly one model, e.g. daxcheck matrix dax --design-file my-design.ts`);
+      const withFiles = o.designFile || o.modelFile ? modelWithDesigns(names[0]!, await loadDesignFiles(o.designFile, o.modelFile)) : undefined;
       const chosen = withFiles ? [withFiles.model] : names.length ? names.map(modelNamed) : allModels();
       if (o.const && chosen.length !== 1) throw new UsageError('--const needs exactly one model, e.g. daxcheck matrix dax --const files=2');
       for (const d of o.design ?? []) {

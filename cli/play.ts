@@ -26,7 +26,7 @@ import { loadDesignFiles } from './design-file.js';
 import { collectFile, designToRun, modelWithDesigns } from './registry.js';
 
 interface PlayOptions {
-  design?: string; designFile?: string[]; const?: Record<string, string>;
+  design?: string; designFile?: string[]; modelFile?: string[]; const?: Record<string, string>;
   init?: string; expect?: string[]; traceOut?: string; json?: boolean;
 }
 
@@ -200,13 +200,14 @@ export function registerPlay(program: Command): void {
     .description("walk a scenario step by step, e.g. play dax 'Open p=p1 f=f1' 'SetFlag p=p1 f=f1 v=true' 'Statx f=f1'")
     .option('--design <D>', 'the design to play (default: the model\'s own, or the design file\'s)')
     .option('--design-file <FILE>', 'load designs from a TypeScript or JavaScript file (repeatable)', collectFile)
+    .option('--model-file <FILE>', 'load a whole model from a TypeScript or JavaScript file (repeatable); name it as the model', collectFile)
     .option('--const <NAME=VALUE>', 'set a constant (repeatable)', collectConst)
     .option('--init <PARAMS>', "the initial state, as its parameters, e.g. 'xflagDax=[true] size=[small]' (default: the first)")
     .option('--expect <[N:]VAR=VALUE>', 'after step N (default: the last) VAR must be VALUE, e.g. \'sDax[f1]=true\' (repeatable)', collectFile)
     .option('--trace-out <FILE>', 'save the steps taken as an ITF trace that replay and show read')
     .option('--json', 'print the report as JSON')
     .action(async (name: string, stepTexts: string[], o: PlayOptions) => {
-      const { model, added } = modelWithDesigns(name, await loadDesignFiles(o.designFile));
+      const { model, added } = modelWithDesigns(name, await loadDesignFiles(o.designFile, o.modelFile));
       const cm = compile(model, designToRun(o.design, added), o.const ?? {});
       const { report, trace } = play(model, cm, stepTexts, o);
       if (o.traceOut) {

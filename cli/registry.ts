@@ -45,8 +45,16 @@ export function modelOfTrace(saved: SavedTrace, override?: string): ModelDef<any
 
 /** A built-in model with the designs of the user's files beside its own, and where workers load that combination. */
 export function modelWithDesigns(name: string, loaded: readonly LoadedDesignFile[]): { model: ModelDef<any, any>; source: ModelSource; added: readonly string[] } {
-  const b = builtIn(name);
-  if (loaded.length === 0) return { model: b.model, source: modelSourceOf(name), added: [] };
+  // A model from a --model-file of that name comes before a built-in one; workers import it from its transpiled module.
+  const fromFile = loaded.flatMap((l) => l.models.map((m) => ({ ...m, url: l.url }))).find((m) => m.model.name === name);
+  if (!fromFile && !(name in builtInModels) && loaded.some((l) => l.models.length)) {
+    const own = loaded.flatMap((l) => l.models.map((m) => m.model.name));
+    throw new UsageError(`unknown model '${name}'; the models are: ${names()}, ${own.join(', ')} (from --model-file)`);
+  }
+  const b: BuiltInModel = fromFile ? { model: fromFile.model, module: fromFile.url, export: fromFile.export } : builtIn(name);
+  if (loaded.every((l) => l.designs.length === 0)) {
+    return { model: b.model, source: fromFile ? { kind: 'module', module: b.module, export: b.export } : modelSourceOf(name), added: [] };
+  }
   const designs = loaded.flatMap((l) => l.designs);
   return { model: withDesigns(b.model, designs), source: modelSourceWith(b, loaded), added: designs.map((d) => d.name) };
 }

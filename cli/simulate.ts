@@ -14,7 +14,7 @@ import { positiveWholeNumber } from './options.js';
 
 interface SimulateOptions {
   design?: string; const?: Record<string, string>; runs?: string; depth?: string; seed?: string; json?: boolean;
-  property?: string[]; deadlock?: boolean; traceOut?: string; designFile?: string[];
+  property?: string[]; deadlock?: boolean; traceOut?: string; designFile?: string[]; modelFile?: string[];
 }
 
 export function registerSimulate(program: Command): void {
@@ -22,6 +22,7 @@ export function registerSimulate(program: Command): void {
     .description('random walks (shrunk on failure) checking the safety properties; finds bugs, proves nothing')
     .option('--design <D>', 'the design to simulate')
     .option('--design-file <FILE>', 'load designs from a TypeScript or JavaScript file (repeatable)', collectFile)
+    .option('--model-file <FILE>', 'load a whole model from a TypeScript or JavaScript file (repeatable); name it as the model', collectFile)
     .option('--const <NAME=VALUE>', 'set a constant (repeatable)', collectConst)
     .option('--runs <N>', 'number of walks (default 1000)')
     .option('--depth <N>', 'steps per walk (default 100)')
@@ -31,7 +32,7 @@ export function registerSimulate(program: Command): void {
     .option('--trace-out <DIR>', "write the shrunk walk of a violation to DIR as ITF (.itf.json)")
     .option('--json', 'print one JSON object')
     .action(async (name: string, o: SimulateOptions) => {
-      const { model, added } = modelWithDesigns(name, await loadDesignFiles(o.designFile));
+      const { model, added } = modelWithDesigns(name, await loadDesignFiles(o.designFile, o.modelFile));
       const cm = compile(model, designToRun(o.design, added), o.const ?? {});
       const r = simulate(cm, {
         runs: positiveWholeNumber('--runs', o.runs), maxDepth: positiveWholeNumber('--depth', o.depth), seed: positiveWholeNumber('--seed', o.seed),

@@ -18,7 +18,7 @@ import { compileFor, replay, replayExitCode } from '../traces/replay.js';
 import { formatReplay } from '../traces/replay-text.js';
 import { reproC } from '../traces/repro-c.js';
 
-interface TraceOptions { model?: string; design?: string; const?: Record<string, string>; designFile?: string[] }
+interface TraceOptions { model?: string; design?: string; const?: Record<string, string>; designFile?: string[]; modelFile?: string[] }
 
 const designFileHelp = 'load designs from a TypeScript or JavaScript file (repeatable); with no --design the trace is read under its design when the file has the recorded one, else under the file\'s design';
 
@@ -30,9 +30,10 @@ export function registerTraces(program: Command): void {
     .option('--model <M>', 'the model, for a trace that does not name it in #meta.model')
     .option('--json', 'print the replay report as JSON')
     .option('--design-file <FILE>', designFileHelp, collectFile)
+    .option('--model-file <FILE>', 'load a whole model from a TypeScript or JavaScript file (repeatable); name it as the model', collectFile)
     .action(async (file: string, o: TraceOptions & { json?: boolean }) => {
       const saved = loadTrace(file);
-      const { model, design } = modelOfTraceWith(saved, o.model, o.design, await loadDesignFiles(o.designFile));
+      const { model, design } = modelOfTraceWith(saved, o.model, o.design, await loadDesignFiles(o.designFile, o.modelFile));
       const cm = compileFor(model, saved, { design, constants: o.const });
       const report = replay(cm, saved);
       if (o.json) process.stdout.write(JSON.stringify(report) + '\n');
@@ -47,9 +48,10 @@ export function registerTraces(program: Command): void {
     .option('--design <D>', 'label the steps with this design\'s actions')
     .option('--const <NAME=VALUE>', 'override a recorded constant (repeatable)', collectConst)
     .option('--design-file <FILE>', designFileHelp, collectFile)
+    .option('--model-file <FILE>', 'load a whole model from a TypeScript or JavaScript file (repeatable); name it as the model', collectFile)
     .action(async (file: string, o: TraceOptions & { html?: string }) => {
       const saved = loadTrace(file);
-      const { model, design } = modelOfTraceWith(saved, o.model, o.design, await loadDesignFiles(o.designFile));
+      const { model, design } = modelOfTraceWith(saved, o.model, o.design, await loadDesignFiles(o.designFile, o.modelFile));
       const cm = compileFor(model, saved, { design, constants: o.const });
       const trace = decodeTrace(saved, cm);
       const m = saved.meta;
@@ -75,10 +77,11 @@ export function registerTraces(program: Command): void {
     .option('-o, --output <FILE>', 'write the program here instead of stdout')
     .option('--model <M>', 'the model, for a trace that does not name it in #meta.model')
     .option('--design-file <FILE>', 'load the designs of a TypeScript or JavaScript file, for a trace recorded under one of them (repeatable)', collectFile)
+    .option('--model-file <FILE>', 'load a whole model from a TypeScript or JavaScript file (repeatable); name it as the model', collectFile)
     .action(async (file: string, o: TraceOptions & { lang: string; output?: string }) => {
       if (o.lang !== 'c') throw new UsageError(`--lang ${o.lang} is not supported; accepted: c`);
       const saved = loadTrace(file);
-      const { model, design } = modelOfTraceWith(saved, o.model, undefined, await loadDesignFiles(o.designFile));
+      const { model, design } = modelOfTraceWith(saved, o.model, undefined, await loadDesignFiles(o.designFile, o.modelFile));
       const cm = compileFor(model, saved, { design });
       const program = reproC(decodeTrace(saved, cm), {
         saved, model: cm.model, design: cm.design, constants: cm.constants, schema: cm.layout.schema,

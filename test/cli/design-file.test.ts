@@ -15,7 +15,9 @@ const broken: Record<string, string> = {
   "throws.ts": "import { defineDesign, daxShape, action } from 'daxcheck';\nconst nothing: any = undefined;\nexport default defineDesign({ model: 'dax', name: 'mine', summary: 's', base: 'instantiate-only',\n  extend: (c: any) => ({ actions: { Touch: action({ params: { f: daxShape(c).Files },\n    effect: (s: any, { f }) => { nothing.field[f] = 1; } }) } }) });\n"
 };
 
-const dir = userDir(broken);
+const counterModel = "import { defineModel, int, intConstant, record } from 'daxcheck';\nexport const counter = defineModel({\n  name: 'counter', summary: 'a counter that must stay below its limit', defaultDesign: 'unbounded',\n  constants: { limit: intConstant(1, 5, 3, 'the largest value') },\n  designs: { unbounded: { summary: 'counts up to the largest value' } },\n  build: (c: { limit: number }) => ({\n    schema: record({ n: int(0, c.limit) }),\n    init: { params: {}, effect: () => {} },\n    actions: { Inc: { params: {}, guard: (s: any) => s.n < c.limit, effect: (s: any) => { s.n++; } } },\n    properties: { BelowLimit: { kind: 'invariant', holds: (s: any) => s.n < c.limit } },\n    checkDeadlock: false,\n  }),\n});\n";
+
+const dir = userDir({ ...broken, 'counter.ts': counterModel });
 const run = (...args: string[]) => daxcheckIn(dir, ...args);
 const actions = 'Open, Mmap, SetFlag, PageFault, Load, Store, Read, Write, Writeback, Munmap, Close, Fork, Exit, Statx, DropCaches';
 
@@ -120,5 +122,26 @@ describe("mistakes in a design file are the user's: exit 2, one line, file and l
     const r = run('check', 'dax', '--design-file', 'flip-when-unmapped.ts', '--avoid-action', 'Fsinc');
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(`daxcheck: error: --avoid-action Fsinc: design flip-when-unmapped has no action 'Fsinc'; its actions are: ${actions}, Fsync\n`);
+  });
+});
+
+describe('--model-file: a whole model from a file', () => {
+  it('check, --workers 2 and matrix run it under its own name', () => {
+    const r = run('check', 'counter', '--model-file', 'counter.ts', '--json');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout)).toMatchObject({ model: 'counter', design: 'unbounded', constants: { limit: 3 }, distinctStates: 4 });
+    const w = run('check', 'counter', '--model-file', 'counter.ts', '--json', '--workers', '2', '--const', 'limit=5');
+    expect(w.stderr).toBe('');
+    expect(JSON.parse(w.stdout)).toMatchObject({ model: 'counter', constants: { limit: 5 }, distinctStates: 6 });
+    const m = JSON.parse(run('matrix', 'counter', '--model-file', 'counter.ts', '--json').stdout);
+    expect(m[0].cells.unbounded.BelowLimit).toEqual({ status: 'violated', traceLength: 3 });
+  });
+
+  it('an unknown model lists the file\'s models too; a file without a model says so', () => {
+    expect(run('check', 'nope', '--model-file', 'counter.ts').stderr).toBe(
+      "daxcheck: error: unknown model 'nope'; the models are: dax, passthrough, bench, counter (from --model-file)\n");
+    expect(run('check', 'dax', '--model-file', 'flip-when-unmapped.ts').stderr).toBe(
+      "daxcheck: error: flip-when-unmapped.ts exports no model; export one made with defineModel({ name, summary, constants, build, designs, defaultDesign }) from 'daxcheck'\n");
   });
 });
