@@ -9,11 +9,13 @@
 // states, which finding comes first, where a run that stops at the first
 // violation stops and what it holds then, the incomplete reason, the result.
 
-import type { SearchContext } from './context.js';
+import { type Halt, isAllocationFailure, memoryReason, type SearchContext } from './context.js';
 import { StoreFullError } from './errors.js';
 import { assembleResult, Findings, storeInitialStates } from './outcome.js';
 import type { CheckResult } from './result.js';
 import type { Links } from './trace.js';
+import { readCheckpoint, runIdentity, type Snapshot, writeCheckpoint } from './checkpoint.js';
+import { UsageError } from './errors.js';
 
 /** One level to expand: the states with ids levelStart .. levelStart + size - 1. */
 export interface LevelRequest {
@@ -57,6 +59,12 @@ export interface LevelExpander {
   /** Stores an initial state (packed); its id, or -1 when it was stored already. May throw StoreFullError. */
   addInitial(words: Uint32Array, init: number): number;
   expandLevel(req: LevelRequest): LevelOutcome;
+  /** What the expander holds at a level boundary, for a checkpoint (absent: the expander cannot be checkpointed). */
+  snapshot?(): Snapshot;
+  /** What the expander held before the last expandLevel: for a checkpoint on interruption, taken back to that level's start. */
+  snapshotLevelStart?(): Snapshot;
+  /** Takes over a snapshot, before any initial state is added. */
+  restore?(s: Snapshot): void;
   /** The search is over without an error (a parallel expander checks here that every worker started). */
   done(): void;
   /** Releases what the expander holds, also after an error. */
@@ -77,20 +85,71 @@ export function breadthFirst(ctx: SearchContext, ex: LevelExpander): CheckResult
   let maxSeenDepth = 0;
   let cutByDepth = false;
   let cutByConstraint = false;
-  let incompleteReason: string | undefined;
+  let cut: Halt | undefined;
   let queueLeft = 0;
+
+  // ---- checkpoints: at level boundaries (checkpoint.ts) ----------------------
+  const { checkpoint, resume } = ctx.opts;
+  const identity = checkpoint || resume ? runIdentity(cm, {
+    maxDepth: ctx.maxDepth, checkDeadlock: ctx.checkDeadlock, continueAll: ctx.continueAll,
+    properties: [...selected.invariants, ...selected.actionProperties, ...selected.goals].map((p) => p.name),
+  }) : '';
+  if ((checkpoint || resume) && (!ex.snapshot || !ex.restore)) {
+    throw new UsageError('--checkpoint and --resume take a breadth-first search on one thread (no --workers, no --dfs)');
+  }
+  const everyMs = (checkpoint?.everySeconds ?? 300) * 1000;
+  let lastCheckpoint = performance.now();
+  let levelStart = 0;
+  let size = 0;
+  let startDepth = 0;
+  /** The engine's part of a checkpoint at the boundary before `depth` (copies). */
+  const engineState = (depth: number): Snapshot => ({
+    arrays: {
+      generatedBy: generatedBy.slice(), distinctBy: distinctBy.slice(), enabledStates: enabledStates.slice(),
+      invFailedAt: found.invFailedAt.slice(), apFailedAt: found.apFailedAt.slice(), apFailedBy: found.apFailedBy.slice(), goalAt: found.goalAt.slice(),
+    },
+    numbers: {
+      levelStart, size, depth, generated, distinct, maxSeenDepth, queueLeft,
+      cutByDepth: +cutByDepth, cutByConstraint: +cutByConstraint, deadlockAt: found.deadlockAt,
+    },
+  });
+  const save = (engine: Snapshot, x: Snapshot) => {
+    const arrays = { ...engine.arrays };
+    const numbers = { ...engine.numbers };
+    for (const [k, v] of Object.entries(x.arrays)) arrays[`x.${k}`] = v;
+    for (const [k, v] of Object.entries(x.numbers)) numbers[`x.${k}`] = v;
+    writeCheckpoint(checkpoint!.dir, identity, { arrays, numbers });
+    lastCheckpoint = performance.now();
+    ctx.opts.onCheckpoint?.(engine.numbers.depth!, engine.numbers.distinct!);
+  };
+  let levelStartState: Snapshot | undefined;
 
   try {
     try {
-      const initial = storeInitialStates(core, (words, k) => ex.addInitial(words, k), found);
-      generated = initial.generated;
-      distinct = initial.stored;
+      if (resume) {
+        const snap = readCheckpoint(resume, identity);
+        const n = snap.numbers;
+        const a = snap.arrays;
+        generatedBy.set(a.generatedBy!); distinctBy.set(a.distinctBy!); enabledStates.set(a.enabledStates!);
+        found.invFailedAt.set(a.invFailedAt!); found.apFailedAt.set(a.apFailedAt!); found.apFailedBy.set(a.apFailedBy!); found.goalAt.set(a.goalAt!);
+        found.deadlockAt = n.deadlockAt!;
+        ({ levelStart, size, generated, distinct, maxSeenDepth, queueLeft } = n as Record<string, number>);
+        startDepth = n.depth!;
+        cutByDepth = n.cutByDepth === 1;
+        cutByConstraint = n.cutByConstraint === 1;
+        const strip = <T>(o: Readonly<Record<string, T>>) => Object.fromEntries(Object.entries(o).filter(([k]) => k.startsWith('x.')).map(([k, v]) => [k.slice(2), v]));
+        ex.restore!({ arrays: strip(a), numbers: strip(n) });
+      } else {
+        const initial = storeInitialStates(core, (words, k) => ex.addInitial(words, k), found);
+        generated = initial.generated;
+        distinct = initial.stored;
+        size = distinct;
+        queueLeft = size;
+      }
 
       // ---- levels --------------------------------------------------------
-      let levelStart = 0;
-      let size = distinct;
-      queueLeft = size;
-      for (let depth = 0; size > 0 && !found.stop && incompleteReason === undefined; depth++) {
+      for (let depth = startDepth; size > 0 && !found.stop && cut === undefined; depth++) {
+        if (checkpoint) levelStartState = engineState(depth);
         maxSeenDepth = depth;
         const open = (a: ArrayLike<number>) => Array.from(a, (x) => (x === -1 ? 1 : 0));
         const level = ex.expandLevel({
@@ -108,14 +167,18 @@ export function breadthFirst(ctx: SearchContext, ex: LevelExpander): CheckResult
         queueLeft = level.unexpanded + level.newStates;
         const atStop = record(level, levelStart, size);
         if (atStop) { queueLeft = atStop.queue; distinct = atStop.distinct; }
-        if (level.fullReason !== undefined) incompleteReason = level.fullReason;
-        else if (ctx.timeUp && queueLeft > 0) incompleteReason = ctx.timeLimitReason;
+        if (level.fullReason !== undefined) cut = { by: 'memory', reason: level.fullReason };
+        else if (ctx.halt && queueLeft > 0) cut = ctx.halt;
         levelStart = newStart;
         size = level.newStates;
+        if (checkpoint && size > 0 && !found.stop && cut === undefined && performance.now() - lastCheckpoint >= everyMs) save(engineState(depth + 1), ex.snapshot!());
       }
+      // Interrupted inside a level: the checkpoint goes back to that level's start, so that no work before it is lost.
+      if (checkpoint && cut?.by === 'interrupted' && levelStartState && ex.snapshotLevelStart) save(levelStartState, ex.snapshotLevelStart());
     } catch (e) {
-      if (!(e instanceof StoreFullError)) throw e;
-      incompleteReason = e.message;
+      if (e instanceof StoreFullError) cut = { by: 'memory', reason: e.message };
+      else if (isAllocationFailure(e)) cut = { by: 'memory', reason: memoryReason(distinct, ex.storeBytes, ctx.maxStoreBytes) + `; the system refused more (${e.message})` };
+      else throw e;
     }
     ex.done();
   } finally {
@@ -180,14 +243,15 @@ export function breadthFirst(ctx: SearchContext, ex: LevelExpander): CheckResult
   }
 
   const seconds = ctx.seconds();
-  if (!incompleteReason && !found.stop) {
-    if (cutByDepth) incompleteReason = `depth bound ${ctx.maxDepth} cut the search`;
-    else if (cutByConstraint) incompleteReason = 'the state constraint cut the search';
+  if (!cut && !found.stop) {
+    if (cutByDepth) cut = { by: 'depth', reason: `depth bound ${ctx.maxDepth} cut the search` };
+    else if (cutByConstraint) cut = { by: 'constraint', reason: 'the state constraint cut the search' };
   }
   const stoppedEarly = found.stop && queueLeft > 0;
-  const complete = !incompleteReason && !stoppedEarly;
+  if (!cut && stoppedEarly) cut = { by: 'violation', reason: 'stopped at the first violation' };
+  const complete = !cut;
   return assembleResult(cm, selected, {
-    strategy: 'bfs', complete, incompleteReason: incompleteReason ?? (stoppedEarly ? 'stopped at the first violation' : undefined),
+    strategy: 'bfs', complete, incompleteReason: cut?.reason, cutShortBy: cut?.by,
     links: ex.links, findings: found,
     distinct, generated, queueLeft, depth: maxSeenDepth, seconds, storeBytes: ex.storeBytes, peakRss: ctx.peakRss,
     actionOf, generatedBy, distinctBy, enabledStates,

@@ -2,10 +2,12 @@
 // selected, the transition core, and the clock (time limit, progress line,
 // peak memory). Engines ask `tick` now and then whether to go on.
 
+import { readFileSync } from 'node:fs';
+import { constants, totalmem } from 'node:os';
 import type { CompiledModel } from './compile.js';
 import { TransitionCore, type SelectedProperties } from './core.js';
 import { UsageError } from './errors.js';
-import type { Progress } from './result.js';
+import type { CutShortBy, Progress } from './result.js';
 import { selectProperties } from './select.js';
 
 export interface SearchOptions {
@@ -13,8 +15,10 @@ export interface SearchOptions {
   /** States at this depth are not expanded (the initial states are depth 0). */
   readonly maxDepth?: number;
   readonly maxSeconds?: number;
-  /** Memory the fingerprint store may take, in bytes. */
+  /** Memory the search may take for its states, in bytes: the fingerprint store, its parent links and the queue together (default: defaultMemoryBudget()). */
   readonly maxStoreBytes?: number;
+  /** A shared word (an Int32Array over a SharedArrayBuffer): once it is nonzero (a signal's number) the search stops as interrupted, at its next look at the clock. */
+  readonly interrupt?: Int32Array;
   /** Keep going after a violation, to report every violated property. */
   readonly continueAfterViolation?: boolean;
   /** Overrides the model's own deadlock setting. */
@@ -23,12 +27,26 @@ export interface SearchOptions {
   readonly properties?: readonly string[];
   readonly progressEverySeconds?: number;
   readonly onProgress?: (p: Progress) => void;
+  /** Told after each checkpoint is written: the depth the run resumes at, and the states stored. */
+  readonly onCheckpoint?: (depth: number, distinctStates: number) => void;
   /** Breadth-first search expands each level on this many worker threads; 1 (the default) expands it in this thread. */
   readonly workers?: number;
   /** Actions the search never takes (see core.ts StepFilter); the result says they were avoided. */
   readonly avoidActions?: readonly string[];
+  /** Write a checkpoint at level boundaries (breadth-first, one thread). */
+  readonly checkpoint?: CheckpointOptions;
+  /** Continue the run saved in this checkpoint directory. */
+  readonly resume?: string;
   /** Where worker threads load the model from: an ES module and the name of its export (a ModelDef, or a function returning one). */
   readonly modelSource?: ModelSource;
+}
+
+/** Where and how often a breadth-first run saves itself (checkpoint.ts). */
+export interface CheckpointOptions {
+  /** The directory the checkpoint is written to (made if missing). */
+  readonly dir: string;
+  /** At the first level boundary this long after the last checkpoint (default 300); 0: at every boundary. */
+  readonly everySeconds?: number;
 }
 
 /** An ES module (a file path or URL) exporting a ModelDef, or a function returning one (called with `args`, which must be structured-cloneable). */
@@ -41,6 +59,25 @@ export interface ModelSource {
 
 export const DEFAULT_STORE_BYTES = 8 * 2 ** 30;
 
+/**
+ * The default memory budget: half of the memory this process can have (the
+ * machine's, or its cgroup's limit when that is smaller), at most
+ * DEFAULT_STORE_BYTES. Half, because V8, the model and the trace rebuilding
+ * need room beside the store, and the run must end with its statistics,
+ * not be killed.
+ */
+export function defaultMemoryBudget(): number {
+  let avail = totalmem();
+  try {
+    const limit = Number(readFileSync('/sys/fs/cgroup/memory.max', 'utf8').trim());
+    if (Number.isFinite(limit) && limit > 0) avail = Math.min(avail, limit);
+  } catch { /* no cgroup v2 limit */ }
+  return Math.min(DEFAULT_STORE_BYTES, Math.floor(avail / 2));
+}
+
+/** Why a search stopped before it was done, and how to say so. */
+export interface Halt { readonly by: CutShortBy; readonly reason: string }
+
 export class SearchContext {
   readonly started = performance.now();
   readonly maxDepth: number;
@@ -49,8 +86,8 @@ export class SearchContext {
   readonly maxStoreBytes: number;
   readonly selected: SelectedProperties;
   readonly core: TransitionCore;
-  /** Set once the time limit has passed. */
-  timeUp = false;
+  /** Set once the search must stop: the time limit passed, an interruption, the memory budget. */
+  halt: Halt | undefined;
   peakRss = process.memoryUsage.rss();
   private readonly deadline: number;
   private readonly progressMs: number;
@@ -60,28 +97,37 @@ export class SearchContext {
     this.maxDepth = opts.maxDepth ?? Infinity;
     this.checkDeadlock = opts.checkDeadlock ?? cm.checkDeadlock;
     this.continueAll = opts.continueAfterViolation ?? false;
-    this.maxStoreBytes = opts.maxStoreBytes ?? DEFAULT_STORE_BYTES;
+    this.maxStoreBytes = opts.maxStoreBytes ?? defaultMemoryBudget();
     this.deadline = opts.maxSeconds !== undefined ? this.started + opts.maxSeconds * 1000 : Infinity;
     this.progressMs = (opts.progressEverySeconds ?? 5) * 1000;
     this.selected = selectProperties(cm, opts.properties);
     this.core = new TransitionCore(cm, this.selected, { avoidActions: opts.avoidActions });
   }
 
-  get timeLimitReason(): string {
-    return `time limit of ${this.opts.maxSeconds} s reached`;
-  }
-
-  /** Prints progress when it is due; returns true once the time limit has passed. */
-  tick(distinct: number, generated: number, queue: number, depth: number): boolean {
+  /**
+   * Prints progress when it is due; returns true once the search must stop:
+   * the time limit passed, the interrupt word was set, or `bytesInUse` (the
+   * store, links and queue) is over the memory budget.
+   */
+  tick(distinct: number, generated: number, queue: number, depth: number, bytesInUse = 0): boolean {
+    if (this.halt) return true;
     const now = performance.now();
-    if (now >= this.deadline) this.timeUp = true;
+    const signal = this.opts.interrupt ? Atomics.load(this.opts.interrupt, 0) : 0;
+    if (signal !== 0) {
+      const name = Object.entries(constants.signals).find(([, n]) => n === signal)?.[0];
+      this.halt = { by: 'interrupted', reason: name ? `interrupted by ${name}` : 'interrupted' };
+    } else if (now >= this.deadline) {
+      this.halt = { by: 'time', reason: `time limit of ${this.opts.maxSeconds} s reached` };
+    } else if (bytesInUse > this.maxStoreBytes) {
+      this.halt = { by: 'memory', reason: memoryReason(distinct, bytesInUse, this.maxStoreBytes) };
+    }
     if (now - this.lastProgress >= this.progressMs) {
       this.lastProgress = now;
       const rss = process.memoryUsage.rss();
       if (rss > this.peakRss) this.peakRss = rss;
       this.opts.onProgress?.({ seconds: (now - this.started) / 1000, distinctStates: distinct, statesGenerated: generated, queue, depth, rssBytes: rss });
     }
-    return this.timeUp;
+    return this.halt !== undefined;
   }
 
   seconds(): number {
@@ -90,9 +136,23 @@ export class SearchContext {
   }
 }
 
+/** The most worker threads a search starts: each is an isolate of its own (tens of MiB), and past the core count they only wait. */
+export const MAX_WORKERS = 64;
+
 /** The worker count asked for, checked. */
 export function workerCount(opts: SearchOptions): number {
   const n = opts.workers ?? 1;
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--workers takes a whole number of at least 1, got ${n}`);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_WORKERS) throw new UsageError(`--workers takes a whole number in 1..${MAX_WORKERS}, got ${n}`);
   return n;
+}
+
+/** What a run stopped by its memory budget says. */
+export function memoryReason(states: number, bytes: number, budget: number): string {
+  const m = (b: number) => `${(b / 2 ** 20).toFixed(0)} MiB`;
+  return `memory: ${states.toLocaleString('en-US')} states, their store and queue use ${m(bytes)}, the budget is ${m(budget)} (--max-memory)`;
+}
+
+/** Whether an error is the engine failing to get memory (a typed array the system refused), which stops a run rather than crashing it. */
+export function isAllocationFailure(e: unknown): e is RangeError {
+  return e instanceof RangeError && /Array buffer allocation failed|Invalid typed array length|Invalid array buffer length|Array buffer allocation/i.test(e.message);
 }

@@ -2,7 +2,7 @@
 // in-thread levels (local.ts), with the queue used as a stack. Traces are
 // then not the shortest; findings are kept in the order they are met.
 
-import type { SearchContext } from './context.js';
+import { type Halt, isAllocationFailure, memoryReason, type SearchContext } from './context.js';
 import { StoreFullError } from './errors.js';
 import { LocalExplorer } from './local.js';
 import { assembleResult, Findings, storeInitialStates } from './outcome.js';
@@ -15,7 +15,7 @@ export function depthFirst(ctx: SearchContext): CheckResult {
   const found = new Findings(selected, ctx.continueAll);
   let generated = 0;
   let maxSeenDepth = 0;
-  let incompleteReason: string | undefined;
+  let cut: Halt | undefined;
   // What the explorer records first, copied into the findings once: it checks only what is still open.
   const collect = () => {
     x.invId.forEach((id, k) => { if (id >= 0) found.invariantFails(k, id); });
@@ -32,24 +32,26 @@ export function depthFirst(ctx: SearchContext): CheckResult {
       const id = queue.pop(x.curPacked);
       const depth = store.depth(id);
       if (depth > maxSeenDepth) maxSeenDepth = depth;
-      if (x.tickDue(depth)) { incompleteReason = ctx.timeLimitReason; queue.push(id, x.curPacked, 0); break; }
+      if (x.tickDue(depth)) { cut = ctx.halt; queue.push(id, x.curPacked, 0); break; }
       x.expandOne(id, depth, depth >= ctx.maxDepth);
     }
   } catch (e) {
-    if (!(e instanceof StoreFullError)) throw e;
-    incompleteReason = e.message;
+    if (e instanceof StoreFullError) cut = { by: 'memory', reason: e.message };
+    else if (isAllocationFailure(e)) cut = { by: 'memory', reason: memoryReason(store.size, store.bytes + queue.bytes, ctx.maxStoreBytes) + `; the system refused more (${e.message})` };
+    else throw e;
   }
   collect();
 
   const seconds = ctx.seconds();
-  if (!incompleteReason && !found.stop) {
-    if (x.cutByDepth) incompleteReason = `depth bound ${ctx.maxDepth} cut the search`;
-    else if (x.cutByConstraint) incompleteReason = 'the state constraint cut the search';
+  if (!cut && !found.stop) {
+    if (x.cutByDepth) cut = { by: 'depth', reason: `depth bound ${ctx.maxDepth} cut the search` };
+    else if (x.cutByConstraint) cut = { by: 'constraint', reason: 'the state constraint cut the search' };
   }
   const stoppedEarly = found.stop && queue.length > 0;
-  const complete = !incompleteReason && !stoppedEarly;
+  if (!cut && stoppedEarly) cut = { by: 'violation', reason: 'stopped at the first violation' };
+  const complete = !cut;
   return assembleResult(cm, selected, {
-    strategy: 'dfs', complete, incompleteReason: incompleteReason ?? (stoppedEarly ? 'stopped at the first violation' : undefined),
+    strategy: 'dfs', complete, incompleteReason: cut?.reason, cutShortBy: cut?.by,
     links: store, findings: found,
     distinct: store.size, generated: generated + x.generated, queueLeft: queue.length, depth: maxSeenDepth, seconds,
     storeBytes: store.bytes, peakRss: ctx.peakRss,

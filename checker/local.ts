@@ -6,7 +6,8 @@
 // queue as a stack.
 
 import type { LevelExpander, LevelOutcome, LevelRequest } from './bfs.js';
-import type { SearchContext } from './context.js';
+import type { Snapshot } from './checkpoint.js';
+import { isAllocationFailure, memoryReason, type SearchContext } from './context.js';
 import { Successors, type TransitionCore } from './core.js';
 import { Coverage } from './coverage.js';
 import { StoreFullError } from './errors.js';
@@ -71,7 +72,7 @@ export class LocalExplorer {
   /** Whether the clock says stop (read every TICK_MASK + 1 expansions). */
   tickDue(depth: number): boolean {
     if ((++this.expanded & TICK_MASK) !== 0) return false;
-    return this.ctx.tick(this.store.size, this.generated, this.queue.length, depth);
+    return this.ctx.tick(this.store.size, this.generated, this.queue.length, depth, this.store.bytes + this.queue.bytes);
   }
 
   /**
@@ -154,6 +155,7 @@ export class LocalLevels implements LevelExpander {
 
   constructor(ctx: SearchContext) {
     this.x = new LocalExplorer(ctx);
+    this.keepLevelStart = ctx.opts.checkpoint !== undefined;
     this.generatedByBefore = new Float64Array(this.x.coverage.generatedBy.length);
     this.enabledBefore = new Float64Array(this.x.coverage.enabledStates.length);
   }
@@ -175,6 +177,12 @@ export class LocalLevels implements LevelExpander {
     x.deadlockOpen = req.deadlockOpen;
     x.stop = false;
     const newStart = req.levelStart + req.size;
+    if (this.keepLevelStart) {
+      this.levelStart = {
+        frontier: queue.contents(), newStart, cutByDepth: x.cutByDepth, cutByConstraint: x.cutByConstraint,
+        generated: x.generated, generatedBy: x.coverage.generatedBy.slice(), enabledStates: x.coverage.enabledStates.slice(),
+      };
+    }
     const buckets = new Uint32Array(req.size + 1);
     let expandedNow = 0;
     let fullReason: string | undefined;
@@ -186,8 +194,9 @@ export class LocalLevels implements LevelExpander {
         buckets[expandedNow + 1] = store.size - newStart;
       }
     } catch (e) {
-      if (!(e instanceof StoreFullError)) throw e;
-      fullReason = e.message;
+      if (e instanceof StoreFullError) fullReason = e.message;
+      else if (isAllocationFailure(e)) fullReason = memoryReason(store.size, this.storeBytes, store.maxBytes) + `; the system refused more (${e.message})`;
+      else throw e;
       buckets[expandedNow + 1] = store.size - newStart;
       expandedNow++; // the state being expanded is not queued again
     }
@@ -208,6 +217,63 @@ export class LocalLevels implements LevelExpander {
     this.generatedByBefore.set(x.coverage.generatedBy);
     this.enabledBefore.set(x.coverage.enabledStates);
     return level;
+  }
+
+  /** With a checkpoint, what a level started from (for snapshotLevelStart): its frontier and the flags. */
+  private levelStart: {
+    frontier: { ids: Uint32Array; words: Uint32Array }; newStart: number; cutByDepth: boolean; cutByConstraint: boolean;
+    generated: number; generatedBy: Float64Array; enabledStates: Float64Array;
+  } | undefined;
+  private readonly keepLevelStart: boolean;
+
+  snapshotLevelStart(): Snapshot {
+    const x = this.x;
+    const at = this.levelStart!;
+    const s = x.store.contents();
+    // the states stored since the level started are the queue's last ones: their fingerprints come out of the table
+    const q = x.queue.contents();
+    const W = x.core.W;
+    const added = s.size - at.newStart;
+    const fps = new Uint32Array(added * 2);
+    for (let k = 0; k < added; k++) {
+      fingerprint(q.words, (q.ids.length - added + k) * W, W);
+      fps[2 * k] = FP[0]!;
+      fps[2 * k + 1] = FP[1]!;
+    }
+    return {
+      arrays: {
+        table: x.store.tableWithout(fps), parents: s.parents, actions: s.actions, depths: s.depths, queueIds: at.frontier.ids, queueWords: at.frontier.words,
+        generatedBy: at.generatedBy, enabledStates: at.enabledStates,
+      },
+      numbers: { size: at.newStart, generated: at.generated, expanded: x.expanded, cutByDepth: +at.cutByDepth, cutByConstraint: +at.cutByConstraint },
+    };
+  }
+
+  snapshot(): Snapshot {
+    const x = this.x;
+    const s = x.store.contents();
+    const q = x.queue.contents();
+    return {
+      arrays: { table: s.table, parents: s.parents, actions: s.actions, depths: s.depths, queueIds: q.ids, queueWords: q.words, generatedBy: x.coverage.generatedBy, enabledStates: x.coverage.enabledStates },
+      numbers: { size: s.size, generated: x.generated, expanded: x.expanded, cutByDepth: +x.cutByDepth, cutByConstraint: +x.cutByConstraint },
+    };
+  }
+
+  restore(snap: Snapshot): void {
+    const x = this.x;
+    const a = snap.arrays as Record<string, Uint32Array & Float64Array>;
+    const n = snap.numbers;
+    x.store.restore({ table: a.table!, parents: a.parents!, actions: a.actions!, depths: a.depths!, size: n.size! });
+    x.queue.pushAll(a.queueIds!, a.queueWords!);
+    x.generated = n.generated!;
+    x.expanded = n.expanded!;
+    x.cutByDepth = n.cutByDepth === 1;
+    x.cutByConstraint = n.cutByConstraint === 1;
+    x.coverage.generatedBy.set(a.generatedBy!);
+    x.coverage.enabledStates.set(a.enabledStates!);
+    this.generatedBefore = x.generated;
+    this.generatedByBefore.set(x.coverage.generatedBy);
+    this.enabledBefore.set(x.coverage.enabledStates);
   }
 
   done(): void { /* nothing to wait for */ }

@@ -4,7 +4,7 @@
 import type { CompiledModel } from './compile.js';
 import type { SelectedProperties, TransitionCore } from './core.js';
 import { collisionProbability } from './fingerprint.js';
-import type { ActionCoverage, CheckResult, Finding, PropertyResult } from './result.js';
+import type { ActionCoverage, CheckResult, CutShortBy, Finding, PropertyResult } from './result.js';
 import { type Links, reconstruct } from './trace.js';
 
 /** The first violation of each property, the first state reaching each goal, the first deadlock: state ids, -1 for none. */
@@ -82,6 +82,7 @@ export interface RawOutcome {
   readonly strategy: 'bfs' | 'dfs';
   readonly complete: boolean;
   readonly incompleteReason: string | undefined;
+  readonly cutShortBy: CutShortBy | undefined;
   /** Parent links and actions by state id, to rebuild traces from. */
   readonly links: Links;
   readonly findings: Findings;
@@ -138,6 +139,7 @@ export function assembleResult(cm: CompiledModel, selected: SelectedProperties, 
     strategy: o.strategy,
     complete,
     incompleteReason: o.incompleteReason,
+    ...(o.cutShortBy !== undefined ? { cutShortBy: o.cutShortBy } : {}),
     distinctStates: distinct,
     statesGenerated: generated,
     queueLeft: o.queueLeft,

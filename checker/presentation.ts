@@ -48,6 +48,35 @@ export interface FileSetup {
   readonly note: string;
 }
 
+/**
+ * One thing a reproducer saw in a step, from a line `@obs WHO FILE WHAT VALUE...`
+ * of its machine format (traces/repro/runtime.c, -m): `p1 f1 sdax 1 fd`,
+ * `p2 f1 ret mmap -1 EINVAL`, `path f1 sdax 0`.
+ */
+export interface Observation {
+  readonly who: string;
+  readonly file: string;
+  readonly what: string;
+  readonly value: readonly string[];
+}
+
+/** What the model says of an observation after a step: the value it allows, and whether the observed one is it. */
+export interface Expectation {
+  readonly expected: string;
+  readonly agrees: boolean;
+}
+
+/**
+ * How a model reads a reproducer's observations, for conformance runs: each
+ * is judged against the state after the step (undefined: the model says
+ * nothing about it), and `required` lists what must have been observed,
+ * as `WHO FILE WHAT` (e.g. S_DAX from every process that holds a file).
+ */
+export interface ObservationRules<State = any> {
+  readonly judge: (obs: Observation, step: ShownStep<State>) => Expectation | undefined;
+  readonly required: (step: ShownStep<State>) => readonly string[];
+}
+
 /** The parts of a C reproducer only the model knows. */
 export interface CReproducer<State = any> {
   /** The index set whose members are the files the program creates (`f` for f1, f2, …). */
@@ -60,6 +89,8 @@ export interface CReproducer<State = any> {
   readonly fileSetup: (initial: State, file: number) => FileSetup;
   /** Where to run the program: the filesystem and mount options the design and constants assume. */
   readonly mountHint: (design: string, constants: Readonly<Record<string, number | string>>) => readonly string[];
+  /** How the program's observations are judged against the model; absent: the model cannot be checked on a kernel. */
+  readonly observations?: ObservationRules<State>;
 }
 
 export interface Mode {

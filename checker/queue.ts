@@ -38,6 +38,28 @@ export class StateQueue {
     this.count++;
   }
 
+  /** Every entry, oldest first (a copy), for a checkpoint. */
+  contents(): { ids: Uint32Array; words: Uint32Array } {
+    const w = this.words;
+    const ids = new Uint32Array(this.count);
+    const words = new Uint32Array(this.count * w);
+    let k = 0;
+    this.chunks.forEach((c, ci) => {
+      const from = ci === 0 ? this.head : 0;
+      const to = ci === this.chunks.length - 1 ? this.tail : CHUNK;
+      for (let p = from; p < to; p++, k++) {
+        ids[k] = c.ids[p]!;
+        words.set(c.words.subarray(p * w, (p + 1) * w), k * w);
+      }
+    });
+    return { ids, words };
+  }
+
+  /** Appends entries saved by contents(). */
+  pushAll(ids: Uint32Array, words: Uint32Array): void {
+    for (let k = 0; k < ids.length; k++) this.push(ids[k]!, words, k * this.words);
+  }
+
   /** Removes the oldest entry, copying its packed state into `into`; returns its id. */
   shift(into: Uint32Array): number {
     const id = this.read(this.chunks[0]!, this.head, into);

@@ -59,6 +59,9 @@ export interface Progress {
   readonly rssBytes: number;
 }
 
+/** What cut a search short: a bound, a limit, an interruption, or the first violation (without --continue). */
+export type CutShortBy = 'depth' | 'constraint' | 'time' | 'memory' | 'interrupted' | 'violation';
+
 export interface CheckResult {
   readonly model: string;
   readonly design: string;
@@ -67,6 +70,8 @@ export interface CheckResult {
   /** False when a bound, a time or memory limit, a constraint or an early stop cut the search. */
   readonly complete: boolean;
   readonly incompleteReason?: string;
+  /** When the search is incomplete: what cut it short. */
+  readonly cutShortBy?: CutShortBy;
   readonly distinctStates: number;
   readonly statesGenerated: number;
   readonly queueLeft: number;
@@ -81,8 +86,30 @@ export interface CheckResult {
   readonly coverage: readonly ActionCoverage[];
 }
 
-/** 0 when everything holds, 1 on any violation or deadlock. */
-export function exitCodeOf(r: CheckResult): 0 | 1 {
+/** The exit codes of every command (README, --help): a script can tell a proof from a run cut short. */
+export const ExitCode = {
+  /** The search was complete and every property holds. */
+  holds: 0,
+  /** A violation or a deadlock (replay: the trace diverges or no longer fails). */
+  violation: 1,
+  /** Bad input: an unknown name, a value out of range, an unusable path or file. */
+  badInput: 2,
+  /** A bug in daxcheck. */
+  internal: 3,
+  /** Cut short (time, depth, constraint, memory, interrupted) with no violation found: not a proof. */
+  cutShort: 4,
+} as const;
+
+export type Outcome = 'holds' | 'violated' | 'cut-short';
+
+/** holds only for a complete search with no violation; a violation wins over a cut. */
+export function outcomeOf(r: CheckResult): Outcome {
   const bad = r.deadlock !== undefined || r.properties.some((p) => p.status === 'violated');
-  return bad ? 1 : 0;
+  return bad ? 'violated' : r.complete ? 'holds' : 'cut-short';
+}
+
+/** 0 complete and everything holds, 1 a violation or deadlock, 4 cut short with none found. */
+export function exitCodeOf(r: CheckResult): 0 | 1 | 4 {
+  const o = outcomeOf(r);
+  return o === 'violated' ? ExitCode.violation : o === 'holds' ? ExitCode.holds : ExitCode.cutShort;
 }

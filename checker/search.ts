@@ -10,11 +10,15 @@ import { depthFirst } from './dfs.js';
 import { LocalLevels } from './local.js';
 import { ParallelLevels } from './parallel/levels.js';
 import type { CheckResult } from './result.js';
+import { UsageError } from './errors.js';
 
 export { DEFAULT_STORE_BYTES, type ModelSource, type SearchOptions } from './context.js';
 
 export function check(cm: CompiledModel, opts: SearchOptions = {}): CheckResult {
   const workers = workerCount(opts);
+  if ((opts.checkpoint || opts.resume) && (opts.strategy === 'dfs' || workers > 1)) {
+    throw new UsageError('--checkpoint and --resume take a breadth-first search on one thread (no --workers above 1, no --dfs)');
+  }
   const ctx = new SearchContext(cm, opts);
   if (opts.strategy === 'dfs') return depthFirst(ctx);
   return breadthFirst(ctx, workers > 1 ? new ParallelLevels(ctx, workers) : new LocalLevels(ctx));

@@ -62,6 +62,48 @@ export class FingerprintStore {
     }
   }
 
+  /** The whole store, for a checkpoint (views, not copies). */
+  contents(): { table: Uint32Array; parents: Uint32Array; actions: Uint32Array; depths: Uint32Array; size: number } {
+    return { table: this.table, parents: this.parents, actions: this.actions, depths: this.depths, size: this.n };
+  }
+
+  /**
+   * The fingerprint table without the given fingerprints (lo, hi pairs), as
+   * a new table of the same size: the store as it was before they were
+   * added, for a checkpoint taken back to the start of a level.
+   */
+  tableWithout(fps: Uint32Array): Uint32Array {
+    const t = this.table;
+    const mask = this.mask;
+    const drop = new Uint8Array(mask + 1);
+    for (let k = 0; k < fps.length; k += 2) {
+      const lo = fps[k]! >>> 0, hi = fps[k + 1]! >>> 0;
+      for (let i = lo & mask; (t[i << 1]! | t[(i << 1) + 1]!) !== 0; i = (i + 1) & mask) {
+        if (t[i << 1] === lo && t[(i << 1) + 1] === hi) { drop[i] = 1; break; }
+      }
+    }
+    const out = new Uint32Array(t.length);
+    for (let i = 0; i <= mask; i++) {
+      const a = t[i << 1]!, b = t[(i << 1) + 1]!;
+      if ((a | b) === 0 || drop[i]) continue;
+      let j = a & mask;
+      while ((out[j << 1]! | out[(j << 1) + 1]!) !== 0) j = (j + 1) & mask;
+      out[j << 1] = a;
+      out[(j << 1) + 1] = b;
+    }
+    return out;
+  }
+
+  /** Takes over a store saved by contents() (checkpoint.ts). */
+  restore(s: { table: Uint32Array; parents: Uint32Array; actions: Uint32Array; depths: Uint32Array; size: number }): void {
+    this.table = s.table;
+    this.mask = s.table.length / 2 - 1;
+    this.parents = s.parents;
+    this.actions = s.actions;
+    this.depths = s.depths;
+    this.n = s.size;
+  }
+
   parent(id: number): number { return this.parents[id]!; }
   action(id: number): number { return this.actions[id]!; }
   depth(id: number): number { return this.depths[id]!; }

@@ -2,15 +2,21 @@
 
 import type { Command } from 'commander';
 import { compile } from '../checker/compile.js';
+import { availableParallelism } from 'node:os';
 import { check, type SearchOptions } from '../checker/search.js';
+import { readFileSync } from 'node:fs';
 import { exitCodeOf } from '../checker/result.js';
+import { MAX_WORKERS, workerCount } from '../checker/context.js';
 import { collectConst, collectList } from './constants.js';
 import { formatResult, progressLine, resultJson } from './format.js';
 import { type ModelSource, collectFile, designToRun, modelWithDesigns } from './registry.js';
 import { loadDesignFiles } from './design-file.js';
-import { positiveNumber, positiveWholeNumber } from './options.js';
+import { nonNegativeNumber, positiveNumber, positiveWholeNumber } from './options.js';
+import { UsageError } from '../checker/errors.js';
 import { useColor } from './color.js';
 import { saveViolationsAndReport } from '../traces/save.js';
+import { checkOutputDir } from './paths.js';
+import { runSearch } from './run-search.js';
 
 export interface CheckOptions {
   design?: string;
@@ -31,6 +37,9 @@ export interface CheckOptions {
   designFile?: string[];
   modelFile?: string[];
   avoidAction?: string[];
+  checkpoint?: string;
+  checkpointEvery?: string;
+  resume?: string;
 }
 
 /** The search options of `check`; workers import the model from `modelSource`. */
@@ -49,8 +58,20 @@ export function searchOptionsFrom(o: CheckOptions, modelSource: ModelSource): Se
     properties: o.property,
     ...(o.avoidAction ? { avoidActions: o.avoidAction } : {}),
     progressEverySeconds: progress ?? 5,
+    ...(o.checkpoint !== undefined ? { checkpoint: { dir: o.checkpoint, everySeconds: nonNegativeNumber('--checkpoint-every', o.checkpointEvery) ?? 300 } } : {}),
+    ...(o.resume !== undefined ? { resume: o.resume } : {}),
     onProgress: (p) => process.stderr.write(progressLine(p) + '\n'),
   };
+}
+
+/** Whether the process runs under a limit on its address space (`ulimit -v`, RLIMIT_AS). */
+export function addressSpaceLimited(): boolean {
+  try {
+    const line = readFileSync('/proc/self/limits', 'utf8').split('\n').find((l) => l.startsWith('Max address space'));
+    return line !== undefined && !/\bunlimited\b/.test(line.slice('Max address space'.length, 45));
+  } catch {
+    return false;
+  }
 }
 
 export function addSearchOptions(cmd: Command): Command {
@@ -59,10 +80,13 @@ export function addSearchOptions(cmd: Command): Command {
     .option('--dfs', 'depth-first instead of breadth-first (traces are then not the shortest)')
     .option('--depth <N>', 'do not expand states at depth N (the verdict is then bounded)')
     .option('--max-seconds <S>', 'stop after S seconds (the verdict is then bounded)')
-    .option('--max-memory <MiB>', 'memory the fingerprint store may take (default 8192)')
+    .option('--max-memory <MiB>', 'memory the store, parent links and queue may take together (default: half the machine\'s, at most 8192); over it the run stops, incomplete: memory')
     .option('--no-deadlock', 'do not report states with no enabled action')
     .option('--progress <S>', 'seconds between progress lines on stderr (default 5)')
-    .option('--workers <N>', 'breadth-first search on N worker threads (default 1: sequential; --dfs is always sequential)');
+    .option('--checkpoint <DIR>', 'breadth-first, one thread: save the search to DIR at a level boundary every few minutes and when interrupted; --resume DIR continues it')
+    .option('--checkpoint-every <S>', 'seconds between checkpoints (default 300; 0: at every level)')
+    .option('--resume <DIR>', 'continue the run saved in DIR by --checkpoint (same model, design, constants and options)')
+    .option('--workers <N>', `breadth-first search on N worker threads, 1..${MAX_WORKERS} (default 1: sequential; --dfs is always sequential)`);
 }
 
 export function registerCheck(program: Command): void {
@@ -72,7 +96,7 @@ export function registerCheck(program: Command): void {
       .option('--design <D>', 'the design to check (default: the model\'s own)')
       .option('--design-file <FILE>', 'load designs from a TypeScript or JavaScript file (repeatable); checks its design unless --design says', collectFile)
       .option('--model-file <FILE>', 'load a whole model from a TypeScript or JavaScript file (repeatable); name it as the model', collectFile)
-      .option('--property <NAME>', 'check only this property (repeatable, or comma-separated)', collectList)
+      .option('--property <NAME>', 'check only this property (repeatable, or comma-separated)', collectList('--property'))
       .option('--continue', 'keep going after a violation to report every violated property')
       .option('--json', 'print one JSON object instead of text')
       .option('--no-coverage', 'leave out the per-action coverage table')
@@ -82,9 +106,19 @@ export function registerCheck(program: Command): void {
   ).action(async (modelName: string, o: CheckOptions) => {
     const { model, source, added } = modelWithDesigns(modelName, await loadDesignFiles(o.designFile, o.modelFile));
     const cm = compile(model, designToRun(o.design, added), o.const ?? {});
-    const search = searchOptionsFrom(o, source);
-    if (o.dfs && (search.workers ?? 1) > 1) process.stderr.write('note: depth-first search is sequential; --workers is ignored with --dfs\n');
-    const result = check(cm, search);
+    const { onProgress: _progress, ...search } = searchOptionsFrom(o, source);
+    const workers = workerCount(search);
+    if (o.dfs && workers > 1) process.stderr.write('note: depth-first search is sequential; --workers is ignored with --dfs\n');
+    else if (workers > availableParallelism()) process.stderr.write(`warning: --workers ${workers} is more than the ${availableParallelism()} cores here; the extra threads only wait\n`);
+    if (o.traceOut !== undefined) checkOutputDir('--trace-out', o.traceOut);
+    if (o.checkpoint !== undefined) checkOutputDir('--checkpoint', o.checkpoint);
+    if (o.checkpointEvery !== undefined && o.checkpoint === undefined) throw new UsageError('--checkpoint-every needs --checkpoint DIR');
+    // A thread is an isolate that reserves address space of its own; under a
+    // limit on it (ulimit -v) starting one can fail fatally, so the search
+    // then runs here, where a refused allocation ends it as incomplete: memory.
+    const limited = addressSpaceLimited();
+    if (limited) process.stderr.write('note: address space is limited (ulimit -v): the search runs on the main thread, and SIGINT/SIGTERM end it without statistics\n');
+    const result = limited ? check(cm, { ...search, onProgress: (p) => process.stderr.write(progressLine(p) + '\n') }) : await runSearch(cm, source, search, true);
     saveViolationsAndReport(o.traceOut, result, cm);
     const avoided = o.avoidAction?.length ? [...new Set(o.avoidAction)] : undefined;
     if (o.json) process.stdout.write(JSON.stringify({ ...(resultJson(result) as object), ...(avoided ? { avoidedActions: avoided } : {}) }) + '\n');

@@ -111,7 +111,9 @@ export function userFrame(e: unknown, abs?: string, shown?: string): string | un
   for (const line of e.stack.split('\n').slice(1)) {
     for (const f of files) {
       const m = new RegExp(`${f.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:(\\d+)`).exec(line.replace('file://', ''));
-      if (m) return `${shown ?? relative(process.cwd(), f)}:${m[1]}: ${e.name === 'Error' ? '' : `${e.name}: `}${e.message}`;
+      // The stack's first line keeps the error's own name also when it crossed from the search thread as a plain Error.
+      const head = e.stack.split('\n')[0]!.replace(/^Error: /, '');
+      if (m) return `${shown ?? relative(process.cwd(), f)}:${m[1]}: ${head}`;
     }
   }
   return undefined;
@@ -123,10 +125,12 @@ export function userFrame(e: unknown, abs?: string, shown?: string): string | un
  * exports the same combined model as `model`.
  */
 export function modelSourceWith(builtIn: { module: string; export: string }, loaded: readonly LoadedDesignFile[]): { kind: 'module'; module: string; export: string } {
+  // The user's modules are imported after source maps are on, so that an error they throw names the user's line.
   const lines = [
     `import { designsExportedBy, withDesigns } from ${JSON.stringify(apiModuleUrl)};`,
-    `import { ${builtIn.export} as base } from ${JSON.stringify(builtIn.module)};`,
-    ...loaded.map((l, i) => `import * as d${i} from ${JSON.stringify(l.url)};`),
+    'process.setSourceMapsEnabled(true);',
+    `const { ${builtIn.export}: base } = await import(${JSON.stringify(builtIn.module)});`,
+    ...loaded.map((l, i) => `const d${i} = await import(${JSON.stringify(l.url)});`),
     `export const model = withDesigns(base, [${loaded.map((l, i) => `...designsExportedBy(d${i}, ${JSON.stringify(l.file)})`).join(', ')}]);`,
   ];
   const text = lines.join('\n') + '\n';

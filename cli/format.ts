@@ -5,7 +5,7 @@ import Table from 'cli-table3';
 import pc from 'picocolors';
 import type { Presentation } from '../checker/presentation.js';
 import { showConstants } from '../checker/show.js';
-import type { CheckResult, Progress, PropertyResult, Trace } from '../checker/result.js';
+import { exitCodeOf, outcomeOf, type CheckResult, type Progress, type PropertyResult, type Trace } from '../checker/result.js';
 import { explainTrace } from '../traces/explain.js';
 
 export const num = (n: number) => Math.round(n).toLocaleString('en-US');
@@ -51,6 +51,7 @@ export function formatResult(r: CheckResult, opts: { color: boolean; coverage?: 
   if (!r.complete && (violated.length || r.deadlock)) out.push(c.dim(`(search incomplete: ${r.incompleteReason})`));
 
   out.push('');
+  if (r.cutShortBy) out.push(`  incomplete: ${r.cutShortBy}`);
   out.push(`  ${num(r.distinctStates)} distinct states, ${num(r.statesGenerated)} states generated, depth ${r.depth}, ${num(r.queueLeft)} left on queue`);
   out.push(`  ${r.seconds.toFixed(2)} s, ${rate(r.statesPerSecond)} distinct states/s, ${rate(r.statesGenerated / Math.max(r.seconds, 1e-9))} generated/s`);
   out.push(`  fingerprint collision probability (optimistic): ${r.collisionProbability.toExponential(1)}`);
@@ -103,6 +104,8 @@ export function resultJson(r: CheckResult): unknown {
   const { coverage, ...rest } = r;
   return {
     ...rest,
+    outcome: outcomeOf(r),
+    exitCode: exitCodeOf(r),
     properties: r.properties.map((p) => ({
       name: p.name, kind: p.kind, holds: p.holds, status: p.status,
       ...(p.doc ? { doc: p.doc } : {}),

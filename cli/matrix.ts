@@ -12,6 +12,7 @@ import { allModels, collectFile, modelNamed, modelSourceOf, modelWithDesigns } f
 import { loadDesignFiles } from './design-file.js';
 import { useColor } from './color.js';
 import { UsageError } from '../checker/errors.js';
+import { ExitCode } from '../checker/result.js';
 import { positiveNumber } from './options.js';
 
 export function cellText(cell: MatrixCell | undefined, color: boolean): string {
@@ -40,23 +41,67 @@ export function narrowHeader(name: string, width = 14): string {
   return lines.join('\n');
 }
 
-/** Properties down, designs across: there are more designs than fit side by side with long property names. */
-export function formatMatrix(m: MatrixResult, color: boolean): string {
+/** The width the table must fit: the terminal's, else $COLUMNS, else a normal terminal's 80 columns. */
+export function outputWidth(stream: { isTTY?: boolean; columns?: number } = process.stdout): number {
+  if (stream.isTTY && stream.columns) return stream.columns;
+  const env = Number(process.env.COLUMNS);
+  return Number.isInteger(env) && env > 0 ? env : 80;
+}
+
+// eslint-disable-next-line no-control-regex
+const visibleLength = (line: string) => line.replace(/\u001b\[[0-9;]*m/g, '').length;
+
+/**
+ * Properties down, designs across: there are more designs than fit side by
+ * side with long property names, so when the table is wider than `width`
+ * the designs are split over several tables, each repeating the property
+ * column (full design names, broken at their hyphens; --json keeps them whole).
+ */
+export function formatMatrix(m: MatrixResult, color: boolean, width = Infinity): string {
   const c = pc.createColors(color);
   const consts = showConstants(m.constants);
-  const lines = [c.bold(`Verdict table: model ${m.model}${consts ? ` (${consts})` : ''}`)];
-  const t = new Table({
-    head: ['property', ...m.designs.map((d) => narrowHeader(d))],
-    style: { head: [], border: [] }, chars: plainChars(),
-  });
-  for (const p of m.properties) t.push([p, ...m.designs.map((d) => cellText(m.cells[d]?.[p], color))]);
-  t.push([c.dim('distinct states'), ...m.runs.map((r) => c.dim(num(r.distinctStates)))]);
-  t.push([c.dim('seconds'), ...m.runs.map((r) => c.dim(r.seconds.toFixed(2)))]);
-  lines.push(t.toString());
-  lines.push(c.dim('holds: checked exhaustively; VIOLATED (n): shortest counterexample has n steps; reached (n): goal witnessed in n steps;'));
-  lines.push(c.dim('vacuous: passes only because a goal it depends on is never reached (or, for a goal, it is never reached); bounded: search cut short.'));
-  lines.push(c.dim(`${m.designs.length} designs in ${m.seconds.toFixed(1)} s. Show a cell's trace: daxcheck check ${m.model} --design <design> --property <property>`));
+  const title = `Verdict table: model ${m.model}${consts ? ` (${consts})` : ''}`;
+  const lines = [c.bold(width === Infinity ? title : wrapWords(title, width))];
+  const runOf = new Map(m.runs.map((r) => [r.design, r]));
+  const table = (designs: readonly string[]) => {
+    const t = new Table({
+      head: ['property', ...designs.map((d) => narrowHeader(d))],
+      style: { head: [], border: [] }, chars: plainChars(),
+    });
+    for (const p of m.properties) t.push([p, ...designs.map((d) => cellText(m.cells[d]?.[p], color))]);
+    t.push([c.dim('distinct states'), ...designs.map((d) => c.dim(num(runOf.get(d)?.distinctStates ?? 0)))]);
+    t.push([c.dim('seconds'), ...designs.map((d) => c.dim((runOf.get(d)?.seconds ?? 0).toFixed(2)))]);
+    return t.toString();
+  };
+  const fits = (text: string) => text.split('\n').every((l) => visibleLength(l) <= width);
+  // as many designs per table as fit (at least one)
+  let group: string[] = [];
+  let shown = '';
+  const tables: string[] = [];
+  for (const d of m.designs) {
+    const next = table([...group, d]);
+    if (group.length > 0 && !fits(next)) { tables.push(shown); group = [d]; shown = table(group); } else { group.push(d); shown = next; }
+  }
+  if (group.length > 0) tables.push(shown);
+  lines.push(tables.join('\n\n'));
+  const legend = [
+    'holds: checked exhaustively; VIOLATED (n): shortest counterexample has n steps; reached (n): goal witnessed in n steps;',
+    'vacuous: passes only because a goal it depends on is never reached (or, for a goal, it is never reached); bounded: search cut short.',
+    `${m.designs.length} designs in ${m.seconds.toFixed(1)} s. Show a cell's trace: daxcheck check ${m.model} --design <design> --property <property>`,
+  ];
+  for (const l of legend) lines.push(c.dim(width === Infinity ? l : wrapWords(l, width)));
   return lines.join('\n');
+}
+
+/** Breaks a line of prose at spaces so that no line is longer than `width` (a word longer than that stays whole). */
+export function wrapWords(text: string, width: number): string {
+  const out: string[] = [];
+  let line = '';
+  for (const w of text.split(' ')) {
+    if (line && (line + ' ' + w).length > width) { out.push(line); line = w; } else line = line ? `${line} ${w}` : w;
+  }
+  out.push(line);
+  return out.join('\n');
 }
 
 export function registerMatrix(program: Command): void {
@@ -88,8 +133,12 @@ export function registerMatrix(program: Command): void {
           onDesign: o.json ? undefined : (d, r) => process.stderr.write(`  checked ${model.name} / ${d}: ${num(r.distinctStates)} states, ${r.seconds.toFixed(2)} s\n`),
         });
         results.push(m);
-        if (!o.json) process.stdout.write(formatMatrix(m, color) + '\n\n');
+        if (!o.json) process.stdout.write(formatMatrix(m, color, outputWidth()) + '\n\n');
       }
+      // The violations are the table's content, and so are the cells a model's
+      // own state constraint bounds; a limit that cut a run short is not.
+      const cutShort = results.some((m) => m.runs.some((r) => r.cutShortBy === 'time' || r.cutShortBy === 'memory' || r.cutShortBy === 'interrupted'));
+      if (cutShort) process.exitCode = ExitCode.cutShort;
       if (o.json) {
         process.stdout.write(JSON.stringify(results.map((m) => ({
           model: m.model, constants: m.constants, designs: m.designs, properties: m.properties, cells: m.cells, seconds: m.seconds,

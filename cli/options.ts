@@ -12,6 +12,14 @@ export function positiveNumber(option: string, raw: string | undefined): number 
   return n;
 }
 
+/** Intervals where 0 means "every time": 0 or any positive number. */
+export function nonNegativeNumber(option: string, raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(n) || n < 0) throw new UsageError(`${option} takes a number of at least 0, got '${raw}'`);
+  return n;
+}
+
 /** Counts, depths, seeds: 1, 2, 3, ... in decimal digits. */
 export function positiveWholeNumber(option: string, raw: string | undefined): number | undefined {
   if (raw === undefined) return undefined;

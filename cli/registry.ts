@@ -36,7 +36,11 @@ export function modelSourceOf(name: string): ModelSource {
 
 /** The model named by --model, else by the trace's #meta.model. */
 export function modelOfTrace(saved: SavedTrace, override?: string): ModelDef<any, any> {
-  const name = override ?? saved.meta.model;
+  if (override !== undefined) {
+    if (override.trim() === '') throw new UsageError(`--model takes a model name (one of ${names()}), got ''`);
+    return modelNamed(override);
+  }
+  const name = saved.meta.model;
   if (!name) {
     throw new UsageError(`${saved.source}: the trace does not name its model (#meta.model); give --model (one of ${names()})`);
   }

@@ -11,6 +11,7 @@ import { collectFile, designToRun, modelWithDesigns } from './registry.js';
 import { loadDesignFiles } from './design-file.js';
 import { useColor } from './color.js';
 import { positiveWholeNumber } from './options.js';
+import { checkOutputDir } from './paths.js';
 
 interface SimulateOptions {
   design?: string; const?: Record<string, string>; runs?: string; depth?: string; seed?: string; json?: boolean;
@@ -27,13 +28,14 @@ export function registerSimulate(program: Command): void {
     .option('--runs <N>', 'number of walks (default 1000)')
     .option('--depth <N>', 'steps per walk (default 100)')
     .option('--seed <N>', 'random seed, to repeat a run')
-    .option('--property <NAME>', 'check only this property (repeatable, or comma-separated)', collectList)
+    .option('--property <NAME>', 'check only this property (repeatable, or comma-separated)', collectList('--property'))
     .option('--no-deadlock', 'do not report states with no enabled action')
     .option('--trace-out <DIR>', "write the shrunk walk of a violation to DIR as ITF (.itf.json)")
     .option('--json', 'print one JSON object')
     .action(async (name: string, o: SimulateOptions) => {
       const { model, added } = modelWithDesigns(name, await loadDesignFiles(o.designFile, o.modelFile));
       const cm = compile(model, designToRun(o.design, added), o.const ?? {});
+      if (o.traceOut !== undefined) checkOutputDir('--trace-out', o.traceOut);
       const r = simulate(cm, {
         runs: positiveWholeNumber('--runs', o.runs), maxDepth: positiveWholeNumber('--depth', o.depth), seed: positiveWholeNumber('--seed', o.seed),
         ...(o.deadlock === false ? { checkDeadlock: false } : {}), ...(o.property ? { properties: o.property } : {}),

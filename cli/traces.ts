@@ -7,16 +7,26 @@ import type { Command } from 'commander';
 import { UsageError } from '../checker/errors.js';
 import { showConstants } from '../checker/show.js';
 import { collectConst } from './constants.js';
+import { checkOutputFile } from './paths.js';
 import { useColor } from './color.js';
 import { collectFile, modelOfTraceWith } from './registry.js';
 import { loadDesignFiles } from './design-file.js';
-import { decodeTrace } from '../traces/codec.js';
+import { decodeTrace, type SavedTrace } from '../traces/codec.js';
+import type { CompiledModel } from '../checker/compile.js';
 import { explainTrace } from '../traces/explain.js';
 import { renderHtml } from '../traces/html.js';
 import { loadTrace } from '../traces/load.js';
 import { compileFor, replay, replayExitCode } from '../traces/replay.js';
 import { formatReplay } from '../traces/replay-text.js';
 import { reproC } from '../traces/repro-c.js';
+
+/** show and repro print what the trace's steps are; a step naming no action of the design cannot be printed as one (replay reports it as a divergence). */
+function refuseUnknownActions(saved: SavedTrace, cm: CompiledModel): void {
+  for (const s of saved.steps) {
+    if (s.action === undefined || s.action === 'Init' || cm.actionNames.includes(s.action)) continue;
+    throw new UsageError(`${saved.source}: step ${s.index} takes action '${s.action}', which model ${cm.model} (design ${cm.design}) does not have; its actions are: ${cm.actionNames.join(', ')}`);
+  }
+}
 
 interface TraceOptions { model?: string; design?: string; const?: Record<string, string>; designFile?: string[]; modelFile?: string[] }
 
@@ -50,13 +60,15 @@ export function registerTraces(program: Command): void {
     .option('--design-file <FILE>', designFileHelp, collectFile)
     .option('--model-file <FILE>', 'load a whole model from a TypeScript or JavaScript file (repeatable); name it as the model', collectFile)
     .action(async (file: string, o: TraceOptions & { html?: string }) => {
+      if (o.html !== undefined) checkOutputFile('--html', o.html);
       const saved = loadTrace(file);
       const { model, design } = modelOfTraceWith(saved, o.model, o.design, await loadDesignFiles(o.designFile, o.modelFile));
       const cm = compileFor(model, saved, { design, constants: o.const });
+      refuseUnknownActions(saved, cm);
       const trace = decodeTrace(saved, cm);
       const m = saved.meta;
       const note = m.property ? (m.propertyKind === 'deadlock' ? 'no action is enabled here (deadlock)' : `${m.property} ${m.propertyKind === 'reachable' ? 'is reached' : 'fails'} here${m.propertyDoc ? `: ${m.propertyDoc}` : ''}`) : undefined;
-      if (o.html) {
+      if (o.html !== undefined) {
         writeFileSync(o.html, renderHtml(trace, { saved, model: cm.model, design: cm.design, constants: cm.constants, schema: cm.layout.schema, presentation: model.presentation }));
         process.stderr.write(`Page written: ${o.html}\n`);
         return;
@@ -79,15 +91,17 @@ export function registerTraces(program: Command): void {
     .option('--design-file <FILE>', 'load the designs of a TypeScript or JavaScript file, for a trace recorded under one of them (repeatable)', collectFile)
     .option('--model-file <FILE>', 'load a whole model from a TypeScript or JavaScript file (repeatable); name it as the model', collectFile)
     .action(async (file: string, o: TraceOptions & { lang: string; output?: string }) => {
-      if (o.lang !== 'c') throw new UsageError(`--lang ${o.lang} is not supported; accepted: c`);
+      if (o.lang !== 'c') throw new UsageError(`--lang ${o.lang || "''"} is not supported; accepted: c`);
+      if (o.output !== undefined) checkOutputFile('--output', o.output);
       const saved = loadTrace(file);
       const { model, design } = modelOfTraceWith(saved, o.model, undefined, await loadDesignFiles(o.designFile, o.modelFile));
       const cm = compileFor(model, saved, { design });
+      refuseUnknownActions(saved, cm);
       const program = reproC(decodeTrace(saved, cm), {
         saved, model: cm.model, design: cm.design, constants: cm.constants, schema: cm.layout.schema,
         designSummary: model.designs[cm.design]?.summary, presentation: model.presentation,
       });
-      if (o.output) {
+      if (o.output !== undefined) {
         writeFileSync(o.output, program);
         process.stderr.write(`Reproducer written: ${o.output} (build: gcc -Wall -O2 -o repro ${o.output}; run: ./repro DIR)\n`);
       } else {

@@ -111,14 +111,16 @@ function cycleThrough(component: readonly string[], next: Map<string, string[]>)
   throw new Error(`no cycle through ${start}`);
 }
 
-/** What each folder may refer to: spec → checker ← traces ← cli; bench measures checker on spec. */
+/** What each folder may refer to: spec → checker ← traces ← conform ← cli; bench measures checker on spec. */
 export const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
   checker: ['checker'],
   spec: ['spec', 'checker'],
   traces: ['traces', 'checker'],
   // The public API (api/index.ts) gathers what a user's design file imports.
   api: ['api', 'checker', 'spec'],
-  cli: ['cli', 'api', 'checker', 'spec', 'traces'],
+  // Runs traces on a real kernel: the reproducer (traces) and the core (checker), knowing no model.
+  conform: ['conform', 'checker', 'traces'],
+  cli: ['cli', 'api', 'checker', 'spec', 'traces', 'conform'],
   bench: ['bench', 'checker', 'spec'],
 };
 

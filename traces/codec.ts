@@ -109,7 +109,7 @@ function actionOf(s: ItfState, i: number, fail: (m: string) => never): { action?
   let action: string | undefined;
   const taken = s.values[ACTION_VAR] ?? s.meta.action;
   if (taken !== undefined) {
-    if (typeof taken !== 'string') fail(`${at}, field ${ACTION_VAR}: expected the action's name as a string, got ${JSON.stringify(taken)}`);
+    if (typeof taken !== 'string') fail(`${at}, field ${ACTION_VAR}: expected the action's name as a string, got ${showItf(taken as ItfValue)}`);
     action = INIT_NAMES.has(taken as string) && i === 0 ? 'Init' : taken as string;
   }
   const picks = s.values[PICKS_VAR] ?? (s.meta.params as ItfValue | undefined);

@@ -9,7 +9,7 @@ export function parseItf(text: string, source = 'trace'): ItfTrace {
   try {
     json = JSON.parse(text);
   } catch (e) {
-    throw new ItfError(`${source}: not JSON (${(e as Error).message}); an ITF trace is a JSON object with "vars" and "states"`);
+    throw new ItfError(`${source}: not JSON (${oneLine((e as Error).message)}); an ITF trace is a JSON object with "vars" and "states"`);
   }
   return itfFromJson(json, source);
 }
@@ -108,4 +108,9 @@ function stringList(x: unknown, name: string, fail: (m: string) => never, requir
 
 function isPlainObject(x: unknown): x is Record<string, unknown> {
   return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+/** JSON.parse quotes the text near the error: a message stays one line, and an invisible character is shown by its code. */
+function oneLine(message: string): string {
+  return message.replace(/\s*\n\s*/g, ' ').replace(/[\u0000-\u001f\u007f-\u009f\u00ad\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

@@ -14,5 +14,6 @@ export function loadTrace(path: string): SavedTrace {
     const code = (e as NodeJS.ErrnoException).code;
     throw new UsageError(`cannot read trace file ${path}${code === 'ENOENT' ? ': no such file' : `: ${(e as Error).message}`}; give an ITF trace (.itf.json), e.g. one written by check --trace-out`);
   }
-  return readSavedTrace(text, path);
+  // A byte-order mark (some editors write one) is not part of the JSON.
+  return readSavedTrace(text.replace(/^\uFEFF/, ''), path);
 }

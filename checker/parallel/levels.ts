@@ -285,7 +285,7 @@ export class ParallelLevels implements LevelExpander {
     let gen = this.generatedSoFar;
     for (let w = 0; w <= this.nWorkers; w++) gen += stats[w * STAT_WORDS]!;
     const cursor = Math.min(this.levelSize, Atomics.load(control, C_CURSOR));
-    if (this.ctx.tick(count, gen, this.levelSize - cursor, this.depth)) Atomics.store(control, C_STOP, 2);
+    if (this.ctx.tick(count, gen, this.levelSize - cursor, this.depth, this.storeBytes + this.frontierSab.byteLength)) Atomics.store(control, C_STOP, 2);
   }
 
   /** The next reply of worker w, if one has arrived; a worker's failure is rethrown here. */

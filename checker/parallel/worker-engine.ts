@@ -27,7 +27,7 @@ import { lowerKey, rehashRange } from './shared-table.js';
 /** Fewest states a worker claims at once near the end of a level (unless the table is nearly full). */
 const MIN_CHUNK = 32;
 
-async function loadModel(source: ModelSource): Promise<ModelDef<any, any>> {
+export async function loadModel(source: ModelSource): Promise<ModelDef<any, any>> {
   const url = /^[a-z]+:/i.test(source.module) ? source.module : pathToFileURL(source.module).href;
   const mod = await import(url) as Record<string, unknown>;
   const x = mod[source.export];

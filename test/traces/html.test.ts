@@ -1,14 +1,13 @@
-// The trace page in a real browser: Debian's Chromium, driven by
-// playwright-core (no browser download). CI installs chromium (.ci/run).
+// The trace page in a real browser: the Chromium of @sparticuz/chromium (a
+// dev dependency, so npm ci brings it), driven by playwright-core.
 
-import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { daxcheck } from '../../testkit/cli.js';
 import { examplesDir, tempDir } from '../../testkit/traces.js';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+import { chromiumForTests } from '../../testkit/browser.js';
 
 describe('show --html in Chromium', () => {
   let browser: BrowserContext;
@@ -17,7 +16,6 @@ describe('show --html in Chromium', () => {
   let html: string;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get update && apt-get install -y chromium`);
     dir = tempDir('html');
     html = join(dir, 'flip.html');
     const r = daxcheck('show', join(examplesDir, 'bench.flip-on-ioctl.NoMixedMappings.itf.json'), '--html', html);
@@ -25,12 +23,8 @@ describe('show --html in Chromium', () => {
     const profile = join(dir, 'profile');
     mkdirSync(profile);
     // A fresh profile directory (Chromium's --user-data-dir), which playwright takes as an argument.
-    browser = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-        '--disable-component-update', '--disable-sync'],
-    });
+    const { executablePath, args } = await chromiumForTests();
+    browser = await chromium.launchPersistentContext(profile, { executablePath, headless: true, args: [...args] });
     page = await browser.newPage();
     // The page is self-contained: any request beyond the file itself is a bug.
     const requests: string[] = [];

@@ -146,7 +146,7 @@ describe('a DAX-model reproducer with every kind of step', () => {
     expect(src).toContain('exit_proc(P(1));');
     expect(src).toContain('wait_timeout();');
     expect(src).toContain('lookup_path(F(0));');
-    expect(src).toContain('run(P(0), OP_FAULT_WRITE, F(0), next_version());');
+    expect(src).toContain('run(P(0), OP_FAULT_WRITE, F(0), next_version(F(0)));');
     expect(src).toContain('virtiofs with a DAX window, mounted with -o dax=inode');
     const dir = tempDir('virtiofs');
     const bin = gcc(src.replace('#define FUSE_TIMEOUT_SECONDS 2', '#define FUSE_TIMEOUT_SECONDS 0'), dir, 'virtiofs');

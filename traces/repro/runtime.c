@@ -33,17 +33,41 @@
 #define F(i) (i)
 /* Not every reproducer uses every helper. */
 #define HELPER static __attribute__((unused))
+/*
+ * Evicting unused inodes: one `echo 2` often leaves inodes that still have
+ * page cache, three rounds of `echo 3` (page cache first) evict them
+ * (measured on 6.12, ext4 and xfs; a DAX inode faulted through a mapping
+ * stays, see README "Conformance").
+ */
+#define DROP_CACHES "sync; for i in 1 2 3; do echo 3 > /proc/sys/vm/drop_caches; done"
 
 enum op {
   OP_OPEN, OP_CLOSE, OP_MMAP, OP_MUNMAP, OP_FAULT_READ, OP_FAULT_WRITE, OP_LOAD, OP_STORE,
-  OP_READ, OP_WRITE, OP_SETFLAG, OP_STATX_PATH, OP_FORK, OP_QUIT
+  OP_READ, OP_WRITE, OP_SETFLAG, OP_STATX_PATH, OP_FORK, OP_QUIT, OP_OBSERVE
 };
 struct cmd { int op, file, arg; };
 
 static char paths[NFILES][4096];
 static int cmd_pipe[NPROCS][2], ack_pipe[NPROCS][2];
 static int alive[NPROCS];
-static int interactive, run_manual, version;
+static int interactive, run_manual;
+/* The last data version written to each file: version v is the byte v at offset 0, as the model numbers them. */
+static int version[NFILES];
+/*
+ * -m (or DAXCHECK_OBS=1): print observations for a program, one a line, and
+ * nothing else:  @step N LABEL, then for that step
+ *   @obs WHO FILE ret OP RET ERRNO   a system call's return value and errno name (0: none)
+ *   @obs WHO FILE data V             the data version a read, load or fault returned
+ *   @obs WHO FILE signal SIGBUS      a fault that raised a signal
+ *   @obs WHO FILE sdax V fd|map      STATX_ATTR_DAX, by statx on the process's descriptor,
+ *                                    or (mapping only) on /proc/self/map_files, never by path
+ *   @obs WHO FILE xflag V            FS_XFLAG_DAX by FS_IOC_FSGETXATTR on the descriptor
+ *   @obs WHO FILE size BYTES
+ *   @obs path FILE sdax V            statx by path, where the step is a path lookup
+ * WHO is p1, p2, ...; FILE f1, f2, ...; after every step each live process
+ * reports every file it holds.
+ */
+static int machine;
 
 /* The worker's own state: its descriptors and mappings, by file. */
 static int me = -1;
@@ -97,6 +121,100 @@ static void write_full(int fd, const void *buf, size_t n)
   }
 }
 
+static const char *errno_name(int e)
+{
+  switch (e) {
+  case 0: return "0";
+  case EPERM: return "EPERM";
+  case ENOENT: return "ENOENT";
+  case EIO: return "EIO";
+  case EBADF: return "EBADF";
+  case EAGAIN: return "EAGAIN";
+  case ENOMEM: return "ENOMEM";
+  case EACCES: return "EACCES";
+  case EFAULT: return "EFAULT";
+  case EBUSY: return "EBUSY";
+  case EEXIST: return "EEXIST";
+  case ENODEV: return "ENODEV";
+  case EINVAL: return "EINVAL";
+  case ETXTBSY: return "ETXTBSY";
+  case EFBIG: return "EFBIG";
+  case ENOSPC: return "ENOSPC";
+  case EROFS: return "EROFS";
+  case ENOTTY: return "ENOTTY";
+  case EOPNOTSUPP: return "EOPNOTSUPP";
+  default: {
+    static char buf[16];
+    snprintf(buf, sizeof buf, "E%d", e);
+    return buf;
+  }
+  }
+}
+
+/* One machine-readable observation by this process about file f (see machine above). */
+static void obs(int f, const char *fmt, ...)
+{
+  va_list ap;
+
+  printf("@obs p%d f%d ", me + 1, f + 1);
+  va_start(ap, fmt);
+  vprintf(fmt, ap);
+  va_end(ap);
+  printf("\n");
+}
+
+/* A system call's outcome, in both formats' terms: RET and errno's name when RET < 0. */
+static void obs_ret(int f, const char *op, long ret, int err)
+{
+  obs(f, "ret %s %ld %s", op, ret, ret < 0 ? errno_name(err) : "0");
+}
+
+/*
+ * S_DAX of a file this process holds only through a mapping: statx on
+ * /proc/self/map_files/START-END, which resolves to the mapping's own file
+ * (no lookup in the file system, and the mapping pins the inode, so nothing
+ * is instantiated or evicted by asking). Needs CAP_SYS_ADMIN.
+ */
+static void observe_mapping(int f)
+{
+  char link[96];
+  struct statx stx;
+  unsigned long start = (unsigned long)maps[f];
+
+  snprintf(link, sizeof link, "/proc/self/map_files/%lx-%lx", start, start + (unsigned long)MAP_LEN);
+  if (statx(AT_FDCWD, link, 0, STATX_BASIC_STATS, &stx) != 0)
+    obs(f, "note map_files %s", errno_name(errno));
+  else if (stx.stx_attributes_mask & STATX_ATTR_DAX)
+    obs(f, "sdax %d map", (stx.stx_attributes & STATX_ATTR_DAX) ? 1 : 0);
+}
+
+/* Every file this process holds, machine format. */
+static void observe_held(void)
+{
+  struct statx stx;
+  struct fsxattr fa;
+  int f;
+
+  for (f = 0; f < NFILES; f++) {
+    if (fds[f] < 0) {
+      if (maps[f])
+        observe_mapping(f);
+      continue;
+    }
+    if (statx(fds[f], "", AT_EMPTY_PATH, STATX_BASIC_STATS, &stx) != 0) {
+      obs(f, "note statx %s", errno_name(errno));
+    } else {
+      if (stx.stx_attributes_mask & STATX_ATTR_DAX)
+        obs(f, "sdax %d fd", (stx.stx_attributes & STATX_ATTR_DAX) ? 1 : 0);
+      obs(f, "size %lld", (long long)stx.stx_size);
+    }
+    if (ioctl(fds[f], FS_IOC_FSGETXATTR, &fa) == 0)
+      obs(f, "xflag %d", (fa.fsx_xflags & FS_XFLAG_DAX) ? 1 : 0);
+    else
+      obs(f, "note FS_IOC_FSGETXATTR %s", errno_name(errno));
+  }
+}
+
 /* What the kernel says about file f now, through this process's descriptor. */
 static void observe(int f)
 {
@@ -104,7 +222,7 @@ static void observe(int f)
   struct fsxattr fa;
   char sdax[64], xflag[64];
 
-  if (fds[f] < 0)
+  if (fds[f] < 0 || machine)
     return;
   if (statx(fds[f], "", AT_EMPTY_PATH, STATX_BASIC_STATS, &stx) != 0)
     snprintf(sdax, sizeof sdax, "statx: %s", strerror(errno));
@@ -134,24 +252,36 @@ static void touch(int f, int write, int value)
   unsigned char got;
 
   if (!maps[f]) {
-    say("f%d is not mapped in this process", f + 1);
+    if (machine)
+      obs(f, "note not-mapped");
+    else
+      say("f%d is not mapped in this process", f + 1);
     return;
   }
   sig = sigsetjmp(fault_jmp, 1);
   if (sig) {
     in_fault = 0;
-    say("%s on f%d's mapping", sig == SIGBUS ? "SIGBUS" : "SIGSEGV", f + 1);
+    if (machine)
+      obs(f, "signal %s", sig == SIGBUS ? "SIGBUS" : "SIGSEGV");
+    else
+      say("%s on f%d's mapping", sig == SIGBUS ? "SIGBUS" : "SIGSEGV", f + 1);
     return;
   }
   in_fault = 1;
   if (write) {
     maps[f][0] = (unsigned char)value;
     in_fault = 0;
-    say("stored %d into f%d's mapping", value, f + 1);
+    if (machine)
+      obs(f, "stored %d", value);
+    else
+      say("stored %d into f%d's mapping", value, f + 1);
   } else {
     got = maps[f][0];
     in_fault = 0;
-    say("loaded %d from f%d's mapping", got, f + 1);
+    if (machine)
+      obs(f, "data %d", got);
+    else
+      say("loaded %d from f%d's mapping", got, f + 1);
   }
 }
 
@@ -165,14 +295,19 @@ static void serve(struct cmd c)
   switch (c.op) {
   case OP_OPEN:
     fds[f] = open(paths[f], c.arg);
-    if (fds[f] < 0)
+    if (machine)
+      obs_ret(f, "open", fds[f], errno);
+    else if (fds[f] < 0)
       say("open(f%d): %s", f + 1, strerror(errno));
     else
       say("open(f%d, %s) = %d", f + 1, (c.arg & O_ACCMODE) == O_RDONLY ? "O_RDONLY" : "O_RDWR", fds[f]);
     break;
   case OP_CLOSE:
     r = close(fds[f]);
-    say("close(f%d) = %d%s%s", f + 1, r, r ? ": " : "", r ? strerror(errno) : "");
+    if (machine)
+      obs_ret(f, "close", r, errno);
+    else
+      say("close(f%d) = %d%s%s", f + 1, r, r ? ": " : "", r ? strerror(errno) : "");
     fds[f] = -1;
     return;
   case OP_MMAP: {
@@ -182,17 +317,24 @@ static void serve(struct cmd c)
     if ((fcntl(fds[f], F_GETFL) & O_ACCMODE) == O_RDWR)
       prot |= PROT_WRITE;
     p = mmap(NULL, MAP_LEN, prot, MAP_SHARED, fds[f], 0);
+    if (machine)
+      obs_ret(f, "mmap", p == MAP_FAILED ? -1 : 0, errno);
     if (p == MAP_FAILED) {
+      if (!machine)
       say("mmap(f%d): %s", f + 1, strerror(errno));
     } else {
       maps[f] = p;
-      say("mmap(f%d, %s, MAP_SHARED) = %p", f + 1, prot & PROT_WRITE ? "PROT_READ|PROT_WRITE" : "PROT_READ", p);
+      if (!machine)
+        say("mmap(f%d, %s, MAP_SHARED) = %p", f + 1, prot & PROT_WRITE ? "PROT_READ|PROT_WRITE" : "PROT_READ", p);
     }
     break;
   }
   case OP_MUNMAP:
     r = munmap((void *)maps[f], MAP_LEN);
-    say("munmap(f%d) = %d", f + 1, r);
+    if (machine)
+      obs_ret(f, "munmap", r, errno);
+    else
+      say("munmap(f%d) = %d", f + 1, r);
     maps[f] = NULL;
     break;
   case OP_FAULT_READ:
@@ -205,7 +347,11 @@ static void serve(struct cmd c)
     break;
   case OP_READ:
     r = (int)pread(fds[f], &byte, 1, 0);
-    if (r == 1)
+    if (machine) {
+      obs_ret(f, "read", r, errno);
+      if (r == 1)
+        obs(f, "data %d", byte);
+    } else if (r == 1)
       say("read(f%d) = 1 byte: %d", f + 1, byte);
     else
       say("read(f%d) = %d%s%s", f + 1, r, r < 0 ? ": " : " (end of file)", r < 0 ? strerror(errno) : "");
@@ -213,15 +359,24 @@ static void serve(struct cmd c)
   case OP_WRITE:
     byte = (unsigned char)(c.arg & 0xff);
     r = (int)pwrite(fds[f], &byte, 1, 0);
-    say("write(f%d, %d) = %d%s%s", f + 1, byte, r, r < 0 ? ": " : "", r < 0 ? strerror(errno) : "");
+    if (machine)
+      obs_ret(f, "write", r, errno);
+    else
+      say("write(f%d, %d) = %d%s%s", f + 1, byte, r, r < 0 ? ": " : "", r < 0 ? strerror(errno) : "");
     if (c.arg & WRITE_EXTEND) {
       r = (int)pwrite(fds[f], &byte, 1, BIG_LEN - 1);
-      say("write(f%d, %d at %ld) = %d%s%s", f + 1, byte, BIG_LEN - 1, r, r < 0 ? ": " : "", r < 0 ? strerror(errno) : "");
+      if (machine)
+        obs_ret(f, "write", r, errno);
+      else
+        say("write(f%d, %d at %ld) = %d%s%s", f + 1, byte, BIG_LEN - 1, r, r < 0 ? ": " : "", r < 0 ? strerror(errno) : "");
     }
     break;
   case OP_SETFLAG:
     if (ioctl(fds[f], FS_IOC_FSGETXATTR, &fa) != 0) {
-      say("ioctl(f%d, FS_IOC_FSGETXATTR): %s", f + 1, strerror(errno));
+      if (machine)
+        obs_ret(f, "ioctl", -1, errno);
+      else
+        say("ioctl(f%d, FS_IOC_FSGETXATTR): %s", f + 1, strerror(errno));
       break;
     }
     if (c.arg)
@@ -229,7 +384,10 @@ static void serve(struct cmd c)
     else
       fa.fsx_xflags &= ~FS_XFLAG_DAX;
     r = ioctl(fds[f], FS_IOC_FSSETXATTR, &fa);
-    say("ioctl(f%d, FS_IOC_FSSETXATTR, %s FS_XFLAG_DAX) = %d%s%s", f + 1, c.arg ? "set" : "clear", r,
+    if (machine)
+      obs_ret(f, "ioctl", r, errno);
+    else
+      say("ioctl(f%d, FS_IOC_FSSETXATTR, %s FS_XFLAG_DAX) = %d%s%s", f + 1, c.arg ? "set" : "clear", r,
         r ? ": " : "", r ? strerror(errno) : "");
     break;
   case OP_STATX_PATH:
@@ -238,6 +396,9 @@ static void serve(struct cmd c)
       say("statx(f%d): %s", f + 1, strerror(errno));
     else
       say("statx(f%d): S_DAX=%d", f + 1, (stx.stx_attributes & STATX_ATTR_DAX) ? 1 : 0);
+    return;
+  case OP_OBSERVE:
+    observe_held();
     return;
   }
   observe(f);
@@ -260,7 +421,8 @@ static void worker_loop(void)
       if (pid == 0) {
         /* The child is process q from now on, with p's descriptors and mappings. */
         me = c.arg;
-        say("forked from p%d", c.file + 1);
+        if (!machine)
+          say("forked from p%d", c.file + 1);
         continue;
       }
       reply = (int)pid;
@@ -272,7 +434,8 @@ static void worker_loop(void)
         if (fds[f] >= 0)
           close(fds[f]);
       }
-      say("exited");
+      if (!machine)
+        say("exited");
       write_full(ack_pipe[me][1], &reply, sizeof reply);
       _exit(0);
     } else {
@@ -332,7 +495,12 @@ HELPER void lookup_path(int f)
 {
   struct statx stx;
 
-  if (statx(AT_FDCWD, paths[f], 0, STATX_BASIC_STATS, &stx) != 0)
+  if (machine) {
+    if (statx(AT_FDCWD, paths[f], 0, STATX_BASIC_STATS, &stx) != 0)
+      printf("@obs path f%d ret statx -1 %s\n", f + 1, errno_name(errno));
+    else if (stx.stx_attributes_mask & STATX_ATTR_DAX)
+      printf("@obs path f%d sdax %d\n", f + 1, (stx.stx_attributes & STATX_ATTR_DAX) ? 1 : 0);
+  } else if (statx(AT_FDCWD, paths[f], 0, STATX_BASIC_STATS, &stx) != 0)
     printf("    statx(f%d): %s\n", f + 1, strerror(errno));
   else if (!(stx.stx_attributes_mask & STATX_ATTR_DAX))
     printf("    statx(f%d): S_DAX=? (statx does not report it), size %lld\n", f + 1, (long long)stx.stx_size);
@@ -345,7 +513,8 @@ HELPER void lookup_path(int f)
 HELPER void writeback(int f)
 {
   sync();
-  printf("    sync() for f%d's dirty pages\n", f + 1);
+  if (!machine)
+    printf("    sync() for f%d's dirty pages\n", f + 1);
   fflush(stdout);
 }
 
@@ -356,37 +525,74 @@ HELPER void wait_timeout(void)
   sleep(FUSE_TIMEOUT_SECONDS);
 }
 
-HELPER int next_version(void)
+HELPER int next_version(int f)
 {
-  return ++version;
+  return ++version[f];
 }
+
+/* Machine format: after a step, every live process reports what it holds. */
+static void observe_all(void)
+{
+  int p;
+
+  for (p = 0; p < NPROCS; p++)
+    if (alive[p])
+      run(p, OP_OBSERVE, 0, 0);
+}
+
+static int last_step = -1;
 
 HELPER void step(int n, const char *label, const char *words)
 {
-  printf("step %d: %s    [%s]\n", n, label, words);
+  if (machine) {
+    if (last_step >= 0)
+      observe_all();
+    printf("@step %d %s\n", n, label);
+  } else {
+    printf("step %d: %s    [%s]\n", n, label, words);
+  }
+  last_step = n;
   fflush(stdout);
 }
 
 HELPER void expect(const char *change)
 {
+  if (machine)
+    return;
   printf("    model: %s\n", change);
   fflush(stdout);
 }
 
 HELPER void verdict(const char *what)
 {
+  if (machine)
+    return;
   printf("    MODEL: %s\n", what);
   fflush(stdout);
 }
 
 HELPER void manual(int n, const char *label, const char *why, const char *shell)
 {
-  int c;
+  int c, status;
 
-  printf("step %d: %s    [by hand]\n    no program can do this: %s\n    by hand: %s\n", n, label, why, shell);
+  if (machine) {
+    if (last_step >= 0)
+      observe_all();
+    printf("@step %d %s\n", n, label);
+    last_step = n;
+  } else {
+    printf("step %d: %s    [by hand]\n    no program can do this: %s\n    by hand: %s\n", n, label, why, shell);
+  }
   fflush(stdout);
   if (run_manual) {
-    printf("    running: %s -> exit status %d\n", shell, system(shell));
+    /* system() waits for its child, which it cannot do while SIGCHLD is ignored (it reports -1). */
+    signal(SIGCHLD, SIG_DFL);
+    status = system(shell);
+    signal(SIGCHLD, SIG_IGN);
+    if (machine)
+      printf("@obs parent - ret shell %d 0\n", status);
+    else
+      printf("    running: %s -> exit status %d\n", shell, status);
   } else if (interactive) {
     printf("    do it now, then press Enter ");
     fflush(stdout);
@@ -418,8 +624,11 @@ HELPER void setup_file(int f, int dax_flag, long size)
   }
   if (fsync(fd) != 0)
     fail("fsync");
+  if (machine && ioctl(fd, FS_IOC_FSGETXATTR, &fa) == 0 && !!(fa.fsx_xflags & FS_XFLAG_DAX) != !!dax_flag)
+    printf("@setup-error f%d FS_XFLAG_DAX is %d, not %d\n", f + 1, !!(fa.fsx_xflags & FS_XFLAG_DAX), dax_flag);
   close(fd);
-  printf("setup: f%d created, %ld bytes, FS_XFLAG_DAX=%d\n", f + 1, size, dax_flag);
+  if (!machine)
+    printf("setup: f%d created, %ld bytes, FS_XFLAG_DAX=%d\n", f + 1, size, dax_flag);
 }
 
 static void start(int argc, char **argv)
@@ -427,11 +636,14 @@ static void start(int argc, char **argv)
   const char *dir;
   int opt, i;
 
-  while ((opt = getopt(argc, argv, "ir")) != -1) {
+  machine = getenv("DAXCHECK_OBS") != NULL && strcmp(getenv("DAXCHECK_OBS"), "1") == 0;
+  while ((opt = getopt(argc, argv, "irm")) != -1) {
     if (opt == 'i')
       interactive = 1;
     else if (opt == 'r')
       run_manual = 1;
+    else if (opt == 'm')
+      machine = 1;
     else
       goto usage;
   }
@@ -454,7 +666,7 @@ static void start(int argc, char **argv)
   setvbuf(stdout, NULL, _IOLBF, 0);
   return;
 usage:
-  fprintf(stderr, "usage: %s [-i] [-r] DIR   (DIR on a DAX-capable ext4/xfs or virtiofs mount)\n", argv[0]);
+  fprintf(stderr, "usage: %s [-i] [-r] [-m] DIR   (DIR on a DAX-capable ext4/xfs or virtiofs mount)\n", argv[0]);
   exit(2);
 }
 
@@ -462,14 +674,16 @@ usage:
 static void settle(void)
 {
   manual(0, "initial state", "the model starts with no file's inode in memory, and setup has just instantiated them",
-         "sync; echo 2 > /proc/sys/vm/drop_caches");
+         DROP_CACHES);
 }
 
 static void finish(void)
 {
   int p;
 
+  if (machine && last_step >= 0)
+    observe_all();
   for (p = 0; p < NPROCS; p++)
     exit_proc(p);
-  printf("done\n");
+  printf(machine ? "@done\n" : "done\n");
 }

@@ -1,0 +1,132 @@
+// Trace validation, as TLA+ does it (Cirstea, Kuppe, Merz et al., "Validating
+// traces of distributed programs against TLA+ specifications"): walk an
+// observed run through the model on the transition core and check at every
+// step that what the kernel showed is an outcome the model allows from the
+// states it can be in. The set of states is kept, not one state, so that
+// where the model may choose (which inode an access evicts, an outcome-only
+// parameter) every choice the observations allow is followed. A step only the
+// kernel can take, which the program asks for by hand (drop_caches), may also
+// not happen: the kernel is free to keep the inode, so the state set keeps
+// the states where nothing happened beside those where it did.
+
+import type { CompiledModel } from '../checker/compile.js';
+import { Successors, TransitionCore } from '../checker/core.js';
+import type { Expectation, Observation, Presentation, ShownStep } from '../checker/presentation.js';
+import type { Trace } from '../checker/result.js';
+import type { ObservedRun, ObservedStep } from './parse.js';
+
+export interface ObservationVerdict {
+  readonly line: string;
+  /** The model's value for it after the step (from the trace's own state), when the model says anything. */
+  readonly expected?: string;
+  readonly agrees?: boolean;
+}
+
+export interface Disagreement {
+  readonly step: number;
+  readonly label: string;
+  /** Why no state of the model fits. */
+  readonly reason: string;
+  /** What the kernel showed at the step, each beside the model's prediction. */
+  readonly observed: readonly ObservationVerdict[];
+  /** Observations the model needs that the program did not print. */
+  readonly missing: readonly string[];
+}
+
+export interface RunVerdict {
+  readonly steps: number;
+  /** Steps whose every observation an allowed state explained. */
+  readonly agreed: number;
+  readonly observations: number;
+  readonly disagreement?: Disagreement;
+}
+
+const key = (o: Observation) => `${o.who} ${o.file} ${o.what}`;
+export const showObservation = (o: Observation) => `${key(o)}${o.value.length ? ` ${o.value.join(' ')}` : ''}`;
+
+/** The program statement a step is, so that model steps the program cannot tell apart are one step. */
+function programOf(p: Presentation, s: ShownStep): string {
+  const sc = p.c!.steps[s.action];
+  if (!sc) return `unmapped ${s.action}`;
+  return 'c' in sc ? sc.c(s) : `manual ${JSON.stringify(sc.manual(s))}`;
+}
+
+const isManual = (p: Presentation, action: string) => { const sc = p.c!.steps[action]; return sc !== undefined && 'manual' in sc; };
+
+function fits(p: Presentation, obs: readonly Observation[], s: ShownStep): boolean {
+  const rules = p.c!.observations!;
+  for (const o of obs) if (rules.judge(o, s)?.agrees === false) return false;
+  const seen = new Set(obs.map(key));
+  return rules.required(s).every((k) => seen.has(k));
+}
+
+/**
+ * Judges one observed run of `trace` against `cm` (a design of the trace's
+ * model, with the trace's constants): the first step no allowed state
+ * explains is the disagreement.
+ */
+export function validateRun(cm: CompiledModel, presentation: Presentation, trace: Trace, run: ObservedRun): RunVerdict {
+  const rules = presentation.c?.observations;
+  if (!rules) throw new Error(`model ${cm.model} gives no observation rules (presentation.c.observations)`);
+  const { layout } = cm;
+  const core = new TransitionCore(cm, { invariants: [], actionProperties: [], goals: [] });
+  const succ = new Successors(core);
+  const first = layout.blank();
+  layout.encode(trace.steps[0]!.state, first);
+  let states: Int32Array[] = [first];
+  let agreed = 0;
+  let observations = 0;
+  const byN = new Map<number, ObservedStep>(run.steps.map((s) => [s.n, s]));
+  const n = trace.steps.length - 1;
+  for (let i = 1; i <= n; i++) {
+    const t = trace.steps[i]!;
+    const recorded: ShownStep = { action: t.action, params: t.params as ShownStep['params'], before: trace.steps[i - 1]!.state, after: t.state };
+    const seen = byN.get(i);
+    const disagree = (reason: string, obs: readonly Observation[] = []): RunVerdict => ({
+      steps: n, agreed, observations,
+      disagreement: {
+        step: i, label: t.label, reason,
+        observed: obs.map((o) => verdictOf(rules.judge(o, recorded), o)),
+        missing: seen ? rules.required(recorded).filter((k) => !obs.some((o) => key(o) === k)) : [],
+      },
+    });
+    if (!seen) {
+      const tail = run.other.slice(-3).join(' | ');
+      return disagree(`the program did not report step ${i} (exit status ${run.rc ?? 'none: the boot ended'}${tail ? `; it printed: ${tail}` : ''})`);
+    }
+    observations += seen.obs.length;
+    const target = programOf(presentation, recorded);
+    const next = new Map<string, Int32Array>();
+    for (const s of states) {
+      core.cur.set(s);
+      const before = layout.decode(s);
+      core.successors(succ);
+      for (let q = 0; q < succ.count; q++) {
+        const inst = cm.instances[succ.inst[q]!]!;
+        if (inst.name !== t.action) continue;
+        core.loadNext(succ.words, q * core.W);
+        const shown: ShownStep = { action: inst.name, params: cm.showParams(inst) as ShownStep['params'], before, after: layout.decode(core.next) };
+        if (programOf(presentation, shown) !== target || !fits(presentation, seen.obs, shown)) continue;
+        next.set(core.next.join(','), core.next.slice());
+      }
+      if (isManual(presentation, t.action)) {
+        const stay: ShownStep = { action: t.action, params: t.params as ShownStep['params'], before, after: before };
+        if (fits(presentation, seen.obs, stay)) next.set(s.join(','), s);
+      }
+    }
+    if (next.size === 0) {
+      const bad = seen.obs.some((o) => rules.judge(o, recorded)?.agrees === false);
+      return disagree(bad ? 'an observation is not what the model allows' : `no state of design ${cm.design} takes this step with these observations`, seen.obs);
+    }
+    states = [...next.values()];
+    agreed++;
+  }
+  if (!run.done || run.rc !== 0) {
+    return { steps: n, agreed, observations, disagreement: { step: n, label: trace.steps[n]!.label, reason: `the program did not finish cleanly (exit status ${run.rc ?? 'none'})${run.other.length ? `: ${run.other.slice(-3).join(' | ')}` : ''}`, observed: [], missing: [] } };
+  }
+  return { steps: n, agreed, observations };
+}
+
+function verdictOf(e: Expectation | undefined, o: Observation): ObservationVerdict {
+  return e ? { line: showObservation(o), expected: e.expected, agrees: e.agrees } : { line: showObservation(o) };
+}
