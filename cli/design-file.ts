@@ -8,7 +8,7 @@
 // same model (see modelSourceWith).
 
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -49,13 +49,21 @@ const daxcheckSpecifier: Plugin = {
 };
 
 
+/** Another daxcheck may be importing the same cached file: it appears whole or not at all. */
+function writeAtomically(path: string, text: string): void {
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, path);
+}
+
 export async function loadDesignFile(file: string, kind: 'design' | 'model' = 'design'): Promise<LoadedDesignFile> {
   const abs = resolve(file);
   if (!existsSync(abs)) throw new UsageError(`--${kind}-file ${file}: no such file`);
   let code: string;
   const dir = cacheDir();
-  const hash = createHash('sha256').update(abs).digest('hex').slice(0, 16);
-  const out = join(dir, `${hash}-${Date.now().toString(36)}-${process.pid}.mjs`);
+  // The bundle is named by its content, so running the same file again reuses it instead of filling the cache.
+  // (Its inline source map names the user's files relative to this directory, whatever the name.)
+  let out = join(dir, 'bundle.mjs');
   try {
     const result = await build({
       entryPoints: [abs], bundle: true, format: 'esm', platform: 'node', target: 'node20', write: false,
@@ -70,8 +78,9 @@ export async function loadDesignFile(file: string, kind: 'design' | 'model' = 'd
     const where = m.location ? relative(process.cwd(), resolve(dirname(abs), m.location.file)) : file;
     throw new UsageError(`${m.location ? `${where}:${m.location.line}:${m.location.column + 1}: ` : `${file}: `}${m.text}`);
   }
+  out = join(dir, `${createHash('sha256').update(code).digest('hex').slice(0, 24)}.mjs`);
   mkdirSync(dir, { recursive: true });
-  writeFileSync(out, code);
+  if (!existsSync(out)) writeAtomically(out, code);
   process.setSourceMapsEnabled(true);
   loadedDesignFiles.add(abs);
   const url = pathToFileURL(out).href;
@@ -136,6 +145,6 @@ export function modelSourceWith(builtIn: { module: string; export: string }, loa
   const text = lines.join('\n') + '\n';
   const out = join(cacheDir(), `workers-${createHash('sha256').update(text).digest('hex').slice(0, 16)}.mjs`);
   mkdirSync(cacheDir(), { recursive: true });
-  writeFileSync(out, text);
+  if (!existsSync(out)) writeAtomically(out, text);
   return { kind: 'module', module: pathToFileURL(out).href, export: 'model' };
 }
