@@ -31,6 +31,8 @@ export interface SearchOptions {
   readonly onCheckpoint?: (depth: number, distinctStates: number) => void;
   /** Breadth-first search expands each level on this many worker threads; 1 (the default) expands it in this thread. */
   readonly workers?: number;
+  /** Actions the search never takes (see core.ts StepFilter); the result says they were avoided. */
+  readonly avoidActions?: readonly string[];
   /** Write a checkpoint at level boundaries (breadth-first, one thread). */
   readonly checkpoint?: CheckpointOptions;
   /** Continue the run saved in this checkpoint directory. */
@@ -99,7 +101,7 @@ export class SearchContext {
     this.deadline = opts.maxSeconds !== undefined ? this.started + opts.maxSeconds * 1000 : Infinity;
     this.progressMs = (opts.progressEverySeconds ?? 5) * 1000;
     this.selected = selectProperties(cm, opts.properties);
-    this.core = new TransitionCore(cm, this.selected);
+    this.core = new TransitionCore(cm, this.selected, { avoidActions: opts.avoidActions });
   }
 
   /**

@@ -15,7 +15,7 @@
 
 import type { ActionInstance, CompiledModel, Named } from './compile.js';
 import { describeDomain } from './domain.js';
-import { SchemaViolation } from './errors.js';
+import { SchemaViolation, UsageError } from './errors.js';
 import type { View } from './layout.js';
 import type { ActionProperty, Invariant, ReachabilityGoal } from './model.js';
 import { makePacker, type Packer } from './packer.js';
@@ -25,6 +25,27 @@ export interface SelectedProperties {
   readonly invariants: readonly Named<Invariant>[];
   readonly actionProperties: readonly (Named<ActionProperty> & { readonly actions?: readonly number[] })[];
   readonly goals: readonly Named<ReachabilityGoal>[];
+}
+
+/** How a run restricts the steps it takes. */
+export interface StepFilter {
+  /**
+   * Actions the run never takes (by name): their instances generate no
+   * successor, so a search shows another shortest counterexample. A state
+   * where only they are enabled is still not a deadlock.
+   */
+  readonly avoidActions?: readonly string[];
+}
+
+/** The avoided actions' indices; an unknown name is the user's error, listing the actions. */
+export function avoidedActions(cm: CompiledModel, names: readonly string[] | undefined): ReadonlySet<number> {
+  const out = new Set<number>();
+  for (const n of names ?? []) {
+    const i = cm.actionNames.indexOf(n);
+    if (i < 0) throw new UsageError(`--avoid-action ${n}: design ${cm.design} has no action '${n}'; its actions are: ${cm.actionNames.join(', ')}`);
+    out.add(i);
+  }
+  return out;
 }
 
 /** Why a design does not take a step. */
@@ -90,7 +111,11 @@ export class TransitionCore {
   private readonly constraint: ((s: View<any>) => boolean) | undefined;
   private readonly successorLoop: SuccessorLoop;
 
-  constructor(readonly cm: CompiledModel, selected: SelectedProperties) {
+  /** Indices of the actions the run never takes (StepFilter.avoidActions). */
+  readonly avoided: ReadonlySet<number>;
+
+  constructor(readonly cm: CompiledModel, selected: SelectedProperties, filter: StepFilter = {}) {
+    this.avoided = avoidedActions(cm, filter.avoidActions);
     const { layout } = cm;
     this.packer = makePacker(layout);
     this.W = this.packer.words;
@@ -115,7 +140,7 @@ export class TransitionCore {
       this.actionProperties.flatMap((p, k) => (p.actions === undefined || p.actions.includes(inst.action) ? [k] : [])),
     ));
     this.constraint = cm.constraint;
-    this.successorLoop = makeSuccessorLoop(cm);
+    this.successorLoop = makeSuccessorLoop(cm, this.avoided);
   }
 
   /** Sets which action properties are checked (e.g. at the start of a parallel level). */
@@ -285,7 +310,7 @@ type SuccessorLoop = (core: TransitionCore, out: Successors, checkSteps: boolean
  * SPIN compiles its model into the verifier, this gives each call a site of
  * its own. The semantics are the loop's in the comment of successors().
  */
-function makeSuccessorLoop(cm: CompiledModel): SuccessorLoop {
+function makeSuccessorLoop(cm: CompiledModel, avoided: ReadonlySet<number>): SuccessorLoop {
   const ranges: { action: number; from: number; to: number }[] = [];
   cm.instances.forEach((inst, i) => {
     const last = ranges[ranges.length - 1];
@@ -301,6 +326,18 @@ function makeSuccessorLoop(cm: CompiledModel): SuccessorLoop {
   ];
   ranges.forEach((r, k) => {
     const hasGuard = cm.instances[r.from]!.guard !== undefined;
+    // An avoided action generates nothing; it still counts as enabled, so a state is not taken for a deadlock.
+    if (avoided.has(r.action)) {
+      lines.push(
+        `  for (let i = ${r.from}; i < ${r.to} && !enabled; i++) {`,
+        '    const a = P[i];',
+        hasGuard ? `    if (!G${k}(cv, a)) continue;` : '',
+        '    next.set(cur);',
+        `    if (E${k}(nv, a) !== false) enabled = true;`,
+        '  }',
+      );
+      return;
+    }
     lines.push(
       `  for (let i = ${r.from}; i < ${r.to}; i++) {`,
       '    const a = P[i];',

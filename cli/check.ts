@@ -9,7 +9,8 @@ import { exitCodeOf } from '../checker/result.js';
 import { MAX_WORKERS, workerCount } from '../checker/context.js';
 import { collectConst, collectList } from './constants.js';
 import { formatResult, progressLine, resultJson } from './format.js';
-import { type ModelSource, modelNamed, modelSourceOf } from './registry.js';
+import { type ModelSource, collectFile, designToRun, modelWithDesigns } from './registry.js';
+import { loadDesignFiles } from './design-file.js';
 import { nonNegativeNumber, positiveNumber, positiveWholeNumber } from './options.js';
 import { UsageError } from '../checker/errors.js';
 import { useColor } from './color.js';
@@ -33,6 +34,9 @@ export interface CheckOptions {
   witnesses?: boolean;
   traceOut?: string;
   workers?: string;
+  designFile?: string[];
+  modelFile?: string[];
+  avoidAction?: string[];
   checkpoint?: string;
   checkpointEvery?: string;
   resume?: string;
@@ -52,6 +56,7 @@ export function searchOptionsFrom(o: CheckOptions, modelSource: ModelSource): Se
     continueAfterViolation: o.continue ?? false,
     checkDeadlock: o.deadlock === false ? false : undefined,
     properties: o.property,
+    ...(o.avoidAction ? { avoidActions: o.avoidAction } : {}),
     progressEverySeconds: progress ?? 5,
     ...(o.checkpoint !== undefined ? { checkpoint: { dir: o.checkpoint, everySeconds: nonNegativeNumber('--checkpoint-every', o.checkpointEvery) ?? 300 } } : {}),
     ...(o.resume !== undefined ? { resume: o.resume } : {}),
@@ -89,16 +94,18 @@ export function registerCheck(program: Command): void {
     program.command('check <model>')
       .description('check one design of a model against its properties')
       .option('--design <D>', 'the design to check (default: the model\'s own)')
+      .option('--design-file <FILE>', 'load designs from a TypeScript or JavaScript file (repeatable); checks its design unless --design says', collectFile)
+      .option('--model-file <FILE>', 'load a whole model from a TypeScript or JavaScript file (repeatable); name it as the model', collectFile)
       .option('--property <NAME>', 'check only this property (repeatable, or comma-separated)', collectList('--property'))
       .option('--continue', 'keep going after a violation to report every violated property')
       .option('--json', 'print one JSON object instead of text')
       .option('--no-coverage', 'leave out the per-action coverage table')
       .option('--witnesses', 'also print a trace reaching each reachability goal')
+      .option('--avoid-action <NAME>', 'never take this action (repeatable), to see another shortest counterexample', collectFile)
       .option('--trace-out <DIR>', 'write each violation\'s trace to DIR as ITF (.itf.json), one file per property'),
   ).action(async (modelName: string, o: CheckOptions) => {
-    const model = modelNamed(modelName);
-    const cm = compile(model, o.design, o.const ?? {});
-    const source = modelSourceOf(modelName);
+    const { model, source, added } = modelWithDesigns(modelName, await loadDesignFiles(o.designFile, o.modelFile));
+    const cm = compile(model, designToRun(o.design, added), o.const ?? {});
     const { onProgress: _progress, ...search } = searchOptionsFrom(o, source);
     const workers = workerCount(search);
     if (o.dfs && workers > 1) process.stderr.write('note: depth-first search is sequential; --workers is ignored with --dfs\n');
@@ -113,8 +120,12 @@ export function registerCheck(program: Command): void {
     if (limited) process.stderr.write('note: address space is limited (ulimit -v): the search runs on the main thread, and SIGINT/SIGTERM end it without statistics\n');
     const result = limited ? check(cm, { ...search, onProgress: (p) => process.stderr.write(progressLine(p) + '\n') }) : await runSearch(cm, source, search, true);
     saveViolationsAndReport(o.traceOut, result, cm);
-    if (o.json) process.stdout.write(JSON.stringify(resultJson(result)) + '\n');
-    else process.stdout.write(formatResult(result, { color: useColor(process.stdout), coverage: o.coverage, witnesses: o.witnesses, presentation: model.presentation }) + '\n');
+    const avoided = o.avoidAction?.length ? [...new Set(o.avoidAction)] : undefined;
+    if (o.json) process.stdout.write(JSON.stringify({ ...(resultJson(result) as object), ...(avoided ? { avoidedActions: avoided } : {}) }) + '\n');
+    else {
+      if (avoided) process.stdout.write(`Actions avoided: ${avoided.join(', ')} (the search never takes them; verdicts are about the other steps only)\n`);
+      process.stdout.write(formatResult(result, { color: useColor(process.stdout), coverage: o.coverage, witnesses: o.witnesses, presentation: model.presentation }) + '\n');
+    }
     process.exitCode = exitCodeOf(result);
   });
 }

@@ -10,9 +10,12 @@ import { registerCheck } from './check.js';
 import { registerConform } from './conform.js';
 import { registerLists } from './list.js';
 import { registerMatrix } from './matrix.js';
+import { registerPlay } from './play.js';
+import { registerExplore } from './explore.js';
 import { registerTraces } from './traces.js';
 import { registerSimulate } from './simulate.js';
 import { packageVersion } from './version.js';
+import { userFrame } from './design-file.js';
 
 export const EXIT_CODES_HELP = `
 Exit codes:
@@ -39,6 +42,8 @@ export function buildProgram(): Command {
   registerTraces(program);
   registerSimulate(program);
   registerConform(program);
+  registerPlay(program);
+  registerExplore(program);
   return program;
 }
 
@@ -62,6 +67,12 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (e instanceof SchemaViolation) {
       process.stderr.write(`daxcheck: model error: ${e.message}\n`);
+      return 2;
+    }
+    // An error thrown from inside a user's design file is the user's: its file and line, no stack.
+    const theirs = userFrame(e);
+    if (theirs !== undefined) {
+      process.stderr.write(`daxcheck: error in design file: ${theirs}\n`);
       return 2;
     }
     process.stderr.write(`daxcheck: internal error: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);

@@ -8,7 +8,8 @@ import { runMatrix, type MatrixCell, type MatrixResult } from '../checker/matrix
 import { showConstants } from '../checker/show.js';
 import { collectConst } from './constants.js';
 import { num, plainChars, progressLine } from './format.js';
-import { allModels, modelNamed, modelSourceOf } from './registry.js';
+import { allModels, collectFile, modelNamed, modelSourceOf, modelWithDesigns } from './registry.js';
+import { loadDesignFiles } from './design-file.js';
 import { useColor } from './color.js';
 import { UsageError } from '../checker/errors.js';
 import { ExitCode } from '../checker/result.js';
@@ -110,8 +111,12 @@ export function registerMatrix(program: Command): void {
     .option('--design <D>', 'only these designs (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
     .option('--max-seconds <S>', 'time limit per design')
     .option('--json', 'print one JSON object instead of tables')
-    .action((names: string[], o: { const?: Record<string, string>; design?: string[]; maxSeconds?: string; json?: boolean }) => {
-      const chosen = names.length ? names.map(modelNamed) : allModels();
+    .option('--design-file <FILE>', 'add the designs of a TypeScript or JavaScript file as columns (repeatable; needs exactly one model)', collectFile)
+    .option('--model-file <FILE>', 'load a whole model from a TypeScript or JavaScript file (repeatable); name it as the model', collectFile)
+    .action(async (names: string[], o: { const?: Record<string, string>; design?: string[]; maxSeconds?: string; json?: boolean; designFile?: string[]; modelFile?: string[] }) => {
+      if ((o.designFile || o.modelFile) && names.length !== 1) throw new UsageError(`--${o.designFile ? 'design' : 'model'}-file needs exactly one model, e.g. daxcheck matrix dax --design-file my-design.ts`);
+      const withFiles = o.designFile || o.modelFile ? modelWithDesigns(names[0]!, await loadDesignFiles(o.designFile, o.modelFile)) : undefined;
+      const chosen = withFiles ? [withFiles.model] : names.length ? names.map(modelNamed) : allModels();
       if (o.const && chosen.length !== 1) throw new UsageError('--const needs exactly one model, e.g. daxcheck matrix dax --const files=2');
       for (const d of o.design ?? []) {
         if (chosen.length !== 1 || !(d in chosen[0]!.designs)) {
@@ -124,7 +129,7 @@ export function registerMatrix(program: Command): void {
       for (const model of chosen) {
         const m = runMatrix(model, {
           designs: o.design, constants: o.const,
-          search: { maxSeconds, modelSource: modelSourceOf(model.name), onProgress: (p) => process.stderr.write(`  ${model.name}: ${progressLine(p)}\n`) },
+          search: { maxSeconds, modelSource: withFiles?.source ?? modelSourceOf(model.name), onProgress: (p) => process.stderr.write(`  ${model.name}: ${progressLine(p)}\n`) },
           onDesign: o.json ? undefined : (d, r) => process.stderr.write(`  checked ${model.name} / ${d}: ${num(r.distinctStates)} states, ${r.seconds.toFixed(2)} s\n`),
         });
         results.push(m);

@@ -7,6 +7,8 @@ import type { SearchOptions } from '../checker/search.js';
 import { UsageError } from '../checker/errors.js';
 import { type BuiltInModel, builtInModels } from '../spec/index.js';
 import type { SavedTrace } from '../traces/codec.js';
+import { withDesigns } from '../checker/extend.js';
+import { type LoadedDesignFile, modelSourceWith } from './design-file.js';
 
 export type ModelSource = NonNullable<SearchOptions['modelSource']>;
 
@@ -43,4 +45,45 @@ export function modelOfTrace(saved: SavedTrace, override?: string): ModelDef<any
     throw new UsageError(`${saved.source}: the trace does not name its model (#meta.model); give --model (one of ${names()})`);
   }
   return modelNamed(name);
+}
+
+/** A built-in model with the designs of the user's files beside its own, and where workers load that combination. */
+export function modelWithDesigns(name: string, loaded: readonly LoadedDesignFile[]): { model: ModelDef<any, any>; source: ModelSource; added: readonly string[] } {
+  // A model from a --model-file of that name comes before a built-in one; workers import it from its transpiled module.
+  const fromFile = loaded.flatMap((l) => l.models.map((m) => ({ ...m, url: l.url }))).find((m) => m.model.name === name);
+  if (!fromFile && !(name in builtInModels) && loaded.some((l) => l.models.length)) {
+    const own = loaded.flatMap((l) => l.models.map((m) => m.model.name));
+    throw new UsageError(`unknown model '${name}'; the models are: ${names()}, ${own.join(', ')} (from --model-file)`);
+  }
+  const b: BuiltInModel = fromFile ? { model: fromFile.model, module: fromFile.url, export: fromFile.export } : builtIn(name);
+  if (loaded.every((l) => l.designs.length === 0)) {
+    return { model: b.model, source: fromFile ? { kind: 'module', module: b.module, export: b.export } : modelSourceOf(name), added: [] };
+  }
+  const designs = loaded.flatMap((l) => l.designs);
+  return { model: withDesigns(b.model, designs), source: modelSourceWith(b, loaded), added: designs.map((d) => d.name) };
+}
+
+/** The design a command runs: --design, else the one design the files add, else the model's own. */
+export function designToRun(design: string | undefined, added: readonly string[]): string | undefined {
+  if (design !== undefined || added.length === 0) return design;
+  if (added.length > 1) throw new UsageError(`the design files add several designs (${added.join(', ')}); choose one with --design`);
+  return added[0];
+}
+
+export function collectFile(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
+/**
+ * The model of a trace (--model, else #meta.model) with the designs of the
+ * user's files, and the design to read it under: --design; else the recorded
+ * one when the files add it or it is built in and the files add none; else
+ * the files' one design.
+ */
+export function modelOfTraceWith(saved: SavedTrace, override: string | undefined, design: string | undefined, loaded: readonly LoadedDesignFile[]): { model: ModelDef<any, any>; design: string | undefined } {
+  const name = override ?? saved.meta.model ?? loaded[0]?.designs[0]?.model;
+  if (!name) modelOfTrace(saved, override);
+  const { model, added } = modelWithDesigns(name!, loaded);
+  if (design !== undefined || added.length === 0 || (saved.meta.design && added.includes(saved.meta.design))) return { model, design };
+  return { model, design: designToRun(undefined, added) };
 }

@@ -7,20 +7,23 @@ import { simulate } from '../checker/simulate.js';
 import { explainTrace } from '../traces/explain.js';
 import { DEADLOCK, saveTrace } from '../traces/save.js';
 import { collectConst, collectList } from './constants.js';
-import { modelNamed } from './registry.js';
+import { collectFile, designToRun, modelWithDesigns } from './registry.js';
+import { loadDesignFiles } from './design-file.js';
 import { useColor } from './color.js';
 import { positiveWholeNumber } from './options.js';
 import { checkOutputDir } from './paths.js';
 
 interface SimulateOptions {
   design?: string; const?: Record<string, string>; runs?: string; depth?: string; seed?: string; json?: boolean;
-  property?: string[]; deadlock?: boolean; traceOut?: string;
+  property?: string[]; deadlock?: boolean; traceOut?: string; designFile?: string[]; modelFile?: string[];
 }
 
 export function registerSimulate(program: Command): void {
   program.command('simulate <model>')
     .description('random walks (shrunk on failure) checking the safety properties; finds bugs, proves nothing')
     .option('--design <D>', 'the design to simulate')
+    .option('--design-file <FILE>', 'load designs from a TypeScript or JavaScript file (repeatable)', collectFile)
+    .option('--model-file <FILE>', 'load a whole model from a TypeScript or JavaScript file (repeatable); name it as the model', collectFile)
     .option('--const <NAME=VALUE>', 'set a constant (repeatable)', collectConst)
     .option('--runs <N>', 'number of walks (default 1000)')
     .option('--depth <N>', 'steps per walk (default 100)')
@@ -29,9 +32,9 @@ export function registerSimulate(program: Command): void {
     .option('--no-deadlock', 'do not report states with no enabled action')
     .option('--trace-out <DIR>', "write the shrunk walk of a violation to DIR as ITF (.itf.json)")
     .option('--json', 'print one JSON object')
-    .action((name: string, o: SimulateOptions) => {
-      const model = modelNamed(name);
-      const cm = compile(model, o.design, o.const ?? {});
+    .action(async (name: string, o: SimulateOptions) => {
+      const { model, added } = modelWithDesigns(name, await loadDesignFiles(o.designFile, o.modelFile));
+      const cm = compile(model, designToRun(o.design, added), o.const ?? {});
       if (o.traceOut !== undefined) checkOutputDir('--trace-out', o.traceOut);
       const r = simulate(cm, {
         runs: positiveWholeNumber('--runs', o.runs), maxDepth: positiveWholeNumber('--depth', o.depth), seed: positiveWholeNumber('--seed', o.seed),

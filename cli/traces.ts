@@ -9,7 +9,8 @@ import { showConstants } from '../checker/show.js';
 import { collectConst } from './constants.js';
 import { checkOutputFile } from './paths.js';
 import { useColor } from './color.js';
-import { modelOfTrace } from './registry.js';
+import { collectFile, modelOfTraceWith } from './registry.js';
+import { loadDesignFiles } from './design-file.js';
 import { decodeTrace, type SavedTrace } from '../traces/codec.js';
 import type { CompiledModel } from '../checker/compile.js';
 import { explainTrace } from '../traces/explain.js';
@@ -27,7 +28,9 @@ function refuseUnknownActions(saved: SavedTrace, cm: CompiledModel): void {
   }
 }
 
-interface TraceOptions { model?: string; design?: string; const?: Record<string, string> }
+interface TraceOptions { model?: string; design?: string; const?: Record<string, string>; designFile?: string[]; modelFile?: string[] }
+
+const designFileHelp = 'load designs from a TypeScript or JavaScript file (repeatable); with no --design the trace is read under its design when the file has the recorded one, else under the file\'s design';
 
 export function registerTraces(program: Command): void {
   program.command('replay <trace>')
@@ -36,10 +39,12 @@ export function registerTraces(program: Command): void {
     .option('--const <NAME=VALUE>', 'override a recorded constant (repeatable)', collectConst)
     .option('--model <M>', 'the model, for a trace that does not name it in #meta.model')
     .option('--json', 'print the replay report as JSON')
-    .action((file: string, o: TraceOptions & { json?: boolean }) => {
+    .option('--design-file <FILE>', designFileHelp, collectFile)
+    .option('--model-file <FILE>', 'load a whole model from a TypeScript or JavaScript file (repeatable); name it as the model', collectFile)
+    .action(async (file: string, o: TraceOptions & { json?: boolean }) => {
       const saved = loadTrace(file);
-      const model = modelOfTrace(saved, o.model);
-      const cm = compileFor(model, saved, { design: o.design, constants: o.const });
+      const { model, design } = modelOfTraceWith(saved, o.model, o.design, await loadDesignFiles(o.designFile, o.modelFile));
+      const cm = compileFor(model, saved, { design, constants: o.const });
       const report = replay(cm, saved);
       if (o.json) process.stdout.write(JSON.stringify(report) + '\n');
       else process.stdout.write(formatReplay(report, { color: useColor(process.stdout), presentation: model.presentation }) + '\n');
@@ -52,11 +57,13 @@ export function registerTraces(program: Command): void {
     .option('--model <M>', 'the model, for a trace that does not name it in #meta.model')
     .option('--design <D>', 'label the steps with this design\'s actions')
     .option('--const <NAME=VALUE>', 'override a recorded constant (repeatable)', collectConst)
-    .action((file: string, o: TraceOptions & { html?: string }) => {
+    .option('--design-file <FILE>', designFileHelp, collectFile)
+    .option('--model-file <FILE>', 'load a whole model from a TypeScript or JavaScript file (repeatable); name it as the model', collectFile)
+    .action(async (file: string, o: TraceOptions & { html?: string }) => {
       if (o.html !== undefined) checkOutputFile('--html', o.html);
       const saved = loadTrace(file);
-      const model = modelOfTrace(saved, o.model);
-      const cm = compileFor(model, saved, { design: o.design, constants: o.const });
+      const { model, design } = modelOfTraceWith(saved, o.model, o.design, await loadDesignFiles(o.designFile, o.modelFile));
+      const cm = compileFor(model, saved, { design, constants: o.const });
       refuseUnknownActions(saved, cm);
       const trace = decodeTrace(saved, cm);
       const m = saved.meta;
@@ -81,12 +88,14 @@ export function registerTraces(program: Command): void {
     .requiredOption('--lang <L>', 'the reproducer\'s language (c)')
     .option('-o, --output <FILE>', 'write the program here instead of stdout')
     .option('--model <M>', 'the model, for a trace that does not name it in #meta.model')
-    .action((file: string, o: TraceOptions & { lang: string; output?: string }) => {
+    .option('--design-file <FILE>', 'load the designs of a TypeScript or JavaScript file, for a trace recorded under one of them (repeatable)', collectFile)
+    .option('--model-file <FILE>', 'load a whole model from a TypeScript or JavaScript file (repeatable); name it as the model', collectFile)
+    .action(async (file: string, o: TraceOptions & { lang: string; output?: string }) => {
       if (o.lang !== 'c') throw new UsageError(`--lang ${o.lang || "''"} is not supported; accepted: c`);
       if (o.output !== undefined) checkOutputFile('--output', o.output);
       const saved = loadTrace(file);
-      const model = modelOfTrace(saved, o.model);
-      const cm = compileFor(model, saved, {});
+      const { model, design } = modelOfTraceWith(saved, o.model, undefined, await loadDesignFiles(o.designFile, o.modelFile));
+      const cm = compileFor(model, saved, { design });
       refuseUnknownActions(saved, cm);
       const program = reproC(decodeTrace(saved, cm), {
         saved, model: cm.model, design: cm.design, constants: cm.constants, schema: cm.layout.schema,

@@ -116,9 +116,11 @@ export const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
   checker: ['checker'],
   spec: ['spec', 'checker'],
   traces: ['traces', 'checker'],
+  // The public API (api/index.ts) gathers what a user's design file imports.
+  api: ['api', 'checker', 'spec'],
   // Runs traces on a real kernel: the reproducer (traces) and the core (checker), knowing no model.
   conform: ['conform', 'checker', 'traces'],
-  cli: ['cli', 'checker', 'spec', 'traces', 'conform'],
+  cli: ['cli', 'api', 'checker', 'spec', 'traces', 'conform'],
   bench: ['bench', 'checker', 'spec'],
 };
 

@@ -128,12 +128,35 @@ function actionOf(s: ItfState, i: number, fail: (m: string) => never): { action?
   return { action, params };
 }
 
-/** One recorded state as Layout.decode's plain form, checked against the compiled model's schema. */
-export function itfStateToPlain(cm: CompiledModel, step: RecordedStep): unknown {
+/** The variables a trace and a model do not share: the trace's that the model lacks, and the model's that the trace lacks. */
+export interface LeftOut { readonly notInModel: readonly string[]; readonly notInTrace: readonly string[] }
+
+export function leftOutVariables(cm: CompiledModel, saved: SavedTrace): LeftOut {
+  const fields = cm.layout.schema.fields;
+  const values = saved.steps[0]?.values ?? {};
+  return {
+    notInModel: Object.keys(values).filter((k) => !(k in fields)),
+    notInTrace: Object.keys(fields).filter((k) => !(k in values)),
+  };
+}
+
+/**
+ * One recorded state as Layout.decode's plain form, checked against the
+ * compiled model's schema. `shared`: only the variables both have are read
+ * (the trace's others are left out, the model's others take their smallest
+ * value), for a replay across designs whose state differs.
+ */
+export function itfStateToPlain(cm: CompiledModel, step: RecordedStep, shared = false): unknown {
   const fields = cm.layout.schema.fields;
   const extra = Object.keys(step.values).filter((k) => !(k in fields));
   const missing = Object.keys(fields).filter((k) => !(k in step.values));
-  if (extra.length || missing.length) {
+  if (shared && missing.length) {
+    const blank = cm.layout.decode(cm.layout.blank()) as Record<string, unknown>;
+    const out: Record<string, unknown> = {};
+    for (const [k, d] of Object.entries(fields)) out[k] = k in step.values ? itfToPlain(d, step.values[k]!, `step ${step.index}, field ${k}`) : blank[k];
+    return out;
+  }
+  if (!shared && (extra.length || missing.length)) {
     throw new ItfError(`step ${step.index}: the trace's variables do not match model ${cm.model}` +
       `${extra.length ? `; not in the model: ${extra.join(', ')}` : ''}${missing.length ? `; missing: ${missing.join(', ')}` : ''}` +
       ` (the model's variables are ${Object.keys(fields).join(', ')})`);

@@ -103,20 +103,21 @@ export function resolve(cm: CompiledModel, rs: RecordedStep, before: Int32Array,
 }
 
 /** For a trace that does not record its actions: the first instance that leads from the current state to the recorded one. */
-export function findLeadingTo(core: TransitionCore, want: Int32Array, step: number): { inst: ActionInstance } | { refusal: Refusal } {
+export function findLeadingTo(core: TransitionCore, want: Int32Array, step: number, compared?: Uint8Array): { inst: ActionInstance } | { refusal: Refusal } {
   for (const inst of core.cm.instances) {
     if (core.step(inst) !== undefined) continue;
-    if (diffSlots(core.cm, want, core.next).length === 0) { core.next.set(core.cur); return { inst }; }
+    if (diffSlots(core.cm, want, core.next, compared).length === 0) { core.next.set(core.cur); return { inst }; }
   }
   core.next.set(core.cur);
   return { refusal: { step, reason: 'no-action-leads-there', action: '?', label: '?' } };
 }
 
-export function diffSlots(cm: CompiledModel, recorded: Int32Array, replayed: Int32Array): VariableDiff[] {
+/** The slots that differ; `compared` (1 per slot) leaves out the variables a trace does not record. */
+export function diffSlots(cm: CompiledModel, recorded: Int32Array, replayed: Int32Array, compared?: Uint8Array): VariableDiff[] {
   const out: VariableDiff[] = [];
   const { slotNames, slotDomains } = cm.layout;
   for (let i = 0; i < cm.layout.slots; i++) {
-    if (recorded[i] !== replayed[i]) {
+    if (recorded[i] !== replayed[i] && (compared === undefined || compared[i] === 1)) {
       out.push({ variable: slotNames[i]!, recorded: showScalar(slotDomains[i]!, recorded[i]!), replayed: showScalar(slotDomains[i]!, replayed[i]!) });
     }
   }

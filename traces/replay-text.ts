@@ -19,6 +19,14 @@ export function formatReplay(r: ReplayReport, opts: { color: boolean; presentati
     const at = r.expected.step !== undefined ? ` at step ${r.expected.step}` : '';
     out.push(`The trace shows ${r.expected.kind === 'reachable' ? `goal ${r.expected.property} reached` : r.expected.kind === 'deadlock' ? 'a deadlock' : `${r.expected.property} failing`}${at}.`);
   }
+  if (r.leftOut) {
+    const { notInModel, notInTrace } = r.leftOut;
+    const parts = [
+      ...(notInModel.length ? [`the trace's ${notInModel.join(', ')} (design ${r.design} does not have ${notInModel.length > 1 ? 'them' : 'it'})`] : []),
+      ...(notInTrace.length ? [`design ${r.design}'s ${notInTrace.join(', ')} (the trace does not record ${notInTrace.length > 1 ? 'them' : 'it'})`] : []),
+    ];
+    out.push(`Compared on the variables both have; left out: ${parts.join('; ')}.`);
+  }
   out.push('');
 
   const notes = new Map<number, string[]>();

@@ -17,7 +17,7 @@ import type { Trace, TraceStep } from '../checker/result.js';
 import { UsageError } from '../checker/errors.js';
 import { TransitionCore } from '../checker/core.js';
 import { traceStep } from '../checker/trace.js';
-import { type PropertyKind, type SavedTrace, instanceFor, itfStateToPlain } from './codec.js';
+import { type LeftOut, type PropertyKind, type SavedTrace, instanceFor, itfStateToPlain, leftOutVariables } from './codec.js';
 import { type Refusal, type VariableDiff, diffSlots, enabledSiblings, findLeadingTo, refusalOf, resolve } from './replay-steps.js';
 
 export interface ReplayOptions {
@@ -64,6 +64,8 @@ export interface ReplayReport {
   readonly expected?: { readonly property: string; readonly kind: PropertyKind; readonly step?: number };
   /** The expected property fails (or goal is reached) in the replay; with no expectation, any property fails. */
   readonly reproduced: boolean;
+  /** Variables not compared: a trace of a design with variables of its own, replayed under one without them (or the other way round). */
+  readonly leftOut?: LeftOut;
   /** reproduces: replays exactly and the violation happens; diverges; no-violation: replays exactly, but nothing fails. */
   readonly verdict: 'reproduces' | 'diverges' | 'no-violation';
 }
@@ -86,9 +88,13 @@ export function compileFor(model: ModelDef<any, any>, saved: SavedTrace, opts: R
 
 export function replay(cm: CompiledModel, saved: SavedTrace): ReplayReport {
   const { layout } = cm;
+  // Across designs whose state differs, the variables both have are compared and the others are named as left out.
+  const leftOut = leftOutVariables(cm, saved);
+  const partial = leftOut.notInModel.length > 0 || leftOut.notInTrace.length > 0;
+  const compared = partial ? Uint8Array.from(layout.slotNames, (n) => (leftOut.notInTrace.includes(n.split(/[.[]/)[0]!) ? 0 : 1)) : undefined;
   const recorded = saved.steps.map((s) => {
     const buf = layout.blank();
-    layout.encode(itfStateToPlain(cm, s), buf);
+    layout.encode(itfStateToPlain(cm, s, partial), buf);
     return buf;
   });
   // Every property is looked at on every step: a replay reports the first step each one fails at.
@@ -114,7 +120,7 @@ export function replay(cm: CompiledModel, saved: SavedTrace): ReplayReport {
   const record = (i: number, inst: ActionInstance, before?: Int32Array) => {
     const step = traceStep(cm, i, inst, next, before);
     steps.push(step);
-    const diffs = diffSlots(cm, recorded[i]!, next);
+    const diffs = diffSlots(cm, recorded[i]!, next, compared);
     if (diffs.length && !stateDivergence) stateDivergence = { step: i, label: step.label, diffs };
   };
 
@@ -129,7 +135,7 @@ export function replay(cm: CompiledModel, saved: SavedTrace): ReplayReport {
     let best: { inst: ActionInstance; d: number } | undefined;
     for (const inst of cm.inits) {
       if (!core.initial(inst)) continue;
-      const d = diffSlots(cm, recorded[0]!, next).length;
+      const d = diffSlots(cm, recorded[0]!, next, compared).length;
       if (!best || d < best.d) best = { inst, d };
     }
     if (best) { init = best.inst; core.initial(init); }
@@ -145,7 +151,7 @@ export function replay(cm: CompiledModel, saved: SavedTrace): ReplayReport {
   for (let i = 1; i < saved.steps.length && !refusal; i++) {
     const rs = saved.steps[i]!;
     cur.set(next);
-    const found = rs.action === undefined ? findLeadingTo(core, recorded[i]!, i) : resolve(cm, rs, recorded[i - 1]!, recorded[i]!);
+    const found = rs.action === undefined ? findLeadingTo(core, recorded[i]!, i, compared) : resolve(cm, rs, recorded[i - 1]!, recorded[i]!);
     if ('refusal' in found) { refusal = found.refusal; break; }
     const inst = found.inst;
     const refused = refusalOf(core, inst, i, rs.label);
@@ -174,7 +180,7 @@ export function replay(cm: CompiledModel, saved: SavedTrace): ReplayReport {
   if (!refusal && m.loop !== undefined) {
     const last = steps.length - 1;
     cur.set(next);
-    const back = findLeadingTo(core, recorded[m.loop]!, last + 1);
+    const back = findLeadingTo(core, recorded[m.loop]!, last + 1, compared);
     if ('inst' in back) loopClosedBy = cm.label(back.inst, cur, recorded[m.loop]!);
     else refusal = { ...back.refusal, reason: 'loop-does-not-close', label: `back to step ${m.loop}` };
     next.set(cur);
@@ -195,6 +201,7 @@ export function replay(cm: CompiledModel, saved: SavedTrace): ReplayReport {
     recordedSteps: saved.steps.length - 1,
     trace: { steps, variables: layout.slotNames, ...(m.loop !== undefined ? { loopIndex: m.loop } : {}) },
     ...(stateDivergence ? { stateDivergence } : {}),
+    ...(partial ? { leftOut } : {}),
     ...(refusal ? { refusal } : {}),
     ...(loopClosedBy ? { loopClosedBy } : {}),
     events,

@@ -133,7 +133,7 @@ export class ParallelLevels implements LevelExpander {
     this.links = { parent: (id) => this.parents[id]!, action: (id) => this.actions[id]! };
 
     const chunk = Math.max(1, Math.floor(Number(process.env.DAXCHECK_PARALLEL_CHUNK ?? DEFAULT_CHUNK)) || DEFAULT_CHUNK);
-    const options = { maxDepth: ctx.maxDepth, checkDeadlock: ctx.checkDeadlock, continueAll: ctx.continueAll, properties: ctx.opts.properties, chunk };
+    const options = { maxDepth: ctx.maxDepth, checkDeadlock: ctx.checkDeadlock, continueAll: ctx.continueAll, properties: ctx.opts.properties, avoidActions: ctx.opts.avoidActions, chunk };
     const control = this.control.buffer as SharedArrayBuffer;
     const stats = this.stats.buffer as SharedArrayBuffer;
     const entry = workerEntry();

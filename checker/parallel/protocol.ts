@@ -87,6 +87,7 @@ export interface WorkerOptions {
   readonly checkDeadlock: boolean;
   readonly continueAll: boolean;
   readonly properties: readonly string[] | undefined;
+  readonly avoidActions: readonly string[] | undefined;
   /** Most states claimed at once (tests set DAXCHECK_PARALLEL_CHUNK low to interleave workers finely). */
   readonly chunk: number;
 }
