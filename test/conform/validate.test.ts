@@ -13,7 +13,7 @@ import { parseBoot, parseObservation } from '../../conform/parse.js';
 import { judgeBoot, programOf, walkCases, type Case } from '../../conform/run.js';
 import { randomWalks } from '../../conform/walks.js';
 import { tempDir } from '../../testkit/traces.js';
-import { FLAG_WHILE_OPEN, traceOf } from './scenario.js';
+import { FLAG_WHILE_OPEN, traceOf } from '../../testkit/conform-scenario.js';
 
 const dax = modelNamed('dax');
 /** As the serial port wrote it: the guest's tty ends each line with \r\n. */

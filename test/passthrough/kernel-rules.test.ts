@@ -4,7 +4,7 @@
 // fs/fuse/file.c fuse_file_mmap, fs/fuse/passthrough.c.
 
 import { describe, expect, it } from 'vitest';
-import { finalState, play } from './play.js';
+import { finalState, play } from '../../testkit/passthrough-play.js';
 
 const DIO = { flags: 'FOPEN_DIRECT_IO' } as const;
 const PT = { flags: 'FOPEN_PASSTHROUGH' } as const;

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { compile } from '../../checker/compile.js';
 import { check } from '../../checker/search.js';
 import { passthroughModel } from '../../spec/passthrough/index.js';
-import { finalState, play } from './play.js';
+import { finalState, play } from '../../testkit/passthrough-play.js';
 
 const GOAL = 'PassthroughRefusedWithNoMapping';
 const goal = (design: string, constants: Record<string, string | number> = {}) =>

@@ -4,10 +4,10 @@
 // call must return, read on the state after it. A step that is not enabled, or
 // returns another errno, fails the test with its name.
 
-import { compile, type ActionInstance } from '../../checker/compile.js';
-import type { TraceStep } from '../../checker/result.js';
-import { replayInstances } from '../../checker/trace.js';
-import { passthroughModel } from '../../spec/passthrough/index.js';
+import { compile, type ActionInstance } from '../checker/compile.js';
+import type { TraceStep } from '../checker/result.js';
+import { replayInstances } from '../checker/trace.js';
+import { passthroughModel } from '../spec/passthrough/index.js';
 
 export type Step = readonly [action: string, params?: Record<string, string | number | boolean>];
 

@@ -2,10 +2,10 @@
 // file, flag value, read or write), so that it stays the same trace however
 // the model names what the kernel decides in a step.
 
-import { compile, type CompiledModel } from '../../checker/compile.js';
-import type { ModelDef } from '../../checker/model.js';
-import type { Trace } from '../../checker/result.js';
-import { replayInstances } from '../../checker/trace.js';
+import { compile, type CompiledModel } from '../checker/compile.js';
+import type { ModelDef } from '../checker/model.js';
+import type { Trace } from '../checker/result.js';
+import { replayInstances } from '../checker/trace.js';
 
 export type Move = readonly [action: string, shown: Readonly<Record<string, string | boolean>>];
 
