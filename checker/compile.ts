@@ -64,7 +64,7 @@ export interface CompiledModel {
 }
 
 /** Resolves constant overrides given as strings (from the command line) against the declarations. */
-export function resolveConstants(
+function resolveConstants(
   model: ModelDef<any, any>, overrides: Readonly<Record<string, string | number>>,
 ): Record<string, number | string> {
   const decls = model.constants as Record<string, ConstantDecl>;

@@ -54,7 +54,7 @@ export function defineDesign<D extends DesignInfo = DesignInfo>(d: Omit<UserDesi
   return { kind: 'daxcheck-design', ...d };
 }
 
-export function isUserDesign(x: unknown): x is UserDesign {
+function isUserDesign(x: unknown): x is UserDesign {
   return typeof x === 'object' && x !== null && (x as { kind?: unknown }).kind === 'daxcheck-design';
 }
 

@@ -74,7 +74,7 @@ function scalarToItf(d: ScalarDomain, v: number): ItfValue {
 }
 
 /** A decoded state (Layout.decode's plain form) as an ITF value. */
-export function plainToItf(d: Domain, x: unknown, where: string): ItfValue {
+function plainToItf(d: Domain, x: unknown, where: string): ItfValue {
   if (isScalar(d)) {
     const v = parseScalar(d, x);
     if (v === undefined) throw new Error(`${where}: ${JSON.stringify(x)} is not in ${describeDomain(d)}`);

@@ -50,7 +50,7 @@ export function renderHtml(trace: Trace, info: HtmlInfo): string {
   return page(pageData(trace, info));
 }
 
-export function pageData(trace: Trace, info: HtmlInfo): PageData {
+function pageData(trace: Trace, info: HtmlInfo): PageData {
   const flats = trace.steps.map((s) => flattenNamed(s.state, trace.variables));
   const variables = [...flats[0]!.keys()];
   const values: Record<string, string[]> = {};

@@ -14,7 +14,7 @@ export function parseItf(text: string, source = 'trace'): ItfTrace {
   return itfFromJson(json, source);
 }
 
-export function itfFromJson(json: unknown, source = 'trace'): ItfTrace {
+function itfFromJson(json: unknown, source = 'trace'): ItfTrace {
   const fail = (msg: string): never => { throw new ItfError(`${source}: ${msg}`); };
   if (!isPlainObject(json)) return fail('expected a JSON object with "vars" and "states" (ITF, ADR-015)');
   const meta = json['#meta'] ?? {};

@@ -3,7 +3,7 @@
 
 import { type ItfRecord, type ItfTrace, type ItfValue, ItfMap, ItfSet, ItfTuple, ItfUnserializable } from './itf.js';
 
-export function valueToJson(v: ItfValue): unknown {
+function valueToJson(v: ItfValue): unknown {
   if (typeof v === 'bigint') return { '#bigint': v.toString() };
   if (typeof v === 'boolean' || typeof v === 'string') return v;
   if (Array.isArray(v)) return v.map(valueToJson);

@@ -88,7 +88,7 @@ export function formatReplay(r: ReplayReport, opts: { color: boolean; presentati
   return out.join('\n');
 }
 
-export function verdictLine(r: ReplayReport, color: boolean): string {
+function verdictLine(r: ReplayReport, color: boolean): string {
   const c = pc.createColors(color);
   const fails = r.expected ? r.events.find((e) => e.property === r.expected!.property || (r.expected!.kind === 'deadlock' && e.kind === 'deadlock')) : r.events.find((e) => e.status === 'fails');
   const what = r.expected?.property ?? 'a property';

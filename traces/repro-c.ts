@@ -159,7 +159,7 @@ function runtime(nProcs: number, nFiles: number): string {
 }
 
 /** A C string literal. */
-export function cstr(s: string): string {
+function cstr(s: string): string {
   return `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n').replace(/\?\?/g, '?\\?')}"`;
 }
 

@@ -9,7 +9,7 @@ import type { CheckResult, Trace } from '../checker/result.js';
 import { encodeTrace, type PropertyInfo } from './encode.js';
 import { formatItf } from './itf-write.js';
 
-export function traceFileName(model: string, design: string, property: string): string {
+function traceFileName(model: string, design: string, property: string): string {
   const safe = (s: string) => s.replace(/[^A-Za-z0-9_.-]+/g, '_');
   return `${safe(model)}.${safe(design)}.${safe(property)}.itf.json`;
 }
@@ -31,7 +31,7 @@ export function saveTrace(dir: string, cm: CompiledModel, trace: Trace, property
 }
 
 /** Writes one file per violated property (and one for a deadlock); returns their paths. */
-export function saveViolations(dir: string, result: CheckResult, cm: CompiledModel): string[] {
+function saveViolations(dir: string, result: CheckResult, cm: CompiledModel): string[] {
   ensureDir(dir);
   const written: string[] = [];
   for (const p of result.properties) {

@@ -57,7 +57,7 @@ const LOCAL_STATES = 1024;
 const LOCAL_STATES_WHILE_STARTING = 1 << 16;
 
 /** Where worker threads start: dist/checker/parallel/worker.js, also when this module runs from TypeScript sources (vitest). */
-export function workerEntry(): URL {
+function workerEntry(): URL {
   const here = import.meta.url;
   const url = here.endsWith('.ts') ? new URL('../../dist/checker/parallel/worker.js', here) : new URL('./worker.js', here);
   if (!existsSync(url)) throw new Error(`--workers: the worker entry ${fileURLToPath(url)} is missing; build with: npx tsc -p .`);
@@ -70,7 +70,7 @@ export function workerEntry(): URL {
  * it is when the checker itself runs from sources under vitest), its twin in
  * dist/ is the one to load.
  */
-export function workerModelSource(source: ModelSource): ModelSource {
+function workerModelSource(source: ModelSource): ModelSource {
   if (!source.module.startsWith('file:')) return source;
   const root = new URL(import.meta.url.endsWith('.ts') ? '../../' : '../../../', import.meta.url);
   const path = new URL(source.module).pathname;
