@@ -59,7 +59,9 @@ const word = fc.constantFrom('', ' ', 'bench', 'dax', 'passthrough', 'nosuch', '
 const number = fc.constantFrom('0', '1', '2', '3', '-1', '1.5', '0.5', '1e9', '1e-9', 'abc', '', 'NaN', 'Infinity', '0x10', ' 2', '2 ', '99999999999999999999', '007');
 const value = fc.oneof({ weight: 3, arbitrary: word }, { weight: 3, arbitrary: number }, { weight: 1, arbitrary: fc.string({ maxLength: 8 }) });
 const path = fc.constantFrom(join(dir, 'out'), join(dir, 'sub'), join(dir, 'plain'), join(dir, 'plain', 'x'), join(dir, 'missing', 'x'),
-  '/proc/daxcheck', '/sys/daxcheck', '/dev/null', '', '.');
+  '/proc/daxcheck', '/sys/daxcheck', '/dev/null', '',
+  // a relative path, resolved inside the temporary directory: never the working directory, which is the repository
+  join(dir, 'sub', '.'));
 const trace = fc.constantFrom(...examples.map((f) => join(examplesDir, f)), join(dir, 'plain'), join(dir, 'missing.itf.json'), dir, '');
 
 /** Mostly names that exist, so that cases get past the first check; the rest anything. */
