@@ -12,7 +12,7 @@
 import { type Domain, type RecordDomain, record } from './domain.js';
 import { UsageError } from './errors.js';
 import type { View } from './layout.js';
-import type { ActionDef, DesignInfo, StepInfo, ModelDef, ModelParts, Property } from './model.js';
+import type { ActionDef, DesignInfo, ParamSpec, Params, StepInfo, ModelDef, ModelParts, Property } from './model.js';
 import type { ManualStep, Presentation, ProgramStep, StepWords } from './presentation.js';
 
 /** What a user's design adds to the parts of the design it starts from. */
@@ -52,6 +52,24 @@ export interface UserDesign<D extends DesignInfo = DesignInfo> {
 /** How a design file declares a design; `export default defineDesign({...})`. */
 export function defineDesign<D extends DesignInfo = DesignInfo>(d: Omit<UserDesign<D>, 'kind'>): UserDesign<D> {
   return { kind: 'daxcheck-design', ...d };
+}
+
+/** An action over the state as a design sees it (`V`: its base's view and its own variables). */
+export type DesignAction<V, P extends ParamSpec> = Omit<ActionDef<any, P>, 'guard' | 'effect' | 'label'> & {
+  readonly guard?: (s: V, a: Params<P>) => boolean;
+  readonly effect: (s: V, a: Params<P>) => void | boolean;
+  readonly label?: (a: Params<P>, before: V, after: V) => string;
+};
+
+/**
+ * How a design that adds state variables writes its actions: `const act =
+ * actionsOver<DaxState & { fsynced: Int32Array }>()` once, then `act({ params,
+ * guard, effect, label })`: the state and the parameter names typed at the
+ * definition site, as actionsOf does for a model's own schema. (Whether the
+ * variables it names are declared is checked when it runs: guardedViews.)
+ */
+export function actionsOver<V>() {
+  return <P extends ParamSpec>(def: DesignAction<V, P>): ActionDef<any, P> => def as ActionDef<any, P>;
 }
 
 function isUserDesign(x: unknown): x is UserDesign {

@@ -8,9 +8,14 @@ import {
   type RecordDomain, type ScalarDomain, isScalar, parseScalar, scalarBounds, showScalar, describeDomain,
 } from './domain.js';
 
-/** How a model sees a state: numbers for scalars, typed arrays for arrays of scalars. */
+/**
+ * How a model sees a state: numbers for scalars, typed arrays for arrays of scalars.
+ * A domain not known to the type system (`any`: a user's design, whose variables are its
+ * base's and its own) is seen as `any`, so the design can name its state's type itself.
+ */
 export type View<D extends Domain> =
-  D extends ArrayDomain<infer E>
+  0 extends (1 & D) ? any
+  : D extends ArrayDomain<infer E>
     ? E extends ScalarDomain ? Int32Array : ReadonlyArray<View<E>>
     : D extends RecordDomain<infer F>
       ? { -readonly [K in keyof F]: F[K] extends ScalarDomain ? number : View<F[K]> }

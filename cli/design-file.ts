@@ -1,5 +1,6 @@
 // Loading a user's design file (`--design-file FILE`): TypeScript or
-// JavaScript anywhere on disk, transpiled and bundled with esbuild (its own
+// JavaScript anywhere on disk, type-checked when it is TypeScript (type-check.ts),
+// transpiled and bundled with esbuild (its own
 // relative imports included), with the bare specifier `daxcheck` pointed at
 // the package's public API (dist/api/index.js) and left an import, so the
 // user's file and the CLI share one copy of the model code. The output is
@@ -14,6 +15,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build, type Message, type Plugin } from 'esbuild';
 import { UsageError } from '../checker/errors.js';
+import { typeCheck } from './type-check.js';
 import { designsExportedBy, type UserDesign } from '../checker/extend.js';
 import type { ModelDef } from '../checker/model.js';
 
@@ -60,6 +62,7 @@ export async function loadDesignFile(file: string, kind: 'design' | 'model' = 'd
   const abs = resolve(file);
   if (!existsSync(abs)) throw new UsageError(`--${kind}-file ${file}: no such file`);
   let code: string;
+  let sources: string[];
   const dir = cacheDir();
   // The bundle is named by its content, so running the same file again reuses it instead of filling the cache.
   // (Its inline source map names the user's files relative to this directory, whatever the name.)
@@ -68,9 +71,10 @@ export async function loadDesignFile(file: string, kind: 'design' | 'model' = 'd
     const result = await build({
       entryPoints: [abs], bundle: true, format: 'esm', platform: 'node', target: 'node20', write: false,
       outfile: out, sourcemap: 'inline', packages: 'external', plugins: [daxcheckSpecifier], logLevel: 'silent',
-      absWorkingDir: dirname(abs),
+      absWorkingDir: dirname(abs), metafile: true,
     });
     code = result.outputFiles[0]!.text;
+    sources = Object.keys(result.metafile.inputs).map((f) => resolve(dirname(abs), f));
   } catch (e) {
     const errors = (e as { errors?: Message[] }).errors;
     if (!errors?.length) throw e;
@@ -78,6 +82,8 @@ export async function loadDesignFile(file: string, kind: 'design' | 'model' = 'd
     const where = m.location ? relative(process.cwd(), resolve(dirname(abs), m.location.file)) : file;
     throw new UsageError(`${m.location ? `${where}:${m.location.line}:${m.location.column + 1}: ` : `${file}: `}${m.text}`);
   }
+  // A syntax error is esbuild's to report (above); a type error the compiler's, before any of the file runs.
+  await typeCheck(sources, apiModuleUrl, dir);
   out = join(dir, `${createHash('sha256').update(code).digest('hex').slice(0, 24)}.mjs`);
   mkdirSync(dir, { recursive: true });
   if (!existsSync(out)) writeAtomically(out, code);

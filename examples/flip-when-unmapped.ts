@@ -6,9 +6,13 @@
 // Check it:   daxcheck check dax --design-file flip-when-unmapped.ts
 
 import {
-  type DaxDesign, type DaxState, Fd, action, arrayOf, bool, busyWhileMapped, daxShape, defineDesign, flipWithoutFlush,
+  type DaxDesign, type DaxState, Fd, actionsOver, arrayOf, bool, busyWhileMapped, daxShape, defineDesign, flipWithoutFlush,
   fName, pName, writeBack,
 } from 'daxcheck';
+
+/** The state as this design sees it: the dax model's variables and its own. */
+type S = DaxState & { fsynced: Int32Array };
+const action = actionsOver<S>();
 
 const base: DaxDesign = {
   summary: 'flip S_DAX at the ioctl when nothing maps the file, with no writeback first',
@@ -24,7 +28,6 @@ export default defineDesign<DaxDesign>({
   extend: (c) => {
     const { Files, Procs } = daxShape(c as never);
     const P = Procs.size;
-    type S = DaxState & { fsynced: Int32Array };
     return {
       variables: { fsynced: arrayOf(Files, bool) },
       actions: {
@@ -32,9 +35,9 @@ export default defineDesign<DaxDesign>({
         Fsync: action({
           params: { p: Procs, f: Files },
           actor: 'p',
-          guard: (s: S, { p, f }) => s.fd[p]![f] !== Fd.closed,
+          guard: (s, { p, f }) => s.fd[p]![f] !== Fd.closed,
           guardDoc: 'the process has the file open',
-          effect: (s: S, { f }) => { writeBack(s, f, P); s.fsynced[f] = 1; },
+          effect: (s, { f }) => { writeBack(s, f, P); s.fsynced[f] = 1; },
           label: ({ p, f }) => `Fsync ${pName(p)} ${fName(f)}`,
         }),
       },
