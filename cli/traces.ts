@@ -11,13 +11,13 @@ import { checkOutputFile } from './paths.js';
 import { useColor } from './color.js';
 import { collectFile, modelOfTraceWith } from './registry.js';
 import { loadDesignFiles } from './design-file.js';
-import { decodeTrace, type SavedTrace } from '../traces/codec.js';
+import { decodeTrace, leftOutVariables, type SavedTrace } from '../traces/codec.js';
 import type { CompiledModel } from '../checker/compile.js';
 import { explainTrace } from '../traces/explain.js';
 import { renderHtml } from '../traces/html.js';
 import { loadTrace } from '../traces/load.js';
 import { compileFor, replay, replayExitCode } from '../traces/replay.js';
-import { formatReplay } from '../traces/replay-text.js';
+import { formatReplay, leftOutLine } from '../traces/replay-text.js';
 import { reproC } from '../traces/repro-c.js';
 
 /** show and repro print what the trace's steps are; a step naming no action of the design cannot be printed as one (replay reports it as a divergence). */
@@ -65,17 +65,22 @@ export function registerTraces(program: Command): void {
       const { model, design } = modelOfTraceWith(saved, o.model, o.design, await loadDesignFiles(o.designFile, o.modelFile));
       const cm = compileFor(model, saved, { design, constants: o.const });
       refuseUnknownActions(saved, cm);
-      const trace = decodeTrace(saved, cm);
+      // A trace of a design whose state differs from this one's is shown on the variables both have, as replay compares them.
+      const leftOut = leftOutVariables(cm, saved);
+      const partial = leftOut.notInModel.length > 0 || leftOut.notInTrace.length > 0;
+      const trace = decodeTrace(saved, cm, partial);
       const m = saved.meta;
       const note = m.property ? (m.propertyKind === 'deadlock' ? 'no action is enabled here (deadlock)' : `${m.property} ${m.propertyKind === 'reachable' ? 'is reached' : 'fails'} here${m.propertyDoc ? `: ${m.propertyDoc}` : ''}`) : undefined;
       if (o.html !== undefined) {
         writeFileSync(o.html, renderHtml(trace, { saved, model: cm.model, design: cm.design, constants: cm.constants, schema: cm.layout.schema, presentation: model.presentation }));
+        if (partial) process.stderr.write(`${leftOutLine('Shown', leftOut, cm.design)}\n`);
         process.stderr.write(`Page written: ${o.html}\n`);
         return;
       }
       const color = useColor(process.stdout);
       const consts = showConstants(cm.constants);
       process.stdout.write(`${file}: model ${cm.model}, design ${cm.design}, ${consts}, ${trace.steps.length - 1} steps${m.property ? `, ${m.property}` : ''}\n`);
+      if (partial) process.stdout.write(`${leftOutLine('Shown', leftOut, cm.design)}\n`);
       process.stdout.write(explainTrace(trace, {
         color,
         ...(note ? { failureNote: note } : {}),

@@ -166,9 +166,20 @@ export function itfStateToPlain(cm: CompiledModel, step: RecordedStep, shared = 
   return out;
 }
 
-/** Decodes every step against the compiled model, as a checker Trace (the form explain and html print). */
-export function decodeTrace(saved: SavedTrace, cm: CompiledModel): Trace {
-  const plains = saved.steps.map((s) => itfStateToPlain(cm, s));
+/** The variable a slot belongs to: `vma` of `vma[p1][f2]`. */
+export const variableOfSlot = (slot: string): string => slot.split(/[.[]/)[0]!;
+
+/**
+ * Decodes every step against the compiled model, as a checker Trace (the form
+ * explain and html print). `shared`: a trace of a design whose state differs
+ * (leftOutVariables) is shown on the variables both have; the model's
+ * variables the trace does not record are not shown.
+ */
+export function decodeTrace(saved: SavedTrace, cm: CompiledModel, shared = false): Trace {
+  const unrecorded = shared ? leftOutVariables(cm, saved).notInTrace : [];
+  const plains = saved.steps.map((s) => itfStateToPlain(cm, s, shared));
+  const shown = (plain: unknown): unknown => unrecorded.length === 0 ? plain
+    : Object.fromEntries(Object.entries(plain as Record<string, unknown>).filter(([k]) => !unrecorded.includes(k)));
   const vectors = plains.map((plain) => {
     const buf = cm.layout.blank();
     try { cm.layout.encode(plain, buf); } catch { return undefined; }
@@ -181,11 +192,11 @@ export function decodeTrace(saved: SavedTrace, cm: CompiledModel): Trace {
     const inst = s.action !== undefined ? instanceFor(cm, s, before, vectors[i]) : undefined;
     const params = inst ? cm.showParams(inst) : showPicks(s.params);
     const label = inst ? cm.label(inst, before, vectors[i]) : s.label ?? (action + (Object.keys(params).length ? `(${Object.values(params).join(', ')})` : ''));
-    return { index: s.index, action, params, label, state };
+    return { index: s.index, action, params, label, state: shown(state) };
   });
   return {
     steps,
-    variables: cm.layout.slotNames,
+    variables: unrecorded.length ? cm.layout.slotNames.filter((n) => !unrecorded.includes(variableOfSlot(n))) : cm.layout.slotNames,
     ...(saved.meta.violatingStep !== undefined ? { violatingStep: saved.meta.violatingStep } : {}),
     ...(saved.meta.loop !== undefined ? { loopIndex: saved.meta.loop } : {}),
   };

@@ -5,8 +5,19 @@
 import pc from 'picocolors';
 import type { Presentation } from '../checker/presentation.js';
 import { showConstants, showValue } from '../checker/show.js';
+import type { LeftOut } from './codec.js';
 import type { ReplayReport } from './replay.js';
 import { explainTrace } from './explain.js';
+
+/** Which variables a replay compared (`Compared`) or show printed (`Shown`), when the trace's and the design's differ. */
+export function leftOutLine(verb: 'Compared' | 'Shown', leftOut: LeftOut, design: string): string {
+  const { notInModel, notInTrace } = leftOut;
+  const parts = [
+    ...(notInModel.length ? [`the trace's ${notInModel.join(', ')} (design ${design} does not have ${notInModel.length > 1 ? 'them' : 'it'})`] : []),
+    ...(notInTrace.length ? [`design ${design}'s ${notInTrace.join(', ')} (the trace does not record ${notInTrace.length > 1 ? 'them' : 'it'})`] : []),
+  ];
+  return `${verb} on the variables both have; left out: ${parts.join('; ')}.`;
+}
 
 /** `presentation`: the model's (ModelDef.presentation), for the kernel words beside each step. */
 export function formatReplay(r: ReplayReport, opts: { color: boolean; presentation?: Presentation }): string {
@@ -19,14 +30,7 @@ export function formatReplay(r: ReplayReport, opts: { color: boolean; presentati
     const at = r.expected.step !== undefined ? ` at step ${r.expected.step}` : '';
     out.push(`The trace shows ${r.expected.kind === 'reachable' ? `goal ${r.expected.property} reached` : r.expected.kind === 'deadlock' ? 'a deadlock' : `${r.expected.property} failing`}${at}.`);
   }
-  if (r.leftOut) {
-    const { notInModel, notInTrace } = r.leftOut;
-    const parts = [
-      ...(notInModel.length ? [`the trace's ${notInModel.join(', ')} (design ${r.design} does not have ${notInModel.length > 1 ? 'them' : 'it'})`] : []),
-      ...(notInTrace.length ? [`design ${r.design}'s ${notInTrace.join(', ')} (the trace does not record ${notInTrace.length > 1 ? 'them' : 'it'})`] : []),
-    ];
-    out.push(`Compared on the variables both have; left out: ${parts.join('; ')}.`);
-  }
+  if (r.leftOut) out.push(leftOutLine('Compared', r.leftOut, r.design));
   out.push('');
 
   const notes = new Map<number, string[]>();

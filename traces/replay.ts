@@ -17,7 +17,7 @@ import type { Trace, TraceStep } from '../checker/result.js';
 import { UsageError } from '../checker/errors.js';
 import { TransitionCore } from '../checker/core.js';
 import { traceStep } from '../checker/trace.js';
-import { type LeftOut, type PropertyKind, type SavedTrace, instanceFor, itfStateToPlain, leftOutVariables } from './codec.js';
+import { type LeftOut, type PropertyKind, type SavedTrace, instanceFor, itfStateToPlain, leftOutVariables, variableOfSlot } from './codec.js';
 import { type Refusal, type VariableDiff, diffSlots, enabledSiblings, findLeadingTo, refusalOf, resolve } from './replay-steps.js';
 
 export interface ReplayOptions {
@@ -91,7 +91,7 @@ export function replay(cm: CompiledModel, saved: SavedTrace): ReplayReport {
   // Across designs whose state differs, the variables both have are compared and the others are named as left out.
   const leftOut = leftOutVariables(cm, saved);
   const partial = leftOut.notInModel.length > 0 || leftOut.notInTrace.length > 0;
-  const compared = partial ? Uint8Array.from(layout.slotNames, (n) => (leftOut.notInTrace.includes(n.split(/[.[]/)[0]!) ? 0 : 1)) : undefined;
+  const compared = partial ? Uint8Array.from(layout.slotNames, (n) => (leftOut.notInTrace.includes(variableOfSlot(n)) ? 0 : 1)) : undefined;
   const recorded = saved.steps.map((s) => {
     const buf = layout.blank();
     layout.encode(itfStateToPlain(cm, s, partial), buf);
