@@ -294,7 +294,7 @@ export class TransitionCore {
     // A label that reads the states would read the out-of-domain value: name the step by its parameters then.
     let label = this.cm.label(inst);
     if (isStep) try { label = this.cm.label(inst, this.cur, this.next); } catch { /* keep the parameters' name */ }
-    throw new SchemaViolation(label, layout.slotNames[bad]!, this.next[bad]!, describeDomain(layout.slotDomains[bad]!));
+    throw new SchemaViolation(label, layout.slotNames[bad]!, this.next[bad]!, describeDomain(layout.slotDomains[bad]!), { model: this.cm.model, design: this.cm.design, action: inst.name });
   }
 }
 

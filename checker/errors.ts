@@ -7,10 +7,13 @@ export class UsageError extends Error {
   readonly exitCode = 2;
 }
 
+/** Which action wrote it, by name: the command line tells a user's design file from the built-in model by it. */
+export interface ViolationOrigin { readonly model: string; readonly design: string; readonly action: string }
+
 /** An effect wrote a value outside its variable's domain: a bug in the model, named precisely. */
 export class SchemaViolation extends Error {
   override name = 'SchemaViolation';
-  constructor(readonly action: string, readonly variable: string, readonly value: number, readonly accepted: string) {
+  constructor(readonly action: string, readonly variable: string, readonly value: number, readonly accepted: string, readonly origin?: ViolationOrigin) {
     super(`action ${action} wrote ${variable} = ${value}, outside its domain ${accepted}`);
   }
 }

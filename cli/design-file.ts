@@ -16,6 +16,7 @@ import { pathToFileURL } from 'node:url';
 import { build, type Message, type Plugin } from 'esbuild';
 import { UsageError } from '../checker/errors.js';
 import { typeCheck } from './type-check.js';
+import { designRemembered, modelRemembered, userBundles } from './design-origin.js';
 import { designsExportedBy, type UserDesign } from '../checker/extend.js';
 import type { ModelDef } from '../checker/model.js';
 
@@ -90,14 +91,16 @@ export async function loadDesignFile(file: string, kind: 'design' | 'model' = 'd
   process.setSourceMapsEnabled(true);
   loadedDesignFiles.add(abs);
   const url = pathToFileURL(out).href;
+  userBundles.add(url);
   let mod: Record<string, unknown>;
   try {
     mod = await import(url) as Record<string, unknown>;
   } catch (e) {
     throw new UsageError(userFrame(e, abs, file) ?? `${file}: ${e instanceof Error ? e.message : String(e)}`);
   }
-  const designs = designsExportedBy(mod, file);
-  const models = Object.entries(mod).filter(([, v]) => isModelDef(v)).map(([k, v]) => ({ export: k, model: v as ModelDef<any, any> }));
+  // Remembered as they are built: which actions are the file's (design-origin.ts).
+  const designs = designsExportedBy(mod, file).map((d) => designRemembered(d, file));
+  const models = Object.entries(mod).filter(([, v]) => isModelDef(v)).map(([k, v]) => ({ export: k, model: modelRemembered(v as ModelDef<any, any>, file) }));
   if (kind === 'model' && models.length === 0) {
     throw new UsageError(`${file} exports no model; export one made with defineModel({ name, summary, constants, build, designs, defaultDesign }) from 'daxcheck'`);
   }

@@ -16,6 +16,7 @@ import { registerTraces } from './traces.js';
 import { registerSimulate } from './simulate.js';
 import { packageVersion } from './version.js';
 import { userFrame } from './design-file.js';
+import { violationInUserFile } from './design-origin.js';
 
 export const EXIT_CODES_HELP = `
 Exit codes:
@@ -66,6 +67,12 @@ export async function main(argv: string[]): Promise<number> {
       return 2;
     }
     if (e instanceof SchemaViolation) {
+      // A value written by a user's design or model file is that file's mistake: its file and line.
+      const theirs = violationInUserFile(e);
+      if (theirs !== undefined) {
+        process.stderr.write(`daxcheck: error in design file: ${theirs}\n`);
+        return 2;
+      }
       process.stderr.write(`daxcheck: model error: ${e.message}\n`);
       return 2;
     }

@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { CompiledModel } from '../checker/compile.js';
-import { SchemaViolation, UsageError } from '../checker/errors.js';
+import { SchemaViolation, UsageError, type ViolationOrigin } from '../checker/errors.js';
 import { SchemaError } from '../checker/layout.js';
 import type { CheckResult } from '../checker/result.js';
 import type { ModelSource, SearchOptions } from '../checker/search.js';
@@ -27,7 +27,7 @@ export type SearchThreadReply =
   | { readonly type: 'result'; readonly result: CheckResult }
   | {
     readonly type: 'error'; readonly kind: 'usage' | 'schema' | 'violation' | 'internal'; readonly message: string; readonly stack?: string;
-    readonly schema?: { readonly action: string; readonly variable: string; readonly value: number; readonly accepted: string };
+    readonly schema?: { readonly action: string; readonly variable: string; readonly value: number; readonly accepted: string; readonly origin?: ViolationOrigin };
   };
 
 const SIGNALS = { SIGINT: 2, SIGTERM: 15 } as const;
@@ -67,7 +67,7 @@ export function runSearch(cm: CompiledModel, source: ModelSource, options: Omit<
       if (reply.kind === 'schema') return reject(new SchemaError(reply.message));
       if (reply.kind === 'violation' && reply.schema) {
         const s = reply.schema;
-        return reject(new SchemaViolation(s.action, s.variable, s.value, s.accepted));
+        return reject(new SchemaViolation(s.action, s.variable, s.value, s.accepted, s.origin));
       }
       const e = new Error(reply.message);
       if (reply.stack) e.stack = reply.stack;

@@ -33,6 +33,6 @@ try {
   const kind = e instanceof UsageError ? 'usage' : e instanceof SchemaError ? 'schema' : e instanceof SchemaViolation ? 'violation' : 'internal';
   post({
     type: 'error', kind, message: err.message, stack: err.stack,
-    ...(e instanceof SchemaViolation ? { schema: { action: e.action, variable: e.variable, value: e.value, accepted: e.accepted } } : {}),
+    ...(e instanceof SchemaViolation ? { schema: { action: e.action, variable: e.variable, value: e.value, accepted: e.accepted, origin: e.origin } } : {}),
   });
 }

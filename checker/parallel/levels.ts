@@ -294,7 +294,7 @@ export class ParallelLevels implements LevelExpander {
     if (!m) return undefined;
     const r = m.message as Reply;
     if (r.type === 'error') {
-      if (r.schema) throw new SchemaViolation(r.schema.action, r.schema.variable, r.schema.value, r.schema.accepted);
+      if (r.schema) throw new SchemaViolation(r.schema.action, r.schema.variable, r.schema.value, r.schema.accepted, r.schema.origin);
       const e = new Error(`parallel search, worker ${w}: ${r.message}`);
       if (r.stack) e.stack = `${e.message}\n(worker stack) ${r.stack}`;
       throw e;

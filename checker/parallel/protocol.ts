@@ -23,6 +23,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { CompiledModel } from '../compile.js';
 import type { ModelSource } from '../context.js';
+import type { ViolationOrigin } from '../errors.js';
 
 export const SLOT_WORDS = 4;
 /** The inst word of a slot while a worker holds it to lower the key. */
@@ -158,7 +159,7 @@ export interface WorkerFailure {
   readonly message: string;
   readonly stack?: string;
   /** For a SchemaViolation: its fields, so the coordinator can rethrow the same error. */
-  readonly schema?: { readonly action: string; readonly variable: string; readonly value: number; readonly accepted: string };
+  readonly schema?: { readonly action: string; readonly variable: string; readonly value: number; readonly accepted: string; readonly origin?: ViolationOrigin };
 }
 
 /** Worker to coordinator. */

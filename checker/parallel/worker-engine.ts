@@ -68,7 +68,7 @@ export async function start(data: WorkerData): Promise<void> {
 function failure(e: unknown): WorkerFailure {
   const err = e instanceof Error ? e : new Error(String(e));
   const schema = err instanceof SchemaViolation
-    ? { action: err.action, variable: err.variable, value: err.value, accepted: err.accepted } : undefined;
+    ? { action: err.action, variable: err.variable, value: err.value, accepted: err.accepted, origin: err.origin } : undefined;
   return { type: 'error', name: err.name, message: err.message, stack: err.stack, schema };
 }
 

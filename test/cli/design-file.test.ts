@@ -1,7 +1,11 @@
 // --design-file: a design in a file outside the repository, checked, tabulated, run on workers,
 // replayed across designs; each mistake in such a file reported as the user's (exit 2, file and line).
 
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { partsFor } from '../../checker/model.js';
+import { daxModel } from '../../spec/dax/index.js';
 import { daxcheckIn, userDir } from '../../testkit/outside.js';
 
 const broken: Record<string, string> = {
@@ -12,13 +16,22 @@ const broken: Record<string, string> = {
   "noprop.ts": "import { defineDesign } from 'daxcheck';\nexport default defineDesign({ model: 'dax', name: 'mine', summary: 's', base: 'instantiate-only',\n  extend: () => ({ properties: { Mine: { kind: 'action', actions: ['Fsync'], holds: () => true } } }) });\n",
   "undeclared.ts": "import { defineDesign, daxShape, action } from 'daxcheck';\nexport default defineDesign({ model: 'dax', name: 'mine', summary: 's', base: 'instantiate-only',\n  extend: (c: any) => ({ actions: { Touch: action({ params: { f: daxShape(c).Files }, effect: (s: any, { f }) => { s.touched[f] = 1; } }) } }) });\n",
   "domain.ts": "import { defineDesign, daxShape, action, arrayOf, bool } from 'daxcheck';\nexport default defineDesign({ model: 'dax', name: 'mine', summary: 's', base: 'instantiate-only',\n  extend: (c: any) => ({ variables: { touched: arrayOf(daxShape(c).Files, bool) },\n    actions: { Touch: action({ params: { f: daxShape(c).Files }, effect: (s: any, { f }) => { s.touched[f] = 2; } }) } }) });\n",
+  "types.ts": "import { defineDesign, flipWithoutFlsh } from 'daxcheck';\nexport default defineDesign({ model: 'dax', name: 'mine', summary: 's', base: 'instantiate-only',\n  extend: () => ({ properties: { Mine: { kind: 'reachable', reached: () => 1 } } }) });\nflipWithoutFlsh;\n",
+  "goal.js": "import { defineDesign } from 'daxcheck';\nexport default defineDesign({ model: 'dax', name: 'mine', summary: 's', base: 'instantiate-only',\n  extend: () => ({ properties: { Mine: { kind: 'reachable', reached: () => 1 } } }) });\n",
+  "nogoal.ts": "import { defineDesign } from 'daxcheck';\nexport default defineDesign({ model: 'dax', name: 'mine', summary: 's', base: 'instantiate-only',\n  extend: () => ({ properties: { Mine: { kind: 'invariant', holds: () => true, nonVacuousIf: ['SomeFileFsynced'] } } }) });\n",
+  "change.ts": "import { defineDesign } from 'daxcheck';\nexport default defineDesign({ model: 'dax', name: 'mine', summary: 's', base: 'instantiate-only',\n  extend: () => ({ change: {\n    Close: (base) => ({ ...base, effect: (s, a) => { base.effect(s, a); s.sDax[a.f] = 3; } }),\n  } }) });\n",
   "throws.ts": "import { defineDesign, daxShape, action } from 'daxcheck';\nconst nothing: any = undefined;\nexport default defineDesign({ model: 'dax', name: 'mine', summary: 's', base: 'instantiate-only',\n  extend: (c: any) => ({ actions: { Touch: action({ params: { f: daxShape(c).Files },\n    effect: (s: any, { f }) => { nothing.field[f] = 1; } }) } }) });\n"
 };
 
+const overflowModel = "import { defineModel, int, record } from 'daxcheck';\nexport const overflow = defineModel({\n  name: 'overflow', summary: 'a counter with no guard', defaultDesign: 'unguarded', constants: {},\n  designs: { unguarded: { summary: 'counts past its largest value' } },\n  build: () => ({\n    schema: record({ n: int(0, 2) }), init: { params: {}, effect: () => {} },\n    actions: { Inc: { params: {}, effect: (s: any) => { s.n++; } } },\n    properties: {}, checkDeadlock: false,\n  }),\n});\n";
+
 const counterModel = "import { defineModel, int, intConstant, record } from 'daxcheck';\nexport const counter = defineModel({\n  name: 'counter', summary: 'a counter that must stay below its limit', defaultDesign: 'unbounded',\n  constants: { limit: intConstant(1, 5, 3, 'the largest value') },\n  designs: { unbounded: { summary: 'counts up to the largest value' } },\n  build: (c: { limit: number }) => ({\n    schema: record({ n: int(0, c.limit) }),\n    init: { params: {}, effect: () => {} },\n    actions: { Inc: { params: {}, guard: (s: any) => s.n < c.limit, effect: (s: any) => { s.n++; } } },\n    properties: { BelowLimit: { kind: 'invariant', holds: (s: any) => s.n < c.limit } },\n    checkDeadlock: false,\n  }),\n});\n";
 
-const dir = userDir({ ...broken, 'counter.ts': counterModel });
+const dir = userDir({ ...broken, 'counter.ts': counterModel, 'overflow.ts': overflowModel });
 const run = (...args: string[]) => daxcheckIn(dir, ...args);
+// The base design's properties, in the order the model declares them (the message lists them all).
+const daxDefaults = Object.fromEntries(Object.entries(daxModel.constants).map(([k, d]) => [k, (d as { default: number | string }).default]));
+const daxProperties = Object.keys(partsFor(daxModel, 'instantiate-only', daxDefaults as never).properties).join(', ');
 const actions = 'Open, Mmap, SetFlag, PageFault, Load, Store, Read, Write, Writeback, Munmap, Close, Fork, Exit, Statx, DropCaches';
 
 describe('a design file outside the repository', () => {
@@ -90,6 +103,22 @@ describe('a design file outside the repository', () => {
     const s = run('show', 'out/dax.flip-when-unmapped.SDaxStableWhileInUse.itf.json', '--design-file', 'flip-when-unmapped.ts');
     expect(s.code).toBe(0);
     expect(s.stdout).toContain('model dax, design flip-when-unmapped');
+    expect(s.stdout).toContain('fsynced = [false]');
+
+    // Under a design whose variables differ, each way: the variables both have, and which were left out.
+    const fix = run('show', 'out/dax.flip-when-unmapped.SDaxStableWhileInUse.itf.json', '--design-file', 'flip-when-unmapped.ts', '--design', 'instantiate-only');
+    expect(fix.stderr).toBe('');
+    expect(fix.code).toBe(0);
+    expect(fix.stdout.split('\n').slice(1, 3)).toEqual([
+      "Shown on the variables both have; left out: the trace's fsynced (design instantiate-only does not have it).", '  0. Init']);
+    expect(fix.stdout).toContain('2. SetFlag(FS_XFLAG_DAX=1) p1 f1');
+    expect(fix.stdout).not.toContain('fsynced =');
+    run('check', 'dax', '--design', 'flip-without-flush', '--property', 'NoMixedMappings', '--trace-out', 'out');
+    const other = run('show', 'out/dax.flip-without-flush.NoMixedMappings.itf.json', '--design-file', 'flip-when-unmapped.ts', '--design', 'flip-when-unmapped');
+    expect(other.code).toBe(0);
+    expect(other.stdout).toContain("Shown on the variables both have; left out: design flip-when-unmapped's fsynced (the trace does not record it).");
+    expect(other.stdout).not.toContain('fsynced =');
+    expect(other.stdout).toContain('NoMixedMappings fails here');
     const c = run('repro', 'out/dax.flip-when-unmapped.SDaxStableWhileInUse.itf.json', '--lang', 'c', '--design-file', 'flip-when-unmapped.ts');
     expect(c.code).toBe(0);
     expect(c.stdout).toContain('FS_IOC_FSSETXATTR');
@@ -114,7 +143,27 @@ describe("mistakes in a design file are the user's: exit 2, one line, file and l
   it('a state variable used but not declared', () => expect(error('undeclared.ts')).toBe(
     "daxcheck: error: undeclared.ts: design mine: action Touch reads state variable 'touched', which is not declared; declare it in the design's variables "
     + '(declared: xflagDax, size, storage, lastWrite, inode, sDax, iDontcache, dDontcache, entryValid, pageCache, pageVersion, modeChange, fd, vma, vmaReadOnly, pte)\n'));
-  it('a value outside its domain', () => expect(error('domain.ts')).toBe('daxcheck: model error: action Touch(f1) wrote touched[f1] = 2, outside its domain true|false\n'));
+  it('a type error: the first, with file, line and column, and how many more', () => expect(error('types.ts')).toBe(
+    `daxcheck: error: types.ts:1:24: '"daxcheck"' has no exported member named 'flipWithoutFlsh'. Did you mean 'flipWithoutFlush'? (and 1 more)\n`));
+  it('a type error in a chain of them: the first level and the innermost one', () => {
+    writeFileSync(join(dir, 'goal.ts'), readFileSync(join(dir, 'goal.js')));
+    expect(error('goal.ts')).toBe("daxcheck: error: goal.ts:3:3: Type '() => { properties: { Mine: { kind: \"reachable\"; reached: () => number; }; }; }' is not assignable to type "
+      + "'(c: Readonly<Record<string, string | number>>, base: ModelParts<RecordDomain<Record<string, Domain>>>) => DesignExtension'. Type 'number' is not assignable to type 'boolean'.\n");
+  });
+  it('a JavaScript file is not type-checked: the same design runs', () => {
+    const r = run('check', 'dax', '--design-file', 'goal.js', '--property', 'Mine', '--json');
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout).properties).toEqual([expect.objectContaining({ name: 'Mine', status: 'reached' })]);
+  });
+  it('a property naming a goal the base does not have', () => expect(error('nogoal.ts')).toBe(
+    `daxcheck: error: nogoal.ts: design mine property Mine names goal 'SomeFileFsynced', which model dax does not have; its properties are: ${daxProperties}\n`));
+  it('a value outside its domain: the file and the line of the action that wrote it', () => {
+    expect(error('domain.ts')).toBe('daxcheck: error in design file: domain.ts:4: action Touch(f1) wrote touched[f1] = 2, outside its domain true|false\n');
+    // The same from the worker threads of --workers, and from a base action the design changed.
+    expect(run('check', 'dax', '--design-file', 'domain.ts', '--workers', '2').stderr).toBe(
+      'daxcheck: error in design file: domain.ts:4: action Touch(f1) wrote touched[f1] = 2, outside its domain true|false\n');
+    expect(error('change.ts')).toBe('daxcheck: error in design file: change.ts:4: action Close p1 f1 wrote sDax[f1] = 3, outside its domain true|false\n');
+  });
   it('an exception thrown by its code: file and line, no stack', () => expect(error('throws.ts')).toBe(
     "daxcheck: error in design file: throws.ts:5: TypeError: Cannot read properties of undefined (reading 'field')\n"));
   it('a file that is not there', () => expect(error('nothere.ts')).toBe('daxcheck: error: --design-file nothere.ts: no such file\n'));
@@ -136,6 +185,12 @@ describe('--model-file: a whole model from a file', () => {
     expect(JSON.parse(w.stdout)).toMatchObject({ model: 'counter', constants: { limit: 5 }, distinctStates: 6 });
     const m = JSON.parse(run('matrix', 'counter', '--model-file', 'counter.ts', '--json').stdout);
     expect(m[0].cells.unbounded.BelowLimit).toEqual({ status: 'violated', traceLength: 3 });
+  });
+
+  it('a value outside its domain names the model file and the line', () => {
+    const r = run('check', 'overflow', '--model-file', 'overflow.ts');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('daxcheck: error in design file: overflow.ts:7: action Inc wrote n = 3, outside its domain 0..2\n');
   });
 
   it('an unknown model lists the file\'s models too; a file without a model says so', () => {
