@@ -43,6 +43,18 @@ const checkOptions = {
   noEmit: true,
 } as const;
 
+/**
+ * The one global of Node's a design plausibly uses, to print while it is
+ * being written: Node's own types are not shipped with the package, and the
+ * DOM library, which also declares it, would add a second and a half to each check.
+ */
+const runtimeGlobals = `declare var console: {
+  log(...data: unknown[]): void; info(...data: unknown[]): void; warn(...data: unknown[]): void;
+  error(...data: unknown[]): void; debug(...data: unknown[]): void; trace(...data: unknown[]): void;
+};
+`;
+const runtimeGlobalsFile = '/daxcheck-design-globals.d.ts';
+
 const require = createRequire(import.meta.url);
 
 /** The package's own declaration of its public API, beside the compiled module the loader imports. */
@@ -55,7 +67,7 @@ function checkContext(api: string): string {
   const tsVersion = (JSON.parse(readFileSync(require.resolve('typescript/package.json'), 'utf8')) as { version: string }).version;
   // tsc rewrites every declaration file on each build, so the entry's time stamp changes with any of them.
   const st = existsSync(api) ? statSync(api) : undefined;
-  return JSON.stringify({ tsVersion, checkOptions, api, mtime: st?.mtimeMs, size: st?.size });
+  return JSON.stringify({ tsVersion, checkOptions, runtimeGlobals, api, mtime: st?.mtimeMs, size: st?.size });
 }
 
 /**
@@ -94,7 +106,10 @@ function diagnosticsOf(ts: typeof TS, roots: readonly string[], api: string): re
     lit.text === 'daxcheck'
       ? { resolvedModule: { resolvedFileName: api, extension: ts.Extension.Dts, isExternalLibraryImport: true } }
       : ts.resolveModuleName(lit.text, containingFile, opts, host, cache, redirected, ts.getModeForUsageLocation(containingSourceFile, lit, opts))));
-  const program = ts.createProgram({ rootNames: roots, options, host });
+  const { getSourceFile, fileExists } = host;
+  host.getSourceFile = (f, lang, ...rest) => (f === runtimeGlobalsFile ? ts.createSourceFile(f, runtimeGlobals, lang) : getSourceFile.call(host, f, lang, ...rest));
+  host.fileExists = (f) => f === runtimeGlobalsFile || fileExists.call(host, f);
+  const program = ts.createProgram({ rootNames: [...roots, runtimeGlobalsFile], options, host });
   const mine = (d: TS.Diagnostic) => !d.file || !d.file.isDeclarationFile;
   const all = [
     ...program.getOptionsDiagnostics(), ...program.getGlobalDiagnostics(),

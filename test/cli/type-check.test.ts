@@ -5,6 +5,7 @@
 import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { apiModuleUrl } from '../../cli/design-file.js';
 import { typeCheck } from '../../cli/type-check.js';
@@ -24,6 +25,17 @@ describe('typeCheck', () => {
     await expect(typeCheck([file], apiModuleUrl, cache)).rejects.toThrow(
       `${relative(process.cwd(), file)}:3:14: Type 'string' is not assignable to type 'number'.`);
     expect(readdirSync(cache)).toHaveLength(1);
+  });
+
+  it('the shipped examples type-check clean; a design may print with console', async () => {
+    const examples = fileURLToPath(new URL('../../examples/', import.meta.url));
+    const files = readdirSync(examples).filter((f) => f.endsWith('.ts'));
+    expect(files).toContain('flip-when-unmapped.ts');
+    const cache = join(mkdtempSync(join(tmpdir(), 'daxcheck-tc-')), 'cache');
+    for (const f of files) await typeCheck([join(examples, f)], apiModuleUrl, cache);
+    const dir = mkdtempSync(join(tmpdir(), 'daxcheck-tc-'));
+    writeFileSync(join(dir, 'print.ts'), "console.log('loaded');\nexport {};\n");
+    await expect(typeCheck([join(dir, 'print.ts')], apiModuleUrl, cache)).resolves.toBeUndefined();
   });
 
   it('leaves JavaScript alone', async () => {
