@@ -2,7 +2,7 @@
 // models, their designs and their kernel words stay a closed list. And
 // --avoid-action: the core never takes the avoided action's instances.
 
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { compile } from '../../checker/compile.js';
 import { UsageError } from '../../checker/errors.js';
@@ -46,12 +46,13 @@ describe('loading a design file changes no built-in model', () => {
 });
 
 describe('the package exports the API', () => {
-  it("package.json's \".\" is the compiled api/index.ts the loader points 'daxcheck' at", async () => {
+  it("package.json's \".\" is the compiled api/index.ts the loader points 'daxcheck' at, with its declarations", async () => {
     const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
-    expect(pkg.exports).toEqual({ '.': './dist/api/index.js' });
-    expect(new URL(`../../${pkg.exports['.'].slice(2)}`, import.meta.url).href).toBe(apiModuleUrl);
+    expect(pkg.exports).toEqual({ '.': { types: './dist/api/index.d.ts', default: './dist/api/index.js' } });
+    expect(new URL(`../../${pkg.exports['.'].default.slice(2)}`, import.meta.url).href).toBe(apiModuleUrl);
+    expect(existsSync(new URL(`../../${pkg.exports['.'].types.slice(2)}`, import.meta.url))).toBe(true);
     const api = await import(apiModuleUrl) as Record<string, unknown>;
-    for (const k of ['defineDesign', 'action', 'daxModel', 'passthroughModel', 'flipOnIoctl', 'busyWhileMapped', 'faultByMapping', 'landedPolicy', 'cacheMmapTaintPolicy']) {
+    for (const k of ['defineDesign', 'action', 'actionsOver', 'daxModel', 'passthroughModel', 'flipOnIoctl', 'busyWhileMapped', 'faultByMapping', 'landedPolicy', 'cacheMmapTaintPolicy']) {
       expect(api[k], k).toBeDefined();
     }
   });
