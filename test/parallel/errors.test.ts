@@ -31,6 +31,9 @@ describe('parallel BFS errors', () => {
     expect(seq).toBeInstanceOf(SchemaViolation);
     expect(par).toBeInstanceOf(SchemaViolation);
     expect(par.message).toBe(seq.message);
+    // Which action wrote it, by name, crosses the threads too (the command line tells a user's file by it).
+    expect(seq.origin).toEqual({ model: 'overshoot', design: 'bad', action: 'Inc' });
+    expect(par.origin).toEqual(seq.origin);
   });
 
   it('a bad worker count is a usage error', () => {
