@@ -75,7 +75,7 @@ export async function loadDesignFile(file: string, kind: 'design' | 'model' = 'd
       absWorkingDir: dirname(abs), metafile: true,
     });
     code = result.outputFiles[0]!.text;
-    sources = Object.keys(result.metafile.inputs).map((f) => resolve(dirname(abs), f));
+    sources = [abs, ...Object.keys(result.metafile.inputs).map((f) => resolve(dirname(abs), f)).filter((f) => f !== abs)];
   } catch (e) {
     const errors = (e as { errors?: Message[] }).errors;
     if (!errors?.length) throw e;

@@ -14,7 +14,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type TS from 'typescript';
 import { UsageError } from '../checker/errors.js';
@@ -71,8 +71,8 @@ function checkContext(api: string): string {
 }
 
 /**
- * Type-checks the TypeScript among `sources` (absolute paths: the file and
- * the files it imports, as the bundler found them); throws the first error as
+ * Type-checks the TypeScript among `sources` (absolute paths: the file
+ * first, then the files it imports, as the bundler found them); throws the first error as
  * a UsageError naming file, line and column. `cacheDir` remembers the files
  * that passed.
  */
@@ -81,7 +81,9 @@ export async function typeCheck(sources: readonly string[], apiModuleUrl: string
   if (roots.length === 0) return;
   const api = apiDeclarations(apiModuleUrl);
   const hash = createHash('sha256').update(checkContext(api));
-  for (const f of [...sources].sort()) hash.update(`\0${f}\0`).update(readFileSync(f));
+  // By where each source is relative to the first (the file itself), so that the same files in another directory pass at once too.
+  const home = dirname(sources[0]!);
+  for (const f of [...sources].sort()) hash.update(`\0${relative(home, f)}\0`).update(readFileSync(f));
   const passed = join(cacheDir, `typecheck-${hash.digest('hex').slice(0, 24)}.ok`);
   if (existsSync(passed)) return;
 

@@ -3,7 +3,7 @@
 
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { partsFor } from '../../checker/model.js';
 import { daxModel } from '../../spec/dax/index.js';
 import { daxcheckIn, userDir } from '../../testkit/outside.js';
@@ -26,6 +26,10 @@ const broken: Record<string, string> = {
 const overflowModel = "import { defineModel, int, record } from 'daxcheck';\nexport const overflow = defineModel({\n  name: 'overflow', summary: 'a counter with no guard', defaultDesign: 'unguarded', constants: {},\n  designs: { unguarded: { summary: 'counts past its largest value' } },\n  build: () => ({\n    schema: record({ n: int(0, 2) }), init: { params: {}, effect: () => {} },\n    actions: { Inc: { params: {}, effect: (s: any) => { s.n++; } } },\n    properties: {}, checkDeadlock: false,\n  }),\n});\n";
 
 const counterModel = "import { defineModel, int, intConstant, record } from 'daxcheck';\nexport const counter = defineModel({\n  name: 'counter', summary: 'a counter that must stay below its limit', defaultDesign: 'unbounded',\n  constants: { limit: intConstant(1, 5, 3, 'the largest value') },\n  designs: { unbounded: { summary: 'counts up to the largest value' } },\n  build: (c: { limit: number }) => ({\n    schema: record({ n: int(0, c.limit) }),\n    init: { params: {}, effect: () => {} },\n    actions: { Inc: { params: {}, guard: (s: any) => s.n < c.limit, effect: (s: any) => { s.n++; } } },\n    properties: { BelowLimit: { kind: 'invariant', holds: (s: any) => s.n < c.limit } },\n    checkDeadlock: false,\n  }),\n});\n";
+
+// Each test runs the command line synchronously (spawnSync); letting the event loop turn after each one keeps this
+// worker answering vitest's runner, whose calls time out after 60 s (the whole file takes longer than that on a busy machine).
+afterEach(() => new Promise<void>((r) => setImmediate(r)));
 
 const dir = userDir({ ...broken, 'counter.ts': counterModel, 'overflow.ts': overflowModel });
 const run = (...args: string[]) => daxcheckIn(dir, ...args);
