@@ -66,8 +66,8 @@ function apiDeclarations(apiModuleUrl: string): string {
 function checkContext(api: string): string {
   const tsVersion = (JSON.parse(readFileSync(require.resolve('typescript/package.json'), 'utf8')) as { version: string }).version;
   // tsc rewrites every declaration file on each build, so the entry's time stamp changes with any of them.
-  const st = existsSync(api) ? statSync(api) : undefined;
-  return JSON.stringify({ tsVersion, checkOptions, runtimeGlobals, api, mtime: st?.mtimeMs, size: st?.size });
+  const st = statSync(api);
+  return JSON.stringify({ tsVersion, checkOptions, runtimeGlobals, api, mtime: st.mtimeMs, size: st.size });
 }
 
 /**
@@ -80,6 +80,7 @@ export async function typeCheck(sources: readonly string[], apiModuleUrl: string
   const roots = sources.filter((f) => /\.[cm]?tsx?$/.test(f) && !/\.d\.[cm]?ts$/.test(f));
   if (roots.length === 0) return;
   const api = apiDeclarations(apiModuleUrl);
+  if (!existsSync(api)) throw new Error(`the package's declarations ${api} are missing; build with: npx tsc -p .`);
   const hash = createHash('sha256').update(checkContext(api));
   // By where each source is relative to the first (the file itself), so that the same files in another directory pass at once too.
   const home = dirname(sources[0]!);
