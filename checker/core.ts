@@ -20,6 +20,7 @@ import type { View } from './layout.js';
 import type { ActionProperty, Invariant, ReachabilityGoal } from './model.js';
 import { makePacker, type Packer } from './packer.js';
 import { makeSuccessorLoop, type SuccessorLoop } from './successor-loop.js';
+import { makeSymmetry, type Symmetry } from './symmetry.js';
 
 /** The properties a run checks (see select.ts). */
 export interface SelectedProperties {
@@ -36,6 +37,12 @@ export interface StepFilter {
    * where only they are enabled is still not a deadlock.
    */
   readonly avoidActions?: readonly string[];
+}
+
+/** The state-space reductions a run asks for; each is off unless asked. */
+export interface Reductions {
+  /** Keep one state per orbit of the model's declared symmetric index sets (checker/symmetry.ts). */
+  readonly symmetry?: boolean;
 }
 
 /** The avoided actions' indices; an unknown name is the user's error, listing the actions. */
@@ -114,10 +121,19 @@ export class TransitionCore {
 
   /** Indices of the actions the run never takes (StepFilter.avoidActions). */
   readonly avoided: ReadonlySet<number>;
+  /**
+   * With --symmetry (and a model that declares symmetric sets): successors and
+   * initial states are canonicalised before they are packed, so every engine
+   * stores one state per orbit. Action properties still see the step as taken.
+   */
+  readonly symmetry: Symmetry | undefined;
+  private readonly scratch: Int32Array;
 
-  constructor(readonly cm: CompiledModel, selected: SelectedProperties, filter: StepFilter = {}) {
+  constructor(readonly cm: CompiledModel, selected: SelectedProperties, filter: StepFilter = {}, reductions: Reductions = {}) {
     this.avoided = avoidedActions(cm, filter.avoidActions);
     const { layout } = cm;
+    this.symmetry = reductions.symmetry && cm.symmetric.length > 0 ? makeSymmetry(layout, cm.symmetric) : undefined;
+    this.scratch = layout.blank();
     this.packer = makePacker(layout);
     this.W = this.packer.words;
     this.cur = layout.blank();
@@ -141,7 +157,7 @@ export class TransitionCore {
       this.actionProperties.flatMap((p, k) => (p.actions === undefined || p.actions.includes(inst.action) ? [k] : [])),
     ));
     this.constraint = cm.constraint;
-    this.successorLoop = makeSuccessorLoop(cm, this.avoided);
+    this.successorLoop = makeSuccessorLoop(cm, this.avoided, this.symmetry !== undefined);
   }
 
   /** Sets which action properties are checked (e.g. at the start of a parallel level). */
@@ -168,7 +184,15 @@ export class TransitionCore {
     this.next.set(this.cm.layout.lo);
     if (init.effect(this.nextView, init.params) === false) return false;
     this.boundCheck(init, false);
+    this.symmetry?.canonicalise(this.next);
     return true;
+  }
+
+  /** With symmetry: how many states the orbit of the packed (canonical) state at src[at] has; 1 without. */
+  orbitSize(src: Uint32Array, at: number): number {
+    if (!this.symmetry) return 1;
+    this.packer.unpack(src, at, this.scratch);
+    return this.symmetry.orbitSize(this.scratch);
   }
 
   /** Packs `next` into out[at]; it has been bound-checked already. */

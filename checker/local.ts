@@ -48,6 +48,9 @@ export class LocalExplorer {
   readonly coverage: Coverage;
   cutByDepth = false;
   cutByConstraint = false;
+  /** With symmetry: the states the stored orbits stand for. */
+  represented = 0;
+  private readonly countOrbits: boolean;
 
   constructor(private readonly ctx: SearchContext) {
     const { cm, core } = ctx;
@@ -67,6 +70,7 @@ export class LocalExplorer {
     this.goalPos = new Float64Array(goals.length).fill(-1);
     this.goalId = new Int32Array(goals.length).fill(-1);
     this.coverage = new Coverage(Int32Array.from(cm.instances.map((i) => i.action)), cm.actionNames.length);
+    this.countOrbits = core.symmetry !== undefined;
   }
 
   /** Whether the clock says stop (read every TICK_MASK + 1 expansions). */
@@ -104,6 +108,7 @@ export class LocalExplorer {
       const nid = store.add(FP[0]!, FP[1]!, id, i, depth + 1);
       if (nid < 0) continue;
       queue.push(nid, words, q * W);
+      if (this.countOrbits) this.represented += core.orbitSize(words, q * W);
       if (checkStates) this.checkNew(words, q * W, nid, id * stride + i);
       if (this.stop) { q++; break; }
     }
@@ -119,7 +124,10 @@ export class LocalExplorer {
   addInitial(words: Uint32Array, init: number): number {
     fingerprint(words, 0, this.core.W);
     const id = this.store.add(FP[0]!, FP[1]!, 0xffffffff, init, 0);
-    if (id >= 0) this.queue.push(id, words, 0);
+    if (id >= 0) {
+      this.queue.push(id, words, 0);
+      if (this.countOrbits) this.represented += this.core.orbitSize(words, 0);
+    }
     return id;
   }
 
@@ -161,6 +169,7 @@ export class LocalLevels implements LevelExpander {
   }
 
   get links() { return this.x.store; }
+  get representedStates(): number { return this.x.represented; }
   get storeBytes(): number { return this.x.store.bytes + this.x.queue.bytes; }
 
   addInitial(words: Uint32Array, init: number): number {

@@ -166,6 +166,15 @@ export interface ModelDef<
   readonly defaultDesign: string;
   /** Kernel words, trace-page lanes and the C reproducer's parts (checker/presentation.ts); optional. */
   readonly presentation?: Presentation<Plain<S>>;
+  /**
+   * The index sets (by prefix, e.g. `['f', 'p']`) whose elements are
+   * interchangeable in every design: renaming them maps every initial state,
+   * step and property value to another of the same. `--symmetry` then keeps
+   * one state per orbit (checker/symmetry.ts). The claim is the model's; a
+   * set with an element treated apart (p1 never exits, a lowest-free-slot
+   * rule the properties can see) must not be declared.
+   */
+  readonly symmetric?: readonly string[];
 }
 
 export function defineModel<C extends Record<string, ConstantDecl>, S extends RecordDomain, D extends DesignInfo>(def: ModelDef<C, S, D>): ModelDef<C, S, D> {

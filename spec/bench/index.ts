@@ -138,6 +138,8 @@ export const benchModel = defineModel({
   build,
   defaultDesign: 'instantiate-only',
   presentation: benchPresentation,
+  // Files never interact, and every process runs the same code: renaming either changes nothing (bench/dax-modes-bench.md).
+  symmetric: ['f', 'p'],
   designs: {
     'instantiate-only': { summary: 'S_DAX changes only when the inode is next instantiated; a fault follows its vma', flipsAtIoctl: false },
     'flip-on-ioctl': {
