@@ -54,6 +54,8 @@ export interface CompiledModel {
   readonly checkDeadlock: boolean;
   /** The index sets the model declares interchangeable (ModelDef.symmetric), resolved against this design's schema. */
   readonly symmetric: readonly IndexSet[];
+  /** The index set that splits the state into components (ModelDef.components), for partial-order reduction. */
+  readonly components: IndexSet | undefined;
   /**
    * Prints one step in the model's words. A label that reads the step's states
    * needs `before` and `after` (the raw state vectors); without them it is
@@ -160,6 +162,7 @@ export function compile(
     constraint: parts.constraint,
     checkDeadlock: parts.checkDeadlock ?? true,
     symmetric: symmetricSets(model, parts.schema),
+    components: model.components === undefined ? undefined : indexSetNamed(model, parts.schema, model.components, 'components'),
     label(inst, before, after) {
       const def = inst.action < 0 ? undefined : actionDefs[inst.action];
       const params = inst.params as Readonly<Record<string, number>>;
@@ -187,12 +190,14 @@ export function compile(
 
 /** The declared symmetric sets as the schema has them; a prefix the schema has no index set of is a bug in the model. */
 function symmetricSets(model: ModelDef<any, any>, schema: RecordDomain): IndexSet[] {
+  return (model.symmetric ?? []).map((prefix) => indexSetNamed(model, schema, prefix, 'symmetric'));
+}
+
+function indexSetNamed(model: ModelDef<any, any>, schema: RecordDomain, prefix: string, as: string): IndexSet {
   const have = indexSetsOf(schema);
-  return (model.symmetric ?? []).map((prefix) => {
-    const set = have.get(prefix);
-    if (!set) throw new Error(`model ${model.name} declares index set '${prefix}' symmetric, but its state has no such index set; it has: ${[...have.keys()].join(', ') || '(none)'}`);
-    return set;
-  });
+  const set = have.get(prefix);
+  if (!set) throw new Error(`model ${model.name} declares index set '${prefix}' ${as}, but its state has no such index set; it has: ${[...have.keys()].join(', ') || '(none)'}`);
+  return set;
 }
 
 /** Resolves a property's `actions` to indices, naming the property and the unknown action if one is not in the model. */

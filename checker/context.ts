@@ -35,6 +35,8 @@ export interface SearchOptions {
   readonly avoidActions?: readonly string[];
   /** Keep one state per orbit of the model's declared symmetric index sets (core.ts Reductions); off unless asked. */
   readonly symmetry?: boolean;
+  /** Partial-order reduction over the model's declared components (core.ts Reductions, por.ts); off unless asked. */
+  readonly por?: boolean;
   /** Write a checkpoint at level boundaries (breadth-first, one thread). */
   readonly checkpoint?: CheckpointOptions;
   /** Continue the run saved in this checkpoint directory. */
@@ -104,7 +106,7 @@ export class SearchContext {
     this.progressMs = (opts.progressEverySeconds ?? 5) * 1000;
     this.selected = selectProperties(cm, opts.properties);
     refuseReductionsWithLiveness(this.selected, opts);
-    this.core = new TransitionCore(cm, this.selected, { avoidActions: opts.avoidActions }, { symmetry: opts.symmetry });
+    this.core = new TransitionCore(cm, this.selected, { avoidActions: opts.avoidActions }, { symmetry: opts.symmetry, por: opts.por });
   }
 
   /**
@@ -149,6 +151,7 @@ export class SearchContext {
  * for --symmetry must be refused here, once SelectedProperties has one. Today
  * no property kind is a liveness one, so nothing is refused.
  */
+// (--por is in the same case: its conditions (por.ts) keep local states and steps, not fair cycles.)
 export function refuseReductionsWithLiveness(_selected: SelectedProperties, _opts: SearchOptions): void {
   // When liveness lands: if (opts.symmetry && selected.liveness.length > 0) throw new UsageError('--symmetry cannot be used with liveness properties (...); leave it out or select safety properties with --property');
 }

@@ -60,6 +60,16 @@ export interface ActionDef<S extends RecordDomain = RecordDomain, P extends Para
   readonly label?: (a: Params<P>, before: View<S>, after: View<S>) => string;
   /** Where the behaviour comes from: a kernel path and version, a seed thread, a doc. */
   readonly source?: string;
+  /**
+   * For partial-order reduction (--por): the elements of the model's
+   * `components` index set whose part of the state this action reads or
+   * writes, guard and effect together, as a function of its parameters
+   * (`({ f }) => [f]`). Omitted: it may touch every component; so does a
+   * step that writes a variable indexed by no component. Two steps that
+   * touch disjoint components are independent: taken in either order they
+   * reach the same state, and neither enables or disables the other.
+   */
+  readonly touches?: (a: Params<P>) => readonly number[];
 }
 
 /**
@@ -175,6 +185,16 @@ export interface ModelDef<
    * rule the properties can see) must not be declared.
    */
   readonly symmetric?: readonly string[];
+  /**
+   * The index set (by prefix, e.g. `'f'`) that splits the state into
+   * components for partial-order reduction: component f is every variable
+   * indexed by f (`pflag[f]`, `vma[p][f]`), and the rest of the state is
+   * shared by all. Declaring it also claims that every property is local to
+   * the components: an invariant or goal is a conjunction or disjunction of
+   * predicates over one component each, an action property reads only the
+   * components its step touches. Actions say what they touch (ActionDef.touches).
+   */
+  readonly components?: string;
 }
 
 export function defineModel<C extends Record<string, ConstantDecl>, S extends RecordDomain, D extends DesignInfo>(def: ModelDef<C, S, D>): ModelDef<C, S, D> {

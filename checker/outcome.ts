@@ -102,6 +102,8 @@ export interface RawOutcome {
   readonly symmetry?: Symmetry | undefined;
   /** With symmetry: the states the stored orbits stand for (the sum of their sizes). */
   readonly representedStates?: number;
+  /** With partial-order reduction: the component set and how many states were expanded with an ample set. */
+  readonly partialOrder?: { readonly components: string; readonly reducedStates: number };
 }
 
 /** The CheckResult of a run, shared by the sequential and the parallel engine. */
@@ -161,6 +163,7 @@ export function assembleResult(cm: CompiledModel, selected: SelectedProperties, 
     properties: results,
     deadlock,
     coverage,
+    ...(o.partialOrder ? { partialOrder: o.partialOrder } : {}),
     ...(sym ? { symmetry: { sets: sym.sets.map((s) => s.prefix), ...(complete && o.representedStates !== undefined ? { representedStates: o.representedStates } : {}) } } : {}),
   };
 }

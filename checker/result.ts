@@ -90,6 +90,12 @@ export interface CheckResult {
    * stand for, which is the state count without the reduction.
    */
   readonly symmetry?: { readonly sets: readonly string[]; readonly representedStates?: number };
+  /**
+   * Present when the run used partial-order reduction: the component set, and
+   * how many states were expanded with an ample set (one component's steps)
+   * rather than every enabled step.
+   */
+  readonly partialOrder?: { readonly components: string; readonly reducedStates: number };
 }
 
 /** The exit codes of every command (README, --help): a script can tell a proof from a run cut short. */

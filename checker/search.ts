@@ -22,6 +22,10 @@ export function check(cm: CompiledModel, opts: SearchOptions = {}): CheckResult 
   if ((opts.checkpoint || opts.resume) && opts.symmetry) {
     throw new UsageError('--symmetry does not combine with --checkpoint or --resume (a checkpoint does not keep the orbit counts); leave one out');
   }
+  if (opts.por) {
+    const other = opts.strategy === 'dfs' ? '--dfs' : workers > 1 ? '--workers above 1' : opts.symmetry ? '--symmetry' : opts.checkpoint || opts.resume ? '--checkpoint and --resume' : undefined;
+    if (other) throw new UsageError(`--por takes a breadth-first search on one thread and does not combine with ${other} yet`);
+  }
   const ctx = new SearchContext(cm, opts);
   if (opts.strategy === 'dfs') return depthFirst(ctx);
   return breadthFirst(ctx, workers > 1 ? new ParallelLevels(ctx, workers) : new LocalLevels(ctx));

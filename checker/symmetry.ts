@@ -118,7 +118,6 @@ export function makeSymmetry(layout: Layout, sets: readonly IndexSet[]): Symmetr
     srcs.push(src); vmaps.push(vmap); vtabs.push(vtab);
   }
 
-  const orig = new Int32Array(n);
   const tmp = new Int32Array(n);
   const order = group.length;
   const apply = (g: number, s: Int32Array, out: Int32Array): void => {
@@ -132,27 +131,7 @@ export function makeSymmetry(layout: Layout, sets: readonly IndexSet[]): Symmetr
   return {
     sets,
     order,
-    canonicalise(buf) {
-      orig.set(buf);
-      for (let g = 1; g < order; g++) {
-        const src = srcs[g]!, vmap = vmaps[g]!, vtab = vtabs[g]!;
-        let k = 0;
-        let less = false;
-        for (; k < n; k++) {
-          const x = orig[src[k]!]!;
-          const o = vmap[k]!;
-          const v = o < 0 ? x : vtab[o + x]!;
-          const b = buf[k]!;
-          if (v !== b) { less = v < b; break; }
-        }
-        if (!less) continue;
-        for (; k < n; k++) {
-          const x = orig[src[k]!]!;
-          const o = vmap[k]!;
-          buf[k] = o < 0 ? x : vtab[o + x]!;
-        }
-      }
-    },
+    canonicalise: generatedCanonicaliser(srcs, vmaps, vtabs, n, apply),
     orbitSize(buf) {
       let fixed = 1;
       for (let g = 1; g < order; g++) {
@@ -169,6 +148,35 @@ export function makeSymmetry(layout: Layout, sets: readonly IndexSet[]): Symmetr
       return k < 0 ? v : group[g]![k]![v]!;
     },
   };
+}
+
+/**
+ * The canonicaliser as straight-line code, one block per renaming, with the
+ * slot numbers and value tables as constants (as the packer is generated):
+ * each block compares the renamed state with the least found so far, slot by
+ * slot, and stops at the first slot that differs; a smaller one is written
+ * over it (by `apply`, out of line: it is the rarer case). Every successor goes through it, so it is the reduction's cost.
+ */
+function generatedCanonicaliser(srcs: readonly Int32Array[], vmaps: readonly Int32Array[], vtabs: readonly Int32Array[], n: number, write: (g: number, s: Int32Array, out: Int32Array) => void): (buf: Int32Array) => void {
+  const lines: string[] = ['return function canonicalise(b) {', '  o.set(b);', '  let v = 0;'];
+  const tables: Int32Array[] = [];
+  for (let g = 1; g < srcs.length; g++) {
+    const src = srcs[g]!, vmap = vmaps[g]!, vtab = vtabs[g]!;
+    const expr = (k: number) => {
+      const o = vmap[k]!;
+      if (o < 0) return `o[${src[k]}]`;
+      tables.push(vtab.subarray(o));
+      return `T${tables.length - 1}[o[${src[k]}]]`;
+    };
+    const exprs = Array.from({ length: n }, (_, k) => expr(k));
+    lines.push(`  g${g}: {`);
+    for (let k = 0; k < n; k++) lines.push(`    v = ${exprs[k]}; if (v !== b[${k}]) { if (v < b[${k}]) w(${g}, o, b); break g${g}; }`);
+    lines.push('  }');
+  }
+  lines.push('};');
+  // eslint-disable-next-line no-new-func
+  const factory = new Function('o', 'w', ...tables.map((_, t) => `T${t}`), lines.join('\n')) as (...a: unknown[]) => (buf: Int32Array) => void;
+  return factory(new Int32Array(n), write, ...tables);
 }
 
 /** The index sets of a schema, by prefix (a model declares its symmetric sets by prefix). */
