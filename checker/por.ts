@@ -44,6 +44,8 @@ export interface Independence {
   readonly touched: Uint32Array;
   /** Per component: 1 when every instance touching it touches it alone (C1). */
   readonly closed: Uint8Array;
+  /** The mask of every component (what an instance without `touches` gets). */
+  readonly all: number;
 }
 
 /** What the model declares about its components and actions; undefined when it declares no components. */
@@ -70,10 +72,11 @@ export function independenceOf(cm: CompiledModel): Independence | undefined {
     if (localTo[i]! >= 0) continue;
     for (let c = 0; c < set.size; c++) if (touched[i]! & (1 << c)) closed[c] = 0;
   }
-  return { set: set.prefix, components: set.size, localTo, touched, closed };
+  return { set: set.prefix, components: set.size, localTo, touched, closed, all };
 }
 
 /** Whether the two instances are declared independent (they touch disjoint components). */
 export function declaredIndependent(ind: Independence, i: number, j: number): boolean {
   return (ind.touched[i]! & ind.touched[j]!) === 0;
 }
+

@@ -41,6 +41,7 @@ export interface CheckOptions {
   checkpointEvery?: string;
   resume?: string;
   symmetry?: boolean;
+  por?: boolean;
 }
 
 /** The search options of `check`; workers import the model from `modelSource`. */
@@ -62,6 +63,7 @@ export function searchOptionsFrom(o: CheckOptions, modelSource: ModelSource): Se
     ...(o.checkpoint !== undefined ? { checkpoint: { dir: o.checkpoint, everySeconds: nonNegativeNumber('--checkpoint-every', o.checkpointEvery) ?? 300 } } : {}),
     ...(o.resume !== undefined ? { resume: o.resume } : {}),
     ...(o.symmetry ? { symmetry: true } : {}),
+    ...(o.por ? { por: true } : {}),
     onProgress: (p) => process.stderr.write(progressLine(p) + '\n'),
   };
 }
@@ -89,6 +91,7 @@ export function addSearchOptions(cmd: Command): Command {
     .option('--checkpoint-every <S>', 'seconds between checkpoints (default 300; 0: at every level)')
     .option('--resume <DIR>', 'continue the run saved in DIR by --checkpoint (same model, design, constants and options)')
     .option('--symmetry', 'keep one state per orbit of the index sets the model declares interchangeable (its files, processes); counts are then orbits')
+    .option('--por', 'partial-order reduction: from a state, take only one independent component\'s steps (the model declares its components and what each action touches); breadth-first on one thread; traces are then not the shortest')
     .option('--workers <N>', `breadth-first search on N worker threads, 1..${MAX_WORKERS} (default 1: sequential; --dfs is always sequential)`);
 }
 
@@ -114,6 +117,7 @@ export function registerCheck(program: Command): void {
     if (o.dfs && workers > 1) process.stderr.write('note: depth-first search is sequential; --workers is ignored with --dfs\n');
     else if (workers > availableParallelism()) process.stderr.write(`warning: --workers ${workers} is more than the ${availableParallelism()} cores here; the extra threads only wait\n`);
     if (o.symmetry && cm.symmetric.length === 0) process.stderr.write(`note: --symmetry: model ${cm.model} declares no interchangeable index sets, so nothing is reduced\n`);
+    if (o.por && cm.components === undefined) process.stderr.write(`note: --por: model ${cm.model} declares no components, so nothing is reduced\n`);
     if (o.traceOut !== undefined) checkOutputDir('--trace-out', o.traceOut);
     if (o.checkpoint !== undefined) checkOutputDir('--checkpoint', o.checkpoint);
     if (o.checkpointEvery !== undefined && o.checkpoint === undefined) throw new UsageError('--checkpoint-every needs --checkpoint DIR');

@@ -58,6 +58,7 @@ export function formatResult(r: CheckResult, opts: { color: boolean; coverage?: 
     const stand = r.symmetry.representedStates !== undefined ? `; they stand for ${num(r.symmetry.representedStates)} states without it` : '';
     out.push(`  symmetry reduction on: ${r.symmetry.sets.join(', ')} renamed, one state per orbit${stand}`);
   }
+  if (r.partialOrder) out.push(`  partial-order reduction on over ${r.partialOrder.components}: ${num(r.partialOrder.reducedStates)} states expanded with one component's steps only (traces need not be the shortest)`);
   out.push(`  fingerprint collision probability (optimistic): ${r.collisionProbability.toExponential(1)}`);
   out.push(`  memory: fingerprint store ${mib(r.storeBytes)} (${(r.storeBytes / Math.max(r.distinctStates, 1)).toFixed(1)} bytes/state), peak RSS ${mib(r.peakRssBytes)}`);
 
