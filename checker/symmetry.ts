@@ -33,8 +33,6 @@ export interface Symmetry {
   orbitSize(buf: Int32Array): number;
   /** The renaming g applied to `src`, into `out` (g indexes the group, 0 is the identity). */
   apply(g: number, src: Int32Array, out: Int32Array): void;
-  /** Renaming g of a value of the symmetric set `set` (an index), for parameters. */
-  renameValue(g: number, set: IndexSet, v: number): number;
 }
 
 /** Which declared set `s` is (by its prefix, as the model declares it), or -1. */
@@ -143,10 +141,6 @@ export function makeSymmetry(layout: Layout, sets: readonly IndexSet[]): Symmetr
       return order / fixed;
     },
     apply,
-    renameValue(g, set, v) {
-      const k = setNo(sets, set);
-      return k < 0 ? v : group[g]![k]![v]!;
-    },
   };
 }
 
