@@ -152,24 +152,37 @@ export function makeSymmetry(layout: Layout, sets: readonly IndexSet[]): Symmetr
  * over it (by `apply`, out of line: it is the rarer case). Every successor goes through it, so it is the reduction's cost.
  */
 function generatedCanonicaliser(srcs: readonly Int32Array[], vmaps: readonly Int32Array[], vtabs: readonly Int32Array[], n: number, write: (g: number, s: Int32Array, out: Int32Array) => void): (buf: Int32Array) => void {
-  const lines: string[] = ['return function canonicalise(b) {', '  o.set(b);', '  let v = 0;'];
   const tables: Int32Array[] = [];
+  const blocks: string[][] = [];
   for (let g = 1; g < srcs.length; g++) {
     const src = srcs[g]!, vmap = vmaps[g]!, vtab = vtabs[g]!;
-    const expr = (k: number) => {
+    const lines = [`  g${g}: {`];
+    for (let k = 0; k < n; k++) {
       const o = vmap[k]!;
-      if (o < 0) return `o[${src[k]}]`;
-      tables.push(vtab.subarray(o));
-      return `T${tables.length - 1}[o[${src[k]}]]`;
-    };
-    const exprs = Array.from({ length: n }, (_, k) => expr(k));
-    lines.push(`  g${g}: {`);
-    for (let k = 0; k < n; k++) lines.push(`    v = ${exprs[k]}; if (v !== b[${k}]) { if (v < b[${k}]) w(${g}, o, b); break g${g}; }`);
+      let e = `o[${src[k]}]`;
+      if (o >= 0) { tables.push(vtab.subarray(o)); e = `T${tables.length - 1}[o[${src[k]}]]`; }
+      lines.push(`    v = ${e}; if (v !== b[${k}]) { if (v < b[${k}]) w(${g}, o, b); break g${g}; }`);
+    }
     lines.push('  }');
+    blocks.push(lines);
   }
-  lines.push('};');
+  // V8 optimises only functions of modest size, so the blocks are split into
+  // chunks of about CHUNK_LINES lines, each a function of its own, called in turn.
+  const CHUNK_LINES = 400;
+  const perChunk = Math.max(1, Math.floor(CHUNK_LINES / (n + 2)));
+  const chunks: string[] = [];
+  for (let c = 0; c < blocks.length; c += perChunk) {
+    chunks.push([`function c${chunks.length}(o, b) {`, '  let v = 0;', ...blocks.slice(c, c + perChunk).flat(), '}'].join('\n'));
+  }
+  const body = [
+    ...chunks,
+    'return function canonicalise(b) {',
+    '  o.set(b);',
+    ...chunks.map((_, c) => `  c${c}(o, b);`),
+    '};',
+  ].join('\n');
   // eslint-disable-next-line no-new-func
-  const factory = new Function('o', 'w', ...tables.map((_, t) => `T${t}`), lines.join('\n')) as (...a: unknown[]) => (buf: Int32Array) => void;
+  const factory = new Function('o', 'w', ...tables.map((_, t) => `T${t}`), body) as (...a: unknown[]) => (buf: Int32Array) => void;
   return factory(new Int32Array(n), write, ...tables);
 }
 
