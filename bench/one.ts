@@ -1,16 +1,19 @@
 // One benchmark run in its own process, so its peak memory is its own.
-// usage: node dist/bench/one.js FILES PROCS [design] [maxSeconds|-] [workers]
+// usage: node dist/bench/one.js FILES PROCS [design] [maxSeconds|-] [workers] [symmetry|por|-]
 
 import { compile } from '../checker/compile.js';
 import { check } from '../checker/search.js';
 import { builtInModels } from '../spec/index.js';
 
-const [files, procs, design = 'instantiate-only', maxSeconds, workers = '1'] = process.argv.slice(2);
+const [files, procs, design = 'instantiate-only', maxSeconds, workers = '1', reduction = '-'] = process.argv.slice(2);
+if (!['symmetry', 'por', '-'].includes(reduction)) throw new Error(`reduction: symmetry, por or -, got ${reduction}`);
 const bench = builtInModels.bench!;
 const cm = compile(bench.model, design, { files: files!, procs: procs! });
 const r = check(cm, {
   maxSeconds: maxSeconds && maxSeconds !== '-' ? Number(maxSeconds) : undefined,
   workers: Number(workers),
+  symmetry: reduction === 'symmetry',
+  por: reduction === 'por',
   modelSource: { kind: 'module', module: bench.module, export: bench.export },
   progressEverySeconds: 30,
   onProgress: (p) => process.stderr.write(`  (${files},${procs}) ${p.seconds.toFixed(0)} s: ${p.distinctStates} distinct, queue ${p.queue}\n`),
@@ -20,4 +23,5 @@ process.stdout.write(JSON.stringify({
   files: Number(files), procs: Number(procs), design, workers: Number(workers), complete: r.complete, incompleteReason: r.incompleteReason,
   distinct: r.distinctStates, generated: r.statesGenerated, depth: r.depth, seconds: r.seconds,
   storeBytes: r.storeBytes, peakRssBytes: process.resourceUsage().maxRSS * 1024, violated,
+  reduction, representedStates: r.symmetry?.representedStates, reducedStates: r.partialOrder?.reducedStates,
 }) + '\n');

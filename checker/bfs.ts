@@ -56,6 +56,10 @@ export interface LevelExpander {
   /** Parent and action of every stored state, by id. */
   readonly links: Links;
   readonly storeBytes: number;
+  /** With symmetry: the states the stored orbits stand for (the sum of their sizes). */
+  readonly representedStates?: number;
+  /** With partial-order reduction: the states expanded with a smaller ample set. */
+  readonly reducedStates?: number;
   /** Stores an initial state (packed); its id, or -1 when it was stored already. May throw StoreFullError. */
   addInitial(words: Uint32Array, init: number): number;
   expandLevel(req: LevelRequest): LevelOutcome;
@@ -255,5 +259,7 @@ export function breadthFirst(ctx: SearchContext, ex: LevelExpander): CheckResult
     links: ex.links, findings: found,
     distinct, generated, queueLeft, depth: maxSeenDepth, seconds, storeBytes: ex.storeBytes, peakRss: ctx.peakRss,
     actionOf, generatedBy, distinctBy, enabledStates,
+    symmetry: core.symmetry, representedStates: ex.representedStates,
+    ...(core.independence ? { partialOrder: { components: core.independence.set, reducedStates: ex.reducedStates ?? 0 } } : {}),
   });
 }

@@ -2,13 +2,14 @@
 // engine runs: a layout, the action instances (every action crossed with every
 // value of its parameters), and the properties sorted by kind.
 
-import { type ArrayDomain, type ScalarDomain, isScalar, scalarBounds, showScalar, parseScalar, describeDomain } from './domain.js';
+import { type ArrayDomain, type IndexSet, type RecordDomain, type ScalarDomain, isScalar, scalarBounds, showScalar, parseScalar, describeDomain } from './domain.js';
 import { Layout, type View } from './layout.js';
 import {
   type ActionDef, type ActionProperty, type ConstantDecl, type InitParamSpec, type Invariant, type ModelDef,
   type ReachabilityGoal, type StepInfo, partsFor,
 } from './model.js';
 import { UsageError } from './errors.js';
+import { indexSetsOf } from './symmetry.js';
 
 /** A parameter's value: a number, or for an initial state's function parameter one number per index. */
 export type ParamValue = number | readonly number[];
@@ -51,6 +52,10 @@ export interface CompiledModel {
   readonly goals: readonly Named<ReachabilityGoal>[];
   readonly constraint: ((s: View<any>) => boolean) | undefined;
   readonly checkDeadlock: boolean;
+  /** The index sets the model declares interchangeable (ModelDef.symmetric), resolved against this design's schema. */
+  readonly symmetric: readonly IndexSet[];
+  /** The index set that splits the state into components (ModelDef.components), for partial-order reduction. */
+  readonly components: IndexSet | undefined;
   /**
    * Prints one step in the model's words. A label that reads the step's states
    * needs `before` and `after` (the raw state vectors); without them it is
@@ -156,6 +161,8 @@ export function compile(
     goals,
     constraint: parts.constraint,
     checkDeadlock: parts.checkDeadlock ?? true,
+    symmetric: symmetricSets(model, parts.schema),
+    components: model.components === undefined ? undefined : indexSetNamed(model, parts.schema, model.components, 'components'),
     label(inst, before, after) {
       const def = inst.action < 0 ? undefined : actionDefs[inst.action];
       const params = inst.params as Readonly<Record<string, number>>;
@@ -179,6 +186,18 @@ export function compile(
       return def.params;
     },
   };
+}
+
+/** The declared symmetric sets as the schema has them; a prefix the schema has no index set of is a bug in the model. */
+function symmetricSets(model: ModelDef<any, any>, schema: RecordDomain): IndexSet[] {
+  return (model.symmetric ?? []).map((prefix) => indexSetNamed(model, schema, prefix, 'symmetric'));
+}
+
+function indexSetNamed(model: ModelDef<any, any>, schema: RecordDomain, prefix: string, as: string): IndexSet {
+  const have = indexSetsOf(schema);
+  const set = have.get(prefix);
+  if (!set) throw new Error(`model ${model.name} declares index set '${prefix}' ${as}, but its state has no such index set; it has: ${[...have.keys()].join(', ') || '(none)'}`);
+  return set;
 }
 
 /** Resolves a property's `actions` to indices, naming the property and the unknown action if one is not in the model. */

@@ -20,6 +20,8 @@ import type { View } from './layout.js';
 import type { ActionProperty, Invariant, ReachabilityGoal } from './model.js';
 import { makePacker, type Packer } from './packer.js';
 import { makeSuccessorLoop, type SuccessorLoop } from './successor-loop.js';
+import { makeSymmetry, type Symmetry } from './symmetry.js';
+import { independenceOf, type Independence } from './por.js';
 
 /** The properties a run checks (see select.ts). */
 export interface SelectedProperties {
@@ -36,6 +38,14 @@ export interface StepFilter {
    * where only they are enabled is still not a deadlock.
    */
   readonly avoidActions?: readonly string[];
+}
+
+/** The state-space reductions a run asks for; each is off unless asked. */
+export interface Reductions {
+  /** Keep one state per orbit of the model's declared symmetric index sets (checker/symmetry.ts). */
+  readonly symmetry?: boolean;
+  /** Partial-order reduction over the model's declared components (checker/por.ts). */
+  readonly por?: boolean;
 }
 
 /** The avoided actions' indices; an unknown name is the user's error, listing the actions. */
@@ -114,10 +124,27 @@ export class TransitionCore {
 
   /** Indices of the actions the run never takes (StepFilter.avoidActions). */
   readonly avoided: ReadonlySet<number>;
+  /**
+   * With --symmetry (and a model that declares symmetric sets): successors and
+   * initial states are canonicalised before they are packed, so every engine
+   * stores one state per orbit. Action properties still see the step as taken.
+   */
+  readonly symmetry: Symmetry | undefined;
+  private readonly scratch: Int32Array;
+  /** With --por (and a model that declares components): what each instance touches. */
+  readonly independence: Independence | undefined;
+  private readonly ampleCounts: Int32Array;
+  /** After ampleCandidates(): the candidate components, best first. */
+  readonly ampleOrder: Int32Array;
 
-  constructor(readonly cm: CompiledModel, selected: SelectedProperties, filter: StepFilter = {}) {
+  constructor(readonly cm: CompiledModel, selected: SelectedProperties, filter: StepFilter = {}, reductions: Reductions = {}) {
     this.avoided = avoidedActions(cm, filter.avoidActions);
     const { layout } = cm;
+    this.symmetry = reductions.symmetry && cm.symmetric.length > 0 ? makeSymmetry(layout, cm.symmetric) : undefined;
+    this.scratch = layout.blank();
+    this.independence = reductions.por ? independenceOf(cm) : undefined;
+    this.ampleCounts = new Int32Array(this.independence?.components ?? 0);
+    this.ampleOrder = new Int32Array(this.independence?.components ?? 0);
     this.packer = makePacker(layout);
     this.W = this.packer.words;
     this.cur = layout.blank();
@@ -141,7 +168,7 @@ export class TransitionCore {
       this.actionProperties.flatMap((p, k) => (p.actions === undefined || p.actions.includes(inst.action) ? [k] : [])),
     ));
     this.constraint = cm.constraint;
-    this.successorLoop = makeSuccessorLoop(cm, this.avoided);
+    this.successorLoop = makeSuccessorLoop(cm, this.avoided, this.symmetry !== undefined);
   }
 
   /** Sets which action properties are checked (e.g. at the start of a parallel level). */
@@ -168,7 +195,15 @@ export class TransitionCore {
     this.next.set(this.cm.layout.lo);
     if (init.effect(this.nextView, init.params) === false) return false;
     this.boundCheck(init, false);
+    this.symmetry?.canonicalise(this.next);
     return true;
+  }
+
+  /** With symmetry: how many states the orbit of the packed (canonical) state at src[at] has; 1 without. */
+  orbitSize(src: Uint32Array, at: number): number {
+    if (!this.symmetry) return 1;
+    this.packer.unpack(src, at, this.scratch);
+    return this.symmetry.orbitSize(this.scratch);
   }
 
   /** Packs `next` into out[at]; it has been bound-checked already. */
@@ -227,6 +262,30 @@ export class TransitionCore {
       this.successors(out);
     }
     return true;
+  }
+
+  /**
+   * Partial-order reduction, C0 and C1 (por.ts): the closed components with
+   * an enabled step among `out`'s successors, fewest steps first, into
+   * `ampleOrder`; returns how many (none when a component's steps would be
+   * all there are: nothing to reduce). The caller picks the first that passes
+   * the cycle proviso (C3) against its store.
+   */
+  ampleCandidates(out: Successors): number {
+    const ind = this.independence!;
+    const counts = this.ampleCounts;
+    const order = this.ampleOrder;
+    counts.fill(0);
+    for (let q = 0; q < out.count; q++) { const c = ind.localTo[out.inst[q]!]!; if (c >= 0) counts[c]!++; }
+    let n = 0;
+    for (let c = 0; c < counts.length; c++) {
+      const k = counts[c]!;
+      if (ind.closed[c] !== 1 || k === 0 || k === out.count) continue;
+      let at = n++;
+      while (at > 0 && counts[order[at - 1]!]! > k) { order[at] = order[at - 1]!; at--; }
+      order[at] = c;
+    }
+    return n;
   }
 
   /** Called by the generated loop when a successor does not pack: names the slot. */

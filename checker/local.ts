@@ -13,7 +13,7 @@ import { Coverage } from './coverage.js';
 import { StoreFullError } from './errors.js';
 import { FP, fingerprint } from './fingerprint.js';
 import { StateQueue } from './queue.js';
-import { FingerprintStore } from './store.js';
+import { FingerprintSet, FingerprintStore } from './store.js';
 
 /** How often (in expanded states) the clock is read. */
 const TICK_MASK = 0x3fff;
@@ -48,6 +48,17 @@ export class LocalExplorer {
   readonly coverage: Coverage;
   cutByDepth = false;
   cutByConstraint = false;
+  /** With symmetry: the states the stored orbits stand for. */
+  represented = 0;
+  private readonly countOrbits: boolean;
+  /** With --por: per instance, the one component it touches, or -1 (por.ts). */
+  private readonly localTo: Int32Array;
+  private readonly por: boolean;
+  /** With --por: states expanded with an ample set smaller than all their steps. */
+  reducedStates = 0;
+  /** With --por: the fingerprints stored at depth nextLevelDepth (the level being built), for the proviso. */
+  private readonly nextLevel = new FingerprintSet();
+  private nextLevelDepth = -1;
 
   constructor(private readonly ctx: SearchContext) {
     const { cm, core } = ctx;
@@ -67,6 +78,34 @@ export class LocalExplorer {
     this.goalPos = new Float64Array(goals.length).fill(-1);
     this.goalId = new Int32Array(goals.length).fill(-1);
     this.coverage = new Coverage(Int32Array.from(cm.instances.map((i) => i.action)), cm.actionNames.length);
+    this.countOrbits = core.symmetry !== undefined;
+    this.por = core.independence !== undefined;
+    this.localTo = core.independence?.localTo ?? new Int32Array(0);
+  }
+
+  /**
+   * Partial-order reduction: the component whose steps alone are taken from
+   * this state, or -1 for all steps. C0 and C1 come from the core; here the
+   * cycle proviso (C3): every ample successor must be new, so that it lies
+   * one level deeper (por.ts).
+   */
+  private ampleFor(depth: number): number {
+    const { core, succ, store, localTo } = this;
+    if (depth !== this.nextLevelDepth - 1) { this.nextLevel.clear(); this.nextLevelDepth = depth + 1; }
+    const n = core.ampleCandidates(succ);
+    const W = core.W;
+    for (let k = 0; k < n; k++) {
+      const g = core.ampleOrder[k]!;
+      let deeper = true;
+      for (let q = 0; q < succ.count && deeper; q++) {
+        if (localTo[succ.inst[q]!] !== g) continue;
+        fingerprint(succ.words, q * W, W);
+        // stored before, and not in the level being built: its depth is at most this state's
+        if (store.has(FP[0]!, FP[1]!) && !this.nextLevel.has(FP[0]!, FP[1]!)) deeper = false;
+      }
+      if (deeper) { this.reducedStates++; return g; }
+    }
+    return -1;
   }
 
   /** Whether the clock says stop (read every TICK_MASK + 1 expansions). */
@@ -91,23 +130,30 @@ export class LocalExplorer {
     const count = succ.count;
     const apFails = succ.apFails;
     const checkStates = core.invariants.length + core.goals.length > 0;
+    const ample = this.por && count > 0 ? this.ampleFor(depth) : -1;
+    const localTo = this.localTo;
+    let skipped = 0;
     let f = 0;
     let q = 0;
     for (; q < count; q++) {
       const i = inst[q]!;
-      coverage.count(i, id);
+      // An action property fails on the step as taken, so a step left out of the ample set still reports it.
       while (f < apFails && apFailAt[f] === q) {
         const k = apFailProp[f++]!;
         if (this.apPos[k] === -1) { this.apPos[k] = id * stride + i; this.apId[k] = id; this.apInst[k] = i; this.violated(); }
       }
+      if (ample >= 0 && localTo[i] !== ample) { skipped++; continue; }
+      coverage.count(i, id);
       fingerprint(words, q * W, W);
       const nid = store.add(FP[0]!, FP[1]!, id, i, depth + 1);
       if (nid < 0) continue;
       queue.push(nid, words, q * W);
+      if (this.por) this.nextLevel.add(FP[0]!, FP[1]!);
+      if (this.countOrbits) this.represented += core.orbitSize(words, q * W);
       if (checkStates) this.checkNew(words, q * W, nid, id * stride + i);
       if (this.stop) { q++; break; }
     }
-    this.generated += q;
+    this.generated += q - skipped;
     if (!enabled && this.ctx.checkDeadlock && this.deadlockOpen && this.deadlockPos === -1) {
       this.deadlockPos = id * stride + stride - 1;
       this.deadlockId = id;
@@ -119,7 +165,10 @@ export class LocalExplorer {
   addInitial(words: Uint32Array, init: number): number {
     fingerprint(words, 0, this.core.W);
     const id = this.store.add(FP[0]!, FP[1]!, 0xffffffff, init, 0);
-    if (id >= 0) this.queue.push(id, words, 0);
+    if (id >= 0) {
+      this.queue.push(id, words, 0);
+      if (this.countOrbits) this.represented += this.core.orbitSize(words, 0);
+    }
     return id;
   }
 
@@ -161,6 +210,8 @@ export class LocalLevels implements LevelExpander {
   }
 
   get links() { return this.x.store; }
+  get representedStates(): number { return this.x.represented; }
+  get reducedStates(): number { return this.x.reducedStates; }
   get storeBytes(): number { return this.x.store.bytes + this.x.queue.bytes; }
 
   addInitial(words: Uint32Array, init: number): number {

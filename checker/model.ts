@@ -60,6 +60,16 @@ export interface ActionDef<S extends RecordDomain = RecordDomain, P extends Para
   readonly label?: (a: Params<P>, before: View<S>, after: View<S>) => string;
   /** Where the behaviour comes from: a kernel path and version, a seed thread, a doc. */
   readonly source?: string;
+  /**
+   * For partial-order reduction (--por): the elements of the model's
+   * `components` index set whose part of the state this action reads or
+   * writes, guard and effect together, as a function of its parameters
+   * (`({ f }) => [f]`). Omitted: it may touch every component; so does a
+   * step that writes a variable indexed by no component. Two steps that
+   * touch disjoint components are independent: taken in either order they
+   * reach the same state, and neither enables or disables the other.
+   */
+  readonly touches?: (a: Params<P>) => readonly number[];
 }
 
 /**
@@ -166,6 +176,25 @@ export interface ModelDef<
   readonly defaultDesign: string;
   /** Kernel words, trace-page lanes and the C reproducer's parts (checker/presentation.ts); optional. */
   readonly presentation?: Presentation<Plain<S>>;
+  /**
+   * The index sets (by prefix, e.g. `['f', 'p']`) whose elements are
+   * interchangeable in every design: renaming them maps every initial state,
+   * step and property value to another of the same. `--symmetry` then keeps
+   * one state per orbit (checker/symmetry.ts). The claim is the model's; a
+   * set with an element treated apart (p1 never exits, a lowest-free-slot
+   * rule the properties can see) must not be declared.
+   */
+  readonly symmetric?: readonly string[];
+  /**
+   * The index set (by prefix, e.g. `'f'`) that splits the state into
+   * components for partial-order reduction: component f is every variable
+   * indexed by f (`pflag[f]`, `vma[p][f]`), and the rest of the state is
+   * shared by all. Declaring it also claims that every property is local to
+   * the components: an invariant or goal is a conjunction or disjunction of
+   * predicates over one component each, an action property reads only the
+   * components its step touches. Actions say what they touch (ActionDef.touches).
+   */
+  readonly components?: string;
 }
 
 export function defineModel<C extends Record<string, ConstantDecl>, S extends RecordDomain, D extends DesignInfo>(def: ModelDef<C, S, D>): ModelDef<C, S, D> {

@@ -5,7 +5,8 @@ import type { CompiledModel } from './compile.js';
 import type { SelectedProperties, TransitionCore } from './core.js';
 import { collisionProbability } from './fingerprint.js';
 import type { ActionCoverage, CheckResult, CutShortBy, Finding, PropertyResult } from './result.js';
-import { type Links, reconstruct } from './trace.js';
+import type { Symmetry } from './symmetry.js';
+import { type Canonical, type Links, reconstruct } from './trace.js';
 
 /** The first violation of each property, the first state reaching each goal, the first deadlock: state ids, -1 for none. */
 export class Findings {
@@ -97,6 +98,12 @@ export interface RawOutcome {
   readonly generatedBy: ArrayLike<number>;
   readonly distinctBy: ArrayLike<number>;
   readonly enabledStates: ArrayLike<number>;
+  /** The symmetry the run stored canonical states under (core.symmetry), if any. */
+  readonly symmetry?: Symmetry | undefined;
+  /** With symmetry: the states the stored orbits stand for (the sum of their sizes). */
+  readonly representedStates?: number;
+  /** With partial-order reduction: the component set and how many states were expanded with an ample set. */
+  readonly partialOrder?: { readonly components: string; readonly reducedStates: number };
 }
 
 /** The CheckResult of a run, shared by the sequential and the parallel engine. */
@@ -105,19 +112,23 @@ export function assembleResult(cm: CompiledModel, selected: SelectedProperties, 
   const { complete, actionOf, generatedBy, distinctBy, enabledStates } = o;
   const { invFailedAt, apFailedAt, apFailedBy, goalAt, deadlockAt } = o.findings;
   const nInst = cm.instances.length;
-  const traceTo = (id: number, extra?: number) => reconstruct(cm, o.links, id, extra);
+  const sym = o.symmetry;
+  const traceTo = (id: number, extra?: number, lastStep?: Canonical['lastStep']) =>
+    reconstruct(cm, o.links, id, extra, sym ? { symmetry: sym, ...(lastStep ? { lastStep } : {}) } : undefined);
+  // Under symmetry an action property's last step is matched so that the property fails on it, as it did on the canonical step.
+  const failsOn = (k: number): Canonical['lastStep'] => (core, inst) => !actionProps[k]!.def.holds(core.curView, inst.step, core.nextView);
   const results: PropertyResult[] = [];
   const goalReached = new Map(goals.map((g, k) => [g.name, goalAt[k]! >= 0]));
   const unreachedGoals = (names: readonly string[] | undefined) => (names ?? []).filter((g) => goalReached.get(g) === false);
-  const safety = (name: string, kind: 'invariant' | 'action', doc: string | undefined, nonVac: readonly string[] | undefined, failedAt: number, by?: number): PropertyResult => {
-    if (failedAt >= 0) return { name, kind, status: 'violated', holds: false, doc, trace: traceTo(failedAt, by) };
+  const safety = (name: string, kind: 'invariant' | 'action', doc: string | undefined, nonVac: readonly string[] | undefined, failedAt: number, by?: number, k?: number): PropertyResult => {
+    if (failedAt >= 0) return { name, kind, status: 'violated', holds: false, doc, trace: traceTo(failedAt, by, k !== undefined ? failsOn(k) : undefined) };
     if (!complete) return { name, kind, status: 'bounded', holds: null, doc };
     const missing = unreachedGoals(nonVac);
     if (missing.length) return { name, kind, status: 'vacuous', holds: true, doc, vacuousBecause: missing };
     return { name, kind, status: 'holds', holds: true, doc };
   };
   invariants.forEach((p, k) => results.push(safety(p.name, 'invariant', p.def.doc, p.def.nonVacuousIf, invFailedAt[k]!)));
-  actionProps.forEach((p, k) => results.push(safety(p.name, 'action', p.def.doc, p.def.nonVacuousIf, apFailedAt[k]!, apFailedBy[k]!)));
+  actionProps.forEach((p, k) => results.push(safety(p.name, 'action', p.def.doc, p.def.nonVacuousIf, apFailedAt[k]!, apFailedBy[k]!, k)));
   goals.forEach((p, k) => {
     const at = goalAt[k]!;
     if (at >= 0) results.push({ name: p.name, kind: 'reachable', status: 'reached', holds: true, doc: p.def.doc, trace: traceTo(at) });
@@ -152,5 +163,7 @@ export function assembleResult(cm: CompiledModel, selected: SelectedProperties, 
     properties: results,
     deadlock,
     coverage,
+    ...(o.partialOrder ? { partialOrder: o.partialOrder } : {}),
+    ...(sym ? { symmetry: { sets: sym.sets.map((s) => s.prefix), ...(complete && o.representedStates !== undefined ? { representedStates: o.representedStates } : {}) } } : {}),
   };
 }

@@ -84,6 +84,18 @@ export interface CheckResult {
   readonly properties: readonly PropertyResult[];
   readonly deadlock?: Finding;
   readonly coverage: readonly ActionCoverage[];
+  /**
+   * Present when the run used symmetry reduction: the declared sets it
+   * renamed (by prefix), and for a complete run the states the stored orbits
+   * stand for, which is the state count without the reduction.
+   */
+  readonly symmetry?: { readonly sets: readonly string[]; readonly representedStates?: number };
+  /**
+   * Present when the run used partial-order reduction: the component set, and
+   * how many states were expanded with an ample set (one component's steps)
+   * rather than every enabled step.
+   */
+  readonly partialOrder?: { readonly components: string; readonly reducedStates: number };
 }
 
 /** The exit codes of every command (README, --help): a script can tell a proof from a run cut short. */

@@ -19,6 +19,13 @@ export function check(cm: CompiledModel, opts: SearchOptions = {}): CheckResult 
   if ((opts.checkpoint || opts.resume) && (opts.strategy === 'dfs' || workers > 1)) {
     throw new UsageError('--checkpoint and --resume take a breadth-first search on one thread (no --workers above 1, no --dfs)');
   }
+  if ((opts.checkpoint || opts.resume) && opts.symmetry) {
+    throw new UsageError('--symmetry does not combine with --checkpoint or --resume (a checkpoint does not keep the orbit counts); leave one out');
+  }
+  if (opts.por) {
+    const other = opts.strategy === 'dfs' ? '--dfs' : workers > 1 ? '--workers above 1' : opts.symmetry ? '--symmetry' : opts.checkpoint || opts.resume ? '--checkpoint and --resume' : undefined;
+    if (other) throw new UsageError(`--por takes a breadth-first search on one thread and does not combine with ${other} yet`);
+  }
   const ctx = new SearchContext(cm, opts);
   if (opts.strategy === 'dfs') return depthFirst(ctx);
   return breadthFirst(ctx, workers > 1 ? new ParallelLevels(ctx, workers) : new LocalLevels(ctx));

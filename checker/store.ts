@@ -6,6 +6,45 @@
 import { StoreFullError } from './errors.js';
 
 const MAX_LOAD = 0.7;
+
+/** A set of 64-bit fingerprints (open addressing, like the store's table), cleared in O(size). */
+export class FingerprintSet {
+  private table = new Uint32Array(2 * 1024);
+  private mask = 1023;
+  private n = 0;
+
+  has(lo: number, hi: number): boolean {
+    const t = this.table;
+    for (let i = lo & this.mask; ; i = (i + 1) & this.mask) {
+      const a = t[i << 1]!, b = t[(i << 1) + 1]!;
+      if ((a | b) === 0) return false;
+      if (a === lo >>> 0 && b === hi >>> 0) return true;
+    }
+  }
+
+  add(lo: number, hi: number): void {
+    if (this.n + 1 > (this.mask + 1) * MAX_LOAD) this.grow();
+    const t = this.table;
+    for (let i = lo & this.mask; ; i = (i + 1) & this.mask) {
+      const a = t[i << 1]!, b = t[(i << 1) + 1]!;
+      if ((a | b) === 0) { t[i << 1] = lo; t[(i << 1) + 1] = hi; this.n++; return; }
+      if (a === lo >>> 0 && b === hi >>> 0) return;
+    }
+  }
+
+  clear(): void {
+    if (this.n > 0) this.table.fill(0);
+    this.n = 0;
+  }
+
+  private grow(): void {
+    const old = this.table;
+    this.mask = this.mask * 2 + 1;
+    this.table = new Uint32Array(2 * (this.mask + 1));
+    this.n = 0;
+    for (let j = 0; j < old.length; j += 2) if ((old[j]! | old[j + 1]!) !== 0) this.add(old[j]!, old[j + 1]!);
+  }
+}
 export const NO_PARENT = 0xffffffff;
 
 export class FingerprintStore {
@@ -59,6 +98,17 @@ export class FingerprintStore {
       }
       if (a === lo >>> 0 && b === hi >>> 0) return -1;
       i = (i + 1) & mask;
+    }
+  }
+
+  /** Whether the fingerprint (lo, hi) is stored (partial-order reduction's cycle proviso asks). */
+  has(lo: number, hi: number): boolean {
+    const t = this.table;
+    const mask = this.mask;
+    for (let i = lo & mask; ; i = (i + 1) & mask) {
+      const a = t[i << 1]!, b = t[(i << 1) + 1]!;
+      if ((a | b) === 0) return false;
+      if (a === lo >>> 0 && b === hi >>> 0) return true;
     }
   }
 

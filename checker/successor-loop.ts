@@ -12,6 +12,7 @@ export interface LoopCore {
   readonly nextView: unknown;
   readonly W: number;
   readonly packer: Packer;
+  readonly symmetry?: { canonicalise(buf: Int32Array): void } | undefined;
   packFailed(i: number): void;
   checkStepInto(i: number, out: LoopOut, m: number): void;
 }
@@ -28,7 +29,7 @@ export type SuccessorLoop = (core: LoopCore, out: LoopOut, checkSteps: boolean) 
  * SPIN compiles its model into the verifier, this gives each call a site of
  * its own. The semantics are the loop's in the comment of successors().
  */
-export function makeSuccessorLoop(cm: CompiledModel, avoided: ReadonlySet<number>): SuccessorLoop {
+export function makeSuccessorLoop(cm: CompiledModel, avoided: ReadonlySet<number>, canonical = false): SuccessorLoop {
   const ranges: { action: number; from: number; to: number }[] = [];
   cm.instances.forEach((inst, i) => {
     const last = ranges[ranges.length - 1];
@@ -40,6 +41,8 @@ export function makeSuccessorLoop(cm: CompiledModel, avoided: ReadonlySet<number
     'return function successors(core, out, checkSteps) {',
     '  const cur = core.cur, next = core.next, cv = core.curView, nv = core.nextView, W = core.W, pack = core.packer.pack;',
     '  const words = out.words, outInst = out.inst;',
+    // Symmetry: the successor is packed (and bound-checked) as the step made it, the action properties read it so, and then it is replaced by its orbit's canonical form.
+    canonical ? '  const canon = core.symmetry.canonicalise;' : '',
     '  let m = 0, enabled = false;',
   ];
   ranges.forEach((r, k) => {
@@ -65,6 +68,7 @@ export function makeSuccessorLoop(cm: CompiledModel, avoided: ReadonlySet<number
       '    enabled = true;',
       '    if (pack(next, words, m * W) >= 0) core.packFailed(i);',
       '    if (checkSteps) core.checkStepInto(i, out, m);',
+      canonical ? '    canon(next); pack(next, words, m * W);' : '',
       '    outInst[m++] = i;',
       '  }',
     );

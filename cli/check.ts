@@ -40,6 +40,8 @@ export interface CheckOptions {
   checkpoint?: string;
   checkpointEvery?: string;
   resume?: string;
+  symmetry?: boolean;
+  por?: boolean;
 }
 
 /** The search options of `check`; workers import the model from `modelSource`. */
@@ -60,6 +62,8 @@ export function searchOptionsFrom(o: CheckOptions, modelSource: ModelSource): Se
     progressEverySeconds: progress ?? 5,
     ...(o.checkpoint !== undefined ? { checkpoint: { dir: o.checkpoint, everySeconds: nonNegativeNumber('--checkpoint-every', o.checkpointEvery) ?? 300 } } : {}),
     ...(o.resume !== undefined ? { resume: o.resume } : {}),
+    ...(o.symmetry ? { symmetry: true } : {}),
+    ...(o.por ? { por: true } : {}),
     onProgress: (p) => process.stderr.write(progressLine(p) + '\n'),
   };
 }
@@ -86,6 +90,8 @@ export function addSearchOptions(cmd: Command): Command {
     .option('--checkpoint <DIR>', 'breadth-first, one thread: save the search to DIR at a level boundary every few minutes and when interrupted; --resume DIR continues it')
     .option('--checkpoint-every <S>', 'seconds between checkpoints (default 300; 0: at every level)')
     .option('--resume <DIR>', 'continue the run saved in DIR by --checkpoint (same model, design, constants and options)')
+    .option('--symmetry', 'keep one state per orbit of the index sets the model declares interchangeable (its files, processes); counts are then orbits')
+    .option('--por', 'partial-order reduction: from a state, take only one independent component\'s steps (the model declares its components and what each action touches); breadth-first on one thread; traces are then not the shortest')
     .option('--workers <N>', `breadth-first search on N worker threads, 1..${MAX_WORKERS} (default 1: sequential; --dfs is always sequential)`);
 }
 
@@ -110,6 +116,8 @@ export function registerCheck(program: Command): void {
     const workers = workerCount(search);
     if (o.dfs && workers > 1) process.stderr.write('note: depth-first search is sequential; --workers is ignored with --dfs\n');
     else if (workers > availableParallelism()) process.stderr.write(`warning: --workers ${workers} is more than the ${availableParallelism()} cores here; the extra threads only wait\n`);
+    if (o.symmetry && cm.symmetric.length === 0) process.stderr.write(`note: --symmetry: model ${cm.model} declares no interchangeable index sets, so nothing is reduced\n`);
+    if (o.por && cm.components === undefined) process.stderr.write(`note: --por: model ${cm.model} declares no components, so nothing is reduced\n`);
     if (o.traceOut !== undefined) checkOutputDir('--trace-out', o.traceOut);
     if (o.checkpoint !== undefined) checkOutputDir('--checkpoint', o.checkpoint);
     if (o.checkpointEvery !== undefined && o.checkpoint === undefined) throw new UsageError('--checkpoint-every needs --checkpoint DIR');

@@ -54,6 +54,11 @@ export function formatResult(r: CheckResult, opts: { color: boolean; coverage?: 
   if (r.cutShortBy) out.push(`  incomplete: ${r.cutShortBy}`);
   out.push(`  ${num(r.distinctStates)} distinct states, ${num(r.statesGenerated)} states generated, depth ${r.depth}, ${num(r.queueLeft)} left on queue`);
   out.push(`  ${r.seconds.toFixed(2)} s, ${rate(r.statesPerSecond)} distinct states/s, ${rate(r.statesGenerated / Math.max(r.seconds, 1e-9))} generated/s`);
+  if (r.symmetry) {
+    const stand = r.symmetry.representedStates !== undefined ? `; they stand for ${num(r.symmetry.representedStates)} states without it` : '';
+    out.push(`  symmetry reduction on: ${r.symmetry.sets.join(', ')} renamed, one state per orbit${stand}`);
+  }
+  if (r.partialOrder) out.push(`  partial-order reduction on over ${r.partialOrder.components}: ${num(r.partialOrder.reducedStates)} states expanded with one component's steps only (traces need not be the shortest)`);
   out.push(`  fingerprint collision probability (optimistic): ${r.collisionProbability.toExponential(1)}`);
   out.push(`  memory: fingerprint store ${mib(r.storeBytes)} (${(r.storeBytes / Math.max(r.distinctStates, 1)).toFixed(1)} bytes/state), peak RSS ${mib(r.peakRssBytes)}`);
 

@@ -60,7 +60,9 @@ const visibleLength = (line: string) => line.replace(/\u001b\[[0-9;]*m/g, '').le
 export function formatMatrix(m: MatrixResult, color: boolean, width = Infinity): string {
   const c = pc.createColors(color);
   const consts = showConstants(m.constants);
-  const title = `Verdict table: model ${m.model}${consts ? ` (${consts})` : ''}`;
+  const reduced = m.runs.find((r) => r.symmetry)?.symmetry;
+  const por = m.runs.find((r) => r.partialOrder)?.partialOrder;
+  const title = `Verdict table: model ${m.model}${consts ? ` (${consts})` : ''}${reduced ? `, symmetry reduction over ${reduced.sets.join(', ')}` : ''}${por ? `, partial-order reduction over ${por.components}` : ''}`;
   const lines = [c.bold(width === Infinity ? title : wrapWords(title, width))];
   const runOf = new Map(m.runs.map((r) => [r.design, r]));
   const table = (designs: readonly string[]) => {
@@ -69,7 +71,12 @@ export function formatMatrix(m: MatrixResult, color: boolean, width = Infinity):
       style: { head: [], border: [] }, chars: plainChars(),
     });
     for (const p of m.properties) t.push([p, ...designs.map((d) => cellText(m.cells[d]?.[p], color))]);
-    t.push([c.dim('distinct states'), ...designs.map((d) => c.dim(num(runOf.get(d)?.distinctStates ?? 0)))]);
+    if (reduced) {
+      // Both ways: the orbits stored, and the states they stand for (the count without the reduction).
+      t.push([c.dim('distinct orbits'), ...designs.map((d) => c.dim(num(runOf.get(d)?.distinctStates ?? 0)))]);
+      t.push([c.dim('states (unreduced)'), ...designs.map((d) => { const n = runOf.get(d)?.symmetry?.representedStates; return c.dim(n === undefined ? '-' : num(n)); })]);
+    } else t.push([c.dim('distinct states'), ...designs.map((d) => c.dim(num(runOf.get(d)?.distinctStates ?? 0)))]);
+    if (por) t.push([c.dim('states reduced (POR)'), ...designs.map((d) => c.dim(num(runOf.get(d)?.partialOrder?.reducedStates ?? 0)))]);
     t.push([c.dim('seconds'), ...designs.map((d) => c.dim((runOf.get(d)?.seconds ?? 0).toFixed(2)))]);
     return t.toString();
   };
@@ -111,9 +118,11 @@ export function registerMatrix(program: Command): void {
     .option('--design <D>', 'only these designs (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
     .option('--max-seconds <S>', 'time limit per design')
     .option('--json', 'print one JSON object instead of tables')
+    .option('--por', 'partial-order reduction over the components each model declares (breadth-first, one thread); trace lengths are then not the shortest')
+    .option('--symmetry', 'symmetry reduction over the index sets each model declares interchangeable; the table gives the orbits and the states they stand for')
     .option('--design-file <FILE>', 'add the designs of a TypeScript or JavaScript file as columns (repeatable; needs exactly one model)', collectFile)
     .option('--model-file <FILE>', 'load a whole model from a TypeScript or JavaScript file (repeatable); name it as the model', collectFile)
-    .action(async (names: string[], o: { const?: Record<string, string>; design?: string[]; maxSeconds?: string; json?: boolean; designFile?: string[]; modelFile?: string[] }) => {
+    .action(async (names: string[], o: { const?: Record<string, string>; design?: string[]; maxSeconds?: string; json?: boolean; designFile?: string[]; modelFile?: string[]; symmetry?: boolean; por?: boolean }) => {
       if ((o.designFile || o.modelFile) && names.length !== 1) throw new UsageError(`--${o.designFile ? 'design' : 'model'}-file needs exactly one model, e.g. daxcheck matrix dax --design-file my-design.ts`);
       const withFiles = o.designFile || o.modelFile ? modelWithDesigns(names[0]!, await loadDesignFiles(o.designFile, o.modelFile)) : undefined;
       const chosen = withFiles ? [withFiles.model] : names.length ? names.map(modelNamed) : allModels();
@@ -129,9 +138,11 @@ export function registerMatrix(program: Command): void {
       for (const model of chosen) {
         const m = runMatrix(model, {
           designs: o.design, constants: o.const,
-          search: { maxSeconds, modelSource: withFiles?.source ?? modelSourceOf(model.name), onProgress: (p) => process.stderr.write(`  ${model.name}: ${progressLine(p)}\n`) },
+          search: { maxSeconds, ...(o.symmetry ? { symmetry: true } : {}), ...(o.por ? { por: true } : {}), modelSource: withFiles?.source ?? modelSourceOf(model.name), onProgress: (p) => process.stderr.write(`  ${model.name}: ${progressLine(p)}\n`) },
           onDesign: o.json ? undefined : (d, r) => process.stderr.write(`  checked ${model.name} / ${d}: ${num(r.distinctStates)} states, ${r.seconds.toFixed(2)} s\n`),
         });
+        if (o.por && !m.runs.some((r) => r.partialOrder)) process.stderr.write(`note: --por: model ${model.name} declares no components, so nothing is reduced\n`);
+        if (o.symmetry && !m.runs.some((r) => r.symmetry)) process.stderr.write(`note: --symmetry: model ${model.name} declares no interchangeable index sets, so nothing is reduced\n`);
         results.push(m);
         if (!o.json) process.stdout.write(formatMatrix(m, color, outputWidth()) + '\n\n');
       }
@@ -142,7 +153,7 @@ export function registerMatrix(program: Command): void {
       if (o.json) {
         process.stdout.write(JSON.stringify(results.map((m) => ({
           model: m.model, constants: m.constants, designs: m.designs, properties: m.properties, cells: m.cells, seconds: m.seconds,
-          runs: m.runs.map((r) => ({ design: r.design, complete: r.complete, distinctStates: r.distinctStates, statesGenerated: r.statesGenerated, depth: r.depth, seconds: r.seconds })),
+          runs: m.runs.map((r) => ({ design: r.design, complete: r.complete, distinctStates: r.distinctStates, statesGenerated: r.statesGenerated, depth: r.depth, seconds: r.seconds, ...(r.symmetry ? { symmetry: r.symmetry } : {}), ...(r.partialOrder ? { partialOrder: r.partialOrder } : {}) })),
         }))) + '\n');
       }
     });

@@ -112,6 +112,8 @@ export class ParallelLevels implements LevelExpander {
   private depth = 0;
   private levelSize = 0;
   private generatedSoFar = 0;
+  /** With symmetry: the states the stored orbits stand for. */
+  representedStates = 0;
 
   constructor(private readonly ctx: SearchContext, private readonly nWorkers: number) {
     const { cm } = ctx;
@@ -133,7 +135,7 @@ export class ParallelLevels implements LevelExpander {
     this.links = { parent: (id) => this.parents[id]!, action: (id) => this.actions[id]! };
 
     const chunk = Math.max(1, Math.floor(Number(process.env.DAXCHECK_PARALLEL_CHUNK ?? DEFAULT_CHUNK)) || DEFAULT_CHUNK);
-    const options = { maxDepth: ctx.maxDepth, checkDeadlock: ctx.checkDeadlock, continueAll: ctx.continueAll, properties: ctx.opts.properties, avoidActions: ctx.opts.avoidActions, chunk };
+    const options = { maxDepth: ctx.maxDepth, checkDeadlock: ctx.checkDeadlock, continueAll: ctx.continueAll, properties: ctx.opts.properties, avoidActions: ctx.opts.avoidActions, symmetry: ctx.opts.symmetry === true, chunk };
     const control = this.control.buffer as SharedArrayBuffer;
     const stats = this.stats.buffer as SharedArrayBuffer;
     const entry = workerEntry();
@@ -170,6 +172,7 @@ export class ParallelLevels implements LevelExpander {
     this.parents[id] = NO_PARENT;
     this.actions[id] = init;
     for (let w = 0; w < this.W; w++) this.initialWords!.push(words[w]!);
+    this.representedStates += this.ctx.core.orbitSize(words, 0);
     return id;
   }
 
@@ -443,6 +446,7 @@ export class ParallelLevels implements LevelExpander {
     }
     this.frontierSab = nextSab;
     this.count = newStart + newN;
+    if (this.ctx.core.symmetry) for (let p = 0; p < newN; p++) this.representedStates += this.ctx.core.orbitSize(f, p * W);
     return { newStates: newN, buckets };
   }
 }

@@ -89,6 +89,8 @@ export interface WorkerOptions {
   readonly continueAll: boolean;
   readonly properties: readonly string[] | undefined;
   readonly avoidActions: readonly string[] | undefined;
+  /** --symmetry (core.ts Reductions). */
+  readonly symmetry: boolean;
   /** Most states claimed at once (tests set DAXCHECK_PARALLEL_CHUNK low to interleave workers finely). */
   readonly chunk: number;
 }

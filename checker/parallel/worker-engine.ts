@@ -123,7 +123,7 @@ export class Engine {
     this.stats = new Float64Array(data.stats);
     this.statAt = data.index * STAT_WORDS;
     const sel = selectProperties(cm, data.options.properties);
-    this.core = new TransitionCore(cm, sel, { avoidActions: data.options.avoidActions });
+    this.core = new TransitionCore(cm, sel, { avoidActions: data.options.avoidActions }, { symmetry: data.options.symmetry });
     this.succ = new Successors(this.core);
     this.W = this.core.W;
     this.EW = this.W + 2;

@@ -59,9 +59,12 @@ function build(c: { files: number; procs: number }, d: BenchDesign) {
     if (s.dontcache[f] === 1 && unreferenced(s, f)) drop(s, f);
   };
 
+  // Every step reads and writes one file's variables (its own and every process's mapping of it) and nothing else.
+  const onFile = ({ f }: { readonly f: number }) => [f];
   const actions = {
     Open: action({
       params: PF,
+      touches: onFile,
       guard: (s, { p, f }) => s.open[p]![f] === 0,
       effect: (s, { p, f }) => {
         s.open[p]![f] = 1;
@@ -70,28 +73,33 @@ function build(c: { files: number; procs: number }, d: BenchDesign) {
     }),
     Close: action({
       params: PF,
+      touches: onFile,
       guard: (s, { p, f }) => s.open[p]![f] === 1 && s.vma[p]![f] === Vma.NONE,
       effect: (s, { p, f }) => { s.open[p]![f] = 0; dropIfDontCache(s, f); },
     }),
     Mmap: action({
       params: PF,
+      touches: onFile,
       guard: (s, { p, f }) => s.open[p]![f] === 1 && s.vma[p]![f] === Vma.NONE,
       effect: (s, { p, f }) => { s.vma[p]![f] = s.sdax[f] === 1 ? Vma.DAX : Vma.PC; },
     }),
     Munmap: action({
       params: PF,
+      touches: onFile,
       guard: (s, { p, f }) => s.vma[p]![f] !== Vma.NONE,
       effect: (s, { p, f }) => { s.vma[p]![f] = Vma.NONE; dropIfDontCache(s, f); },
     }),
     Fault: d.flipsAtIoctl
       ? action({
         params: PF,
+      touches: onFile,
         guard: (s, { p, f }) => s.vma[p]![f] !== Vma.NONE && (s.sdax[f] === 1 ? s.daxmap[f] === 0 : s.pages[f] === 0),
         effect: (s, { f }) => { if (s.sdax[f] === 1) s.daxmap[f] = 1; else s.pages[f] = 1; },
       })
       // instantiate-only: the vma decides what a fault populates.
       : action({
         params: PF,
+      touches: onFile,
         guard: (s, { p, f }) => {
           const v = s.vma[p]![f];
           return (v === Vma.DAX && s.daxmap[f] === 0) || (v === Vma.PC && s.pages[f] === 0);
@@ -100,6 +108,7 @@ function build(c: { files: number; procs: number }, d: BenchDesign) {
       }),
     SetFlag: action({
       params: { ...PF, v: bool },
+      touches: onFile,
       guard: (s, { p, f, v }) => s.open[p]![f] === 1 && s.pflag[f] !== v,
       // instantiate-only: S_DAX waits for the next instantiation.
       effect: d.flipsAtIoctl
@@ -108,6 +117,7 @@ function build(c: { files: number; procs: number }, d: BenchDesign) {
     }),
     Evict: action({
       params: { f: Files },
+      touches: onFile,
       guard: (s, { f }) => s.cached[f] === 1 && unreferenced(s, f),
       effect: (s, { f }) => drop(s, f),
     }),
@@ -138,6 +148,9 @@ export const benchModel = defineModel({
   build,
   defaultDesign: 'instantiate-only',
   presentation: benchPresentation,
+  // Files never interact, and every process runs the same code: renaming either changes nothing (bench/dax-modes-bench.md).
+  symmetric: ['f', 'p'],
+  components: 'f',
   designs: {
     'instantiate-only': { summary: 'S_DAX changes only when the inode is next instantiated; a fault follows its vma', flipsAtIoctl: false },
     'flip-on-ioctl': {

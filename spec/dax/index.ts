@@ -24,6 +24,7 @@ export const daxModel = defineModel({
   build: buildDesign,
   defaultDesign: 'instantiate-only',
   presentation: daxPresentation,
+  symmetric: ['f', 'p'], // no file or process is special: every action takes them as parameters (Fork names its child), and init ranges over every file's flag and size
   designs: {
     'flip-without-flush': flipWithoutFlushDesign,
     'flip-on-ioctl': flipOnIoctlDesign,
