@@ -86,6 +86,8 @@ export class SearchContext {
   readonly maxStoreBytes: number;
   readonly selected: SelectedProperties;
   readonly core: TransitionCore;
+  /** Why the selected liveness properties are left out of this run (an engine that records no state graph). */
+  readonly livenessSkipped: string | undefined;
   /** Set once the search must stop: the time limit passed, an interruption, the memory budget. */
   halt: Halt | undefined;
   peakRss = process.memoryUsage.rss();
@@ -100,7 +102,16 @@ export class SearchContext {
     this.maxStoreBytes = opts.maxStoreBytes ?? defaultMemoryBudget();
     this.deadline = opts.maxSeconds !== undefined ? this.started + opts.maxSeconds * 1000 : Infinity;
     this.progressMs = (opts.progressEverySeconds ?? 5) * 1000;
-    this.selected = selectProperties(cm, opts.properties);
+    const selected = selectProperties(cm, opts.properties);
+    const unsupported = selected.liveness?.length ? livenessUnsupportedBy(opts) : undefined;
+    if (unsupported) {
+      const named = selected.liveness!.filter((p) => opts.properties?.includes(p.name)).map((p) => p.name);
+      if (named.length) {
+        throw new UsageError(`liveness properties (${named.join(', ')}) are checked over the state graph of a breadth-first search on one thread; drop ${unsupported}`);
+      }
+      this.livenessSkipped = `liveness properties (${selected.liveness!.map((p) => p.name).join(', ')}) not checked: they need a breadth-first search on one thread (no ${unsupported})`;
+    }
+    this.selected = unsupported ? { ...selected, liveness: [] } : selected;
     this.core = new TransitionCore(cm, this.selected, { avoidActions: opts.avoidActions });
   }
 
@@ -134,6 +145,20 @@ export class SearchContext {
     this.peakRss = Math.max(this.peakRss, process.memoryUsage.rss());
     return (performance.now() - this.started) / 1000;
   }
+}
+
+/**
+ * Liveness is decided over the state graph the breadth-first search records
+ * in this thread: with workers, depth-first, avoided actions or a
+ * checkpoint the graph would be missing or partial. What rules it out, or
+ * undefined.
+ */
+function livenessUnsupportedBy(opts: SearchOptions): string | undefined {
+  if ((opts.workers ?? 1) > 1) return `--workers ${opts.workers}`;
+  if (opts.strategy === 'dfs') return '--dfs';
+  if (opts.avoidActions?.length) return '--avoid-action';
+  if (opts.checkpoint || opts.resume) return '--checkpoint/--resume';
+  return undefined;
 }
 
 /** The most worker threads a search starts: each is an isolate of its own (tens of MiB), and past the core count they only wait. */

@@ -57,6 +57,7 @@ export function depthFirst(ctx: SearchContext): CheckResult {
     storeBytes: store.bytes, peakRss: ctx.peakRss,
     actionOf: Int32Array.from(cm.instances.map((i) => i.action)), generatedBy: x.coverage.generatedBy,
     distinctBy: distinctByInstance(store, cm.instances.length), enabledStates: x.coverage.enabledStates,
+    livenessSkipped: ctx.livenessSkipped,
   });
 }
 

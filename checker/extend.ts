@@ -174,6 +174,11 @@ function guardProperty(p: Property<any>, g: Guard): Property<any> {
     case 'invariant': return { ...p, holds: (s: View<any>) => p.holds(g(s)) };
     case 'reachable': return { ...p, reached: (s: View<any>) => p.reached(g(s)) };
     case 'action': return { ...p, holds: (b: View<any>, st: StepInfo, a: View<any>) => p.holds(g(b), st, g(a)) };
+    case 'liveness': {
+      const f = p.formula;
+      const gp = (q: (s: View<any>, i: number) => boolean) => (s: View<any>, i: number) => q(g(s), i);
+      return { ...p, formula: f.op === 'leadsTo' ? { op: f.op, p: gp(f.p), q: gp(f.q) } : { op: f.op, p: gp(f.p) } };
+    }
   }
 }
 

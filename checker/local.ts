@@ -14,6 +14,7 @@ import { StoreFullError } from './errors.js';
 import { FP, fingerprint } from './fingerprint.js';
 import { StateQueue } from './queue.js';
 import { FingerprintStore } from './store.js';
+import { StateGraph } from './liveness/graph.js';
 
 /** How often (in expanded states) the clock is read. */
 const TICK_MASK = 0x3fff;
@@ -26,6 +27,8 @@ export class LocalExplorer {
   readonly curPacked: Uint32Array;
   private readonly succ: Successors;
   private readonly stride: number;
+  /** The state graph, recorded only when a liveness property is checked. */
+  readonly graph: StateGraph | undefined;
 
   // What was found first, by position (state id x (instances + 1) + instance; a deadlock after every instance) and by id.
   readonly invPos: Float64Array;
@@ -67,6 +70,8 @@ export class LocalExplorer {
     this.goalPos = new Float64Array(goals.length).fill(-1);
     this.goalId = new Int32Array(goals.length).fill(-1);
     this.coverage = new Coverage(Int32Array.from(cm.instances.map((i) => i.action)), cm.actionNames.length);
+    const liveness = ctx.selected.liveness ?? [];
+    this.graph = liveness.length > 0 ? new StateGraph(liveness, nInst) : undefined;
   }
 
   /** Whether the clock says stop (read every TICK_MASK + 1 expansions). */
@@ -81,7 +86,8 @@ export class LocalExplorer {
    * at the first new state stored after a violation, or after the state.
    */
   expandOne(id: number, depth: number, atBound: boolean): void {
-    const { core, succ, store, queue, stride } = this;
+    const { core, succ, store, queue, stride, graph } = this;
+    graph?.begin(id);
     if (!core.expand(this.curPacked, 0, atBound, succ)) { this.cutByConstraint = true; return; }
     const enabled = succ.enabled;
     if (atBound && enabled) this.cutByDepth = true;
@@ -102,6 +108,7 @@ export class LocalExplorer {
       }
       fingerprint(words, q * W, W);
       const nid = store.add(FP[0]!, FP[1]!, id, i, depth + 1);
+      if (graph !== undefined) this.record(graph, nid, i, words, q * W);
       if (nid < 0) continue;
       queue.push(nid, words, q * W);
       if (checkStates) this.checkNew(words, q * W, nid, id * stride + i);
@@ -115,10 +122,23 @@ export class LocalExplorer {
     }
   }
 
+  /** An edge of the state graph to the successor in words[at] (new when nid >= 0), and the labels of a new state. */
+  private record(graph: StateGraph, nid: number, inst: number, words: Uint32Array, at: number): void {
+    graph.edge(graph.stored(FP[0]!, FP[1]!, nid), inst);
+    if (nid < 0) return;
+    this.core.loadNext(words, at);
+    graph.label(nid, this.core.nextView);
+  }
+
   /** Stores initial state `init` (packed in `words`); returns its id, or -1 when it is already stored. */
   addInitial(words: Uint32Array, init: number): number {
     fingerprint(words, 0, this.core.W);
     const id = this.store.add(FP[0]!, FP[1]!, 0xffffffff, init, 0);
+    if (this.graph !== undefined && id >= 0) {
+      this.graph.stored(FP[0]!, FP[1]!, id);
+      this.core.loadNext(words, 0);
+      this.graph.label(id, this.core.nextView);
+    }
     if (id >= 0) this.queue.push(id, words, 0);
     return id;
   }
@@ -161,6 +181,7 @@ export class LocalLevels implements LevelExpander {
   }
 
   get links() { return this.x.store; }
+  get graph() { return this.x.graph; }
   get storeBytes(): number { return this.x.store.bytes + this.x.queue.bytes; }
 
   addInitial(words: Uint32Array, init: number): number {

@@ -7,6 +7,7 @@ import { collisionProbability } from './fingerprint.js';
 import type { ActionCoverage, CheckResult, CutShortBy, Finding, PropertyResult } from './result.js';
 import { type Links, reconstruct } from './trace.js';
 
+
 /** The first violation of each property, the first state reaching each goal, the first deadlock: state ids, -1 for none. */
 export class Findings {
   readonly invFailedAt: Int32Array;
@@ -97,6 +98,9 @@ export interface RawOutcome {
   readonly generatedBy: ArrayLike<number>;
   readonly distinctBy: ArrayLike<number>;
   readonly enabledStates: ArrayLike<number>;
+  readonly livenessSkipped?: string;
+  /** The liveness properties' results (liveness/check.ts), decided after the search. */
+  readonly liveness?: readonly PropertyResult[];
 }
 
 /** The CheckResult of a run, shared by the sequential and the parallel engine. */
@@ -124,6 +128,8 @@ export function assembleResult(cm: CompiledModel, selected: SelectedProperties, 
     else results.push({ name: p.name, kind: 'reachable', status: complete ? 'vacuous' : 'bounded', holds: complete ? false : null, doc: p.def.doc });
   });
 
+  results.push(...(o.liveness ?? []));
+
   const coverage: ActionCoverage[] = cm.actionNames.map((name, a) => {
     let gen = 0, dist = 0;
     for (let i = 0; i < nInst; i++) if (actionOf[i] === a) { gen += generatedBy[i]!; dist += distinctBy[i]!; }
@@ -150,6 +156,7 @@ export function assembleResult(cm: CompiledModel, selected: SelectedProperties, 
     storeBytes: o.storeBytes,
     peakRssBytes: o.peakRss,
     properties: results,
+    ...(o.livenessSkipped ? { livenessSkipped: o.livenessSkipped } : {}),
     deadlock,
     coverage,
   };

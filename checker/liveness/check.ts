@@ -1,0 +1,45 @@
+// The liveness phase of a run: once the breadth-first search has recorded
+// the whole state graph, each temporal property is decided over it
+// (decide.ts) and a violation is given its lasso (lasso.ts), rebuilt
+// through the transition core like every other trace. A search that was cut
+// short (a bound, a limit, an early stop) decides nothing: the graph is not
+// the whole one, and a missing edge could close a fair cycle.
+
+import type { CompiledModel } from '../compile.js';
+import type { PropertyResult, Trace } from '../result.js';
+import { NO_PARENT } from '../store.js';
+import { type Links, replayInstances } from '../trace.js';
+import type { CompiledLiveness } from './compiled.js';
+import { decide } from './decide.js';
+import type { StateGraph } from './graph.js';
+import { lassoOf } from './lasso.js';
+import { SccWork } from './scc.js';
+
+/** What a liveness property's pass depends on, besides the graph: the goals it names (by name, whether reached). */
+export function livenessResults(
+  cm: CompiledModel, props: readonly CompiledLiveness[], graph: StateGraph | undefined, links: Links, complete: boolean,
+  unreachedGoals: (names: readonly string[] | undefined) => string[],
+): PropertyResult[] {
+  if (props.length === 0) return [];
+  if (!complete || graph === undefined) {
+    return props.map((p) => ({ name: p.name, kind: 'liveness', status: 'bounded', holds: null, doc: p.def.doc }));
+  }
+  const work = new SccWork(graph);
+  const isInitial = (s: number) => links.parent(s) === NO_PARENT;
+  return props.map((p, k): PropertyResult => {
+    const d = decide(work, p, graph.labelAt[k]!, isInitial);
+    if (d.violation) {
+      const lasso = lassoOf(work, d.violation, p.groups, links);
+      const steps = replayInstances(cm, cm.inits[lasso.init]!, lasso.path.map((i) => cm.instances[i]!));
+      const trace: Trace = { steps, loopIndex: lasso.loopIndex, variables: cm.layout.slotNames };
+      return { name: p.name, kind: 'liveness', status: 'violated', holds: false, doc: p.def.doc, trace };
+    }
+    const missing = [...(d.triggerReached === false ? [`${triggerName(p)} (its trigger is never reached)`] : []), ...unreachedGoals(p.def.nonVacuousIf)];
+    if (missing.length) return { name: p.name, kind: 'liveness', status: 'vacuous', holds: true, doc: p.def.doc, vacuousBecause: missing };
+    return { name: p.name, kind: 'liveness', status: 'holds', holds: true, doc: p.def.doc };
+  });
+}
+
+function triggerName(p: CompiledLiveness): string {
+  return p.def.trigger ?? 'P';
+}
