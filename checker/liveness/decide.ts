@@ -18,7 +18,7 @@
 
 import type { StateGraph } from './graph.js';
 import type { CompiledLiveness } from './compiled.js';
-import { fairAcceptingComponent, SccWork } from './scc.js';
+import { fairAcceptingComponents, type SccWork } from './scc.js';
 
 export interface Region {
   readonly inRegion: (s: number) => boolean;
@@ -32,9 +32,8 @@ export interface Violation {
   /** Which copy of the formula (forEach index). */
   readonly copy: number;
   readonly region: Region;
-  /** The fair accepting component. */
-  readonly component: Int32Array;
-  readonly stamp: number;
+  /** The fair accepting components, each stamped (set[s] === stamp), disjoint. */
+  readonly components: readonly { readonly nodes: Int32Array; readonly stamp: number }[];
   /** The states of the region reached from its entries (stamped `reachStamp`). */
   readonly reachStamp: number;
 }
@@ -84,12 +83,13 @@ export function decide(w: SccWork, prop: CompiledLiveness, labelAt: number, isIn
     }
     if (reached.length === 0) continue;
     reached.sort((a, b) => a - b);
-    const found = fairAcceptingComponent(w, reached, prop.groups, region.accepting);
-    // fairAcceptingComponent restamps the states it looks at; the region's reach is stamped again for the lasso.
-    if (found) {
+    const found = fairAcceptingComponents(w, reached, prop.groups, region.accepting);
+    // The search restamps the states it looks at; the rest of the region's reach is stamped again for the lasso.
+    if (found.length > 0) {
+      const fair = new Set(found.map((c) => c.stamp));
       const again = w.newSet([]);
-      for (const s of reached) if (w.set[s] !== found.stamp) w.set[s] = again;
-      return { violation: { copy, region, component: found.nodes, stamp: found.stamp, reachStamp: again }, triggerReached: true };
+      for (const s of reached) if (!fair.has(w.set[s]!)) w.set[s] = again;
+      return { violation: { copy, region, components: found, reachStamp: again }, triggerReached: true };
     }
   }
   return prop.def.formula.op === 'leadsTo' ? { triggerReached } : {};

@@ -37,8 +37,9 @@ export function lassoOf(w: SccWork, v: Violation, groups: readonly FairnessGroup
   const prevInst = new Int32Array(n);
   const seen = new Int32Array(n);
   let visit = 0;
-  const inComp = (s: number) => w.set[s] === v.stamp;
-  const inReach = (s: number) => w.set[s] === v.reachStamp || inComp(s);
+  const fairStamps = new Set(v.components.map((c) => c.stamp));
+  const inAnyFair = (s: number) => fairStamps.has(w.set[s]!);
+  const inReach = (s: number) => w.set[s] === v.reachStamp || inAnyFair(s);
 
   /** Breadth-first from `sources` over states `allowed`, to the first one `goal` accepts; its hops (instance, state) in order. */
   const bfs = (sources: readonly number[], allowed: (s: number) => boolean, goal: (s: number) => boolean): { from: number; hops: [number, number][] } => {
@@ -65,23 +66,25 @@ export function lassoOf(w: SccWork, v: Violation, groups: readonly FairnessGroup
   // ---- the prefix --------------------------------------------------------------
   const entries: number[] = [];
   for (let s = 0; s < n; s++) if (inReach(s) && v.region.entry(s)) entries.push(s);
-  const into = bfs(entries, inReach, inComp);
+  const into = bfs(entries, inReach, inAnyFair);
   const toEntry: number[] = [];
   let root = into.from;
   while (links.parent(root) !== NO_PARENT) { toEntry.push(links.action(root)); root = links.parent(root); }
   const path = [...toEntry.reverse(), ...into.hops.map(([i]) => i)];
   const start = into.hops.length ? into.hops[into.hops.length - 1]![1] : into.from;
   const loopIndex = path.length;
+  const comp = v.components.find((c) => c.stamp === w.set[start])!;
+  const inComp = (s: number) => w.set[s] === comp.stamp;
 
   // ---- the cycle -----------------------------------------------------------------
-  const use = groupUse(w, v.component, v.stamp, groups);
+  const use = groupUse(w, comp.nodes, comp.stamp, groups);
   type Target = { state: (s: number) => boolean } | { edge: number; group: FairnessGroup };
   const targets: Target[] = [];
   if (!v.region.accepting(start)) targets.push({ state: v.region.accepting });
   groups.forEach((gr, j) => {
     const u = use[j]!;
     const needStep = gr.strong ? u.somewhere : u.everywhere;
-    if (needStep) targets.push({ edge: edgeOf(g, v.component, inComp, gr), group: gr });
+    if (needStep) targets.push({ edge: edgeOf(g, comp.nodes, inComp, gr), group: gr });
     else if (!gr.strong) targets.push({ state: (s) => !enabledHere(g, s, gr) });
   });
   let cur = start;
@@ -97,7 +100,7 @@ export function lassoOf(w: SccWork, v: Violation, groups: readonly FairnessGroup
   for (const t of targets) {
     if ('state' in t) { if (!visited.some(t.state)) walkTo(t.state); } else if (!steps.some((i) => t.group.members[i] === 1)) {
       const e = t.edge;
-      const src = sourceOf(g, v.component, e);
+      const src = sourceOf(g, comp.nodes, e);
       walkTo((s) => s === src);
       take(g.inst(e), g.target(e));
     }

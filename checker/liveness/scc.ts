@@ -127,12 +127,14 @@ export function groupUse(w: SccWork, nodes: ArrayLike<number>, t: number, groups
 }
 
 /**
- * A fair component inside `nodes` that holds a state where `accepting`
- * holds: its states, stamped; undefined when there is none.
+ * The fair components inside `nodes` that hold a state where `accepting`
+ * holds, each with its states stamped (set[s] === stamp); none when the
+ * property holds. (All of them, so that the lasso can go to the nearest.)
  */
-export function fairAcceptingComponent(
+export function fairAcceptingComponents(
   w: SccWork, nodes: ArrayLike<number>, groups: readonly FairnessGroup[], accepting: (s: number) => boolean,
-): { nodes: Int32Array; stamp: number } | undefined {
+): { nodes: Int32Array; stamp: number }[] {
+  const found: { nodes: Int32Array; stamp: number }[] = [];
   const pending: Int32Array[] = w.components(nodes, w.newSet(nodes));
   while (pending.length > 0) {
     const c = pending.pop()!;
@@ -143,12 +145,12 @@ export function fairAcceptingComponent(
     const use = groupUse(w, c, t, groups);
     if (groups.some((gr, j) => !gr.strong && use[j]!.everywhere && !use[j]!.taken)) continue;
     const bad = groups.map((gr, j) => gr.strong && use[j]!.somewhere && !use[j]!.taken);
-    if (!bad.includes(true)) return { nodes: c, stamp: t };
+    if (!bad.includes(true)) { found.push({ nodes: c, stamp: t }); continue; }
     // Drop the states where an SF group that is never taken inside is enabled; decompose the rest.
     const keep = Array.from(c).filter((s) => !enabledAt(w.g, s, groups, bad));
     if (keep.length > 0) pending.push(...w.components(keep, w.newSet(keep)));
   }
-  return undefined;
+  return found;
 }
 
 /** Whether some group marked in `which` can change state s. */
