@@ -88,7 +88,8 @@ export class LocalExplorer {
   expandOne(id: number, depth: number, atBound: boolean): void {
     const { core, succ, store, queue, stride, graph } = this;
     graph?.begin(id);
-    if (!core.expand(this.curPacked, 0, atBound, succ)) { this.cutByConstraint = true; return; }
+    if (!core.expand(this.curPacked, 0, atBound, succ)) { this.cutByConstraint = true; graph?.partial(id); return; }
+    if (atBound && succ.enabled) graph?.partial(id);
     const enabled = succ.enabled;
     if (atBound && enabled) this.cutByDepth = true;
     const W = core.W;
@@ -115,6 +116,7 @@ export class LocalExplorer {
       if (this.stop) { q++; break; }
     }
     this.generated += q;
+    if (graph !== undefined && q < count) graph.partial(id);
     if (!enabled && this.ctx.checkDeadlock && this.deadlockOpen && this.deadlockPos === -1) {
       this.deadlockPos = id * stride + stride - 1;
       this.deadlockId = id;

@@ -1,9 +1,11 @@
 // The liveness phase of a run: once the breadth-first search has recorded
-// the whole state graph, each temporal property is decided over it
-// (decide.ts) and a violation is given its lasso (lasso.ts), rebuilt
-// through the transition core like every other trace. A search that was cut
-// short (a bound, a limit, an early stop) decides nothing: the graph is not
-// the whole one, and a missing edge could close a fair cycle.
+// the state graph, each temporal property is decided over it (decide.ts) and
+// a violation is given its lasso (lasso.ts), rebuilt through the transition
+// core like every other trace. A search that was cut short (a bound, a
+// limit, an early stop) never says a property holds: a missing edge could
+// close a fair cycle. It can still find a violation, among the states it
+// expanded with all their edges (those are the only ones decide.ts looks
+// at), since enabledness and edges are complete there.
 
 import type { CompiledModel } from '../compile.js';
 import type { PropertyResult, Trace } from '../result.js';
@@ -21,9 +23,7 @@ export function livenessResults(
   unreachedGoals: (names: readonly string[] | undefined) => string[],
 ): PropertyResult[] {
   if (props.length === 0) return [];
-  if (!complete || graph === undefined) {
-    return props.map((p) => ({ name: p.name, kind: 'liveness', status: 'bounded', holds: null, doc: p.def.doc }));
-  }
+  if (graph === undefined) return props.map((p) => ({ name: p.name, kind: 'liveness', status: 'bounded', holds: null, doc: p.def.doc }));
   const work = new SccWork(graph);
   const isInitial = (s: number) => links.parent(s) === NO_PARENT;
   return props.map((p, k): PropertyResult => {
@@ -34,6 +34,8 @@ export function livenessResults(
       const trace: Trace = { steps, loopIndex: lasso.loopIndex, variables: cm.layout.slotNames };
       return { name: p.name, kind: 'liveness', status: 'violated', holds: false, doc: p.def.doc, trace };
     }
+    // A cut-short search's graph may lack the edge that would close a fair cycle: only a violation is known then.
+    if (!complete) return { name: p.name, kind: 'liveness', status: 'bounded', holds: null, doc: p.def.doc };
     const missing = [...(d.triggerReached === false ? [`${triggerName(p)} (its trigger is never reached)`] : []), ...unreachedGoals(p.def.nonVacuousIf)];
     if (missing.length) return { name: p.name, kind: 'liveness', status: 'vacuous', holds: true, doc: p.def.doc, vacuousBecause: missing };
     return { name: p.name, kind: 'liveness', status: 'holds', holds: true, doc: p.def.doc };

@@ -65,7 +65,9 @@ export function decide(w: SccWork, prop: CompiledLiveness, labelAt: number, isIn
   const n = g.states;
   let triggerReached = false;
   for (let copy = 0; copy < prop.copies; copy++) {
-    const region = regionOf(g, prop, labelAt, copy, isInitial);
+    const whole = regionOf(g, prop, labelAt, copy, isInitial);
+    // Only states expanded with all their edges: a cycle among them is a real one (a cut-short search finds no false one).
+    const region: Region = { ...whole, inRegion: (s) => g.full(s) && whole.inRegion(s), entry: (s) => g.full(s) && whole.entry(s) };
     if (prop.def.formula.op === 'leadsTo') {
       const P = labelAt + copy * 2;
       for (let s = 0; s < n && !triggerReached; s++) triggerReached = g.holds(P, s);

@@ -67,10 +67,15 @@ export class StateGraph {
     }
   }
 
+  /** Per expanded state: 1 when all its edges are recorded (not cut by a bound, the constraint or a stop). */
+  private fullArr = new Uint8Array(1 << 12);
+
   /** Starts the edges of state `id`, which must be the next one in id order. */
   begin(id: number): void {
     if (id !== this.expanded) throw new Error(`state graph: state ${id} expanded out of order (expected ${this.expanded})`);
     if (id + 2 > this.offsets.length) this.offsets = grow(this.offsets, id + 2);
+    if (id >= this.fullArr.length) this.fullArr = grow(this.fullArr, id + 1);
+    this.fullArr[id] = 1;
     this.offsets[id] = this.edges;
     this.expanded = id + 1;
     this.offsets[id + 1] = this.edges;
@@ -89,7 +94,13 @@ export class StateGraph {
     this.offsets[this.expanded] = e + 1;
   }
 
+  /** State `id` (begun last) lacks some of its edges: at the depth bound, outside the constraint, or a stop in the middle. */
+  partial(id: number): void { this.fullArr[id] = 0; }
+
   // ---- reading ----------------------------------------------------------------
+
+  /** Whether state s was expanded with every edge it has (every state of a complete search is). */
+  full(s: number): boolean { return s < this.expanded && this.fullArr[s] === 1; }
 
   get states(): number { return this.expanded; }
   first(s: number): number { return this.offsets[s]!; }

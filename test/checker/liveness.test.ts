@@ -85,7 +85,23 @@ describe('liveness on hand-derived graphs', () => {
   it('a run cut short never says a liveness property holds', () => {
     const g: GraphSpec = { nodes: 3, inits: [0], edges: [e(0, 1, 'A'), e(1, 2, 'A')], op: 'eventually', p: [2], fairness: [weakFairness('A')] };
     expect(verdict(g).status).toBe('holds');
+    // State 1 sits at the bound with no edges recorded: stuttering there is no counterexample.
     expect(verdict(g, { maxDepth: 1 }).status).toBe('bounded');
+    // Without fairness, stuttering at 0 is a real counterexample, among fully expanded states: found all the same.
+    const cut = verdict({ ...g, fairness: [] }, { maxDepth: 1 });
+    expect(cut.status).toBe('violated');
+    expect(lassoNodes(cut.trace!).nodes).toEqual([0]);
+  });
+
+  it('a cut-short run reports only lassos whose states were all expanded (random graphs, depth bounds)', () => {
+    fc.assert(fc.property(graphArb, fc.integer({ min: 0, max: 3 }), (g, depth) => {
+      const full = verdict(g);
+      const cut = verdict(g, { maxDepth: depth });
+      if (cut.status === 'violated') {
+        expect(full.status).toBe('violated');
+        assertLasso(g, g.fairness, cut);
+      } else if (cut.status !== 'bounded') expect(cut.status).toBe(full.status);
+    }), { numRuns: 300 });
   });
 
   it('--workers, --dfs and --avoid-action refuse a named liveness property', () => {
