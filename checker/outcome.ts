@@ -122,13 +122,13 @@ export function assembleResult(cm: CompiledModel, selected: SelectedProperties, 
   };
   invariants.forEach((p, k) => results.push(safety(p.name, 'invariant', p.def.doc, p.def.nonVacuousIf, invFailedAt[k]!)));
   actionProps.forEach((p, k) => results.push(safety(p.name, 'action', p.def.doc, p.def.nonVacuousIf, apFailedAt[k]!, apFailedBy[k]!)));
+  // Temporal properties next, before the goals, as the tables list them.
+  results.push(...(o.liveness ?? []));
   goals.forEach((p, k) => {
     const at = goalAt[k]!;
     if (at >= 0) results.push({ name: p.name, kind: 'reachable', status: 'reached', holds: true, doc: p.def.doc, trace: traceTo(at) });
     else results.push({ name: p.name, kind: 'reachable', status: complete ? 'vacuous' : 'bounded', holds: complete ? false : null, doc: p.def.doc });
   });
-
-  results.push(...(o.liveness ?? []));
 
   const coverage: ActionCoverage[] = cm.actionNames.map((name, a) => {
     let gen = 0, dist = 0;
