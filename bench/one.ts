@@ -1,14 +1,18 @@
 // One benchmark run in its own process, so its peak memory is its own.
-// usage: node dist/bench/one.js FILES PROCS [design] [maxSeconds|-] [workers]
+// usage: node dist/bench/one.js FILES PROCS [design] [maxSeconds|-] [workers] [leads-to]
+// (leads-to: also check the leads-to property of bench/leads-to.ts, on one thread)
 
 import { compile } from '../checker/compile.js';
 import { check } from '../checker/search.js';
 import { builtInModels } from '../spec/index.js';
+import { LEADS_TO, withLeadsTo } from './leads-to.js';
 
-const [files, procs, design = 'instantiate-only', maxSeconds, workers = '1'] = process.argv.slice(2);
+const [files, procs, design = 'instantiate-only', maxSeconds, workers = '1', extra] = process.argv.slice(2);
+const liveness = extra === 'leads-to';
 const bench = builtInModels.bench!;
-const cm = compile(bench.model, design, { files: files!, procs: procs! });
+const cm = compile(liveness ? withLeadsTo(bench.model) : bench.model, design, { files: files!, procs: procs! });
 const r = check(cm, {
+  ...(liveness ? { properties: ['NoMixedMappings', LEADS_TO] } : {}),
   maxSeconds: maxSeconds && maxSeconds !== '-' ? Number(maxSeconds) : undefined,
   workers: Number(workers),
   modelSource: { kind: 'module', module: bench.module, export: bench.export },
@@ -19,5 +23,6 @@ const violated = r.properties.filter((p) => p.status === 'violated').map((p) => 
 process.stdout.write(JSON.stringify({
   files: Number(files), procs: Number(procs), design, workers: Number(workers), complete: r.complete, incompleteReason: r.incompleteReason,
   distinct: r.distinctStates, generated: r.statesGenerated, depth: r.depth, seconds: r.seconds,
+  liveness: liveness ? r.properties.find((p) => p.name === LEADS_TO)?.status : undefined,
   storeBytes: r.storeBytes, peakRssBytes: process.resourceUsage().maxRSS * 1024, violated,
 }) + '\n');

@@ -2,7 +2,9 @@
 // at the sizes every compared checker reports, each in a fresh process, with
 // the sequential engine and with the parallel one on 2 worker threads.
 // `npm run bench -- --big` adds (3,3) with a 600 s limit; `--workers N`
-// sets the parallel run's worker count (1: sequential only).
+// sets the parallel run's worker count (1: sequential only). The liveness row
+// checks one leads-to (bench/leads-to.ts) beside the invariant on (3,2), one
+// thread, and gives its time as a multiple of the safety-only run's.
 
 import { spawnSync } from 'node:child_process';
 import { loadavg } from 'node:os';
@@ -31,6 +33,8 @@ const table = new Table({
   head: ['F,P', 'design', 'workers', 'distinct', 'expected', 'generated', 'seconds', 'speedup', 'distinct/s', 'peak RSS', 'bytes/state (store)', 'load', 'verdict'],
 });
 let failed = false;
+/** The one-thread safety-only seconds by size, for the liveness row's ratio. */
+const safetySeconds = new Map<string, number>();
 for (const [f, p, design, limit] of sizes) {
   let sequential: number | undefined;
   for (const workers of workerCounts) {
@@ -41,6 +45,7 @@ for (const [f, p, design, limit] of sizes) {
     const want = design === 'instantiate-only' ? expected[`${f},${p}`] : undefined;
     if (want !== undefined && r.complete && r.distinct !== want) failed = true;
     if (workers === 1) sequential = r.seconds;
+    if (workers === 1 && design === 'instantiate-only') safetySeconds.set(`${f},${p}`, r.seconds);
     const verdict = r.violated.length ? r.violated.map((v: { name: string; steps: number }) => `${v.name} violated (${v.steps} steps)`).join('; ')
       : r.complete ? 'NoMixedMappings holds' : `incomplete: ${r.incompleteReason}`;
     table.push([
@@ -48,6 +53,22 @@ for (const [f, p, design, limit] of sizes) {
       r.seconds.toFixed(2), workers > 1 && sequential ? `${(sequential / r.seconds).toFixed(2)}x` : '-',
       Math.round(r.distinct / r.seconds).toLocaleString('en-US'), `${(r.peakRssBytes / 2 ** 20).toFixed(0)} MiB`,
       (r.storeBytes / r.distinct).toFixed(1), load, verdict,
+    ]);
+  }
+}
+// ---- the liveness row: one leads-to beside the invariant, (3,2), one thread -------
+{
+  const [f, p] = [3, 2];
+  const safety = safetySeconds.get(`${f},${p}`);
+  const run = spawnSync(process.execPath, ['--max-old-space-size=16384', one, String(f), String(p), 'instantiate-only', '-', '1', 'leads-to'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  if (run.status !== 0) { console.error(`bench (${f},${p}) leads-to failed with exit ${run.status}`); failed = true; } else {
+    const r = JSON.parse(run.stdout);
+    if (r.distinct !== expected[`${f},${p}`]) failed = true;
+    table.push([
+      `${f},${p}`, 'instantiate-only + leads-to', 1, r.distinct.toLocaleString('en-US'), expected[`${f},${p}`]!.toLocaleString('en-US'), r.generated.toLocaleString('en-US'),
+      r.seconds.toFixed(2), safety ? `${(r.seconds / safety).toFixed(2)}x safety` : '-',
+      Math.round(r.distinct / r.seconds).toLocaleString('en-US'), `${(r.peakRssBytes / 2 ** 20).toFixed(0)} MiB`,
+      (r.storeBytes / r.distinct).toFixed(1), loadavg()[0]!.toFixed(2), `UnusedInodeGoes ${r.liveness}`,
     ]);
   }
 }

@@ -49,6 +49,7 @@ export function formatResult(r: CheckResult, opts: { color: boolean; coverage?: 
     out.push(c.yellow(`Search incomplete (${r.incompleteReason}): no violation up to that point, which is not a proof.`));
   }
   if (!r.complete && (violated.length || r.deadlock)) out.push(c.dim(`(search incomplete: ${r.incompleteReason})`));
+  if (r.livenessSkipped) out.push(c.yellow(r.livenessSkipped));
 
   out.push('');
   if (r.cutShortBy) out.push(`  incomplete: ${r.cutShortBy}`);
