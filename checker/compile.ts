@@ -162,7 +162,7 @@ export function compile(
     actionProperties,
     goals,
     liveness: (pick('liveness') as Named<LivenessProperty>[]).map((p) => compileLiveness(
-      p.name, p.def, parts.fairness ?? [], actionNames, instances, (inst) => paramLabel(inst))),
+      p.name, p.def, parts.fairness ?? [], actionNames, instances, (inst) => paramLabel(inst as ActionInstance))),
     constraint: parts.constraint,
     checkDeadlock: parts.checkDeadlock ?? true,
     label(inst, before, after) {

@@ -2,8 +2,10 @@
 // per-index predicates, and its fairness resolved to groups of action
 // instances (one group is one WF/SF conjunct).
 
-import type { ActionInstance } from '../compile.js';
 import type { Fairness, LivenessProperty, StatePredicate } from '../model.js';
+
+/** What fairness reads of an action instance (compile.ts's ActionInstance, which imports this module). */
+interface InstanceRef { readonly name: string; readonly params: Readonly<Record<string, unknown>> }
 
 /** One fairness conjunct: WF or SF of "some instance in `members` takes a step". */
 export interface FairnessGroup {
@@ -40,7 +42,7 @@ export function formulaText(def: LivenessProperty): string {
 
 export function compileLiveness(
   name: string, def: LivenessProperty, modelFairness: readonly Fairness[],
-  actionNames: readonly string[], instances: readonly ActionInstance[], show: (inst: ActionInstance) => string,
+  actionNames: readonly string[], instances: readonly InstanceRef[], show: (inst: InstanceRef) => string,
 ): CompiledLiveness {
   const groups: FairnessGroup[] = [];
   for (const fair of [...modelFairness, ...(def.fairness ?? [])]) {
