@@ -77,3 +77,16 @@ describe('a lasso from check to replay, show and play', () => {
     expect(daxcheck('play', 'dax', ...steps.slice(0, 1), '--loop', '7').code).toBe(2);
   });
 });
+
+describe('liveness and the engines that record no state graph', () => {
+  it('--workers with a named liveness property is refused in one line (exit 2); unnamed, it is left out and said so', () => {
+    const named = daxcheck('check', 'dax', '--design', 'virtiofs-v6', '--property', 'ModeConverges', '--workers', '2');
+    expect(named.code).toBe(2);
+    expect(named.stderr).toMatch(/liveness properties \(ModeConverges\) are checked over the state graph of a breadth-first search on one thread; drop --workers 2/);
+    const all = daxcheck('check', 'dax', '--design', 'instantiate-only', '--workers', '2', '--json');
+    expect(all.code).toBe(0);
+    const r = JSON.parse(all.stdout);
+    expect(r.livenessSkipped).toMatch(/ModeConverges/);
+    expect(r.properties.some((p: { name: string }) => p.name === 'ModeConverges')).toBe(false);
+  });
+});
