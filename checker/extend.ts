@@ -123,6 +123,7 @@ function extendParts(u: UserDesign, base: ModelParts, x: DesignExtension): Model
   const properties: Record<string, Property<any>> = { ...base.properties };
   for (const [n, p] of Object.entries(x.properties ?? {})) {
     for (const a of p.kind === 'action' ? p.actions ?? [] : []) if (!(a in actions)) throw missing(`property ${n} constrains action`, a, actions);
+    for (const f of p.kind === 'liveness' ? p.fairness ?? [] : []) if (!(f.action in actions)) throw missing(`property ${n} assumes fairness of action`, f.action, actions);
     for (const g of p.nonVacuousIf ?? []) if (!(g in properties) && !(g in (x.properties ?? {}))) throw missing(`property ${n} names goal`, g, properties);
     properties[n] = guardProperty(p, guard(`property ${n}`));
   }

@@ -2,6 +2,7 @@
 // per-index predicates, and its fairness resolved to groups of action
 // instances (one group is one WF/SF conjunct).
 
+import { UsageError } from '../errors.js';
 import type { Fairness, LivenessProperty, StatePredicate } from '../model.js';
 
 /** What fairness reads of an action instance (compile.ts's ActionInstance, which imports this module). */
@@ -47,11 +48,12 @@ export function compileLiveness(
   const groups: FairnessGroup[] = [];
   for (const fair of [...modelFairness, ...(def.fairness ?? [])]) {
     if (!actionNames.includes(fair.action)) {
-      throw new Error(`property ${name}: fairness names action '${fair.action}', which this design does not have; its actions are: ${actionNames.join(', ')}`);
+      // The model author's mistake (a --model-file's, too): one line, exit 2.
+      throw new UsageError(`property ${name}: fairness names action '${fair.action}', which this design does not have; its actions are: ${actionNames.join(', ')}`);
     }
     const chosen = instances.flatMap((inst, i) => (inst.name === fair.action
       && Object.entries(fair.params ?? {}).every(([k, v]) => inst.params[k] === v) ? [i] : []));
-    if (chosen.length === 0) throw new Error(`property ${name}: fairness of ${fair.action} with ${JSON.stringify(fair.params)} matches no instance`);
+    if (chosen.length === 0) throw new UsageError(`property ${name}: fairness of ${fair.action} with ${JSON.stringify(fair.params)} matches no instance`);
     const kind = fair.kind === 'strong' ? 'SF' : 'WF';
     const parts = fair.perInstance ? chosen.map((i) => [i]) : [chosen];
     for (const part of parts) {
