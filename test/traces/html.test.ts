@@ -121,5 +121,17 @@ describe('show --html in Chromium', () => {
     await expect(p.textContent('#property')).resolves.toMatch(/a lasso: from step 3 on, the cycle repeats forever/);
     await expect(p.textContent('#step-title')).resolves.toMatch(/the loop starts here/);
     await p.close();
+
+    // A cycle of steps: a lasso played with --loop (close and reopen forever under cache=always).
+    const played = join(dir, 'played.itf.json');
+    expect(daxcheck('play', 'dax', '--design', 'virtiofs-v6', '--init', 'xflagDax=[false] size=[big]', 'Open p=p1 f=f1', 'SetFlag p=p1 f=f1 v=true',
+      'Close p=p1 f=f1', 'Open p=p1 f=f1', 'Close p=p1 f=f1', '--loop', '3', '--trace-out', played).code).toBe(0);
+    const cyc = join(dir, 'played.html');
+    expect(daxcheck('show', played, '--html', cyc).code).toBe(0);
+    const q = await browser.newPage();
+    await q.goto(`file://${cyc}`);
+    expect(await q.$$eval('button.step.cycle', (b) => b.map((x) => x.getAttribute('data-step')))).toEqual(['3', '4', '5']);
+    await expect(q.textContent('#loop-back')).resolves.toBe('↻ back to step 3, forever');
+    await q.close();
   });
 });
