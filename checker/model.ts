@@ -149,7 +149,7 @@ export interface LivenessProperty<S extends RecordDomain = RecordDomain> extends
   readonly formula: TemporalFormula<S>;
   /** One formula per index (its predicates get the index); violated when one of them is. */
   readonly forEach?: IndexSet;
-  /** What P says, for a leadsTo that is vacuous because no state has P (e.g. 'FlagChangedUnused'). */
+  /** P's name, for a leadsTo that is vacuous because no state has P (e.g. 'StaleAndUnused'). */
   readonly trigger?: string;
   /** The fairness the property is checked under (default none), on top of the model's own (ModelParts.fairness). */
   readonly fairness?: readonly Fairness[];

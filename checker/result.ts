@@ -36,8 +36,10 @@ export interface PropertyResult {
   readonly doc?: string;
   /** A violation's counterexample, or a reachability goal's witness. */
   readonly trace?: Trace;
-  /** The goals that were never reached (for a leadsTo, its trigger), when a pass is vacuous. */
+  /** The goals that were never reached, when a pass is vacuous. */
   readonly vacuousBecause?: readonly string[];
+  /** For a leadsTo that passes vacuously: its trigger (the property's `trigger`, else 'P'), which no state has. */
+  readonly triggerNeverReached?: string;
 }
 
 export interface ActionCoverage {

@@ -63,7 +63,10 @@ export function formatResult(r: CheckResult, opts: { color: boolean; coverage?: 
   const t = new Table({ head: ['property', 'kind', 'verdict', 'trace'], style: { head: [], border: [] }, chars: plainChars() });
   for (const p of r.properties) {
     const len = p.trace ? `${p.trace.steps.length - 1} steps` : '';
-    const why = p.vacuousBecause ? ` (goal never reached: ${p.vacuousBecause.join(', ')})` : '';
+    const why = [
+      ...(p.triggerNeverReached ? [`trigger never reached: ${p.triggerNeverReached}`] : []),
+      ...(p.vacuousBecause ? [`goal never reached: ${p.vacuousBecause.join(', ')}`] : []),
+    ].map((w) => ` (${w})`).join('');
     t.push([p.name, p.kind, statusWord(p, opts.color) + why, len]);
   }
   if (r.deadlock) t.push(['Deadlock', 'deadlock', c.red(c.bold('REACHED')), `${r.deadlock.trace.steps.length - 1} steps`]);
@@ -111,6 +114,7 @@ export function resultJson(r: CheckResult): unknown {
       name: p.name, kind: p.kind, holds: p.holds, status: p.status,
       ...(p.doc ? { doc: p.doc } : {}),
       ...(p.vacuousBecause ? { vacuousBecause: p.vacuousBecause } : {}),
+      ...(p.triggerNeverReached ? { triggerNeverReached: p.triggerNeverReached } : {}),
       ...(p.trace ? { trace: traceJson(p.trace), ...(p.trace.violatingStep !== undefined ? { violatingStep: p.trace.violatingStep } : {}),
         ...(p.trace.loopIndex !== undefined ? { loop: p.trace.loopIndex } : {}) } : {}),
     })),

@@ -36,12 +36,13 @@ export function livenessResults(
     }
     // A cut-short search's graph may lack the edge that would close a fair cycle: only a violation is known then.
     if (!complete) return { name: p.name, kind: 'liveness', status: 'bounded', holds: null, doc: p.def.doc };
-    const missing = [...(d.triggerReached === false ? [`${triggerName(p)} (its trigger is never reached)`] : []), ...unreachedGoals(p.def.nonVacuousIf)];
-    if (missing.length) return { name: p.name, kind: 'liveness', status: 'vacuous', holds: true, doc: p.def.doc, vacuousBecause: missing };
+    const missing = unreachedGoals(p.def.nonVacuousIf);
+    if (d.triggerReached === false || missing.length) {
+      return {
+        name: p.name, kind: 'liveness', status: 'vacuous', holds: true, doc: p.def.doc,
+        ...(missing.length ? { vacuousBecause: missing } : {}), ...(d.triggerReached === false ? { triggerNeverReached: p.def.trigger ?? 'P' } : {}),
+      };
+    }
     return { name: p.name, kind: 'liveness', status: 'holds', holds: true, doc: p.def.doc };
   });
-}
-
-function triggerName(p: CompiledLiveness): string {
-  return p.def.trigger ?? 'P';
 }

@@ -35,7 +35,7 @@ export function liveness(ctx: Ctx): Record<string, LivenessProperty<Schema>> {
         + 'Documentation/filesystems/dax.rst "Summary" item 6; v6 cover [Note], seed 002',
       formula: leadsTo(staleAndUnused, modeTakesEffect),
       forEach: ctx.Files,
-      trigger: 'StaleAndUnused (an inode whose S_DAX the flag no longer asks for, unused)',
+      trigger: 'StaleAndUnused',
       fairness: timeoutIsFair ? [weakFairness('Timeout', { perInstance: true })] : [],
     },
   };

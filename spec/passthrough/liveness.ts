@@ -38,7 +38,7 @@ export function livenessFor(w: World): Record<string, LivenessProperty<Schema>> 
       doc: 'once every caching file and page-cache mapping of the inode is released, a FOPEN_PASSTHROUGH open is eventually accepted',
       source: 'seed 004 (Amir Goldstein, 6 Dec 2023): the taint "stays with the file until release"; fs/fuse/iomode.c fuse_inode_uncached_io_start, fuse_file_io_release (a23e1966, v6.9+)',
       formula: leadsTo(cachingUsersReleased, passthroughOpenAccepted),
-      trigger: 'CachingUsersReleased (every caching file and page-cache mapping released)',
+      trigger: 'CachingUsersReleased',
       fairness: [weakFairness('Close', { perInstance: true }), weakFairness('VmaClose', { perInstance: true })],
     },
   };
