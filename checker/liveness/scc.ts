@@ -51,10 +51,17 @@ export class SccWork {
     return t;
   }
 
-  /** The components of the subgraph on `nodes` (all stamped `t`), each an array of states. */
-  components(nodes: ArrayLike<number>, t: number): Int32Array[] {
+  /**
+   * The components of the subgraph on `nodes` (all stamped `t`): their
+   * states one component after the other in `states`, component k being
+   * states[starts[k], starts[k + 1]) (one buffer, not an array per
+   * component: most components of a state graph are single states).
+   */
+  components(nodes: ArrayLike<number>, t: number): { states: Int32Array; starts: Int32Array } {
     const { g, set, idx, low, cursor, onStack, stack, calls } = this;
-    const out: Int32Array[] = [];
+    const states = new Int32Array(nodes.length);
+    const starts: number[] = [0];
+    let filled = 0;
     let counter = 0;
     let sp = 0;
     for (let r = 0; r < nodes.length; r++) {
@@ -82,10 +89,9 @@ export class SccWork {
         if (low[v] === idx[v]) {
           let k = sp;
           do k--; while (stack[k] !== v);
-          const comp = stack.slice(k, sp);
-          for (let j = k; j < sp; j++) onStack[stack[j]!] = 0;
+          for (let j = k; j < sp; j++) { onStack[stack[j]!] = 0; states[filled++] = stack[j]!; }
           sp = k;
-          out.push(comp);
+          starts.push(filled);
         }
         if (cp > 0) {
           const u = calls[cp - 1]!;
@@ -94,7 +100,7 @@ export class SccWork {
       }
     }
     for (let r = 0; r < nodes.length; r++) idx[nodes[r]!] = -1;
-    return out;
+    return { states, starts: Int32Array.from(starts) };
   }
 }
 
@@ -135,9 +141,13 @@ export function fairAcceptingComponents(
   w: SccWork, nodes: ArrayLike<number>, groups: readonly FairnessGroup[], accepting: (s: number) => boolean,
 ): { nodes: Int32Array; stamp: number }[] {
   const found: { nodes: Int32Array; stamp: number }[] = [];
-  const pending: Int32Array[] = w.components(nodes, w.newSet(nodes));
+  // Decompositions still to look at, each with the index of its next component.
+  const pending: { states: Int32Array; starts: Int32Array; next: number }[] = [{ ...w.components(nodes, w.newSet(nodes)), next: 0 }];
   while (pending.length > 0) {
-    const c = pending.pop()!;
+    const top = pending[pending.length - 1]!;
+    if (top.next === top.starts.length - 1) { pending.pop(); continue; }
+    const k = top.next++;
+    const c = top.states.subarray(top.starts[k]!, top.starts[k + 1]!);
     let acc = false;
     for (let k = 0; k < c.length && !acc; k++) acc = accepting(c[k]!);
     if (!acc) continue;
@@ -145,10 +155,10 @@ export function fairAcceptingComponents(
     const use = groupUse(w, c, t, groups);
     if (groups.some((gr, j) => !gr.strong && use[j]!.everywhere && !use[j]!.taken)) continue;
     const bad = groups.map((gr, j) => gr.strong && use[j]!.somewhere && !use[j]!.taken);
-    if (!bad.includes(true)) { found.push({ nodes: c, stamp: t }); continue; }
+    if (!bad.includes(true)) { found.push({ nodes: c.slice(), stamp: t }); continue; }
     // Drop the states where an SF group that is never taken inside is enabled; decompose the rest.
     const keep = Array.from(c).filter((s) => !enabledAt(w.g, s, groups, bad));
-    if (keep.length > 0) pending.push(...w.components(keep, w.newSet(keep)));
+    if (keep.length > 0) pending.push({ ...w.components(keep, w.newSet(keep)), next: 0 });
   }
   return found;
 }
