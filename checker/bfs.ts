@@ -260,7 +260,7 @@ export function breadthFirst(ctx: SearchContext, ex: LevelExpander): CheckResult
   return assembleResult(cm, selected, {
     strategy: 'bfs', complete, incompleteReason: cut?.reason, cutShortBy: cut?.by,
     links: ex.links, findings: found,
-    distinct, generated, queueLeft, depth: maxSeenDepth, seconds, storeBytes: ex.storeBytes + (ex.graph?.bytes ?? 0), peakRss: ctx.peakRss,
+    distinct, generated, queueLeft, depth: maxSeenDepth, seconds, storeBytes: ex.storeBytes, peakRss: ctx.peakRss,
     actionOf, generatedBy, distinctBy, enabledStates, liveness, livenessSkipped: ctx.livenessSkipped,
   });
 }

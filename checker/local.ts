@@ -77,7 +77,8 @@ export class LocalExplorer {
   /** Whether the clock says stop (read every TICK_MASK + 1 expansions). */
   tickDue(depth: number): boolean {
     if ((++this.expanded & TICK_MASK) !== 0) return false;
-    return this.ctx.tick(this.store.size, this.generated, this.queue.length, depth, this.store.bytes + this.queue.bytes);
+    // The state graph, when one is recorded, counts against the memory budget too.
+    return this.ctx.tick(this.store.size, this.generated, this.queue.length, depth, this.store.bytes + this.queue.bytes + (this.graph?.bytes ?? 0));
   }
 
   /**
@@ -184,7 +185,7 @@ export class LocalLevels implements LevelExpander {
 
   get links() { return this.x.store; }
   get graph() { return this.x.graph; }
-  get storeBytes(): number { return this.x.store.bytes + this.x.queue.bytes; }
+  get storeBytes(): number { return this.x.store.bytes + this.x.queue.bytes + (this.x.graph?.bytes ?? 0); }
 
   addInitial(words: Uint32Array, init: number): number {
     return this.x.addInitial(words, init);
