@@ -54,6 +54,18 @@ describe('liveness on hand-derived graphs', () => {
     expect(verdict({ ...choice, fairness: [weakFairness('B'), weakFairness('T', { perInstance: true })] }).status).toBe('violated');
   });
 
+  // 0 -A-> 1 -B-> 0, 1 -D-> 2 -E-> 1, and 1 -C-> 3 where P holds: one component {0, 1, 2}.
+  const split: GraphSpec = { nodes: 4, inits: [0], edges: [e(0, 1, 'A'), e(1, 0, 'B'), e(1, 2, 'D'), e(2, 1, 'E'), e(1, 3, 'C')], op: 'eventually', p: [3] };
+  it('strong fairness prunes: the states where SF(C) is enabled go, and what is left is decomposed again', () => {
+    // SF(C) removes 1; {0} is unfair for WF(A), {2} for WF(E): no fair cycle avoids P.
+    expect(verdict({ ...split, fairness: [strongFairness('C'), weakFairness('A'), weakFairness('E')] }).status).toBe('holds');
+    // Without WF(E), stuttering at 2 is fair: the lasso goes there by the shortest way.
+    const r = verdict({ ...split, fairness: [strongFairness('C'), weakFairness('A')] });
+    expect(r.status).toBe('violated');
+    expect(lassoNodes(r.trace!).nodes).toEqual([0, 1, 2]);
+    expect(r.trace!.loopIndex).toBe(2);
+  });
+
   it('P ~> Q: the lasso starts at the trigger; a trigger never reached is vacuous', () => {
     // 0 -> 1 (P) -> 2 -> 3 (Q); 2 may loop back to 1.
     const g: GraphSpec = { nodes: 4, inits: [0], edges: [e(0, 1, 'A'), e(1, 2, 'A'), e(2, 3, 'B'), e(2, 1, 'C')], op: 'leadsTo', p: [1], q: [3] };
