@@ -11,6 +11,7 @@
 // ---- writing a design ------------------------------------------------------
 export { actionsOver, defineDesign, designsExportedBy, withDesigns, type DesignAction, type DesignExtension, type UserDesign } from '../checker/extend.js';
 export { actionsOf, defineModel, enumConstant, initOf, intConstant, type ActionDef, type ActionProperty, type Invariant, type ModelDef, type ModelParts, type Property, type ReachabilityGoal, type StepInfo } from '../checker/model.js';
+export { alwaysEventually, eventually, eventuallyAlways, leadsTo, strongFairness, weakFairness, type Fairness, type LivenessProperty, type TemporalFormula } from '../checker/model.js';
 export { arrayOf, bool, enumOf, exists, forall, indexSet, int, record, type Domain } from '../checker/domain.js';
 export type { View } from '../checker/layout.js';
 export type { ShownStep, StepWords } from '../checker/presentation.js';

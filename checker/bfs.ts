@@ -14,6 +14,8 @@ import { StoreFullError } from './errors.js';
 import { assembleResult, Findings, storeInitialStates } from './outcome.js';
 import type { CheckResult } from './result.js';
 import type { Links } from './trace.js';
+import type { StateGraph } from './liveness/graph.js';
+import { livenessResults } from './liveness/check.js';
 import { readCheckpoint, runIdentity, type Snapshot, writeCheckpoint } from './checkpoint.js';
 import { UsageError } from './errors.js';
 
@@ -55,6 +57,8 @@ export interface LevelOutcome {
 export interface LevelExpander {
   /** Parent and action of every stored state, by id. */
   readonly links: Links;
+  /** The state graph, recorded when a liveness property is checked (this thread only). */
+  readonly graph?: StateGraph;
   readonly storeBytes: number;
   /** With symmetry: the states the stored orbits stand for (the sum of their sizes). */
   readonly representedStates?: number;
@@ -246,7 +250,6 @@ export function breadthFirst(ctx: SearchContext, ex: LevelExpander): CheckResult
     return atStop;
   }
 
-  const seconds = ctx.seconds();
   if (!cut && !found.stop) {
     if (cutByDepth) cut = { by: 'depth', reason: `depth bound ${ctx.maxDepth} cut the search` };
     else if (cutByConstraint) cut = { by: 'constraint', reason: 'the state constraint cut the search' };
@@ -254,11 +257,15 @@ export function breadthFirst(ctx: SearchContext, ex: LevelExpander): CheckResult
   const stoppedEarly = found.stop && queueLeft > 0;
   if (!cut && stoppedEarly) cut = { by: 'violation', reason: 'stopped at the first violation' };
   const complete = !cut;
+  const reachedGoals = new Set(selected.goals.filter((_, k) => found.goalAt[k]! >= 0).map((g) => g.name));
+  const liveness = livenessResults(cm, selected.liveness ?? [], ex.graph, ex.links, complete,
+    (names) => (names ?? []).filter((g) => !reachedGoals.has(g)));
+  const seconds = ctx.seconds();
   return assembleResult(cm, selected, {
     strategy: 'bfs', complete, incompleteReason: cut?.reason, cutShortBy: cut?.by,
     links: ex.links, findings: found,
     distinct, generated, queueLeft, depth: maxSeenDepth, seconds, storeBytes: ex.storeBytes, peakRss: ctx.peakRss,
-    actionOf, generatedBy, distinctBy, enabledStates,
+    actionOf, generatedBy, distinctBy, enabledStates, liveness, livenessSkipped: ctx.livenessSkipped,
     symmetry: core.symmetry, representedStates: ex.representedStates,
     ...(core.independence ? { partialOrder: { components: core.independence.set, reducedStates: ex.reducedStates ?? 0 } } : {}),
   });

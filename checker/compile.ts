@@ -5,11 +5,12 @@
 import { type ArrayDomain, type IndexSet, type RecordDomain, type ScalarDomain, isScalar, scalarBounds, showScalar, parseScalar, describeDomain } from './domain.js';
 import { Layout, type View } from './layout.js';
 import {
-  type ActionDef, type ActionProperty, type ConstantDecl, type InitParamSpec, type Invariant, type ModelDef,
+  type ActionDef, type ActionProperty, type ConstantDecl, type InitParamSpec, type Invariant, type LivenessProperty, type ModelDef,
   type ReachabilityGoal, type StepInfo, partsFor,
 } from './model.js';
 import { UsageError } from './errors.js';
 import { indexSetsOf } from './symmetry.js';
+import { type CompiledLiveness, compileLiveness } from './liveness/compiled.js';
 
 /** A parameter's value: a number, or for an initial state's function parameter one number per index. */
 export type ParamValue = number | readonly number[];
@@ -50,6 +51,8 @@ export interface CompiledModel {
    */
   readonly actionProperties: readonly CompiledActionProperty[];
   readonly goals: readonly Named<ReachabilityGoal>[];
+  /** Temporal properties, checked over the state graph after the search (checker/liveness/). */
+  readonly liveness: readonly CompiledLiveness[];
   readonly constraint: ((s: View<any>) => boolean) | undefined;
   readonly checkDeadlock: boolean;
   /** The index sets the model declares interchangeable (ModelDef.symmetric), resolved against this design's schema. */
@@ -127,7 +130,7 @@ export function compile(
     { action: -1, name: 'Init', params, guard: undefined, effect: parts.init.effect, step: initStep }));
 
   const props = Object.entries(parts.properties);
-  const pick = <K extends 'invariant' | 'action' | 'reachable'>(kind: K) =>
+  const pick = <K extends 'invariant' | 'action' | 'reachable' | 'liveness'>(kind: K) =>
     props.filter(([, p]) => p.kind === kind).map(([name, def]) => ({ name, def })) as any[];
   const goals = pick('reachable') as Named<ReachabilityGoal>[];
   for (const [name, p] of props) {
@@ -146,6 +149,10 @@ export function compile(
   };
   const paramText = (spec: InitParamSpec, params: Readonly<Record<string, ParamValue>>) =>
     Object.entries(spec).map(([k, d]) => String(show(d, params[k]!)));
+  const paramLabel = (inst: ActionInstance) => {
+    const args = paramText(actionDefs[inst.action]!.params, inst.params);
+    return args.length ? `${inst.name}(${args.join(', ')})` : inst.name;
+  };
 
   return {
     model: model.name,
@@ -159,6 +166,8 @@ export function compile(
     invariants: pick('invariant'),
     actionProperties,
     goals,
+    liveness: (pick('liveness') as Named<LivenessProperty>[]).map((p) => compileLiveness(
+      p.name, p.def, parts.fairness ?? [], actionNames, instances, (inst) => paramLabel(inst as ActionInstance))),
     constraint: parts.constraint,
     checkDeadlock: parts.checkDeadlock ?? true,
     symmetric: symmetricSets(model, parts.schema),

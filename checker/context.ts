@@ -90,6 +90,8 @@ export class SearchContext {
   readonly maxStoreBytes: number;
   readonly selected: SelectedProperties;
   readonly core: TransitionCore;
+  /** Why the selected liveness properties are left out of this run (an engine that records no state graph). */
+  readonly livenessSkipped: string | undefined;
   /** Set once the search must stop: the time limit passed, an interruption, the memory budget. */
   halt: Halt | undefined;
   peakRss = process.memoryUsage.rss();
@@ -104,8 +106,16 @@ export class SearchContext {
     this.maxStoreBytes = opts.maxStoreBytes ?? defaultMemoryBudget();
     this.deadline = opts.maxSeconds !== undefined ? this.started + opts.maxSeconds * 1000 : Infinity;
     this.progressMs = (opts.progressEverySeconds ?? 5) * 1000;
-    this.selected = selectProperties(cm, opts.properties);
-    refuseReductionsWithLiveness(this.selected, opts);
+    const selected = selectProperties(cm, opts.properties);
+    const unsupported = selected.liveness?.length ? livenessUnsupportedBy(opts) : undefined;
+    if (unsupported) {
+      const named = selected.liveness!.filter((p) => opts.properties?.includes(p.name)).map((p) => p.name);
+      if (named.length) {
+        throw new UsageError(`liveness properties (${named.join(', ')}) are checked over the state graph of a breadth-first search on one thread; drop ${unsupported}`);
+      }
+      this.livenessSkipped = `liveness properties (${selected.liveness!.map((p) => p.name).join(', ')}) not checked: they need a breadth-first search on one thread (no ${unsupported})`;
+    }
+    this.selected = unsupported ? { ...selected, liveness: [] } : selected;
     this.core = new TransitionCore(cm, this.selected, { avoidActions: opts.avoidActions }, { symmetry: opts.symmetry, por: opts.por });
   }
 
@@ -142,18 +152,22 @@ export class SearchContext {
 }
 
 /**
- * THE ONE CHECK POINT for reductions and liveness (issue 11 adds liveness in
- * checker/liveness): symmetry reduction as done here (canonical states,
- * successors matched back by canonical form) is sound for invariants, action
- * properties, goals and deadlock; a liveness property over the quotient graph
- * needs the fairness and lasso arguments checked again (a cycle of orbits need
- * not be a cycle of states). So a run that selects a liveness property and asks
- * for --symmetry must be refused here, once SelectedProperties has one. Today
- * no property kind is a liveness one, so nothing is refused.
+ * Liveness is decided over the state graph the breadth-first search records
+ * in this thread: with workers, depth-first, avoided actions or a
+ * checkpoint the graph would be missing or partial. Under --symmetry the
+ * graph would be one of orbits, where a cycle need not be a cycle of states
+ * (TLC's issue #59), and --por keeps local states and steps, not fair cycles
+ * (por.ts): both are refused with a named liveness property too. What rules
+ * it out, or undefined.
  */
-// (--por is in the same case: its conditions (por.ts) keep local states and steps, not fair cycles.)
-export function refuseReductionsWithLiveness(_selected: SelectedProperties, _opts: SearchOptions): void {
-  // When liveness lands: if (opts.symmetry && selected.liveness.length > 0) throw new UsageError('--symmetry cannot be used with liveness properties (...); leave it out or select safety properties with --property');
+function livenessUnsupportedBy(opts: SearchOptions): string | undefined {
+  if ((opts.workers ?? 1) > 1) return `--workers ${opts.workers}`;
+  if (opts.strategy === 'dfs') return '--dfs';
+  if (opts.avoidActions?.length) return '--avoid-action';
+  if (opts.checkpoint || opts.resume) return '--checkpoint/--resume';
+  if (opts.symmetry) return '--symmetry';
+  if (opts.por) return '--por';
+  return undefined;
 }
 
 /** The most worker threads a search starts: each is an isolate of its own (tens of MiB), and past the core count they only wait. */

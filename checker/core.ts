@@ -14,6 +14,7 @@
 // bit-packed into a caller's Successors buffer.
 
 import type { ActionInstance, CompiledModel, Named } from './compile.js';
+import type { CompiledLiveness } from './liveness/compiled.js';
 import { describeDomain } from './domain.js';
 import { SchemaViolation, UsageError } from './errors.js';
 import type { View } from './layout.js';
@@ -28,6 +29,8 @@ export interface SelectedProperties {
   readonly invariants: readonly Named<Invariant>[];
   readonly actionProperties: readonly (Named<ActionProperty> & { readonly actions?: readonly number[] })[];
   readonly goals: readonly Named<ReachabilityGoal>[];
+  /** Temporal properties: decided over the state graph once the search is done (checker/liveness/). */
+  readonly liveness?: readonly CompiledLiveness[];
 }
 
 /** How a run restricts the steps it takes. */

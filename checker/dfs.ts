@@ -58,6 +58,7 @@ export function depthFirst(ctx: SearchContext): CheckResult {
     actionOf: Int32Array.from(cm.instances.map((i) => i.action)), generatedBy: x.coverage.generatedBy,
     distinctBy: distinctByInstance(store, cm.instances.length), enabledStates: x.coverage.enabledStates,
     symmetry: core.symmetry, representedStates: x.represented,
+    livenessSkipped: ctx.livenessSkipped,
   });
 }
 

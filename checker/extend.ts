@@ -141,6 +141,7 @@ function extendParts(u: UserDesign, base: ModelParts, x: DesignExtension): Model
   const properties: Record<string, Property<any>> = { ...base.properties };
   for (const [n, p] of Object.entries(x.properties ?? {})) {
     for (const a of p.kind === 'action' ? p.actions ?? [] : []) if (!(a in actions)) throw missing(`property ${n} constrains action`, a, actions);
+    for (const f of p.kind === 'liveness' ? p.fairness ?? [] : []) if (!(f.action in actions)) throw missing(`property ${n} assumes fairness of action`, f.action, actions);
     for (const g of p.nonVacuousIf ?? []) if (!(g in properties) && !(g in (x.properties ?? {}))) throw missing(`property ${n} names goal`, g, properties);
     properties[n] = guardProperty(p, guard(`property ${n}`));
   }
@@ -192,6 +193,11 @@ function guardProperty(p: Property<any>, g: Guard): Property<any> {
     case 'invariant': return { ...p, holds: (s: View<any>) => p.holds(g(s)) };
     case 'reachable': return { ...p, reached: (s: View<any>) => p.reached(g(s)) };
     case 'action': return { ...p, holds: (b: View<any>, st: StepInfo, a: View<any>) => p.holds(g(b), st, g(a)) };
+    case 'liveness': {
+      const f = p.formula;
+      const gp = (q: (s: View<any>, i: number) => boolean) => (s: View<any>, i: number) => q(g(s), i);
+      return { ...p, formula: f.op === 'leadsTo' ? { op: f.op, p: gp(f.p), q: gp(f.q) } : { op: f.op, p: gp(f.p) } };
+    }
   }
 }
 

@@ -14,6 +14,7 @@ import { StoreFullError } from './errors.js';
 import { FP, fingerprint } from './fingerprint.js';
 import { StateQueue } from './queue.js';
 import { FingerprintSet, FingerprintStore } from './store.js';
+import { StateGraph } from './liveness/graph.js';
 
 /** How often (in expanded states) the clock is read. */
 const TICK_MASK = 0x3fff;
@@ -26,6 +27,8 @@ export class LocalExplorer {
   readonly curPacked: Uint32Array;
   private readonly succ: Successors;
   private readonly stride: number;
+  /** The state graph, recorded only when a liveness property is checked. */
+  readonly graph: StateGraph | undefined;
 
   // What was found first, by position (state id x (instances + 1) + instance; a deadlock after every instance) and by id.
   readonly invPos: Float64Array;
@@ -81,6 +84,8 @@ export class LocalExplorer {
     this.countOrbits = core.symmetry !== undefined;
     this.por = core.independence !== undefined;
     this.localTo = core.independence?.localTo ?? new Int32Array(0);
+    const liveness = ctx.selected.liveness ?? [];
+    this.graph = liveness.length > 0 ? new StateGraph(liveness, nInst) : undefined;
   }
 
   /**
@@ -111,7 +116,8 @@ export class LocalExplorer {
   /** Whether the clock says stop (read every TICK_MASK + 1 expansions). */
   tickDue(depth: number): boolean {
     if ((++this.expanded & TICK_MASK) !== 0) return false;
-    return this.ctx.tick(this.store.size, this.generated, this.queue.length, depth, this.store.bytes + this.queue.bytes);
+    // The state graph, when one is recorded, counts against the memory budget too.
+    return this.ctx.tick(this.store.size, this.generated, this.queue.length, depth, this.store.bytes + this.queue.bytes + (this.graph?.bytes ?? 0));
   }
 
   /**
@@ -120,8 +126,10 @@ export class LocalExplorer {
    * at the first new state stored after a violation, or after the state.
    */
   expandOne(id: number, depth: number, atBound: boolean): void {
-    const { core, succ, store, queue, stride } = this;
-    if (!core.expand(this.curPacked, 0, atBound, succ)) { this.cutByConstraint = true; return; }
+    const { core, succ, store, queue, stride, graph } = this;
+    graph?.begin(id);
+    if (!core.expand(this.curPacked, 0, atBound, succ)) { this.cutByConstraint = true; graph?.partial(id); return; }
+    if (atBound && succ.enabled) graph?.partial(id);
     const enabled = succ.enabled;
     if (atBound && enabled) this.cutByDepth = true;
     const W = core.W;
@@ -146,6 +154,7 @@ export class LocalExplorer {
       coverage.count(i, id);
       fingerprint(words, q * W, W);
       const nid = store.add(FP[0]!, FP[1]!, id, i, depth + 1);
+      if (graph !== undefined) this.record(graph, nid, i, words, q * W);
       if (nid < 0) continue;
       queue.push(nid, words, q * W);
       if (this.por) this.nextLevel.add(FP[0]!, FP[1]!);
@@ -154,6 +163,7 @@ export class LocalExplorer {
       if (this.stop) { q++; break; }
     }
     this.generated += q - skipped;
+    if (graph !== undefined && q < count) graph.partial(id);
     if (!enabled && this.ctx.checkDeadlock && this.deadlockOpen && this.deadlockPos === -1) {
       this.deadlockPos = id * stride + stride - 1;
       this.deadlockId = id;
@@ -161,10 +171,23 @@ export class LocalExplorer {
     }
   }
 
+  /** An edge of the state graph to the successor in words[at] (new when nid >= 0), and the labels of a new state. */
+  private record(graph: StateGraph, nid: number, inst: number, words: Uint32Array, at: number): void {
+    graph.edge(graph.stored(FP[0]!, FP[1]!, nid), inst);
+    if (nid < 0) return;
+    this.core.loadNext(words, at);
+    graph.label(nid, this.core.nextView);
+  }
+
   /** Stores initial state `init` (packed in `words`); returns its id, or -1 when it is already stored. */
   addInitial(words: Uint32Array, init: number): number {
     fingerprint(words, 0, this.core.W);
     const id = this.store.add(FP[0]!, FP[1]!, 0xffffffff, init, 0);
+    if (this.graph !== undefined && id >= 0) {
+      this.graph.stored(FP[0]!, FP[1]!, id);
+      this.core.loadNext(words, 0);
+      this.graph.label(id, this.core.nextView);
+    }
     if (id >= 0) {
       this.queue.push(id, words, 0);
       if (this.countOrbits) this.represented += this.core.orbitSize(words, 0);
@@ -212,7 +235,8 @@ export class LocalLevels implements LevelExpander {
   get links() { return this.x.store; }
   get representedStates(): number { return this.x.represented; }
   get reducedStates(): number { return this.x.reducedStates; }
-  get storeBytes(): number { return this.x.store.bytes + this.x.queue.bytes; }
+  get graph() { return this.x.graph; }
+  get storeBytes(): number { return this.x.store.bytes + this.x.queue.bytes + (this.x.graph?.bytes ?? 0); }
 
   addInitial(words: Uint32Array, init: number): number {
     return this.x.addInitial(words, init);

@@ -114,7 +114,58 @@ export interface ReachabilityGoal<S extends RecordDomain = RecordDomain> extends
   readonly kind: 'reachable';
   readonly reached: (s: View<S>) => boolean;
 }
-export type Property<S extends RecordDomain = RecordDomain> = Invariant<S> | ActionProperty<S> | ReachabilityGoal<S>;
+/** A state predicate of a temporal formula; under `forEach` it also takes the index (∀ f ∈ Files: P(f) ~> Q(f)). */
+export type StatePredicate<S extends RecordDomain = RecordDomain> = (s: View<S>, i: number) => boolean;
+
+/**
+ * The temporal formulas a liveness property may be, over behaviours of the
+ * state graph in TLA+'s sense: infinite, and a state may repeat forever
+ * (stuttering), so only fairness makes anything happen.
+ */
+export type TemporalFormula<S extends RecordDomain = RecordDomain> =
+  | { readonly op: 'eventually'; readonly p: StatePredicate<S> }
+  | { readonly op: 'leadsTo'; readonly p: StatePredicate<S>; readonly q: StatePredicate<S> }
+  | { readonly op: 'alwaysEventually'; readonly p: StatePredicate<S> }
+  | { readonly op: 'eventuallyAlways'; readonly p: StatePredicate<S> };
+
+/** ◇P */
+export const eventually = <S extends RecordDomain>(p: StatePredicate<S>): TemporalFormula<S> => ({ op: 'eventually', p });
+/** P ~> Q, that is □(P ⇒ ◇Q) */
+export const leadsTo = <S extends RecordDomain>(p: StatePredicate<S>, q: StatePredicate<S>): TemporalFormula<S> => ({ op: 'leadsTo', p, q });
+/** □◇P */
+export const alwaysEventually = <S extends RecordDomain>(p: StatePredicate<S>): TemporalFormula<S> => ({ op: 'alwaysEventually', p });
+/** ◇□P */
+export const eventuallyAlways = <S extends RecordDomain>(p: StatePredicate<S>): TemporalFormula<S> => ({ op: 'eventuallyAlways', p });
+
+/**
+ * A fairness assumption, TLA+'s WF_vars(A) / SF_vars(A). `params` narrows it
+ * to the instances with those parameter values (WF_vars(A(f1))); `perInstance`
+ * makes it one assumption per instance (∀ p: WF_vars(A(p))) instead of one
+ * for the action as a whole (WF_vars(∃ p: A(p))). As in TLA+, only steps that
+ * change the state count: an action is enabled where it can change the
+ * state, and taken where it does.
+ */
+export interface Fairness {
+  readonly kind: 'weak' | 'strong';
+  readonly action: string;
+  readonly params?: Readonly<Record<string, number>>;
+  readonly perInstance?: boolean;
+}
+export const weakFairness = (action: string, opts: Omit<Fairness, 'kind' | 'action'> = {}): Fairness => ({ kind: 'weak', action, ...opts });
+export const strongFairness = (action: string, opts: Omit<Fairness, 'kind' | 'action'> = {}): Fairness => ({ kind: 'strong', action, ...opts });
+
+export interface LivenessProperty<S extends RecordDomain = RecordDomain> extends PropertyCommon {
+  readonly kind: 'liveness';
+  readonly formula: TemporalFormula<S>;
+  /** One formula per index (its predicates get the index); violated when one of them is. */
+  readonly forEach?: IndexSet;
+  /** P's name, for a leadsTo that is vacuous because no state has P (e.g. 'StaleAndUnused'). */
+  readonly trigger?: string;
+  /** The fairness the property is checked under (default none), on top of the model's own (ModelParts.fairness). */
+  readonly fairness?: readonly Fairness[];
+}
+
+export type Property<S extends RecordDomain = RecordDomain> = Invariant<S> | ActionProperty<S> | ReachabilityGoal<S> | LivenessProperty<S>;
 
 // ---- initial states -------------------------------------------------------
 
@@ -147,6 +198,8 @@ export interface ModelParts<S extends RecordDomain = RecordDomain> {
   readonly properties: Readonly<Record<string, Property<S>>>;
   /** States outside the constraint are kept but not explored (as TLC's CONSTRAINT). */
   readonly constraint?: (s: View<S>) => boolean;
+  /** Fairness every liveness property is checked under (TLA+'s WF/SF conjuncts of Spec); default none. */
+  readonly fairness?: readonly Fairness[];
   /** Whether a state with no enabled action is an error. Default true; the CLI can turn it off. */
   readonly checkDeadlock?: boolean;
 }

@@ -8,6 +8,7 @@ import type { ActionCoverage, CheckResult, CutShortBy, Finding, PropertyResult }
 import type { Symmetry } from './symmetry.js';
 import { type Canonical, type Links, reconstruct } from './trace.js';
 
+
 /** The first violation of each property, the first state reaching each goal, the first deadlock: state ids, -1 for none. */
 export class Findings {
   readonly invFailedAt: Int32Array;
@@ -104,6 +105,9 @@ export interface RawOutcome {
   readonly representedStates?: number;
   /** With partial-order reduction: the component set and how many states were expanded with an ample set. */
   readonly partialOrder?: { readonly components: string; readonly reducedStates: number };
+  readonly livenessSkipped?: string;
+  /** The liveness properties' results (liveness/check.ts), decided after the search. */
+  readonly liveness?: readonly PropertyResult[];
 }
 
 /** The CheckResult of a run, shared by the sequential and the parallel engine. */
@@ -129,6 +133,8 @@ export function assembleResult(cm: CompiledModel, selected: SelectedProperties, 
   };
   invariants.forEach((p, k) => results.push(safety(p.name, 'invariant', p.def.doc, p.def.nonVacuousIf, invFailedAt[k]!)));
   actionProps.forEach((p, k) => results.push(safety(p.name, 'action', p.def.doc, p.def.nonVacuousIf, apFailedAt[k]!, apFailedBy[k]!, k)));
+  // Temporal properties next, before the goals, as the tables list them.
+  results.push(...(o.liveness ?? []));
   goals.forEach((p, k) => {
     const at = goalAt[k]!;
     if (at >= 0) results.push({ name: p.name, kind: 'reachable', status: 'reached', holds: true, doc: p.def.doc, trace: traceTo(at) });
@@ -161,6 +167,7 @@ export function assembleResult(cm: CompiledModel, selected: SelectedProperties, 
     storeBytes: o.storeBytes,
     peakRssBytes: o.peakRss,
     properties: results,
+    ...(o.livenessSkipped ? { livenessSkipped: o.livenessSkipped } : {}),
     deadlock,
     coverage,
     ...(o.partialOrder ? { partialOrder: o.partialOrder } : {}),

@@ -29,7 +29,7 @@ export type PropertyStatus = 'holds' | 'violated' | 'vacuous' | 'bounded' | 'rea
 
 export interface PropertyResult {
   readonly name: string;
-  readonly kind: 'invariant' | 'action' | 'reachable';
+  readonly kind: 'invariant' | 'action' | 'reachable' | 'liveness';
   readonly status: PropertyStatus;
   /** true / false, or null when the run was cut short and nothing is known. */
   readonly holds: boolean | null;
@@ -38,6 +38,8 @@ export interface PropertyResult {
   readonly trace?: Trace;
   /** The goals that were never reached, when a pass is vacuous. */
   readonly vacuousBecause?: readonly string[];
+  /** For a leadsTo that passes vacuously: its trigger (the property's `trigger`, else 'P'), which no state has. */
+  readonly triggerNeverReached?: string;
 }
 
 export interface ActionCoverage {
@@ -82,6 +84,8 @@ export interface CheckResult {
   readonly storeBytes: number;
   readonly peakRssBytes: number;
   readonly properties: readonly PropertyResult[];
+  /** Why the model's liveness properties were not checked in this run (they were not named, and the engine records no state graph). */
+  readonly livenessSkipped?: string;
   readonly deadlock?: Finding;
   readonly coverage: readonly ActionCoverage[];
   /**

@@ -49,6 +49,7 @@ export function formatResult(r: CheckResult, opts: { color: boolean; coverage?: 
     out.push(c.yellow(`Search incomplete (${r.incompleteReason}): no violation up to that point, which is not a proof.`));
   }
   if (!r.complete && (violated.length || r.deadlock)) out.push(c.dim(`(search incomplete: ${r.incompleteReason})`));
+  if (r.livenessSkipped) out.push(c.yellow(r.livenessSkipped));
 
   out.push('');
   if (r.cutShortBy) out.push(`  incomplete: ${r.cutShortBy}`);
@@ -67,7 +68,10 @@ export function formatResult(r: CheckResult, opts: { color: boolean; coverage?: 
   const t = new Table({ head: ['property', 'kind', 'verdict', 'trace'], style: { head: [], border: [] }, chars: plainChars() });
   for (const p of r.properties) {
     const len = p.trace ? `${p.trace.steps.length - 1} steps` : '';
-    const why = p.vacuousBecause ? ` (goal never reached: ${p.vacuousBecause.join(', ')})` : '';
+    const why = [
+      ...(p.triggerNeverReached ? [`trigger never reached: ${p.triggerNeverReached}`] : []),
+      ...(p.vacuousBecause ? [`goal never reached: ${p.vacuousBecause.join(', ')}`] : []),
+    ].map((w) => ` (${w})`).join('');
     t.push([p.name, p.kind, statusWord(p, opts.color) + why, len]);
   }
   if (r.deadlock) t.push(['Deadlock', 'deadlock', c.red(c.bold('REACHED')), `${r.deadlock.trace.steps.length - 1} steps`]);
@@ -115,7 +119,9 @@ export function resultJson(r: CheckResult): unknown {
       name: p.name, kind: p.kind, holds: p.holds, status: p.status,
       ...(p.doc ? { doc: p.doc } : {}),
       ...(p.vacuousBecause ? { vacuousBecause: p.vacuousBecause } : {}),
-      ...(p.trace ? { trace: traceJson(p.trace), ...(p.trace.violatingStep !== undefined ? { violatingStep: p.trace.violatingStep } : {}) } : {}),
+      ...(p.triggerNeverReached ? { triggerNeverReached: p.triggerNeverReached } : {}),
+      ...(p.trace ? { trace: traceJson(p.trace), ...(p.trace.violatingStep !== undefined ? { violatingStep: p.trace.violatingStep } : {}),
+        ...(p.trace.loopIndex !== undefined ? { loop: p.trace.loopIndex } : {}) } : {}),
     })),
     deadlock: r.deadlock ? { trace: traceJson(r.deadlock.trace) } : undefined,
     coverage,

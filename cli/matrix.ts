@@ -93,7 +93,7 @@ export function formatMatrix(m: MatrixResult, color: boolean, width = Infinity):
   lines.push(tables.join('\n\n'));
   const legend = [
     'holds: checked exhaustively; VIOLATED (n): shortest counterexample has n steps; reached (n): goal witnessed in n steps;',
-    'vacuous: passes only because a goal it depends on is never reached (or, for a goal, it is never reached); bounded: search cut short.',
+    'vacuous: passes only because a goal it depends on (or a leads-to\'s trigger) is never reached (or, for a goal, it is never reached); bounded: search cut short.',
     `${m.designs.length} designs in ${m.seconds.toFixed(1)} s. Show a cell's trace: daxcheck check ${m.model} --design <design> --property <property>`,
   ];
   for (const l of legend) lines.push(c.dim(width === Infinity ? l : wrapWords(l, width)));

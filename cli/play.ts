@@ -27,7 +27,7 @@ import { collectFile, designToRun, modelWithDesigns } from './registry.js';
 
 interface PlayOptions {
   design?: string; designFile?: string[]; modelFile?: string[]; const?: Record<string, string>;
-  init?: string; expect?: string[]; traceOut?: string; json?: boolean;
+  init?: string; expect?: string[]; traceOut?: string; json?: boolean; loop?: string;
 }
 
 export interface PlayedStep {
@@ -48,6 +48,8 @@ export interface PlayReport {
   readonly steps: readonly PlayedStep[];
   readonly refusal?: Refusal;
   readonly expectations: readonly Expectation[];
+  /** With --loop N: the steps after N are a cycle, and whether the last state is step N's state again. */
+  readonly loop?: { readonly at: number; readonly closes: boolean };
   readonly ok: boolean;
 }
 
@@ -92,7 +94,15 @@ function parseExpectation(raw: string, steps: number): { after: number; variable
   return { after, variable: m[2]!.trim(), want: m[3]!.trim() };
 }
 
-export function play(model: ModelDef<any, any>, cm: CompiledModel, stepTexts: readonly string[], o: { init?: string; expect?: readonly string[] }): { report: PlayReport; trace: TraceStep[] } {
+/** --loop N: a step index in 0..steps. */
+function parseLoop(raw: string | undefined, steps: number): number | undefined {
+  if (raw === undefined) return undefined;
+  if (!/^\d+$/.test(raw) || Number(raw) > steps) throw new UsageError(`--loop ${raw}: give the step the cycle returns to, a number in 0..${steps}`);
+  return Number(raw);
+}
+
+export function play(model: ModelDef<any, any>, cm: CompiledModel, stepTexts: readonly string[], o: { init?: string; expect?: readonly string[]; loop?: string }): { report: PlayReport; trace: TraceStep[]; loopIndex?: number } {
+  const loopAt = parseLoop(o.loop, stepTexts.length);
   const core = new TransitionCore(cm, cm);
   const { cur, next, layout } = { ...core, layout: cm.layout };
   const words = model.presentation?.words ?? {};
@@ -128,6 +138,7 @@ export function play(model: ModelDef<any, any>, cm: CompiledModel, stepTexts: re
   const steps: PlayedStep[] = [{ step: 0, label: cm.label(init), changed: [], fails: failsNow() }];
   checkExpectations(0);
   let refusal: Refusal | undefined;
+  const states: Int32Array[] = [next.slice()];
 
   for (let n = 1; n <= stepTexts.length && !refusal; n++) {
     const text = stepTexts[n - 1]!;
@@ -166,10 +177,16 @@ export function play(model: ModelDef<any, any>, cm: CompiledModel, stepTexts: re
       changed, fails: failsNow(cm.instances.indexOf(inst)),
     });
     trace.push(traceStep(cm, n, inst, next, cur));
+    states.push(next.slice());
     checkExpectations(n);
   }
-  const ok = !refusal && results.every((e) => e.ok) && results.length === expectations.length;
-  return { report: { model: cm.model, design: cm.design, constants: cm.constants, steps, ...(refusal ? { refusal } : {}), expectations: results, ok }, trace };
+  // A lasso: the last state must be the loop's state again (then the steps after it repeat forever).
+  const loop = loopAt !== undefined && !refusal ? { at: loopAt, closes: states[loopAt]!.every((x, j) => x === next[j]) } : undefined;
+  const ok = !refusal && results.every((e) => e.ok) && results.length === expectations.length && (loop === undefined || loop.closes);
+  return {
+    report: { model: cm.model, design: cm.design, constants: cm.constants, steps, ...(refusal ? { refusal } : {}), expectations: results, ...(loop ? { loop } : {}), ok },
+    trace, ...(loop?.closes ? { loopIndex: loop.at } : {}),
+  };
 }
 
 export function formatPlay(r: PlayReport, color: boolean): string {
@@ -190,8 +207,12 @@ export function formatPlay(r: PlayReport, color: boolean): string {
     if (f.reads?.length) out.push(`       it read: ${f.reads.map((x) => `${x.variable} = ${JSON.stringify(x.value)}`).join(', ')}`);
     out.push(f.alternatives?.length ? `       the design would take instead: ${f.alternatives.join('; ')}` : '       no other form of the action is enabled here');
   }
+  if (r.loop) {
+    out.push(r.loop.closes ? c.magenta(`  the loop closes: the last state is step ${r.loop.at}'s state again, so steps ${r.loop.at + 1}..${r.steps.length - 1} can repeat forever`)
+      : c.red(c.bold(`  THE LOOP DOES NOT CLOSE: the last state is not step ${r.loop.at}'s state`)));
+  }
   out.push(r.ok ? c.green('Every step was taken' + (r.expectations.length ? ' and every expectation holds.' : '.'))
-    : c.red(f ? `Stopped at step ${f.step}: the design refuses it.` : 'An expectation failed.'));
+    : c.red(f ? `Stopped at step ${f.step}: the design refuses it.` : r.loop && !r.loop.closes ? 'The loop does not close.' : 'An expectation failed.'));
   return out.join('\n');
 }
 
@@ -204,14 +225,15 @@ export function registerPlay(program: Command): void {
     .option('--const <NAME=VALUE>', 'set a constant (repeatable)', collectConst)
     .option('--init <PARAMS>', "the initial state, as its parameters, e.g. 'xflagDax=[true] size=[small]' (default: the first)")
     .option('--expect <[N:]VAR=VALUE>', 'after step N (default: the last) VAR must be VALUE, e.g. \'sDax[f1]=true\' (repeatable)', collectFile)
-    .option('--trace-out <FILE>', 'save the steps taken as an ITF trace that replay and show read')
+    .option('--loop <N>', 'the steps after step N are a cycle (a lasso, as a liveness counterexample\'s): the last state must be step N\'s again')
+    .option('--trace-out <FILE>', 'save the steps taken as an ITF trace that replay and show read (with --loop, a lasso)')
     .option('--json', 'print the report as JSON')
     .action(async (name: string, stepTexts: string[], o: PlayOptions) => {
       const { model, added } = modelWithDesigns(name, await loadDesignFiles(o.designFile, o.modelFile));
       const cm = compile(model, designToRun(o.design, added), o.const ?? {});
-      const { report, trace } = play(model, cm, stepTexts, o);
+      const { report, trace, loopIndex } = play(model, cm, stepTexts, o);
       if (o.traceOut) {
-        writeFileSync(o.traceOut, formatItf(encodeTrace({ steps: trace, variables: cm.layout.slotNames }, cm)));
+        writeFileSync(o.traceOut, formatItf(encodeTrace({ steps: trace, variables: cm.layout.slotNames, ...(loopIndex !== undefined ? { loopIndex } : {}) }, cm)));
         process.stderr.write(`Trace written: ${o.traceOut}\n`);
       }
       process.stdout.write((o.json ? JSON.stringify(report) : formatPlay(report, useColor(process.stdout))) + '\n');

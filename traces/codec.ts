@@ -18,7 +18,7 @@ export const ACTION_VAR = 'mbt::actionTaken';
 export const PICKS_VAR = 'mbt::nondetPicks';
 const INIT_NAMES = new Set(['Init', 'init', 'q::init', '']);
 
-export type PropertyKind = 'invariant' | 'action' | 'reachable' | 'deadlock';
+export type PropertyKind = 'invariant' | 'action' | 'reachable' | 'liveness' | 'deadlock';
 
 /** What a saved trace says about the run that produced it. */
 export interface TraceMeta {
@@ -80,8 +80,8 @@ export function fromItf(itf: ItfTrace, source: string): SavedTrace {
     constants[p] = val;
   }
   const kind = str('propertyKind');
-  if (kind !== undefined && !['invariant', 'action', 'reachable', 'deadlock'].includes(kind)) {
-    fail(`#meta.propertyKind must be invariant, action, reachable or deadlock, got ${JSON.stringify(kind)}`);
+  if (kind !== undefined && !['invariant', 'action', 'reachable', 'liveness', 'deadlock'].includes(kind)) {
+    fail(`#meta.propertyKind must be invariant, action, reachable, liveness or deadlock, got ${JSON.stringify(kind)}`);
   }
   const vs = m.violatingStep;
   if (vs !== undefined && (!Number.isInteger(vs) || (vs as number) < 0 || (vs as number) >= itf.states.length)) {

@@ -21,12 +21,23 @@ export interface ExplainOptions {
   readonly notes?: ReadonlyMap<number, readonly string[]>;
 }
 
+/** Where a lasso's cycle starts and ends: it repeats forever from its last step back to the step after loopIndex. */
+function lassoMark(trace: Trace, i: number): string {
+  const k = trace.loopIndex;
+  const last = trace.steps.length - 1;
+  if (k === undefined) return '';
+  if (i === k && k === last) return '  <- loop: stays in this state forever (stuttering: no further step is assumed)';
+  if (i === k) return '  <- loop starts here';
+  if (i === last) return `  <- loop ends: back in step ${k}'s state, steps ${k + 1}..${last} repeat forever`;
+  return '';
+}
+
 export function explainTrace(trace: Trace, opts: ExplainOptions = {}): string {
   const c = pc.createColors(opts.color ?? false);
   const lines: string[] = [];
   const steps = trace.steps;
   steps.forEach((s, i) => {
-    const loop = trace.loopIndex === i ? c.magenta('  <- loop starts here') : '';
+    const loop = c.magenta(lassoMark(trace, i));
     const words = kernelWords(opts.presentation, trace, i);
     lines.push(`${c.bold(`${String(i).padStart(3)}.`)} ${c.cyan(s.label)}${words ? c.dim(`   ${words}`) : ''}${loop}`);
     const failsHere = trace.violatingStep === i || (trace.violatingStep === undefined && i === steps.length - 1);

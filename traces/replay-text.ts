@@ -87,6 +87,9 @@ export function formatReplay(r: ReplayReport, opts: { color: boolean; presentati
   }
 
   if (r.loopClosedBy) out.push(c.magenta(`       the loop closes: ${r.loopClosedBy} leads back to step ${r.trace.loopIndex}`));
+  else if (r.loopClosedBy === '') out.push(c.magenta(`       the loop closes: the last state is step ${r.trace.loopIndex}'s state again`));
+  if (r.unfair?.length) out.push(`       ${c.bold(c.red(`the loop is not fair: it breaks ${r.unfair.join(', ')}`))}`);
+  else if (r.unfair) out.push(c.magenta('       the loop is fair: every fairness assumption of the property holds on it'));
   out.push('');
   out.push(verdictLine(r, opts.color));
   return out.join('\n');

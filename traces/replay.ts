@@ -19,6 +19,7 @@ import { TransitionCore } from '../checker/core.js';
 import { traceStep } from '../checker/trace.js';
 import { type LeftOut, type PropertyKind, type SavedTrace, instanceFor, itfStateToPlain, leftOutVariables, variableOfSlot } from './codec.js';
 import { type Refusal, type VariableDiff, diffSlots, enabledSiblings, findLeadingTo, refusalOf, resolve } from './replay-steps.js';
+import { checkLasso } from './replay-lasso.js';
 
 export interface ReplayOptions {
   /** The design to replay under; default the one recorded in the trace, else the model's own. */
@@ -56,8 +57,10 @@ export interface ReplayReport {
   readonly trace: Trace;
   readonly stateDivergence?: StateDivergence;
   readonly refusal?: Refusal;
-  /** For a lasso: the action that leads from the last state back to the loop's state. */
+  /** For a lasso: the action that leads from the last state back to the loop's state ('' when the last state is that state again). */
   readonly loopClosedBy?: string;
+  /** For a lasso of a liveness property: the fairness conjuncts its cycle breaks (none: the cycle is fair). */
+  readonly unfair?: readonly string[];
   /** The first step at which each property fails (or goal is reached) in the replayed run. */
   readonly events: readonly PropertyEvent[];
   /** What the trace was recorded to show, if it says. */
@@ -106,6 +109,9 @@ export function replay(cm: CompiledModel, saved: SavedTrace): ReplayReport {
   let stateDivergence: StateDivergence | undefined;
   let refusal: Refusal | undefined;
   const failing: number[] = [];
+  // The replayed states and the instances taken, for a lasso's checks.
+  const replayedStates: Int32Array[] = [];
+  const taken: ActionInstance[] = [];
 
   const note = (property: string, kind: PropertyKind, status: 'fails' | 'reached', step: number, doc?: string) => {
     if (seen.has(property)) return;
@@ -120,6 +126,8 @@ export function replay(cm: CompiledModel, saved: SavedTrace): ReplayReport {
   const record = (i: number, inst: ActionInstance, before?: Int32Array) => {
     const step = traceStep(cm, i, inst, next, before);
     steps.push(step);
+    replayedStates.push(next.slice());
+    if (i > 0) taken.push(inst);
     const diffs = diffSlots(cm, recorded[i]!, next, compared);
     if (diffs.length && !stateDivergence) stateDivergence = { step: i, label: step.label, diffs };
   };
@@ -177,13 +185,26 @@ export function replay(cm: CompiledModel, saved: SavedTrace): ReplayReport {
   // A lasso's last state must lead back to the state its loop starts at.
   const m = saved.meta;
   let loopClosedBy: string | undefined;
+  let closing: ActionInstance | undefined;
   if (!refusal && m.loop !== undefined) {
     const last = steps.length - 1;
     cur.set(next);
-    const back = findLeadingTo(core, recorded[m.loop]!, last + 1, compared);
-    if ('inst' in back) loopClosedBy = cm.label(back.inst, cur, recorded[m.loop]!);
-    else refusal = { ...back.refusal, reason: 'loop-does-not-close', label: `back to step ${m.loop}` };
+    if (diffSlots(cm, replayedStates[m.loop]!, next, compared).length === 0) loopClosedBy = '';
+    else {
+      const back = findLeadingTo(core, recorded[m.loop]!, last + 1, compared);
+      if ('inst' in back) { loopClosedBy = cm.label(back.inst, cur, recorded[m.loop]!); closing = back.inst; }
+      else refusal = { ...back.refusal, reason: 'loop-does-not-close', label: `back to step ${m.loop}` };
+    }
     next.set(cur);
+  }
+  // A liveness property's lasso: the formula fails on it, and the fairness holds on its cycle.
+  const live = m.propertyKind === 'liveness' ? cm.liveness.find((p) => p.name === m.property) : undefined;
+  let unfair: readonly string[] | undefined;
+  if (!refusal && live && m.loop !== undefined) {
+    const lasso = checkLasso(core, live, replayedStates, taken, m.loop, closing);
+    unfair = lasso.unfair;
+    // A lasso fails as a whole; its last step is where the trace says so (encode.ts).
+    if (lasso.violated && lasso.unfair.length === 0) note(live.name, 'liveness', 'fails', steps.length - 1, live.def.doc);
   }
 
   const expected = m.property ? { property: m.property, kind: m.propertyKind ?? 'invariant', ...(m.violatingStep !== undefined ? { step: m.violatingStep } : {}) } : undefined;
@@ -203,7 +224,8 @@ export function replay(cm: CompiledModel, saved: SavedTrace): ReplayReport {
     ...(stateDivergence ? { stateDivergence } : {}),
     ...(partial ? { leftOut } : {}),
     ...(refusal ? { refusal } : {}),
-    ...(loopClosedBy ? { loopClosedBy } : {}),
+    ...(loopClosedBy !== undefined ? { loopClosedBy } : {}),
+    ...(unfair ? { unfair } : {}),
     events,
     ...(expected ? { expected } : {}),
     reproduced,

@@ -6,6 +6,7 @@ import { initOf, type ModelParts } from '../../checker/model.js';
 import { actionsFor, type Behaviour } from './actions/index.js';
 import type { Ctx } from './context.js';
 import { goals } from './goals.js';
+import { liveness } from './liveness.js';
 import { properties } from './properties.js';
 import { shapeOf, Size, type Schema } from './state.js';
 
@@ -34,6 +35,6 @@ export function partsFor(ctx: Ctx, behaviour: Behaviour): ModelParts<Schema> {
     schema: shapeOf(ctx.c).schema,
     init: initFor(ctx),
     actions: actionsFor(ctx, behaviour),
-    properties: { ...properties(ctx, behaviour.faultRule), ...goals(ctx) },
+    properties: { ...properties(ctx, behaviour.faultRule), ...goals(ctx), ...liveness(ctx) },
   };
 }

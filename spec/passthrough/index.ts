@@ -9,6 +9,7 @@ import { cacheMmapTaint } from './designs/cache-mmap-taint.js';
 import { landed } from './designs/landed.js';
 import { vmaCloseRefcount } from './designs/vma-close-refcount.js';
 import type { PassthroughDesign } from './policy.js';
+import { livenessFor } from './liveness.js';
 import { propertiesFor } from './properties.js';
 import { passthroughPresentation } from './kernel-words.js';
 import { constants, worldFor, type Constants, type S } from './state.js';
@@ -28,7 +29,7 @@ function build(c: Constants, d: PassthroughDesign) {
       Fork: base.Fork, Split: base.Split, VmaClose: mmap.VmaClose, Exit: base.Exit,
       PageCacheIo: base.PageCacheIo, PassthroughIo: base.PassthroughIo, Fault: base.Fault,
     },
-    properties: propertiesFor(w, d.policy),
+    properties: { ...propertiesFor(w, d.policy), ...livenessFor(w) },
     ...(d.constraint ? { constraint: d.constraint(w) } : {}),
   };
 }

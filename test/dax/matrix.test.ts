@@ -33,6 +33,8 @@ const expected: Record<string, Row> = {
     NoSpuriousDontCache: vacuous,
     // The flip is immediate, so the next open always has the new mode.
     NewModeAfterLastClose: holds,
+    // ModeConverges: S_DAX follows the flag at the ioctl (or the ioctl is refused), so no inode is ever left stale: the trigger is never reached.
+    ModeConverges: vacuous,
     // Open (flag set), Mmap, PageFault.
     DaxMappingLive: reached(3),
     // Open (flag clear), Mmap, PageFault.
@@ -63,6 +65,8 @@ const expected: Record<string, Row> = {
     ReadSeesLastWrite: holds,
     NoSpuriousDontCache: vacuous, // never marks
     NewModeAfterLastClose: holds, // immediate flip
+    // ModeConverges: S_DAX follows the flag at the ioctl (or the ioctl is refused), so no inode is ever left stale: the trigger is never reached.
+    ModeConverges: vacuous,
     DaxMappingLive: reached(3),
     PcMappingLive: reached(3),
     FlagChangedWhileMapped: reached(3), // no -EBUSY
@@ -83,6 +87,8 @@ const expected: Record<string, Row> = {
     ReadSeesLastWrite: holds,
     NoSpuriousDontCache: vacuous,
     NewModeAfterLastClose: holds,
+    // ModeConverges: S_DAX follows the flag at the ioctl (or the ioctl is refused), so no inode is ever left stale: the trigger is never reached.
+    ModeConverges: vacuous,
     DaxMappingLive: reached(3),
     PcMappingLive: reached(3),
     // -EBUSY is the point: a mapping never outlives the mode it was set up for.
@@ -103,6 +109,8 @@ const expected: Record<string, Row> = {
     ReadSeesLastWrite: holds,
     NoSpuriousDontCache: vacuous,
     NewModeAfterLastClose: holds,
+    // ModeConverges: S_DAX follows the flag at the ioctl (or the ioctl is refused), so no inode is ever left stale: the trigger is never reached.
+    ModeConverges: vacuous,
     DaxMappingLive: reached(3),
     PcMappingLive: reached(3),
     FlagChangedWhileMapped: vacuous, // -EBUSY
@@ -122,6 +130,8 @@ const expected: Record<string, Row> = {
     ReadSeesLastWrite: holds, // flush and invalidate as flip-on-ioctl
     NoSpuriousDontCache: vacuous,
     NewModeAfterLastClose: holds,
+    // ModeConverges: S_DAX follows the flag at the ioctl (or the ioctl is refused), so no inode is ever left stale: the trigger is never reached.
+    ModeConverges: vacuous,
     DaxMappingLive: reached(3),
     PcMappingLive: reached(3),
     FlagChangedWhileMapped: reached(3), // an empty file can be mapped, and clearing is free
@@ -143,6 +153,8 @@ const expected: Record<string, Row> = {
     ReadSeesLastWrite: violated(5),
     NoSpuriousDontCache: vacuous,
     NewModeAfterLastClose: holds,
+    // ModeConverges: S_DAX follows the flag at the ioctl (or the ioctl is refused), so no inode is ever left stale: the trigger is never reached.
+    ModeConverges: vacuous,
     DaxMappingLive: reached(3),
     PcMappingLive: reached(3),
     FlagChangedWhileMapped: reached(3),
@@ -160,6 +172,8 @@ const expected: Record<string, Row> = {
     ReadSeesLastWrite: holds,
     NoSpuriousDontCache: vacuous,
     NewModeAfterLastClose: holds,
+    // ModeConverges: S_DAX follows the flag at the ioctl (or the ioctl is refused), so no inode is ever left stale: the trigger is never reached.
+    ModeConverges: vacuous,
     DaxMappingLive: reached(3),
     PcMappingLive: reached(3),
     FlagChangedWhileMapped: vacuous, // -EBUSY
@@ -181,6 +195,8 @@ const expected: Record<string, Row> = {
     NoSpuriousDontCache: holds,
     // The mark evicts at the last close (77573fa310d9), so the next open instantiates the new mode: dax.rst item 6.
     NewModeAfterLastClose: holds,
+    // ModeConverges: The last close of a marked inode evicts it in the same step (iput_final), so a stale, unused inode is never left cached.
+    ModeConverges: holds,
     DaxMappingLive: reached(3),
     PcMappingLive: reached(3),
     FlagChangedWhileMapped: reached(3), // Open, Mmap, SetFlag: allowed, S_DAX untouched
@@ -203,6 +219,8 @@ const expected: Record<string, Row> = {
     // The cache=always limitation (Jeffle Xu, 002, 2021-10-20): Open, SetFlag(1) (FUSE_IOCTL), Close, Open:
     // nothing refreshed FUSE_ATTR_DAX, the dentry did not expire, the old inode is reused.
     NewModeAfterLastClose: violated(4),
+    // ModeConverges: Open (FUSE_ATTR_DAX=0), SetFlag(1) forwarded, Close: under cache=always nothing asks the server again; the lasso stutters there.
+    ModeConverges: violated(3),
     DaxMappingLive: reached(3),
     PcMappingLive: reached(3),
     FlagChangedWhileMapped: reached(3), // Open, Mmap, SetFlag on a big file: the server's answer changes
@@ -225,6 +243,8 @@ const expected: Record<string, Row> = {
     // The limitation itself. Jeffle Xu, 002, 2021-10-20: "if '-o cache=always' is set ... the DAX state won't be
     // updated for a long time".
     NewModeAfterLastClose: violated(4),
+    // ModeConverges: The same lasso: v6 marks only on a revalidation, and under cache=always there is none (Jeffle Xu, 002, 2021-10-20).
+    ModeConverges: violated(3),
     DaxMappingLive: reached(3),
     PcMappingLive: reached(3),
     FlagChangedWhileMapped: reached(3),
@@ -246,6 +266,8 @@ const expected: Record<string, Row> = {
     // Vivek Goyal's fix covers the guest's ioctl only: Open, Write past 32 KiB (the server's answer changes),
     // Close (dentry kept), Open (old S_DAX).
     NewModeAfterLastClose: violated(4),
+    // ModeConverges: Open, a write past 32 KiB (the server's answer changes with no ioctl to mark), Close: stale forever.
+    ModeConverges: violated(3),
     DaxMappingLive: reached(3),
     PcMappingLive: reached(3),
     FlagChangedWhileMapped: reached(3),

@@ -108,4 +108,30 @@ describe('show --html in Chromium', () => {
     expect(cur).toBe(1);
     await expect(page.textContent('tr[data-variable="vma[p1][f1]"] td.cur')).resolves.toBe('PC');
   });
+
+  it('draws a lasso: the steps of its cycle marked, and the way back to where it starts', async () => {
+    const lasso = join(dir, 'lasso.html');
+    expect(daxcheck('show', join(examplesDir, 'dax.virtiofs-v6.ModeConverges.itf.json'), '--html', lasso).code).toBe(0);
+    const p = await browser.newPage();
+    await p.goto(`file://${lasso}`);
+    // Open, SetFlag, Close, then the inode stays stale forever: the cycle is stuttering at step 3.
+    expect(await p.$$eval('button.step.cycle', (b) => b.map((x) => x.getAttribute('data-step')))).toEqual(['3']);
+    expect(await p.$$eval('table.lanes thead th.cycle', (t) => t.map((x) => x.getAttribute('data-step')))).toEqual(['3']);
+    await expect(p.textContent('#loop-back')).resolves.toBe('↻ stays at step 3 forever');
+    await expect(p.textContent('#property')).resolves.toMatch(/a lasso: from step 3 on, the cycle repeats forever/);
+    await expect(p.textContent('#step-title')).resolves.toMatch(/the loop starts here/);
+    await p.close();
+
+    // A cycle of steps: a lasso played with --loop (close and reopen forever under cache=always).
+    const played = join(dir, 'played.itf.json');
+    expect(daxcheck('play', 'dax', '--design', 'virtiofs-v6', '--init', 'xflagDax=[false] size=[big]', 'Open p=p1 f=f1', 'SetFlag p=p1 f=f1 v=true',
+      'Close p=p1 f=f1', 'Open p=p1 f=f1', 'Close p=p1 f=f1', '--loop', '3', '--trace-out', played).code).toBe(0);
+    const cyc = join(dir, 'played.html');
+    expect(daxcheck('show', played, '--html', cyc).code).toBe(0);
+    const q = await browser.newPage();
+    await q.goto(`file://${cyc}`);
+    expect(await q.$$eval('button.step.cycle', (b) => b.map((x) => x.getAttribute('data-step')))).toEqual(['3', '4', '5']);
+    await expect(q.textContent('#loop-back')).resolves.toBe('↻ back to step 3, forever');
+    await q.close();
+  });
 });

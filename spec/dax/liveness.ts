@@ -1,0 +1,43 @@
+// "The new mode eventually takes effect", as a liveness property: once a
+// file's inode was instantiated with an S_DAX its flag (virtiofs: the
+// server's FUSE_ATTR_DAX) no longer asks for, and nobody keeps the file open
+// or mapped, the inode eventually has the S_DAX the flag asks for, or is
+// gone, so that the next instantiation reads the flag again.
+//
+//   ∀ f ∈ Files: StaleAndUnused(f) ~> ModeTakesEffect(f)
+//
+// Fairness, as the kernel guarantees it and no more. Closes and munmaps are
+// not assumed (a process may keep a file forever; then the trigger does not
+// hold). Eviction of a marked or expired inode at its last reference is
+// part of that close or munmap (iput_final, fs/inode.c; retain_dentry,
+// fs/dcache.c), and a lookup on reopen is part of the open's path walk, so
+// neither is a step of its own to be fair about. What is left is the entry
+// timeout under cache=auto: time passes, so WF_vars(Timeout(f)) for each
+// file (fuse_dentry_time, fs/fuse/dir.c). cache=always has no timeout, and
+// reclaim (DropCaches: memory pressure, drop_caches) is not guaranteed to
+// happen, so it is not fair.
+
+import { leadsTo, weakFairness, type LivenessProperty } from '../../checker/model.js';
+import type { Ctx } from './context.js';
+import { referenced } from './inode.js';
+import { InCore, type S, type Schema } from './state.js';
+
+export function liveness(ctx: Ctx): Record<string, LivenessProperty<Schema>> {
+  const desired = (s: S, f: number) => (ctx.flavour.desiredDax(s, f) ? 1 : 0);
+  const staleAndUnused = (s: S, f: number) => s.inode[f] !== InCore.never && s.sDax[f] !== desired(s, f) && !referenced(s, f, ctx.P);
+  const modeTakesEffect = (s: S, f: number) => s.inode[f] !== InCore.cached || s.sDax[f] === desired(s, f);
+  const timeoutIsFair = ctx.flavour.fs === 'virtiofs' && ctx.c.cache === 'auto';
+  return {
+    ModeConverges: {
+      kind: 'liveness',
+      doc: 'once a file\'s flag asks for another S_DAX and nobody has it open or mapped, its inode eventually has that S_DAX or is evicted (the next instantiation reads the flag)',
+      source: 'Jeffle Xu, seed 002, 2021-10-20 (with cache=always the client never asks the server again, so the new mode may never take effect); '
+        + 'Documentation/filesystems/dax.rst "Summary" item 6; v6 cover [Note], seed 002',
+      formula: leadsTo(staleAndUnused, modeTakesEffect),
+      forEach: ctx.Files,
+      trigger: 'StaleAndUnused',
+      fairness: timeoutIsFair ? [weakFairness('Timeout', { perInstance: true })] : [],
+    },
+  };
+}
+
