@@ -33,6 +33,8 @@ export type StepWords<State = any> = (step: ShownStep<State>) => string;
 /** A step a C program performs: statements calling the reproducer runtime (traces/repro/runtime.c). */
 export interface ProgramStep<State = any> {
   readonly c: (step: ShownStep<State>) => string;
+  /** Whether a program can perform the step from this state (default: always), e.g. a read(2) needs a descriptor. */
+  readonly can?: (step: ShownStep<State>) => boolean;
 }
 
 /** A step no user program can perform (an eviction, a server-side change): why not, and how to make it happen by hand. */
@@ -85,8 +87,17 @@ export interface CReproducer<State = any> {
   readonly processes: string;
   /** Each action the program performs or asks to be done by hand, by action name. */
   readonly steps: Readonly<Record<string, ProgramStep<State> | ManualStep<State>>>;
-  /** How file `file` (0-based) is created, from the trace's initial state. */
-  readonly fileSetup: (initial: State, file: number) => FileSetup;
+  /** How file `file` (0-based) is created, from the trace's initial state; absent: the runtime sets its files up itself. */
+  readonly fileSetup?: (initial: State, file: number) => FileSetup;
+  /**
+   * The runtime the steps call, a file of traces/repro/ (default `runtime.c`:
+   * files on a local file system); `fuse.c` brings its own FUSE server.
+   */
+  readonly runtime?: string;
+  /** Values of the runtime's `#define NAME N` lines the constants decide (beside NPROCS and NFILES). */
+  readonly defines?: (constants: Readonly<Record<string, number | string>>) => Readonly<Record<string, number>>;
+  /** What each step of the program prints, for the program's header (default: S_DAX and FS_XFLAG_DAX). */
+  readonly prints?: string;
   /** Where to run the program: the filesystem and mount options the design and constants assume. */
   readonly mountHint: (design: string, constants: Readonly<Record<string, number | string>>) => readonly string[];
   /** How the program's observations are judged against the model; absent: the model cannot be checked on a kernel. */

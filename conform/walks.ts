@@ -5,7 +5,7 @@
 
 import type { CompiledModel } from '../checker/compile.js';
 import { Successors, TransitionCore } from '../checker/core.js';
-import type { Presentation } from '../checker/presentation.js';
+import type { Presentation, ShownStep } from '../checker/presentation.js';
 import type { Trace } from '../checker/result.js';
 import { replayInstances } from '../checker/trace.js';
 
@@ -40,9 +40,17 @@ export function randomWalks(cm: CompiledModel, presentation: Presentation, count
       // First an action, then one of its enabled instances: choosing among instances would favour
       // actions with many parameters (Open, SetFlag) and leave faults, loads and munmaps rare.
       const byAction = new Map<string, number[]>();
+      let before: unknown;
       for (let q = 0; q < succ.count; q++) {
-        const name = cm.instances[succ.inst[q]!]!.name;
-        if (!steps[name]) continue;
+        const inst = cm.instances[succ.inst[q]!]!;
+        const name = inst.name;
+        const sc = steps[name];
+        if (!sc) continue;
+        if ('can' in sc && sc.can) {
+          before ??= cm.layout.decode(core.cur);
+          core.loadNext(succ.words, q * core.W);
+          if (!sc.can({ action: name, params: cm.showParams(inst) as ShownStep['params'], before, after: cm.layout.decode(core.next) })) continue;
+        }
         const qs = byAction.get(name);
         if (qs) qs.push(q); else byAction.set(name, [q]);
       }
