@@ -96,6 +96,8 @@ export interface CReproducer<State = any> {
   readonly runtime?: string;
   /** Values of the runtime's `#define NAME N` lines the constants decide (beside NPROCS and NFILES). */
   readonly defines?: (constants: Readonly<Record<string, number | string>>) => Readonly<Record<string, number>>;
+  /** The file systems a conformance VM can run the program on, and those it runs by default (absent: ext4 and xfs, both). */
+  readonly fileSystems?: { readonly accepted: readonly string[]; readonly byDefault: readonly string[] };
   /** What each step of the program prints, for the program's header (default: S_DAX and FS_XFLAG_DAX). */
   readonly prints?: string;
   /** Where to run the program: the filesystem and mount options the design and constants assume. */

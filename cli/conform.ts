@@ -10,7 +10,8 @@ import { collectConst, collectList } from './constants.js';
 import { positiveWholeNumber } from './options.js';
 import { modelNamed } from './registry.js';
 
-const FILE_SYSTEMS = ['ext4', 'xfs'];
+/** ext4 and xfs on the VM's fsdax pmem (dax=inode), unless the model's reproducer names others. */
+const DAX_FILE_SYSTEMS = { accepted: ['ext4', 'xfs'], byDefault: ['ext4', 'xfs'] };
 
 interface ConformCliOptions {
   design?: string; fs?: string[]; traces?: string; depth?: string; seed?: string;
@@ -19,9 +20,9 @@ interface ConformCliOptions {
 
 export function registerConform(program: Command): void {
   program.command('conform <model>')
-    .description('run the model\'s traces on a real kernel (qemu, emulated NVDIMM, ext4/xfs -o dax=inode) and check every step against a design')
+    .description('run the model\'s traces on a real kernel (qemu, emulated NVDIMM, ext4/xfs -o dax=inode; passthrough: a FUSE server of the program\'s own) and check every step against a design')
     .option('--design <D>', 'the design the kernel is judged against (default: the model\'s)')
-    .option('--fs <LIST>', 'file systems, comma-separated (ext4, xfs; default both)', collectList('--fs'))
+    .option('--fs <LIST>', 'file systems, comma-separated (dax: ext4, xfs, default both; passthrough: where the backing files live, tmpfs (default), ext4, xfs)', collectList('--fs'))
     .option('--traces <N>', 'random walks (default 100)')
     .option('--depth <K>', 'steps per walk at most (default 8)')
     .option('--seed <S>', 'random seed (default 1)')
@@ -35,9 +36,10 @@ export function registerConform(program: Command): void {
       if (!model.presentation?.c?.observations) {
         throw new UsageError(`model ${name} cannot be run on a kernel: its presentation gives no C reproducer with observation rules (presentation.c.observations)`);
       }
-      const fs = o.fs ?? FILE_SYSTEMS;
-      const bad = fs.filter((f) => !FILE_SYSTEMS.includes(f));
-      if (bad.length > 0 || fs.length === 0) throw new UsageError(`--fs ${fs.join(',')}: accepted file systems are ${FILE_SYSTEMS.join(', ')}`);
+      const systems = model.presentation.c.fileSystems ?? DAX_FILE_SYSTEMS;
+      const fs = o.fs ?? systems.byDefault;
+      const bad = fs.filter((f) => !systems.accepted.includes(f));
+      if (bad.length > 0 || fs.length === 0) throw new UsageError(`--fs ${fs.join(',')}: accepted file systems${model.presentation.c.fileSystems ? ` for model ${name}` : ''} are ${systems.accepted.join(', ')}`);
       const design = o.design ?? String(model.defaultDesign);
       if (!(design in model.designs)) throw new UsageError(`unknown design '${design}' of model ${name}; designs: ${Object.keys(model.designs).join(', ')}`);
       if (design.startsWith('virtiofs')) throw new UsageError(`design ${design} is a virtiofs design: this qemu has no virtio-fs DAX window, so virtiofs stays model-only; choose an ext4/xfs design`);

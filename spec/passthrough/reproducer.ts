@@ -46,6 +46,8 @@ export const passthroughReproducer: CReproducer<Plain<Schema>> = {
   processes: 'p',
   runtime: 'fuse.c',
   defines: (c) => ({ NBACKINGS: Number(c.backings ?? 1), DIRECT_IO_ALLOW_MMAP: c.directIoAllowMmap === 'false' ? 0 : 1 }),
+  // Where the backing files live; the FUSE file system itself is the program's.
+  fileSystems: { accepted: ['tmpfs', 'ext4', 'xfs'], byDefault: ['tmpfs'] },
   prints: 'the FUSE requests the server saw (RELEASE, WRITE) and each process\'s mappings of the inode (/proc/self/maps)',
   steps: {
     Open: { c: (s) => open(s, `F(${openedSlot(s)})`) },
