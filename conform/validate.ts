@@ -116,7 +116,9 @@ export function validateRun(cm: CompiledModel, presentation: Presentation, trace
     }
     if (next.size === 0) {
       const bad = seen.obs.some((o) => rules.judge(o, recorded)?.agrees === false);
-      return disagree(bad ? 'an observation is not what the model allows' : `no state of design ${cm.design} takes this step with these observations`, seen.obs);
+      const instead = bad ? [] : alternatives(cm, core, succ, states, t.params as ShownStep['params']);
+      return disagree(bad ? 'an observation is not what the model allows'
+        : `no state of design ${cm.design} takes this step with these observations${instead.length ? `; with these arguments the design takes: ${instead.join(' or ')}` : ''}`, seen.obs);
     }
     states = [...next.values()];
     agreed++;
@@ -125,6 +127,23 @@ export function validateRun(cm: CompiledModel, presentation: Presentation, trace
     return { steps: n, agreed, observations, disagreement: { step: n, label: trace.steps[n]!.label, reason: `the program did not finish cleanly (exit status ${run.rc ?? 'none'})${run.other.length ? `: ${run.other.slice(-3).join(' | ')}` : ''}`, observed: [], missing: [] } };
   }
   return { steps: n, agreed, observations };
+}
+
+/** The steps the design takes from `states` whose arguments are the recorded step's (e.g. the same open, refused), by label. */
+function alternatives(cm: CompiledModel, core: TransitionCore, succ: Successors, states: readonly Int32Array[], params: ShownStep['params']): string[] {
+  const out = new Set<string>();
+  for (const s of states) {
+    core.cur.set(s);
+    core.successors(succ);
+    for (let q = 0; q < succ.count; q++) {
+      const inst = cm.instances[succ.inst[q]!]!;
+      const shown = cm.showParams(inst);
+      if (!Object.entries(params).every(([k, v]) => shown[k] === v)) continue;
+      core.loadNext(succ.words, q * core.W);
+      out.add(cm.label(inst, s, core.next));
+    }
+  }
+  return [...out];
 }
 
 function verdictOf(e: Expectation | undefined, o: Observation): ObservationVerdict {
