@@ -39,7 +39,7 @@ function onVma(fn: string, s: Step): string {
 }
 
 const open = (s: Step, slot: string) => `open_file(${P(s.params.p)}, ${slot}, ${REPLY[String(s.params.flags)]}, ${Number(s.params.backing)});`;
-const mmap = (s: Step) => `mmap_file(${P(s.params.p)}, ${F(s.params.f)}, ${KIND[mmapKind(s)]}, ${s.params.sharing === 'MAP_SHARED' ? 1 : 0});`;
+const mmap = (s: Step) => `mmap_file(${P(s.params.p)}, ${F(s.params.f)}, ${KIND[mmapKind(s)]}, ${s.params.sharing === 'MAP_SHARED' ? 1 : 0}, ${s.action === 'MmapRefused' ? 1 : 0});`;
 
 export const passthroughReproducer: CReproducer<Plain<Schema>> = {
   files: 'file',

@@ -102,7 +102,7 @@ describe('passthrough programs', () => {
     expect(src).toContain('#define NBACKINGS 1');
     expect(src).toContain('open_file(P(0), F(0), REPLY_CACHING, 1);');
     expect(src).toContain('open_file(P(0), -1, REPLY_PASSTHROUGH, 1);');
-    expect(src).toContain('mmap_file(P(0), F(0), MAP_KIND_BACKING, 1);');
+    expect(src).toContain('mmap_file(P(0), F(0), MAP_KIND_BACKING, 1, 0);');
     const dir = tempDir('conform-pt');
     writeFileSync(join(dir, 'tour.c'), src);
     const r = spawnSync('gcc', ['-Wall', '-Werror', '-O1', '-o', join(dir, 'tour'), join(dir, 'tour.c')], { encoding: 'utf8' });

@@ -179,7 +179,7 @@ describe('repro --lang c of a passthrough trace, and a model with no C part', ()
     const r = daxcheck('repro', trace, '--lang', 'c');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('open_file(P(0), F(0), REPLY_DIRECT_IO, 1);');
-    expect(r.stdout).toContain('mmap_file(P(0), F(0), MAP_KIND_PRIVATE, 0);');
+    expect(r.stdout).toContain('mmap_file(P(0), F(0), MAP_KIND_PRIVATE, 0, 0);');
     expect(r.stdout).toContain('open_file(P(0), F(1), REPLY_PASSTHROUGH, 1);');
     expect(r.stdout).toContain('FUSE_DEV_IOC_BACKING_OPEN');
   });

@@ -56,6 +56,8 @@ enum open_reply { REPLY_CACHING, REPLY_DIRECT_IO, REPLY_PASSTHROUGH };
 /* What a worker's region maps, as the model's VmaMap names it. */
 enum map_kind { MAP_KIND_PRIVATE, MAP_KIND_SHARED, MAP_KIND_BACKING };
 #define MMAP_SHARED 0x10
+/* The step expects the kernel to refuse this mmap. */
+#define MMAP_REFUSED 0x20
 
 #define FOPEN_DIRECT_IO_BIT (1u << 0)
 #define FOPEN_PASSTHROUGH_BIT (1u << 7)
@@ -218,6 +220,21 @@ static void obs(int f, const char *fmt, ...)
 static void obs_ret(int f, const char *op, long ret, int err)
 {
   obs(f, "ret %s %ld %s", op, ret, ret < 0 ? errno_name(err) : "0");
+}
+
+/*
+ * For the summary: whether a call of this command did not end as the step
+ * expects (success, or the refusal a refused step names); workers answer
+ * each command with it, and the parent notes the steps where one did not.
+ */
+static int call_failed;
+static int step_failed, steps_run, steps_failed;
+static char failed_steps[256];
+
+static void expect_ok(int ok)
+{
+  if (!ok)
+    call_failed = 1;
 }
 
 /* ---- the server ----------------------------------------------------------- */
@@ -530,6 +547,7 @@ static void split(int kind, int f)
     if (prots[k] != regions[r].prot && prots[k] != neighbour_prot(regions[r].addr + regions[r].pages * PAGE))
       prot = prots[k];
   rc = mprotect(regions[r].addr + (regions[r].pages - half) * PAGE, (size_t)(half * PAGE), prot);
+  expect_ok(rc == 0);
   obs(f, "ret mprotect %d %s", rc, rc < 0 ? errno_name(errno) : "0");
   if (rc == 0) {
     regions[nregions] = regions[r];
@@ -594,10 +612,12 @@ static void serve_cmd(struct cmd c)
   switch (c.op) {
   case OP_OPEN:
     fds[f] = open(file_path, O_RDWR);
+    expect_ok((fds[f] >= 0) == (f != NFILES));
     obs_ret(f == NFILES ? -1 : f, "open", fds[f], errno);
     break;
   case OP_CLOSE:
     r = close(fds[f]);
+    expect_ok(r == 0);
     obs_ret(f, "close", r, errno);
     fds[f] = -1;
     break;
@@ -606,12 +626,13 @@ static void serve_cmd(struct cmd c)
     int shared = (c.arg & MMAP_SHARED) != 0;
     void *p = mmap(NULL, (size_t)(FILE_PAGES * PAGE), PROT_READ | PROT_WRITE, shared ? MAP_SHARED : MAP_PRIVATE, fds[f], 0);
 
+    expect_ok((p == MAP_FAILED) == ((c.arg & MMAP_REFUSED) != 0));
     obs_ret(f, "mmap", p == MAP_FAILED ? -1 : 0, errno);
     if (p != MAP_FAILED && nregions < MAX_REGIONS) {
       /* The model says what it maps (a passthrough file maps its backing file); maps are observed separately. */
       regions[nregions].addr = p;
       regions[nregions].pages = FILE_PAGES;
-      regions[nregions].kind = c.arg & ~MMAP_SHARED;
+      regions[nregions].kind = c.arg & ~(MMAP_SHARED | MMAP_REFUSED);
       regions[nregions].file = f;
       regions[nregions].prot = PROT_READ | PROT_WRITE;
       nregions++;
@@ -625,6 +646,7 @@ static void serve_cmd(struct cmd c)
       break;
     }
     r = munmap(regions[k].addr, (size_t)(regions[k].pages * PAGE));
+    expect_ok(r == 0);
     obs_ret(f, "munmap", r, errno);
     regions[k] = regions[--nregions];
     break;
@@ -642,6 +664,7 @@ static void serve_cmd(struct cmd c)
     sig = sigsetjmp(fault_jmp, 1);
     if (sig) {
       in_fault = 0;
+      call_failed = 1;
       obs(f, "signal %s", sig == SIGBUS ? "SIGBUS" : "SIGSEGV");
       break;
     }
@@ -654,10 +677,12 @@ static void serve_cmd(struct cmd c)
   case OP_IO:
     /* read(2) then write(2) of the byte it read, so that both directions take the file's path. */
     r = (int)pread(fds[f], &byte, 1, 0);
+    expect_ok(r == 1);
     obs_ret(f, "read", r, errno);
     if (r == 1)
       obs(f, "data %s", byte == SERVER_BYTE ? "server" : byte == BACKING_BYTE ? "backing" : "other");
     r = (int)pwrite(fds[f], &byte, 1, 1);
+    expect_ok(r == 1);
     obs_ret(f, "write", r, errno);
     break;
   case OP_OBSERVE:
@@ -695,7 +720,9 @@ static void worker_loop(void)
       write_full(ack_pipe[me][1], &reply_v, sizeof reply_v);
       _exit(0);
     } else {
+      call_failed = 0;
       serve_cmd(c);
+      reply_v = call_failed;
     }
     fflush(stdout);
     write_full(ack_pipe[me][1], &reply_v, sizeof reply_v);
@@ -728,6 +755,8 @@ static int run(int p, int op, int f, int arg)
   read_full(ack_pipe[p][0], &r, sizeof r);
   if (op == OP_QUIT)
     alive[p] = 0;
+  else if (op != OP_FORK && op != OP_OBSERVE && r)
+    step_failed = 1;
   return r;
 }
 
@@ -743,7 +772,11 @@ HELPER void open_file(int p, int slot, int reply_kind, int backing)
 }
 
 HELPER void close_file(int p, int f) { run(p, OP_CLOSE, f, 0); }
-HELPER void mmap_file(int p, int f, int kind, int shared) { run(p, OP_MMAP, f, kind | (shared ? MMAP_SHARED : 0)); }
+/* mmap(2) of slot f, MAP_SHARED or not; the model expects it to map `kind`, or (refused) to fail. */
+HELPER void mmap_file(int p, int f, int kind, int shared, int refused)
+{
+  run(p, OP_MMAP, f, kind | (shared ? MMAP_SHARED : 0) | (refused ? MMAP_REFUSED : 0));
+}
 HELPER void munmap_vma(int p, int kind, int f) { run(p, OP_MUNMAP, f, kind); }
 HELPER void split_vma(int p, int kind, int f) { run(p, OP_SPLIT, f, kind); }
 HELPER void fault_vma(int p, int kind, int f) { run(p, OP_FAULT, f, kind); }
@@ -788,12 +821,30 @@ static void observe_all(void)
       run(p, OP_OBSERVE, 0, 0);
 }
 
+/* The step that just ended, for the summary. */
+static void tally(void)
+{
+  char n[16];
+
+  if (last_step <= 0)
+    return;
+  steps_run++;
+  if (step_failed) {
+    steps_failed++;
+    snprintf(n, sizeof n, "%s%d", steps_failed > 1 ? ", " : "", last_step);
+    if (strlen(failed_steps) + strlen(n) < sizeof failed_steps - 4)
+      strcat(failed_steps, n);
+  }
+  step_failed = 0;
+}
+
 HELPER void step(int n, const char *label, const char *words)
 {
   int c;
 
   if (last_step >= 0)
     observe_all();
+  tally();
   if (machine)
     printf("@step %d %s\n", n, label);
   else
@@ -877,7 +928,14 @@ static void finish(void)
 
   if (last_step >= 0)
     observe_all();
+  tally();
   for (p = 0; p < NPROCS; p++)
     exit_proc(p);
+  if (!machine) {
+    printf("summary: %d steps; the kernel's return values were what the model's step expects in %d", steps_run, steps_run - steps_failed);
+    if (steps_failed)
+      printf("; not in step%s %s", steps_failed > 1 ? "s" : "", failed_steps);
+    printf(" (releases, writes and mappings are printed beside the model's lines; daxcheck conform checks them all)\n");
+  }
   printf(machine ? "@done\n" : "done\n");
 }

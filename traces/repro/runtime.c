@@ -10,6 +10,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/types.h>
 #include <unistd.h>
 #include <linux/fs.h>
@@ -68,6 +69,15 @@ static int version[NFILES];
  * reports every file it holds.
  */
 static int machine;
+
+/*
+ * For the summary: a worker answers each command with whether a call in it
+ * did not return what the step expects (every step is one the model took, so
+ * success), and the parent notes the steps where one did not.
+ */
+static int call_failed;
+static int step_failed, steps_run, steps_failed;
+static char failed_steps[256];
 
 /* The worker's own state: its descriptors and mappings, by file. */
 static int me = -1;
@@ -169,6 +179,13 @@ static void obs_ret(int f, const char *op, long ret, int err)
   obs(f, "ret %s %ld %s", op, ret, ret < 0 ? errno_name(err) : "0");
 }
 
+/* A call of this command returned what the step does not expect. */
+static void unexpected(long ret, long want_at_least)
+{
+  if (ret < want_at_least)
+    call_failed = 1;
+}
+
 /*
  * S_DAX of a file this process holds only through a mapping: statx on
  * /proc/self/map_files/START-END, which resolves to the mapping's own file
@@ -261,6 +278,7 @@ static void touch(int f, int write, int value)
   sig = sigsetjmp(fault_jmp, 1);
   if (sig) {
     in_fault = 0;
+    call_failed = 1;
     if (machine)
       obs(f, "signal %s", sig == SIGBUS ? "SIGBUS" : "SIGSEGV");
     else
@@ -295,6 +313,7 @@ static void serve(struct cmd c)
   switch (c.op) {
   case OP_OPEN:
     fds[f] = open(paths[f], c.arg);
+    unexpected(fds[f], 0);
     if (machine)
       obs_ret(f, "open", fds[f], errno);
     else if (fds[f] < 0)
@@ -304,6 +323,7 @@ static void serve(struct cmd c)
     break;
   case OP_CLOSE:
     r = close(fds[f]);
+    unexpected(r, 0);
     if (machine)
       obs_ret(f, "close", r, errno);
     else
@@ -317,6 +337,7 @@ static void serve(struct cmd c)
     if ((fcntl(fds[f], F_GETFL) & O_ACCMODE) == O_RDWR)
       prot |= PROT_WRITE;
     p = mmap(NULL, MAP_LEN, prot, MAP_SHARED, fds[f], 0);
+    unexpected(p == MAP_FAILED ? -1 : 0, 0);
     if (machine)
       obs_ret(f, "mmap", p == MAP_FAILED ? -1 : 0, errno);
     if (p == MAP_FAILED) {
@@ -331,6 +352,7 @@ static void serve(struct cmd c)
   }
   case OP_MUNMAP:
     r = munmap((void *)maps[f], MAP_LEN);
+    unexpected(r, 0);
     if (machine)
       obs_ret(f, "munmap", r, errno);
     else
@@ -347,6 +369,7 @@ static void serve(struct cmd c)
     break;
   case OP_READ:
     r = (int)pread(fds[f], &byte, 1, 0);
+    unexpected(r, 0);
     if (machine) {
       obs_ret(f, "read", r, errno);
       if (r == 1)
@@ -359,6 +382,7 @@ static void serve(struct cmd c)
   case OP_WRITE:
     byte = (unsigned char)(c.arg & 0xff);
     r = (int)pwrite(fds[f], &byte, 1, 0);
+    unexpected(r, 1);
     if (machine)
       obs_ret(f, "write", r, errno);
     else
@@ -384,6 +408,7 @@ static void serve(struct cmd c)
     else
       fa.fsx_xflags &= ~FS_XFLAG_DAX;
     r = ioctl(fds[f], FS_IOC_FSSETXATTR, &fa);
+    unexpected(r, 0);
     if (machine)
       obs_ret(f, "ioctl", r, errno);
     else
@@ -439,7 +464,9 @@ static void worker_loop(void)
       write_full(ack_pipe[me][1], &reply, sizeof reply);
       _exit(0);
     } else {
+      call_failed = 0;
       serve(c);
+      reply = call_failed;
     }
     fflush(stdout);
     write_full(ack_pipe[me][1], &reply, sizeof reply);
@@ -473,6 +500,8 @@ HELPER int run(int p, int op, int f, int arg)
   read_full(ack_pipe[p][0], &reply, sizeof reply);
   if (op == OP_QUIT)
     alive[p] = 0;
+  else if (op != OP_FORK && op != OP_OBSERVE && reply)
+    step_failed = 1;
   return reply;
 }
 
@@ -542,8 +571,26 @@ static void observe_all(void)
 
 static int last_step = -1;
 
+/* The step that just ended, for the summary. */
+static void tally(void)
+{
+  char n[16];
+
+  if (last_step <= 0)
+    return;
+  steps_run++;
+  if (step_failed) {
+    steps_failed++;
+    snprintf(n, sizeof n, "%s%d", steps_failed > 1 ? ", " : "", last_step);
+    if (strlen(failed_steps) + strlen(n) < sizeof failed_steps - 4)
+      strcat(failed_steps, n);
+  }
+  step_failed = 0;
+}
+
 HELPER void step(int n, const char *label, const char *words)
 {
+  tally();
   if (machine) {
     if (last_step >= 0)
       observe_all();
@@ -575,6 +622,7 @@ HELPER void manual(int n, const char *label, const char *why, const char *shell)
 {
   int c, status;
 
+  tally();
   if (machine) {
     if (last_step >= 0)
       observe_all();
@@ -589,6 +637,8 @@ HELPER void manual(int n, const char *label, const char *why, const char *shell)
     signal(SIGCHLD, SIG_DFL);
     status = system(shell);
     signal(SIGCHLD, SIG_IGN);
+    if (status != 0)
+      step_failed = 1;
     if (machine)
       printf("@obs parent - ret shell %d 0\n", status);
     else
@@ -631,6 +681,65 @@ HELPER void setup_file(int f, int dax_flag, long size)
     printf("setup: f%d created, %ld bytes, FS_XFLAG_DAX=%d\n", f + 1, size, dax_flag);
 }
 
+/*
+ * Whether DIR can be DAX at all, said before anything runs: ext4 and xfs need
+ * a block device whose queue/dax is 1 (an fsdax pmem namespace; in raw mode
+ * dax=inode mounts but S_DAX is silently never set) and no dax=never;
+ * virtiofs needs the dax mount option (and a DAX window). The program goes
+ * on either way, so that it can show what happens without DAX.
+ */
+static void check_dax_mount(const char *dir)
+{
+  struct stat st;
+  char line[4096], point[4096], fstype[64], opts[1024], sopts[1024], best_type[64] = "", best_opts[2048] = "";
+  char path[128], real[4096];
+  unsigned maj, min;
+  size_t best = 0, len;
+  int dax_dev = 0;
+  FILE *m;
+
+  if (stat(dir, &st) != 0 || !realpath(dir, real))
+    fail(dir);
+  m = fopen("/proc/self/mountinfo", "r");
+  while (m && fgets(line, sizeof line, m)) {
+    /* ID PARENT MAJ:MIN ROOT POINT OPTIONS [OPTIONAL...] - TYPE SOURCE SUPER-OPTIONS */
+    char *dash = strstr(line, " - ");
+    if (!dash || sscanf(line, "%*d %*d %u:%u %*s %4095s %1023s", &maj, &min, point, opts) != 4)
+      continue;
+    if (sscanf(dash + 3, "%63s %*s %1023s", fstype, sopts) != 2 || makedev(maj, min) != st.st_dev)
+      continue;
+    len = strlen(point);
+    if (strncmp(real, point, len) != 0 || (real[len] != '/' && real[len] != 0 && len > 1) || len < best)
+      continue;
+    best = len;
+    snprintf(best_type, sizeof best_type, "%s", fstype);
+    snprintf(best_opts, sizeof best_opts, "%s,%s", opts, sopts);
+  }
+  if (m)
+    fclose(m);
+  if (strcmp(best_type, "virtiofs") == 0) {
+    if (!strstr(best_opts, "dax"))
+      fprintf(stderr, "repro: %s is on virtiofs mounted without a dax option: S_DAX will stay 0\n", dir);
+    return;
+  }
+  snprintf(path, sizeof path, "/sys/dev/block/%u:%u/queue/dax", major(st.st_dev), minor(st.st_dev));
+  m = fopen(path, "r");
+  if (!m) {
+    /* A partition has no queue of its own: its disk's. */
+    snprintf(path, sizeof path, "/sys/dev/block/%u:%u/../queue/dax", major(st.st_dev), minor(st.st_dev));
+    m = fopen(path, "r");
+  }
+  if (m) {
+    dax_dev = fgetc(m) == '1';
+    fclose(m);
+  }
+  if (!dax_dev)
+    fprintf(stderr, "repro: %s is not on a DAX-capable mount (%s on device %u:%u, whose queue/dax is not 1): S_DAX will stay 0 and the model's DAX expectations will not hold\n",
+            dir, best_type[0] ? best_type : "a file system", major(st.st_dev), minor(st.st_dev));
+  else if (strstr(best_opts, "dax=never"))
+    fprintf(stderr, "repro: %s is mounted with dax=never: S_DAX will stay 0\n", dir);
+}
+
 static void start(int argc, char **argv)
 {
   const char *dir;
@@ -650,6 +759,7 @@ static void start(int argc, char **argv)
   if (optind != argc - 1)
     goto usage;
   dir = argv[optind];
+  check_dax_mount(dir);
   for (i = 0; i < NFILES; i++)
     snprintf(paths[i], sizeof paths[i], "%s/f%d", dir, i + 1);
   for (i = 0; i < NFILES; i++) {
@@ -683,7 +793,14 @@ static void finish(void)
 
   if (machine && last_step >= 0)
     observe_all();
+  tally();
   for (p = 0; p < NPROCS; p++)
     exit_proc(p);
+  if (!machine) {
+    printf("summary: %d steps; the kernel's return values were what the model's step expects in %d", steps_run, steps_run - steps_failed);
+    if (steps_failed)
+      printf("; not in step%s %s", steps_failed > 1 ? "s" : "", failed_steps);
+    printf(" (S_DAX, FS_XFLAG_DAX and data are printed beside the model's lines; daxcheck conform checks them all)\n");
+  }
   printf(machine ? "@done\n" : "done\n");
 }
