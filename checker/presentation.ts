@@ -76,7 +76,8 @@ export interface Expectation {
  */
 export interface ObservationRules<State = any> {
   readonly judge: (obs: Observation, step: ShownStep<State>) => Expectation | undefined;
-  readonly required: (step: ShownStep<State>) => readonly string[];
+  /** `seen`: the `WHO FILE WHAT` keys the program printed for the step, for rules that depend on what it could watch. */
+  readonly required: (step: ShownStep<State>, seen?: ReadonlySet<string>) => readonly string[];
 }
 
 /** The parts of a C reproducer only the model knows. */

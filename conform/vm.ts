@@ -91,7 +91,7 @@ int main(int argc, char **argv)
 `);
   const half = Math.ceil(files.length / 2);
   const batches = [files.slice(0, half), files.slice(half), [join(work, 'src', 'dispatch.c')]].filter((b) => b.length > 0);
-  await Promise.all(batches.map((b) => exec('gcc', ['-c', '-O1', '-w', ...b], join(work, 'src'))));
+  await Promise.all(batches.map((b) => exec('gcc', ['-c', '-O0', '-w', ...b], join(work, 'src'))));
   const objs = [...files.map((f) => f.replace(/\.c$/, '.o')), join(work, 'src', 'dispatch.o')];
   const bin = join(work, 'run');
   await exec('gcc', ['-static', '-o', bin, ...objs], work);

@@ -52,12 +52,16 @@ function successOf(s: Step, op: string, f: number): { expected: string; ok: (ret
   }
 }
 
+/** The step took the file's inode out of memory (a last close or munmap, reclaim). */
+const evictedIn = (s: Step, f: number) => s.before.inode[f] === 'cached' && s.after.inode[f] !== 'cached';
+
 function judge(o: Observation, s: Step): Expectation | undefined {
   // The parent's own lines (`parent - ret shell ...`) are about no file.
   if (!/^f\d+$/.test(o.file)) return undefined;
   const f = indexOf(o.file);
   const a = s.after;
   switch (o.what) {
+    case 'evicted': return { expected: evictedIn(s, f) ? 'evicted' : 'not evicted (the inode stays in memory)', agrees: evictedIn(s, f) };
     case 'sdax': return same(bit(a.sDax[f]), o.value[0]);
     case 'xflag': return same(bit(a.xflagDax[f]), o.value[0]);
     case 'size': {
@@ -98,4 +102,15 @@ function required(s: Step): string[] {
   return out;
 }
 
-export const daxObservations: ObservationRules<Plain<Schema>> = { judge, required };
+/**
+ * What must be seen: `required`, and where the program watched the eviction
+ * tracepoints (it says so with `kernel - tracing`) every eviction the model
+ * makes in the step, so that an eviction the kernel did not do is caught too.
+ */
+function requiredOf(s: Step, seen?: ReadonlySet<string>): string[] {
+  const out = required(s);
+  if (seen?.has('kernel - tracing')) s.after.inode.forEach((_, f) => { if (evictedIn(s, f)) out.push(`kernel f${f + 1} evicted`); });
+  return out;
+}
+
+export const daxObservations: ObservationRules<Plain<Schema>> = { judge, required: requiredOf };

@@ -65,6 +65,8 @@ static int version[NFILES];
  *   @obs WHO FILE xflag V            FS_XFLAG_DAX by FS_IOC_FSGETXATTR on the descriptor
  *   @obs WHO FILE size BYTES
  *   @obs path FILE sdax V            statx by path, where the step is a path lookup
+ *   @obs kernel FILE evicted         the kernel evicted the file's inode in the step
+ *                                    (ext4_evict_inode / xfs_destroy_inode tracepoints, if enabled)
  * WHO is p1, p2, ...; FILE f1, f2, ...; after every step each live process
  * reports every file it holds.
  */
@@ -78,6 +80,16 @@ static int machine;
 static int call_failed;
 static int step_failed, steps_run, steps_failed;
 static char failed_steps[256];
+
+/*
+ * Evictions, where the kernel's tracepoints are enabled (as root:
+ * echo 1 > /sys/kernel/tracing/events/ext4/ext4_evict_inode/enable, and
+ * xfs/xfs_destroy_inode): after each step the parent reads the trace buffer
+ * for the files' inode numbers and empties it. Without them nothing is said.
+ */
+#define TRACING "/sys/kernel/tracing"
+static int tracing;
+static unsigned long inode_no[NFILES];
 
 /* The worker's own state: its descriptors and mappings, by file. */
 static int me = -1;
@@ -559,10 +571,68 @@ HELPER int next_version(int f)
   return ++version[f];
 }
 
+static void clear_trace(void)
+{
+  int fd = open(TRACING "/trace", O_WRONLY | O_TRUNC);
+
+  if (fd >= 0)
+    close(fd);
+}
+
+static int event_enabled(const char *event)
+{
+  char path[128];
+  int c = 0;
+  FILE *f;
+
+  snprintf(path, sizeof path, TRACING "/events/%s/enable", event);
+  f = fopen(path, "r");
+  if (f) {
+    c = fgetc(f);
+    fclose(f);
+  }
+  return c == '1';
+}
+
+/* Which of the files the kernel evicted since the last look: ext4 prints `ino N`, xfs `ino 0xN`. */
+static void observe_evictions(void)
+{
+  char line[512];
+  const char *at;
+  unsigned long ino;
+  int f;
+  FILE *t;
+
+  if (!tracing || !(t = fopen(TRACING "/trace", "r")))
+    return;
+  if (machine)
+    printf("@obs kernel - tracing\n");
+  while (fgets(line, sizeof line, t)) {
+    if (!strstr(line, "ext4_evict_inode:") && !strstr(line, "xfs_destroy_inode:"))
+      continue;
+    if (!(at = strstr(line, " ino ")))
+      continue;
+    ino = strtoul(at + 5, NULL, 0);
+    for (f = 0; f < NFILES; f++) {
+      if (inode_no[f] == 0 || ino != inode_no[f])
+        continue;
+      if (machine)
+        printf("@obs kernel f%d evicted\n", f + 1);
+      else
+        printf("    kernel: f%d's inode evicted (%s)\n", f + 1, strstr(line, "xfs_") ? "xfs_destroy_inode" : "ext4_evict_inode");
+    }
+  }
+  fclose(t);
+  clear_trace();
+  fflush(stdout);
+}
+
 /* Machine format: after a step, every live process reports what it holds. */
 static void observe_all(void)
 {
   int p;
+
+  observe_evictions();
 
   for (p = 0; p < NPROCS; p++)
     if (alive[p])
@@ -596,6 +666,7 @@ HELPER void step(int n, const char *label, const char *words)
       observe_all();
     printf("@step %d %s\n", n, label);
   } else {
+    observe_evictions();
     printf("step %d: %s    [%s]\n", n, label, words);
   }
   last_step = n;
@@ -629,6 +700,7 @@ HELPER void manual(int n, const char *label, const char *why, const char *shell)
     printf("@step %d %s\n", n, label);
     last_step = n;
   } else {
+    observe_evictions();
     printf("step %d: %s    [by hand]\n    no program can do this: %s\n    by hand: %s\n", n, label, why, shell);
   }
   fflush(stdout);
@@ -655,6 +727,7 @@ HELPER void manual(int n, const char *label, const char *why, const char *shell)
 HELPER void setup_file(int f, int dax_flag, long size)
 {
   struct fsxattr fa;
+  struct stat st;
   static const char zeros[BIG_LEN];
   int fd = open(paths[f], O_RDWR | O_CREAT | O_TRUNC, 0644);
 
@@ -674,6 +747,8 @@ HELPER void setup_file(int f, int dax_flag, long size)
   }
   if (fsync(fd) != 0)
     fail("fsync");
+  if (fstat(fd, &st) == 0)
+    inode_no[f] = (unsigned long)st.st_ino;
   if (machine && ioctl(fd, FS_IOC_FSGETXATTR, &fa) == 0 && !!(fa.fsx_xflags & FS_XFLAG_DAX) != !!dax_flag)
     printf("@setup-error f%d FS_XFLAG_DAX is %d, not %d\n", f + 1, !!(fa.fsx_xflags & FS_XFLAG_DAX), dax_flag);
   close(fd);
@@ -760,6 +835,10 @@ static void start(int argc, char **argv)
     goto usage;
   dir = argv[optind];
   check_dax_mount(dir);
+  tracing = access(TRACING "/trace", W_OK) == 0 && (event_enabled("ext4/ext4_evict_inode") || event_enabled("xfs/xfs_destroy_inode"));
+  /* What an earlier program's files left there is not this program's. */
+  if (tracing)
+    clear_trace();
   for (i = 0; i < NFILES; i++)
     snprintf(paths[i], sizeof paths[i], "%s/f%d", dir, i + 1);
   for (i = 0; i < NFILES; i++) {
@@ -793,6 +872,8 @@ static void finish(void)
 
   if (machine && last_step >= 0)
     observe_all();
+  else
+    observe_evictions();
   tally();
   for (p = 0; p < NPROCS; p++)
     exit_proc(p);
