@@ -16,7 +16,7 @@
 
 import type { Plain } from '../../checker/layout.js';
 import { indexOf, type Expectation, type Observation, type ObservationRules, type ShownStep } from '../../checker/presentation.js';
-import { ioProcess, openedSlot } from './reproducer.js';
+import { ioProcess, openedSlot } from './program.js';
 import type { Schema } from './state.js';
 
 type Step = ShownStep<Plain<Schema>>;

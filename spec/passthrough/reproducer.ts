@@ -9,6 +9,7 @@
 import type { Plain } from '../../checker/layout.js';
 import { indexOf, type CReproducer, type ShownStep } from '../../checker/presentation.js';
 import { passthroughObservations } from './observations.js';
+import { ioProcess, openedSlot } from './program.js';
 import type { Schema } from './state.js';
 
 type Step = ShownStep<Plain<Schema>>;
@@ -19,15 +20,6 @@ const F = (v: unknown) => `F(${indexOf(v as string)})`;
 const REPLY: Readonly<Record<string, string>> = { caching: 'REPLY_CACHING', FOPEN_DIRECT_IO: 'REPLY_DIRECT_IO', FOPEN_PASSTHROUGH: 'REPLY_PASSTHROUGH' };
 const KIND: Readonly<Record<string, string>> = { MAP_PRIVATE: 'MAP_KIND_PRIVATE', MAP_SHARED: 'MAP_KIND_SHARED', backing_file: 'MAP_KIND_BACKING' };
 
-/** The file slot a step's open took (the lowest free one, actions.ts Open). */
-export function openedSlot(s: Step): number {
-  return s.after.file.findIndex((x, i) => s.before.file[i]!.kind === 'free' && x.kind !== 'free');
-}
-
-/** The process a read/write of file `f` runs in: the lowest that holds it (the model's step names only the file). */
-export function ioProcess(s: Step): number {
-  return s.before.file[indexOf(s.params.f)]!.heldBy.findIndex((held) => held === true);
-}
 
 /** What a mmap of the step's file maps: the backing file for a passthrough file (fuse_passthrough_mmap), else the page cache. */
 const mmapKind = (s: Step) => (s.before.file[indexOf(s.params.f)]!.kind === 'FOPEN_PASSTHROUGH' ? 'backing_file' : String(s.params.sharing));
