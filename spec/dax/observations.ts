@@ -64,6 +64,8 @@ function judge(o: Observation, s: Step): Expectation | undefined {
     case 'evicted': return { expected: evictedIn(s, f) ? 'evicted' : 'not evicted (the inode stays in memory)', agrees: evictedIn(s, f) };
     case 'sdax': return same(bit(a.sDax[f]), o.value[0]);
     case 'xflag': return same(bit(a.xflagDax[f]), o.value[0]);
+    // MAP_SYNC is accepted on a DAX inode only (include/linux/dax.h daxdev_mapping_supported): S_DAX seen a second way.
+    case 'mapsync': return { expected: a.sDax[f] ? '1 (accepted: the inode is DAX)' : '0 (EOPNOTSUPP: not DAX)', agrees: o.value[0] === bit(a.sDax[f]) };
     case 'size': {
       const cls = a.size[f]!;
       return { expected: `${cls} (${cls === 'empty' ? '0 bytes' : cls === 'small' ? '1..32768 bytes' : 'over 32768 bytes'})`, agrees: sizeClass(Number(o.value[0])) === cls };

@@ -127,6 +127,12 @@ describe('evictions seen through the tracepoints', () => {
     expect(at(traced({ 5: '@obs kernel f1 evicted', 6: '@obs kernel f1 evicted' }))).toEqual([[5, 'kernel f1 evicted']]);
   });
 
+  it('MAP_SYNC acceptance is S_DAX seen a second way: judged where the program printed it', () => {
+    const mapsync = (v: number) => ext4.replace('@obs p1 f1 sdax 1 fd\n', `@obs p1 f1 sdax 1 fd\n@obs p1 f1 mapsync ${v}${v ? '' : ' EOPNOTSUPP'}\n`);
+    expect(at(mapsync(1))).toEqual([]);
+    expect(at(mapsync(0))).toEqual([[7, 'p1 f1 mapsync 0 EOPNOTSUPP']]);
+  });
+
   it('without the tracing line no eviction is asked for (a kernel without the tracepoints)', () => {
     expect(at(ext4)).toEqual([]);
   });

@@ -21,6 +21,12 @@
 #ifndef FS_XFLAG_DAX
 #define FS_XFLAG_DAX 0x00008000
 #endif
+#ifndef MAP_SYNC
+#define MAP_SYNC 0x80000 /* include/uapi/asm-generic/mman-common.h, v4.15 */
+#endif
+#ifndef MAP_SHARED_VALIDATE
+#define MAP_SHARED_VALIDATE 0x03
+#endif
 
 #define NPROCS 1
 #define NFILES 1
@@ -64,6 +70,7 @@ static int version[NFILES];
  *                                    or (mapping only) on /proc/self/map_files, never by path
  *   @obs WHO FILE xflag V            FS_XFLAG_DAX by FS_IOC_FSGETXATTR on the descriptor
  *   @obs WHO FILE size BYTES
+ *   @obs WHO FILE mapsync 1|0 [ERRNO] whether a fresh MAP_SHARED_VALIDATE|MAP_SYNC mapping is accepted
  *   @obs path FILE sdax V            statx by path, where the step is a path lookup
  *   @obs kernel FILE evicted         the kernel evicted the file's inode in the step
  *                                    (ext4_evict_inode / xfs_destroy_inode tracepoints, if enabled)
@@ -222,6 +229,7 @@ static void observe_held(void)
 {
   struct statx stx;
   struct fsxattr fa;
+  void *probe;
   int f;
 
   for (f = 0; f < NFILES; f++) {
@@ -241,6 +249,20 @@ static void observe_held(void)
       obs(f, "xflag %d", (fa.fsx_xflags & FS_XFLAG_DAX) ? 1 : 0);
     else
       obs(f, "note FS_IOC_FSGETXATTR %s", errno_name(errno));
+    /*
+     * The mode a fresh mapping would get: MAP_SYNC is accepted only on a DAX
+     * inode (daxdev_mapping_supported, include/linux/dax.h; ext4_file_mmap,
+     * xfs_file_mmap). The mapping is never touched, so it takes no fault and
+     * leaves no DAX entry; the descriptor keeps the inode, so its munmap
+     * evicts nothing.
+     */
+    probe = mmap(NULL, MAP_LEN, PROT_READ, MAP_SHARED_VALIDATE | MAP_SYNC, fds[f], 0);
+    if (probe != MAP_FAILED) {
+      munmap(probe, MAP_LEN);
+      obs(f, "mapsync 1");
+    } else {
+      obs(f, "mapsync 0 %s", errno_name(errno));
+    }
   }
 }
 
