@@ -113,7 +113,7 @@ struct cmd { int op, file, arg; };
 static char dir[3000], mnt[3100], file_path[3200], sync_path[3200], backing_path[NBACKINGS][3200];
 static int cmd_pipe[NPROCS][2], ack_pipe[NPROCS][2];
 static int alive[NPROCS];
-static int machine, interactive;
+static int machine;
 static pid_t server_pid;
 static struct stat file_st, backing_st[NBACKINGS];
 
@@ -840,8 +840,6 @@ static void tally(void)
 
 HELPER void step(int n, const char *label, const char *words)
 {
-  int c;
-
   if (last_step >= 0)
     observe_all();
   tally();
@@ -851,12 +849,6 @@ HELPER void step(int n, const char *label, const char *words)
     printf("step %d: %s    [%s]\n", n, label, words);
   last_step = n;
   fflush(stdout);
-  if (interactive && !machine) {
-    printf("    press Enter ");
-    fflush(stdout);
-    while ((c = getchar()) != EOF && c != '\n')
-      ;
-  }
 }
 
 HELPER void expect(const char *change)
@@ -882,11 +874,9 @@ static void start(int argc, char **argv)
   parent_pid = getpid();
   machine = getenv("DAXCHECK_OBS") != NULL && strcmp(getenv("DAXCHECK_OBS"), "1") == 0;
   while ((opt = getopt(argc, argv, "irm")) != -1) {
-    if (opt == 'i')
-      interactive = 1;
-    else if (opt == 'm')
+    if (opt == 'm')
       machine = 1;
-    else if (opt != 'r') /* -r: no step of this model is done by hand */
+    else if (opt != 'r' && opt != 'i') /* -i, -r: no step of this model is done by hand */
       goto usage;
   }
   if (optind != argc - 1)
