@@ -65,6 +65,8 @@ function judge(o: Observation, s: Step): Expectation | undefined {
     case 'sdax': return same(bit(a.sDax[f]), o.value[0]);
     case 'xflag': return same(bit(a.xflagDax[f]), o.value[0]);
     // MAP_SYNC is accepted on a DAX inode only (include/linux/dax.h daxdev_mapping_supported): S_DAX seen a second way.
+    // The mapping's kind, fixed at mmap time (smaps VmFlags: a DAX VMA has VM_HUGEPAGE).
+    case 'vma': return same(a.vma[indexOf(o.who)]![f]!, o.value[0]);
     case 'mapsync': return { expected: a.sDax[f] ? '1 (accepted: the inode is DAX)' : '0 (EOPNOTSUPP: not DAX)', agrees: o.value[0] === bit(a.sDax[f]) };
     case 'size': {
       const cls = a.size[f]!;

@@ -133,6 +133,12 @@ describe('evictions seen through the tracepoints', () => {
     expect(at(mapsync(0))).toEqual([[7, 'p1 f1 mapsync 0 EOPNOTSUPP']]);
   });
 
+  it('the kind of the live mapping (smaps VmFlags) is the one mmap chose: page cache, the flag set on the open file notwithstanding', () => {
+    const kind = (k: string) => ext4.replace('@obs p1 f1 ret mmap 0 0\n', `@obs p1 f1 ret mmap 0 0\n@obs p1 f1 vma ${k}\n`);
+    expect(at(kind('pagecache'))).toEqual([]);
+    expect(at(kind('dax'))).toEqual([[3, 'p1 f1 vma dax']]);
+  });
+
   it('without the tracing line no eviction is asked for (a kernel without the tracepoints)', () => {
     expect(at(ext4)).toEqual([]);
   });

@@ -71,6 +71,7 @@ static int version[NFILES];
  *   @obs WHO FILE xflag V            FS_XFLAG_DAX by FS_IOC_FSGETXATTR on the descriptor
  *   @obs WHO FILE size BYTES
  *   @obs WHO FILE mapsync 1|0 [ERRNO] whether a fresh MAP_SHARED_VALIDATE|MAP_SYNC mapping is accepted
+ *   @obs WHO FILE vma dax|pagecache  what the process's live mapping is (smaps VmFlags)
  *   @obs path FILE sdax V            statx by path, where the step is a path lookup
  *   @obs kernel FILE evicted         the kernel evicted the file's inode in the step
  *                                    (ext4_evict_inode / xfs_destroy_inode tracepoints, if enabled)
@@ -227,6 +228,35 @@ static void observe_mapping(int f)
     obs(f, "sdax %d map", (stx.stx_attributes & STATX_ATTR_DAX) ? 1 : 0);
 }
 
+/*
+ * What the live mapping of file f is: ext4_file_mmap and xfs_file_mmap give a
+ * DAX VMA VM_HUGEPAGE ("hg" in smaps VmFlags, fs/proc/task_mmu.c), a
+ * page-cache VMA of a regular file has it only after madvise(MADV_HUGEPAGE),
+ * which no program here calls. The kind is fixed at mmap time.
+ */
+static void observe_vma_kind(int f)
+{
+  char line[512], head[64];
+  int in = 0;
+  FILE *m = fopen("/proc/self/smaps", "r");
+
+  if (!m)
+    return;
+  snprintf(head, sizeof head, "%lx-", (unsigned long)maps[f]);
+  while (fgets(line, sizeof line, m)) {
+    if (strncmp(line, "VmFlags:", 8) != 0) {
+      if (strchr(line, '-') && strchr(line, '-') < strchr(line, ' ') && line[0] != ' ')
+        in = strncmp(line, head, strlen(head)) == 0;
+      continue;
+    }
+    if (in) {
+      obs(f, "vma %s", strstr(line, " hg") ? "dax" : "pagecache");
+      break;
+    }
+  }
+  fclose(m);
+}
+
 /* Every file this process holds, machine format. */
 static void observe_held(void)
 {
@@ -236,6 +266,8 @@ static void observe_held(void)
   int f;
 
   for (f = 0; f < NFILES; f++) {
+    if (maps[f])
+      observe_vma_kind(f);
     if (fds[f] < 0) {
       if (maps[f])
         observe_mapping(f);
