@@ -4,7 +4,7 @@
 // the landed design's recorded NoPageCacheUserWithPassthrough trace (t1).
 
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compile } from '../../checker/compile.js';
@@ -108,5 +108,6 @@ describe('passthrough programs', () => {
     const r = spawnSync('gcc', ['-Wall', '-Werror', '-O1', '-o', join(dir, 'tour'), join(dir, 'tour.c')], { encoding: 'utf8' });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
+    rmSync(dir, { recursive: true, force: true });
   });
 });
