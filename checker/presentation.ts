@@ -33,6 +33,8 @@ export type StepWords<State = any> = (step: ShownStep<State>) => string;
 /** A step a C program performs: statements calling the reproducer runtime (traces/repro/runtime.c). */
 export interface ProgramStep<State = any> {
   readonly c: (step: ShownStep<State>) => string;
+  /** Whether a program can perform the step from this state (default: always), e.g. a read(2) needs a descriptor. */
+  readonly can?: (step: ShownStep<State>) => boolean;
 }
 
 /** A step no user program can perform (an eviction, a server-side change): why not, and how to make it happen by hand. */
@@ -74,7 +76,8 @@ export interface Expectation {
  */
 export interface ObservationRules<State = any> {
   readonly judge: (obs: Observation, step: ShownStep<State>) => Expectation | undefined;
-  readonly required: (step: ShownStep<State>) => readonly string[];
+  /** `seen`: the `WHO FILE WHAT` keys the program printed for the step, for rules that depend on what it could watch. */
+  readonly required: (step: ShownStep<State>, seen?: ReadonlySet<string>) => readonly string[];
 }
 
 /** The parts of a C reproducer only the model knows. */
@@ -85,8 +88,19 @@ export interface CReproducer<State = any> {
   readonly processes: string;
   /** Each action the program performs or asks to be done by hand, by action name. */
   readonly steps: Readonly<Record<string, ProgramStep<State> | ManualStep<State>>>;
-  /** How file `file` (0-based) is created, from the trace's initial state. */
-  readonly fileSetup: (initial: State, file: number) => FileSetup;
+  /** How file `file` (0-based) is created, from the trace's initial state; absent: the runtime sets its files up itself. */
+  readonly fileSetup?: (initial: State, file: number) => FileSetup;
+  /**
+   * The runtime the steps call, a file of traces/repro/ (default `runtime.c`:
+   * files on a local file system); `fuse.c` brings its own FUSE server.
+   */
+  readonly runtime?: string;
+  /** Values of the runtime's `#define NAME N` lines the constants decide (beside NPROCS and NFILES). */
+  readonly defines?: (constants: Readonly<Record<string, number | string>>) => Readonly<Record<string, number>>;
+  /** The file systems a conformance VM can run the program on, and those it runs by default (absent: ext4 and xfs, both). */
+  readonly fileSystems?: { readonly accepted: readonly string[]; readonly byDefault: readonly string[] };
+  /** What each step of the program prints, for the program's header (default: S_DAX and FS_XFLAG_DAX). */
+  readonly prints?: string;
   /** Where to run the program: the filesystem and mount options the design and constants assume. */
   readonly mountHint: (design: string, constants: Readonly<Record<string, number | string>>) => readonly string[];
   /** How the program's observations are judged against the model; absent: the model cannot be checked on a kernel. */

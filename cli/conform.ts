@@ -10,21 +10,23 @@ import { collectConst, collectList } from './constants.js';
 import { positiveWholeNumber } from './options.js';
 import { modelNamed } from './registry.js';
 
-const FILE_SYSTEMS = ['ext4', 'xfs'];
+/** ext4 and xfs on the VM's fsdax pmem (dax=inode), unless the model's reproducer names others. */
+const DAX_FILE_SYSTEMS = { accepted: ['ext4', 'xfs'], byDefault: ['ext4', 'xfs'] };
 
 interface ConformCliOptions {
-  design?: string; fs?: string[]; traces?: string; depth?: string; seed?: string;
+  design?: string; fs?: string[]; traces?: string; depth?: string; seed?: string; walks?: string;
   const?: Record<string, string>; examples?: boolean; json?: boolean; out?: string; trace?: string[];
 }
 
 export function registerConform(program: Command): void {
   program.command('conform <model>')
-    .description('run the model\'s traces on a real kernel (qemu, emulated NVDIMM, ext4/xfs -o dax=inode) and check every step against a design')
+    .description('run the model\'s traces on a real kernel (qemu, emulated NVDIMM, ext4/xfs -o dax=inode; passthrough: a FUSE server of the program\'s own) and check every step against a design')
     .option('--design <D>', 'the design the kernel is judged against (default: the model\'s)')
-    .option('--fs <LIST>', 'file systems, comma-separated (ext4, xfs; default both)', collectList('--fs'))
+    .option('--fs <LIST>', 'file systems, comma-separated (dax: ext4, xfs, default both; passthrough: where the backing files live, tmpfs (default), ext4, xfs)', collectList('--fs'))
     .option('--traces <N>', 'random walks (default 100)')
     .option('--depth <K>', 'steps per walk at most (default 8)')
     .option('--seed <S>', 'random seed (default 1)')
+    .option('--walks <HOW>', 'how walks choose steps: coverage (favour branches taken least; default) or uniform')
     .option('--const <NAME=VALUE>', 'set a constant (repeatable)', collectConst)
     .option('--trace <FILE>', 'run exactly this saved trace (ITF; repeatable) instead of walks and examples', (v: string, prev: string[] = []) => [...prev, v])
     .option('--no-examples', 'leave out the recorded examples the design fixes')
@@ -35,13 +37,16 @@ export function registerConform(program: Command): void {
       if (!model.presentation?.c?.observations) {
         throw new UsageError(`model ${name} cannot be run on a kernel: its presentation gives no C reproducer with observation rules (presentation.c.observations)`);
       }
-      const fs = o.fs ?? FILE_SYSTEMS;
-      const bad = fs.filter((f) => !FILE_SYSTEMS.includes(f));
-      if (bad.length > 0 || fs.length === 0) throw new UsageError(`--fs ${fs.join(',')}: accepted file systems are ${FILE_SYSTEMS.join(', ')}`);
+      const systems = model.presentation.c.fileSystems ?? DAX_FILE_SYSTEMS;
+      const fs = o.fs ?? systems.byDefault;
+      const bad = fs.filter((f) => !systems.accepted.includes(f));
+      if (bad.length > 0 || fs.length === 0) throw new UsageError(`--fs ${fs.join(',')}: accepted file systems${model.presentation.c.fileSystems ? ` for model ${name}` : ''} are ${systems.accepted.join(', ')}`);
       const design = o.design ?? String(model.defaultDesign);
       if (!(design in model.designs)) throw new UsageError(`unknown design '${design}' of model ${name}; designs: ${Object.keys(model.designs).join(', ')}`);
       if (design.startsWith('virtiofs')) throw new UsageError(`design ${design} is a virtiofs design: this qemu has no virtio-fs DAX window, so virtiofs stays model-only; choose an ext4/xfs design`);
+      if (o.walks !== undefined && o.walks !== 'coverage' && o.walks !== 'uniform') throw new UsageError(`--walks ${o.walks}: accepted are coverage, uniform`);
       const r = await conform(model, {
+        ...(o.walks ? { walks: o.walks } : {}),
         design, fs, traces: positiveWholeNumber('--traces', o.traces) ?? 100, depth: positiveWholeNumber('--depth', o.depth) ?? 8,
         seed: positiveWholeNumber('--seed', o.seed) ?? 1, constants: o.const ?? {}, examples: o.examples !== false, ...(o.out ? { out: o.out } : {}), ...(o.trace ? { traceFiles: o.trace } : {}),
         log: (l) => process.stderr.write(`${l}\n`),
@@ -55,7 +60,11 @@ export function formatConform(r: ConformReport): string {
   const lines = [
     `Conformance of ${r.model} / ${r.design} on Linux ${r.kernel}: ${r.traces.given ? `${r.traces.given} given traces` : `${r.traces.walks} walks + ${r.traces.examples} recorded examples`}, ${r.boots} boot (${r.bootSeconds.toFixed(1)} s; programs built in ${r.buildSeconds.toFixed(1)} s)`,
     ...r.mounts.map((m) => `  mounted: ${m}`),
+    ...(r.coverage ? [`  walks: ${r.coverage.choice}, ${r.coverage.branches} distinct branches (action and the state slots it changed) of ${r.coverage.actions} actions`] : []),
   ];
+  const runs = r.perFs.reduce((n, f) => n + f.traces, 0);
+  const steps = r.perFs.reduce((n, f) => n + f.steps, 0);
+  const footer = `throughput: ${runs} runs, ${steps} steps in ${r.seconds.toFixed(1)} s wall, ${r.boots} boot: ${(runs / r.seconds).toFixed(2)} traces/s, ${(steps / r.seconds).toFixed(1)} steps/s`;
   for (const f of r.perFs) {
     lines.push(`${f.fs}: ${f.traces} traces, ${f.steps} steps compared, ${f.agreed} agreed (${f.steps ? ((100 * f.agreed) / f.steps).toFixed(1) : '0'} %), ${f.observations} observations, ${f.seconds.toFixed(1)} s, ${f.disagreements.length} disagreements`);
     if (f.historical.length > 0) {
@@ -71,5 +80,6 @@ export function formatConform(r: ConformReport): string {
       for (const m of d.missing) lines.push(`    missing: ${m} (the model expects it)`);
     }
   }
+  lines.push(footer);
   return lines.join('\n') + '\n';
 }

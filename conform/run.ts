@@ -18,7 +18,7 @@ import { reproC } from '../traces/repro-c.js';
 import { parseBoot } from './parse.js';
 import { validateRun, type Disagreement, type RunVerdict } from './validate.js';
 import { boot, buildPrograms, prepareMachine, type Machine } from './vm.js';
-import { randomWalks } from './walks.js';
+import { walks, type WalkChoice } from './walks.js';
 
 export interface ConformOptions {
   readonly design: string;
@@ -26,6 +26,8 @@ export interface ConformOptions {
   readonly traces: number;
   readonly depth: number;
   readonly seed: number;
+  /** How walks choose their steps (default coverage-guided). */
+  readonly walks?: WalkChoice;
   readonly constants: Readonly<Record<string, string>>;
   /** Include the recorded examples the design fixes (traces/examples, fixes.json). */
   readonly examples: boolean;
@@ -79,6 +81,10 @@ export interface ConformReport {
   readonly bootSeconds: number;
   readonly buildSeconds: number;
   readonly traces: { readonly walks: number; readonly examples: number; readonly given: number };
+  /** How the walks chose, and the distinct branches (action and changed state slots) and actions they took. */
+  readonly coverage?: { readonly choice: WalkChoice; readonly branches: number; readonly actions: number };
+  /** Wall-clock seconds of the whole run (build, boot, judging), for throughput. */
+  readonly seconds: number;
   readonly perFs: readonly FsReport[];
 }
 
@@ -106,11 +112,16 @@ export function fileCases(model: ModelDef<any, any>, design: string, files: read
   });
 }
 
-export function walkCases(model: ModelDef<any, any>, cm: CompiledModel, n: number, depth: number, seed: number): Case[] {
-  return randomWalks(cm, model.presentation!, n, depth, seed).map((trace, k) => ({
+export function walkCases(model: ModelDef<any, any>, cm: CompiledModel, n: number, depth: number, seed: number, choice: WalkChoice = 'coverage'): Case[] {
+  return walkSet(model, cm, n, depth, seed, choice).cases;
+}
+
+function walkSet(model: ModelDef<any, any>, cm: CompiledModel, n: number, depth: number, seed: number, choice: WalkChoice): { cases: Case[]; branches: number; actions: number } {
+  const w = walks(cm, model.presentation!, n, depth, seed, choice);
+  return { branches: w.branches, actions: w.actions, cases: w.traces.map((trace, k) => ({
     name: `w${k}`, trace, judgedBy: cm, origin: `walk ${k} of seed ${seed}`,
     saved: { source: `walk ${k} of seed ${seed}`, meta: { model: model.name, design: cm.design, constants: cm.constants }, vars: [], steps: [] },
-  }));
+  })) };
 }
 
 export function programOf(model: ModelDef<any, any>, c: Case): string {
@@ -142,9 +153,12 @@ export function judgeBoot(model: ModelDef<any, any>, cases: readonly Case[], fs:
 
 export async function conform(model: ModelDef<any, any>, opts: ConformOptions): Promise<ConformReport> {
   if (!model.presentation?.c?.observations) throw new Error(`model ${model.name} has no observation rules`);
+  const started = performance.now();
   const cm = compile(model, opts.design, opts.constants);
+  const choice = opts.walks ?? 'coverage';
+  const ws = opts.traceFiles ? undefined : walkSet(model, cm, opts.traces, opts.depth, opts.seed, choice);
   const cases = opts.traceFiles ? fileCases(model, opts.design, opts.traceFiles) : [
-    ...walkCases(model, cm, opts.traces, opts.depth, opts.seed),
+    ...ws!.cases,
     ...(opts.examples ? exampleCases(model, opts.design) : []),
   ];
   const machine: Machine = prepareMachine(opts.log);
@@ -164,6 +178,8 @@ export async function conform(model: ModelDef<any, any>, opts: ConformOptions): 
       model: model.name, design: cm.design, kernel: judged.kernel ?? machine.kernel, kernelPackage: machine.kernelPackage,
       mounts: judged.mounts, boots: 1, bootSeconds: b.seconds, buildSeconds,
       traces: opts.traceFiles ? { walks: 0, examples: 0, given: cases.length } : { walks: opts.traces, examples: cases.length - opts.traces, given: 0 }, perFs: judged.perFs,
+      ...(ws ? { coverage: { choice, branches: ws.branches, actions: ws.actions } } : {}),
+      seconds: (performance.now() - started) / 1000,
     };
   } finally {
     if (opts.out) {

@@ -5,9 +5,11 @@
 // states it can be in. The set of states is kept, not one state, so that
 // where the model may choose (which inode an access evicts, an outcome-only
 // parameter) every choice the observations allow is followed. A step only the
-// kernel can take, which the program asks for by hand (drop_caches), may also
-// not happen: the kernel is free to keep the inode, so the state set keeps
-// the states where nothing happened beside those where it did.
+// kernel can take, which the program asks for by hand (drop_caches), acts on
+// what it can, or not at all: the kernel reclaims every unused inode it can
+// and is free to keep any, so the state set after it holds every state that
+// any number of such steps (on any file, none included) reach, less those the
+// observations rule out (an eviction the tracepoints saw, or did not).
 
 import type { CompiledModel } from '../checker/compile.js';
 import { Successors, TransitionCore } from '../checker/core.js';
@@ -57,7 +59,7 @@ function fits(p: Presentation, obs: readonly Observation[], s: ShownStep): boole
   const rules = p.c!.observations!;
   for (const o of obs) if (rules.judge(o, s)?.agrees === false) return false;
   const seen = new Set(obs.map(key));
-  return rules.required(s).every((k) => seen.has(k));
+  return rules.required(s, seen).every((k) => seen.has(k));
 }
 
 /**
@@ -87,7 +89,7 @@ export function validateRun(cm: CompiledModel, presentation: Presentation, trace
       disagreement: {
         step: i, label: t.label, reason,
         observed: obs.map((o) => verdictOf(rules.judge(o, recorded), o)),
-        missing: seen ? rules.required(recorded).filter((k) => !obs.some((o) => key(o) === k)) : [],
+        missing: seen ? rules.required(recorded, new Set(obs.map(key))).filter((k) => !obs.some((o) => key(o) === k)) : [],
       },
     });
     if (!seen) {
@@ -98,8 +100,17 @@ export function validateRun(cm: CompiledModel, presentation: Presentation, trace
     const target = programOf(presentation, recorded);
     const next = new Map<string, Int32Array>();
     for (const s of states) {
-      core.cur.set(s);
       const before = layout.decode(s);
+      if (isManual(presentation, t.action)) {
+        // What the program asks for by hand (drop_caches) acts on everything it can: any number
+        // of the action's steps, on any file, none included (the kernel may keep every inode).
+        for (const after of closure(cm, core, succ, s, t.action)) {
+          const shown: ShownStep = { action: t.action, params: t.params as ShownStep['params'], before, after: layout.decode(after) };
+          if (fits(presentation, seen.obs, shown)) next.set(after.join(','), after);
+        }
+        continue;
+      }
+      core.cur.set(s);
       core.successors(succ);
       for (let q = 0; q < succ.count; q++) {
         const inst = cm.instances[succ.inst[q]!]!;
@@ -109,14 +120,12 @@ export function validateRun(cm: CompiledModel, presentation: Presentation, trace
         if (programOf(presentation, shown) !== target || !fits(presentation, seen.obs, shown)) continue;
         next.set(core.next.join(','), core.next.slice());
       }
-      if (isManual(presentation, t.action)) {
-        const stay: ShownStep = { action: t.action, params: t.params as ShownStep['params'], before, after: before };
-        if (fits(presentation, seen.obs, stay)) next.set(s.join(','), s);
-      }
     }
     if (next.size === 0) {
       const bad = seen.obs.some((o) => rules.judge(o, recorded)?.agrees === false);
-      return disagree(bad ? 'an observation is not what the model allows' : `no state of design ${cm.design} takes this step with these observations`, seen.obs);
+      const instead = bad ? [] : alternatives(cm, core, succ, states, t.params as ShownStep['params']);
+      return disagree(bad ? 'an observation is not what the model allows'
+        : `no state of design ${cm.design} takes this step with these observations${instead.length ? `; with these arguments the design takes: ${instead.join(' or ')}` : ''}`, seen.obs);
     }
     states = [...next.values()];
     agreed++;
@@ -125,6 +134,43 @@ export function validateRun(cm: CompiledModel, presentation: Presentation, trace
     return { steps: n, agreed, observations, disagreement: { step: n, label: trace.steps[n]!.label, reason: `the program did not finish cleanly (exit status ${run.rc ?? 'none'})${run.other.length ? `: ${run.other.slice(-3).join(' | ')}` : ''}`, observed: [], missing: [] } };
   }
   return { steps: n, agreed, observations };
+}
+
+/** `from` and every state that zero or more steps of `action` (any arguments) reach from it. */
+function closure(cm: CompiledModel, core: TransitionCore, succ: Successors, from: Int32Array, action: string): Int32Array[] {
+  const found = new Map<string, Int32Array>([[from.join(','), from]]);
+  const todo = [from];
+  while (todo.length > 0) {
+    core.cur.set(todo.pop()!);
+    core.successors(succ);
+    for (let q = 0; q < succ.count; q++) {
+      if (cm.instances[succ.inst[q]!]!.name !== action) continue;
+      core.loadNext(succ.words, q * core.W);
+      const k = core.next.join(',');
+      if (found.has(k)) continue;
+      const next = core.next.slice();
+      found.set(k, next);
+      todo.push(next);
+    }
+  }
+  return [...found.values()];
+}
+
+/** The steps the design takes from `states` whose arguments are the recorded step's (e.g. the same open, refused), by label. */
+function alternatives(cm: CompiledModel, core: TransitionCore, succ: Successors, states: readonly Int32Array[], params: ShownStep['params']): string[] {
+  const out = new Set<string>();
+  for (const s of states) {
+    core.cur.set(s);
+    core.successors(succ);
+    for (let q = 0; q < succ.count; q++) {
+      const inst = cm.instances[succ.inst[q]!]!;
+      const shown = cm.showParams(inst);
+      if (!Object.entries(params).every(([k, v]) => shown[k] === v)) continue;
+      core.loadNext(succ.words, q * core.W);
+      out.add(cm.label(inst, s, core.next));
+    }
+  }
+  return [...out];
 }
 
 function verdictOf(e: Expectation | undefined, o: Observation): ObservationVerdict {

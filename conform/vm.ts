@@ -1,7 +1,9 @@
 // The machine a conformance run boots: set-up (conform/vm/setup.sh: packages,
 // the kernel unpacked, the initramfs base, cached by version), the programs
 // built into one static multi-call binary, and one qemu boot that runs every
-// program on every file system and returns what they printed.
+// program on every file system and returns what they printed. The boot's own
+// archive, appended to the base, brings /init (conform/vm/init) with the
+// programs, so that the init a run uses is the one in the sources.
 //
 // qemu: TCG (the /dev/kvm of this machine class is not hardware KVM), an
 // emulated NVDIMM backed by a fresh file, made fsdax by init. Programs print
@@ -89,7 +91,7 @@ int main(int argc, char **argv)
 `);
   const half = Math.ceil(files.length / 2);
   const batches = [files.slice(0, half), files.slice(half), [join(work, 'src', 'dispatch.c')]].filter((b) => b.length > 0);
-  await Promise.all(batches.map((b) => exec('gcc', ['-c', '-O1', '-w', ...b], join(work, 'src'))));
+  await Promise.all(batches.map((b) => exec('gcc', ['-c', '-O0', '-w', ...b], join(work, 'src'))));
   const objs = [...files.map((f) => f.replace(/\.c$/, '.o')), join(work, 'src', 'dispatch.o')];
   const bin = join(work, 'run');
   await exec('gcc', ['-static', '-o', bin, ...objs], work);
@@ -123,7 +125,8 @@ export async function boot(machine: Machine, bin: string, names: readonly string
   writeFileSync(join(extra, 'conform', 'fs'), fs.join('\n') + '\n');
   writeFileSync(join(extra, 'conform', 'traces'), names.join('\n') + '\n');
   spawnSync('cp', [bin, join(extra, 'conform', 'run')]);
-  const cpio = spawnSync('sh', ['-c', 'find conform | cpio -o -H newc --quiet | gzip -1'], { cwd: extra, maxBuffer: 1 << 30 });
+  spawnSync('install', ['-m', '755', join(vmDir(), 'init'), join(extra, 'init')]);
+  const cpio = spawnSync('sh', ['-c', 'find init conform | cpio -o -H newc --quiet | gzip -1'], { cwd: extra, maxBuffer: 1 << 30 });
   if (cpio.status !== 0) throw new Error(`cpio of the programs failed: ${cpio.stderr.toString()}`);
   const initrd = join(work, 'initrd');
   writeFileSync(initrd, readFileSync(join(machine.dir, 'base.cpio.gz')));

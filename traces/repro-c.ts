@@ -77,10 +77,11 @@ export function reproC(trace: Trace, info: ReproInfo): string {
   const nFiles = Math.max(sets.get(repro.files) ?? 0, 1);
   const nProcs = Math.max(sets.get(repro.processes) ?? 0, 1);
   const state0 = trace.steps[0]!.state;
-  const setupLines = Array.from({ length: nFiles }, (_, f) => {
-    const s = repro.fileSetup(state0, f);
+  const setup = repro.fileSetup;
+  const setupLines = setup ? Array.from({ length: nFiles }, (_, f) => {
+    const s = setup(state0, f);
     return `  setup_file(F(${f}), ${s.daxFlag ? 1 : 0}, ${s.size}); /* f${f + 1}: ${comment(s.note)} */`;
-  });
+  }) : [];
 
   const m = info.saved.meta;
   const consts = showConstants(info.constants);
@@ -93,22 +94,22 @@ export function reproC(trace: Trace, info: ReproInfo): string {
     ` *`,
     ` * Build: gcc -Wall -O2 -o repro repro.c`,
     ` * Run:   ./repro [-i] [-r] [-m] DIR`,
-    ` *   DIR  a directory on a DAX-capable filesystem, for this trace:`,
+    ` *   DIR  ${setup ? 'a directory on a DAX-capable filesystem' : 'a directory'}, for this trace:`,
     ...repro.mountHint(info.design, info.constants).map((l) => ` *        ${comment(l)}`),
-    ` *        The files ${Array.from({ length: nFiles }, (_, f) => `f${f + 1}`).join(', ')} are created (and truncated) there.`,
+    ...(setup ? [` *        The files ${Array.from({ length: nFiles }, (_, f) => `f${f + 1}`).join(', ')} are created (and truncated) there.`] : []),
     ` *   -i   stop at each step that must be done by hand (eviction, a server-side change)`,
     ` *        and wait for Enter, so you can do it from another shell`,
     ` *   -r   run the shell command of such steps (e.g. drop_caches; needs root)`,
     ` *   -m   print observations for a program instead (@step and @obs lines; also DAXCHECK_OBS=1),`,
     ` *        as daxcheck conform reads them`,
     ` * Each model process is a real process; each step prints what the kernel`,
-    ` * returned and what the model expects, then S_DAX (statx) and FS_XFLAG_DAX.`,
+    ` * returned and what the model expects, then ${comment(repro.prints ?? 'S_DAX (statx) and FS_XFLAG_DAX')}.`,
     ` */`,
   ].join('\n');
 
   return `${header}
 
-${runtime(nProcs, nFiles)}
+${runtime(repro, info.constants, nProcs, nFiles)}
 int main(int argc, char **argv)
 {
   start(argc, argv);
@@ -151,11 +152,12 @@ function wordsOf(info: ReproInfo, action: string): NonNullable<Presentation['wor
   return words;
 }
 
-/** traces/repro/runtime.c with this trace's number of processes and files. */
-function runtime(nProcs: number, nFiles: number): string {
-  const file = 'repro/runtime.c';
-  const text = replaceLine(file, readShipped(file), /^#define NPROCS \d+$/m, `#define NPROCS ${nProcs}`);
-  return replaceLine(file, text, /^#define NFILES \d+$/m, `#define NFILES ${nFiles}`);
+/** The model's runtime (traces/repro/runtime.c unless it names another) with this trace's processes, files and defines. */
+function runtime(repro: CReproducer, constants: Readonly<Record<string, number | string>>, nProcs: number, nFiles: number): string {
+  const file = `repro/${repro.runtime ?? 'runtime.c'}`;
+  const defines = { NPROCS: nProcs, NFILES: nFiles, ...(repro.defines?.(constants) ?? {}) };
+  return Object.entries(defines).reduce((text, [name, value]) =>
+    replaceLine(file, text, new RegExp(`^#define ${name} \\d+$`, 'm'), `#define ${name} ${value}`), readShipped(file));
 }
 
 /** A C string literal. */

@@ -43,6 +43,7 @@ export function evict(s: S, f: number, how: typeof InCore.evicted | typeof InCor
   if (s.pageCache[f] === PageCache.dirty) s.storage[f] = s.pageVersion[f]!;
   s.pageCache[f] = PageCache.none;
   s.pageVersion[f] = 0;
+  s.daxEntries[f] = 0;
   s.iDontcache[f] = 0;
   s.dDontcache[f] = 0;
   s.entryValid[f] = 0;
@@ -91,6 +92,7 @@ export function flushAndInvalidate(s: S, f: number, P: number): void {
   writeBack(s, f, P);
   s.pageCache[f] = PageCache.none;
   s.pageVersion[f] = 0;
+  s.daxEntries[f] = 0;
   for (let p = 0; p < P; p++) s.pte[p]![f] = Pte.none;
 }
 

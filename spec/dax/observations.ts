@@ -52,14 +52,22 @@ function successOf(s: Step, op: string, f: number): { expected: string; ok: (ret
   }
 }
 
+/** The step took the file's inode out of memory (a last close or munmap, reclaim). */
+const evictedIn = (s: Step, f: number) => s.before.inode[f] === 'cached' && s.after.inode[f] !== 'cached';
+
 function judge(o: Observation, s: Step): Expectation | undefined {
   // The parent's own lines (`parent - ret shell ...`) are about no file.
   if (!/^f\d+$/.test(o.file)) return undefined;
   const f = indexOf(o.file);
   const a = s.after;
   switch (o.what) {
+    case 'evicted': return { expected: evictedIn(s, f) ? 'evicted' : 'not evicted (the inode stays in memory)', agrees: evictedIn(s, f) };
     case 'sdax': return same(bit(a.sDax[f]), o.value[0]);
     case 'xflag': return same(bit(a.xflagDax[f]), o.value[0]);
+    // MAP_SYNC is accepted on a DAX inode only (include/linux/dax.h daxdev_mapping_supported): S_DAX seen a second way.
+    // The mapping's kind, fixed at mmap time (smaps VmFlags: a DAX VMA has VM_HUGEPAGE).
+    case 'vma': return same(a.vma[indexOf(o.who)]![f]!, o.value[0]);
+    case 'mapsync': return { expected: a.sDax[f] ? '1 (accepted: the inode is DAX)' : '0 (EOPNOTSUPP: not DAX)', agrees: o.value[0] === bit(a.sDax[f]) };
     case 'size': {
       const cls = a.size[f]!;
       return { expected: `${cls} (${cls === 'empty' ? '0 bytes' : cls === 'small' ? '1..32768 bytes' : 'over 32768 bytes'})`, agrees: sizeClass(Number(o.value[0])) === cls };
@@ -98,4 +106,15 @@ function required(s: Step): string[] {
   return out;
 }
 
-export const daxObservations: ObservationRules<Plain<Schema>> = { judge, required };
+/**
+ * What must be seen: `required`, and where the program watched the eviction
+ * tracepoints (it says so with `kernel - tracing`) every eviction the model
+ * makes in the step, so that an eviction the kernel did not do is caught too.
+ */
+function requiredOf(s: Step, seen?: ReadonlySet<string>): string[] {
+  const out = required(s);
+  if (seen?.has('kernel - tracing')) s.after.inode.forEach((_, f) => { if (evictedIn(s, f)) out.push(`kernel f${f + 1} evicted`); });
+  return out;
+}
+
+export const daxObservations: ObservationRules<Plain<Schema>> = { judge, required: requiredOf };

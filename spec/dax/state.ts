@@ -71,6 +71,14 @@ export function shapeOf(c: Pick<Constants, 'files' | 'procs' | 'versions'>) {
     /** virtiofs: the dentry's entry timeout (and the inode's attr timeout) has not expired. */
     entryValid: perFile(bool),
     pageCache: perFile(PageCache),
+    /**
+     * The mapping's i_pages holds DAX entries: a DAX fault put them there
+     * (fs/dax.c dax_iomap_fault -> grab_mapping_entry); only truncation or
+     * invalidation takes them out (dax_delete_mapping_entry,
+     * dax_invalidate_mapping_entry_sync), and eviction
+     * (truncate_inode_pages_final). Reclaim leaves them (actions/reclaim.ts).
+     */
+    daxEntries: perFile(bool),
     /** The version the page-cache copy holds (0 when there is none). */
     pageVersion: perFile(Version),
     modeChange: perFile(ModeChange),

@@ -3,11 +3,12 @@
 // trace page print these next to each step's label. What the kernel decides
 // in a step (the slot a new struct file or process takes, what a refused call
 // returns, whether the last reference released the file) is read from the
-// states before and after the step. There is no C reproducer: performing these
-// steps needs a FUSE server that answers OPEN with chosen open_flags.
+// states before and after the step. The C reproducer (reproducer.ts) brings
+// its own FUSE server, which answers OPEN with the open_flags a step names.
 
 import type { Plain } from '../../checker/layout.js';
 import { indexOf, type Presentation, type ShownStep } from '../../checker/presentation.js';
+import { passthroughReproducer } from './reproducer.js';
 import type { Schema } from './state.js';
 
 type Step = ShownStep<Plain<Schema>>;
@@ -60,4 +61,5 @@ export const passthroughPresentation: Presentation<Plain<Schema>> = {
     Fault: (s) => `${vmaOf(s).proc}: page fault on ${s.params.v} (${vmaOf(s).map} of ${vmaOf(s).file}): filemap_fault`,
   },
   lanes: 'file',
+  c: passthroughReproducer,
 };

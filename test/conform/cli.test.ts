@@ -16,9 +16,15 @@ describe('daxcheck conform, bad input', () => {
     expect(r.stderr.trim()).toBe("daxcheck: error: --fs takes names, one or more separated by commas, got 'ext4,'");
   });
 
-  it('a model with no reproducer', () => {
-    const r = daxcheck('conform', 'passthrough');
+  it('a model whose reproducer has no observation rules (bench)', () => {
+    const r = daxcheck('conform', 'bench');
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('model passthrough cannot be run on a kernel');
+    expect(r.stderr).toContain('model bench cannot be run on a kernel');
+  });
+
+  it('a file system the passthrough model does not take, naming those it takes', () => {
+    const r = daxcheck('conform', 'passthrough', '--fs', 'btrfs');
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe('daxcheck: error: --fs btrfs: accepted file systems for model passthrough are tmpfs, ext4, xfs');
   });
 });

@@ -110,6 +110,40 @@ describe('judging a run against a design', () => {
   });
 });
 
+describe('evictions seen through the tracepoints', () => {
+  const ok = caseUnder('instantiate-only');
+  const ext4 = kernelLog.slice(0, kernelLog.indexOf('@begin xfs'));
+  /** The run as a program watching ext4_evict_inode prints it, with `lines` added to step `n`. */
+  const traced = (add: Readonly<Record<number, string>>) => ext4.replace(/^@step (\d+) (.*)$/gm, (line, n: string) =>
+    Number(n) === 0 ? line : `${line}\n@obs kernel - tracing${add[Number(n)] ? `\n${add[Number(n)]}` : ''}`);
+  const at = (text: string) => judgeBoot(dax, [ok], ['ext4'], text).perFs[0]!.disagreements.map((d) => [d.step, d.observed.find((o) => o.agrees === false)?.line ?? d.missing.join(',')]);
+
+  it('the munmap that drops the last reference evicts, and nothing else does', () => {
+    expect(at(traced({ 6: '@obs kernel f1 evicted' }))).toEqual([]);
+  });
+
+  it('an eviction the model makes that the kernel did not, and one the kernel made that the model did not, are caught', () => {
+    expect(at(traced({}))).toEqual([[6, 'kernel f1 evicted']]);
+    expect(at(traced({ 5: '@obs kernel f1 evicted', 6: '@obs kernel f1 evicted' }))).toEqual([[5, 'kernel f1 evicted']]);
+  });
+
+  it('MAP_SYNC acceptance is S_DAX seen a second way: judged where the program printed it', () => {
+    const mapsync = (v: number) => ext4.replace('@obs p1 f1 sdax 1 fd\n', `@obs p1 f1 sdax 1 fd\n@obs p1 f1 mapsync ${v}${v ? '' : ' EOPNOTSUPP'}\n`);
+    expect(at(mapsync(1))).toEqual([]);
+    expect(at(mapsync(0))).toEqual([[7, 'p1 f1 mapsync 0 EOPNOTSUPP']]);
+  });
+
+  it('the kind of the live mapping (smaps VmFlags) is the one mmap chose: page cache, the flag set on the open file notwithstanding', () => {
+    const kind = (k: string) => ext4.replace('@obs p1 f1 ret mmap 0 0\n', `@obs p1 f1 ret mmap 0 0\n@obs p1 f1 vma ${k}\n`);
+    expect(at(kind('pagecache'))).toEqual([]);
+    expect(at(kind('dax'))).toEqual([[3, 'p1 f1 vma dax']]);
+  });
+
+  it('without the tracing line no eviction is asked for (a kernel without the tracepoints)', () => {
+    expect(at(ext4)).toEqual([]);
+  });
+});
+
 describe('drop_caches is a request, not an order', () => {
   it('an eviction the kernel did not do is allowed, and so is one it did', () => {
     const moves = [
@@ -127,6 +161,29 @@ describe('drop_caches is a request, not an order', () => {
     expect(judgeBoot(dax, [c], ['ext4'], log(held(1, 1))).perFs[0]!.disagreements).toEqual([]);
     // Reclaim cannot change S_DAX here (the flag did not change since), but a wrong S_DAX is still caught.
     expect(judgeBoot(dax, [c], ['ext4'], log(held(0, 1))).perFs[0]!.disagreements.map((d) => d.step)).toEqual([7]);
+    // Watched through the tracepoints, the eviction is checked: the close after the flag change
+    // evicts (step 3, I_DONTCACHE); then drop_caches may evict or not, but the reopen does not.
+    const traced = (text: string, at: number) => text.replace(/^(@step (\d+) .*)$/gm, (line, _l, n: string) => (Number(n) === 0 ? line
+      : `${line}\n@obs kernel - tracing${Number(n) === at || Number(n) === 3 ? '\n@obs kernel f1 evicted' : ''}`));
+    const steps = (text: string) => judgeBoot(dax, [c], ['ext4'], text).perFs[0]!.disagreements.map((d) => d.step);
+    expect(steps(traced(log(held(1, 1)), 6))).toEqual([]);
+    expect(steps(traced(log(held(1, 1)), 0))).toEqual([]);
+    expect(steps(traced(log(held(1, 1)), 7))).toEqual([7]);
+  });
+
+  it('reclaim leaves a DAX inode that was faulted through a mapping: its DAX entries stay in i_pages (6.12)', () => {
+    const faulted = [
+      ['Open', { p: 'p1', f: 'f1' }], ['SetFlag', { p: 'p1', f: 'f1', v: true }], ['Close', { p: 'p1', f: 'f1' }],
+      ['Open', { p: 'p1', f: 'f1' }], ['Mmap', { p: 'p1', f: 'f1' }], ['PageFault', { p: 'p1', f: 'f1', write: false }],
+      ['Munmap', { p: 'p1', f: 'f1' }], ['Close', { p: 'p1', f: 'f1' }],
+    ] as const;
+    const { trace } = traceOf(dax, 'instantiate-only', faulted);
+    const last = trace.steps[trace.steps.length - 1]!.state as { inode: string[]; sDax: boolean[]; daxEntries: boolean[] };
+    expect([last.inode[0], last.sDax[0], last.daxEntries[0]]).toEqual(['cached', true, true]);
+    expect(() => traceOf(dax, 'instantiate-only', [...faulted, ['DropCaches', { f: 'f1' }]])).toThrow('DropCaches {"f":"f1"} is not enabled');
+    // Mapped and closed but never faulted, the same DAX inode can go.
+    const unfaulted = faulted.filter(([a]) => a !== 'PageFault');
+    expect(traceOf(dax, 'instantiate-only', [...unfaulted, ['DropCaches', { f: 'f1' }]]).trace.steps.at(-1)!.state.inode[0]).toBe('reclaimed');
   });
 });
 
@@ -151,15 +208,19 @@ describe('walks', () => {
     const r = spawnSync('gcc', ['-Wall', '-Werror', '-O1', '-o', bin, src], { encoding: 'utf8' });
     expect(r.stderr).toBe('');
     mkdirSync(join(dir, 'files'));
-    const machine = execFileSync(bin, ['-m', join(dir, 'files')], { encoding: 'utf8', timeout: 20_000 });
+    const ran = spawnSync(bin, ['-m', join(dir, 'files')], { encoding: 'utf8', timeout: 20_000, stdio: ['ignore', 'pipe', 'pipe'] });
+    const machine = ran.stdout;
+    // A temporary directory of the test machine has no DAX; the program says so and goes on.
+    expect(ran.stderr).toMatch(/^repro: \S+ is not on a DAX-capable mount \(\S+ on device \d+:\d+, whose queue\/dax is not 1\)/);
     const run = parseBoot(`@begin ext4 w0\n${machine}@end ext4 w0 rc=0\n`).runs[0]!;
     expect(run.done).toBe(true);
     expect(run.other).toEqual([]);
     expect(run.steps.map((s) => s.n)).toEqual(c.trace.steps.map((s) => s.index));
-    const human = execFileSync(bin, [join(dir, 'files2')].map((d) => (mkdirSync(d), d)), { encoding: 'utf8', timeout: 20_000 });
+    const human = execFileSync(bin, [join(dir, 'files2')].map((d) => (mkdirSync(d), d)), { encoding: 'utf8', timeout: 20_000, stdio: ['ignore', 'pipe', 'pipe'] });
     expect(human).not.toMatch(/^@/m);
     expect(human.trimEnd().endsWith('done')).toBe(true);
-    const env = execFileSync(bin, [join(dir, 'files3')].map((d) => (mkdirSync(d), d)), { encoding: 'utf8', timeout: 20_000, env: { ...process.env, DAXCHECK_OBS: '1' } });
+    expect(human).toMatch(new RegExp(`^summary: ${c.trace.steps.length - 1} steps; the kernel's return values were what the model's step expects in \\d+`, 'm'));
+    const env = execFileSync(bin, [join(dir, 'files3')].map((d) => (mkdirSync(d), d)), { encoding: 'utf8', timeout: 20_000, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, DAXCHECK_OBS: '1' } });
     expect(env.trimEnd().endsWith('@done')).toBe(true);
     rmSync(dir, { recursive: true, force: true });
   });

@@ -16,6 +16,7 @@ import { indexSets } from '../../traces/index-sets.js';
 import { loadTrace } from '../../traces/load.js';
 import { compileFor } from '../../traces/replay.js';
 import { kernelWords } from '../../traces/words.js';
+import { reproC } from '../../traces/repro-c.js';
 import { daxcheck } from '../../testkit/cli.js';
 import { examplesDir } from '../../testkit/traces.js';
 import { Stepper } from '../../testkit/steps.js';
@@ -172,14 +173,25 @@ describe('the kernel words of recorded steps', () => {
   });
 });
 
-describe('repro --lang c and a model with no C part', () => {
-  it('passthrough has kernel words but no C part: repro refuses its traces with exit 2', () => {
+describe('repro --lang c of a passthrough trace, and a model with no C part', () => {
+  it('passthrough: a program with its own FUSE server, answering each OPEN as the step says', () => {
     const trace = join(examplesDir, 'passthrough.landed.NoPageCacheUserWithPassthrough.itf.json');
-    expect(models.passthrough!.presentation!.c).toBeUndefined();
     const r = daxcheck('repro', trace, '--lang', 'c');
-    expect(r.code).toBe(2);
-    expect(r.stdout).toBe('');
-    expect(r.stderr).toContain('model passthrough has no C reproducer: its definition gives no C part (ModelDef.presentation.c)');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('open_file(P(0), F(0), REPLY_DIRECT_IO, 1);');
+    expect(r.stdout).toContain('mmap_file(P(0), F(0), MAP_KIND_PRIVATE, 0, 0);');
+    expect(r.stdout).toContain('open_file(P(0), F(1), REPLY_PASSTHROUGH, 1);');
+    expect(r.stdout).toContain('FUSE_DEV_IOC_BACKING_OPEN');
+  });
+
+  it('a model whose presentation gives no C part: exit 2 naming it', () => {
+    const saved = loadTrace(join(examplesDir, 'passthrough.landed.NoPageCacheUserWithPassthrough.itf.json'));
+    const model = models.passthrough!;
+    const trace = decodeTrace(saved, compileFor(model, saved, {}));
+    const { c: _c, ...withoutC } = model.presentation!;
+    const cm = compile(model, 'landed', {});
+    expect(() => reproC(trace, { saved: { source: 'x', meta: {}, vars: [], steps: [] }, model: 'passthrough', design: 'landed', constants: cm.constants, schema: cm.layout.schema, presentation: withoutC }))
+      .toThrow('model passthrough has no C reproducer: its definition gives no C part (ModelDef.presentation.c)');
   });
 });
 

@@ -10,6 +10,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/types.h>
 #include <unistd.h>
 #include <linux/fs.h>
@@ -19,6 +20,12 @@
 #endif
 #ifndef FS_XFLAG_DAX
 #define FS_XFLAG_DAX 0x00008000
+#endif
+#ifndef MAP_SYNC
+#define MAP_SYNC 0x80000 /* include/uapi/asm-generic/mman-common.h, v4.15 */
+#endif
+#ifndef MAP_SHARED_VALIDATE
+#define MAP_SHARED_VALIDATE 0x03
 #endif
 
 #define NPROCS 1
@@ -63,11 +70,37 @@ static int version[NFILES];
  *                                    or (mapping only) on /proc/self/map_files, never by path
  *   @obs WHO FILE xflag V            FS_XFLAG_DAX by FS_IOC_FSGETXATTR on the descriptor
  *   @obs WHO FILE size BYTES
+ *   @obs WHO FILE mapsync 1|0 [ERRNO] whether a fresh MAP_SHARED_VALIDATE|MAP_SYNC mapping is accepted
+ *   @obs WHO FILE vma dax|pagecache  what the process's live mapping is (smaps VmFlags)
  *   @obs path FILE sdax V            statx by path, where the step is a path lookup
+ *   @obs kernel FILE evicted         the kernel evicted the file's inode in the step
+ *                                    (ext4_evict_inode / xfs_destroy_inode tracepoints, if enabled)
  * WHO is p1, p2, ...; FILE f1, f2, ...; after every step each live process
  * reports every file it holds.
  */
 static int machine;
+
+/*
+ * For the summary: a worker answers each command with whether a call in it
+ * did not return what the step expects (every step is one the model took, so
+ * success), and the parent notes the steps where one did not.
+ */
+static int call_failed;
+static int step_failed, steps_run, steps_failed;
+static char failed_steps[256];
+
+/*
+ * Evictions, where the kernel's tracepoints are enabled (as root:
+ * echo 1 > /sys/kernel/tracing/events/ext4/ext4_evict_inode/enable, and
+ * xfs/xfs_destroy_inode): after each step the parent drains trace_pipe
+ * (a consuming, non-blocking read: emptying `trace` instead resets the ring
+ * buffer, which waits for an RCU grace period, and made a run five times
+ * slower under qemu) and looks for the files' inode numbers. Without the
+ * tracepoints nothing is said.
+ */
+#define TRACING "/sys/kernel/tracing"
+static int tracing = -1;
+static unsigned long inode_no[NFILES];
 
 /* The worker's own state: its descriptors and mappings, by file. */
 static int me = -1;
@@ -169,6 +202,13 @@ static void obs_ret(int f, const char *op, long ret, int err)
   obs(f, "ret %s %ld %s", op, ret, ret < 0 ? errno_name(err) : "0");
 }
 
+/* A call of this command returned what the step does not expect. */
+static void unexpected(long ret, long want_at_least)
+{
+  if (ret < want_at_least)
+    call_failed = 1;
+}
+
 /*
  * S_DAX of a file this process holds only through a mapping: statx on
  * /proc/self/map_files/START-END, which resolves to the mapping's own file
@@ -188,14 +228,46 @@ static void observe_mapping(int f)
     obs(f, "sdax %d map", (stx.stx_attributes & STATX_ATTR_DAX) ? 1 : 0);
 }
 
+/*
+ * What the live mapping of file f is: ext4_file_mmap and xfs_file_mmap give a
+ * DAX VMA VM_HUGEPAGE ("hg" in smaps VmFlags, fs/proc/task_mmu.c), a
+ * page-cache VMA of a regular file has it only after madvise(MADV_HUGEPAGE),
+ * which no program here calls. The kind is fixed at mmap time.
+ */
+static void observe_vma_kind(int f)
+{
+  char line[512], head[64];
+  int in = 0;
+  FILE *m = fopen("/proc/self/smaps", "r");
+
+  if (!m)
+    return;
+  snprintf(head, sizeof head, "%lx-", (unsigned long)maps[f]);
+  while (fgets(line, sizeof line, m)) {
+    if (strncmp(line, "VmFlags:", 8) != 0) {
+      if (strchr(line, '-') && strchr(line, '-') < strchr(line, ' ') && line[0] != ' ')
+        in = strncmp(line, head, strlen(head)) == 0;
+      continue;
+    }
+    if (in) {
+      obs(f, "vma %s", strstr(line, " hg") ? "dax" : "pagecache");
+      break;
+    }
+  }
+  fclose(m);
+}
+
 /* Every file this process holds, machine format. */
 static void observe_held(void)
 {
   struct statx stx;
   struct fsxattr fa;
+  void *probe;
   int f;
 
   for (f = 0; f < NFILES; f++) {
+    if (maps[f])
+      observe_vma_kind(f);
     if (fds[f] < 0) {
       if (maps[f])
         observe_mapping(f);
@@ -212,6 +284,20 @@ static void observe_held(void)
       obs(f, "xflag %d", (fa.fsx_xflags & FS_XFLAG_DAX) ? 1 : 0);
     else
       obs(f, "note FS_IOC_FSGETXATTR %s", errno_name(errno));
+    /*
+     * The mode a fresh mapping would get: MAP_SYNC is accepted only on a DAX
+     * inode (daxdev_mapping_supported, include/linux/dax.h; ext4_file_mmap,
+     * xfs_file_mmap). The mapping is never touched, so it takes no fault and
+     * leaves no DAX entry; the descriptor keeps the inode, so its munmap
+     * evicts nothing.
+     */
+    probe = mmap(NULL, MAP_LEN, PROT_READ, MAP_SHARED_VALIDATE | MAP_SYNC, fds[f], 0);
+    if (probe != MAP_FAILED) {
+      munmap(probe, MAP_LEN);
+      obs(f, "mapsync 1");
+    } else {
+      obs(f, "mapsync 0 %s", errno_name(errno));
+    }
   }
 }
 
@@ -261,6 +347,7 @@ static void touch(int f, int write, int value)
   sig = sigsetjmp(fault_jmp, 1);
   if (sig) {
     in_fault = 0;
+    call_failed = 1;
     if (machine)
       obs(f, "signal %s", sig == SIGBUS ? "SIGBUS" : "SIGSEGV");
     else
@@ -295,6 +382,7 @@ static void serve(struct cmd c)
   switch (c.op) {
   case OP_OPEN:
     fds[f] = open(paths[f], c.arg);
+    unexpected(fds[f], 0);
     if (machine)
       obs_ret(f, "open", fds[f], errno);
     else if (fds[f] < 0)
@@ -304,6 +392,7 @@ static void serve(struct cmd c)
     break;
   case OP_CLOSE:
     r = close(fds[f]);
+    unexpected(r, 0);
     if (machine)
       obs_ret(f, "close", r, errno);
     else
@@ -317,6 +406,7 @@ static void serve(struct cmd c)
     if ((fcntl(fds[f], F_GETFL) & O_ACCMODE) == O_RDWR)
       prot |= PROT_WRITE;
     p = mmap(NULL, MAP_LEN, prot, MAP_SHARED, fds[f], 0);
+    unexpected(p == MAP_FAILED ? -1 : 0, 0);
     if (machine)
       obs_ret(f, "mmap", p == MAP_FAILED ? -1 : 0, errno);
     if (p == MAP_FAILED) {
@@ -331,6 +421,7 @@ static void serve(struct cmd c)
   }
   case OP_MUNMAP:
     r = munmap((void *)maps[f], MAP_LEN);
+    unexpected(r, 0);
     if (machine)
       obs_ret(f, "munmap", r, errno);
     else
@@ -347,6 +438,7 @@ static void serve(struct cmd c)
     break;
   case OP_READ:
     r = (int)pread(fds[f], &byte, 1, 0);
+    unexpected(r, 0);
     if (machine) {
       obs_ret(f, "read", r, errno);
       if (r == 1)
@@ -359,6 +451,7 @@ static void serve(struct cmd c)
   case OP_WRITE:
     byte = (unsigned char)(c.arg & 0xff);
     r = (int)pwrite(fds[f], &byte, 1, 0);
+    unexpected(r, 1);
     if (machine)
       obs_ret(f, "write", r, errno);
     else
@@ -384,6 +477,7 @@ static void serve(struct cmd c)
     else
       fa.fsx_xflags &= ~FS_XFLAG_DAX;
     r = ioctl(fds[f], FS_IOC_FSSETXATTR, &fa);
+    unexpected(r, 0);
     if (machine)
       obs_ret(f, "ioctl", r, errno);
     else
@@ -439,7 +533,9 @@ static void worker_loop(void)
       write_full(ack_pipe[me][1], &reply, sizeof reply);
       _exit(0);
     } else {
+      call_failed = 0;
       serve(c);
+      reply = call_failed;
     }
     fflush(stdout);
     write_full(ack_pipe[me][1], &reply, sizeof reply);
@@ -473,6 +569,8 @@ HELPER int run(int p, int op, int f, int arg)
   read_full(ack_pipe[p][0], &reply, sizeof reply);
   if (op == OP_QUIT)
     alive[p] = 0;
+  else if (op != OP_FORK && op != OP_OBSERVE && reply)
+    step_failed = 1;
   return reply;
 }
 
@@ -530,10 +628,85 @@ HELPER int next_version(int f)
   return ++version[f];
 }
 
+static int event_enabled(const char *event)
+{
+  char path[128];
+  int c = 0;
+  FILE *f;
+
+  snprintf(path, sizeof path, TRACING "/events/%s/enable", event);
+  f = fopen(path, "r");
+  if (f) {
+    c = fgetc(f);
+    fclose(f);
+  }
+  return c == '1';
+}
+
+/* One trace line: an eviction of one of the files? ext4 prints `ino N`, xfs `ino 0xN`. */
+static void eviction_line(const char *line)
+{
+  const char *at;
+  unsigned long ino;
+  int f;
+
+  if (!strstr(line, "ext4_evict_inode:") && !strstr(line, "xfs_destroy_inode:"))
+    return;
+  if (!(at = strstr(line, " ino ")))
+    return;
+  ino = strtoul(at + 5, NULL, 0);
+  for (f = 0; f < NFILES; f++) {
+    if (inode_no[f] == 0 || ino != inode_no[f])
+      continue;
+    if (machine)
+      printf("@obs kernel f%d evicted\n", f + 1);
+    else
+      printf("    kernel: f%d's inode evicted (%s)\n", f + 1, strstr(line, "xfs_") ? "xfs_destroy_inode" : "ext4_evict_inode");
+  }
+}
+
+/* Reads what the tracepoints wrote since the last look; `report`: say which files were evicted. */
+static void drain_trace(int report)
+{
+  static char buf[65536], line[1024];
+  static size_t used;
+  ssize_t n;
+  char *p;
+
+  for (;;) {
+    n = read(tracing, buf, sizeof buf);
+    if (n <= 0)
+      break;
+    for (p = buf; p < buf + n; p++) {
+      if (*p != '\n') {
+        if (used < sizeof line - 1)
+          line[used++] = *p;
+        continue;
+      }
+      line[used] = 0;
+      used = 0;
+      if (report)
+        eviction_line(line);
+    }
+  }
+}
+
+static void observe_evictions(void)
+{
+  if (tracing < 0)
+    return;
+  if (machine)
+    printf("@obs kernel - tracing\n");
+  drain_trace(1);
+  fflush(stdout);
+}
+
 /* Machine format: after a step, every live process reports what it holds. */
 static void observe_all(void)
 {
   int p;
+
+  observe_evictions();
 
   for (p = 0; p < NPROCS; p++)
     if (alive[p])
@@ -542,13 +715,32 @@ static void observe_all(void)
 
 static int last_step = -1;
 
+/* The step that just ended, for the summary. */
+static void tally(void)
+{
+  char n[16];
+
+  if (last_step <= 0)
+    return;
+  steps_run++;
+  if (step_failed) {
+    steps_failed++;
+    snprintf(n, sizeof n, "%s%d", steps_failed > 1 ? ", " : "", last_step);
+    if (strlen(failed_steps) + strlen(n) < sizeof failed_steps - 4)
+      strcat(failed_steps, n);
+  }
+  step_failed = 0;
+}
+
 HELPER void step(int n, const char *label, const char *words)
 {
+  tally();
   if (machine) {
     if (last_step >= 0)
       observe_all();
     printf("@step %d %s\n", n, label);
   } else {
+    observe_evictions();
     printf("step %d: %s    [%s]\n", n, label, words);
   }
   last_step = n;
@@ -575,12 +767,14 @@ HELPER void manual(int n, const char *label, const char *why, const char *shell)
 {
   int c, status;
 
+  tally();
   if (machine) {
     if (last_step >= 0)
       observe_all();
     printf("@step %d %s\n", n, label);
     last_step = n;
   } else {
+    observe_evictions();
     printf("step %d: %s    [by hand]\n    no program can do this: %s\n    by hand: %s\n", n, label, why, shell);
   }
   fflush(stdout);
@@ -589,6 +783,8 @@ HELPER void manual(int n, const char *label, const char *why, const char *shell)
     signal(SIGCHLD, SIG_DFL);
     status = system(shell);
     signal(SIGCHLD, SIG_IGN);
+    if (status != 0)
+      step_failed = 1;
     if (machine)
       printf("@obs parent - ret shell %d 0\n", status);
     else
@@ -605,6 +801,7 @@ HELPER void manual(int n, const char *label, const char *why, const char *shell)
 HELPER void setup_file(int f, int dax_flag, long size)
 {
   struct fsxattr fa;
+  struct stat st;
   static const char zeros[BIG_LEN];
   int fd = open(paths[f], O_RDWR | O_CREAT | O_TRUNC, 0644);
 
@@ -624,11 +821,72 @@ HELPER void setup_file(int f, int dax_flag, long size)
   }
   if (fsync(fd) != 0)
     fail("fsync");
+  if (fstat(fd, &st) == 0)
+    inode_no[f] = (unsigned long)st.st_ino;
   if (machine && ioctl(fd, FS_IOC_FSGETXATTR, &fa) == 0 && !!(fa.fsx_xflags & FS_XFLAG_DAX) != !!dax_flag)
     printf("@setup-error f%d FS_XFLAG_DAX is %d, not %d\n", f + 1, !!(fa.fsx_xflags & FS_XFLAG_DAX), dax_flag);
   close(fd);
   if (!machine)
     printf("setup: f%d created, %ld bytes, FS_XFLAG_DAX=%d\n", f + 1, size, dax_flag);
+}
+
+/*
+ * Whether DIR can be DAX at all, said before anything runs: ext4 and xfs need
+ * a block device whose queue/dax is 1 (an fsdax pmem namespace; in raw mode
+ * dax=inode mounts but S_DAX is silently never set) and no dax=never;
+ * virtiofs needs the dax mount option (and a DAX window). The program goes
+ * on either way, so that it can show what happens without DAX.
+ */
+static void check_dax_mount(const char *dir)
+{
+  struct stat st;
+  char line[4096], point[4096], fstype[64], opts[1024], sopts[1024], best_type[64] = "", best_opts[2048] = "";
+  char path[128], real[4096];
+  unsigned maj, min;
+  size_t best = 0, len;
+  int dax_dev = 0;
+  FILE *m;
+
+  if (stat(dir, &st) != 0 || !realpath(dir, real))
+    fail(dir);
+  m = fopen("/proc/self/mountinfo", "r");
+  while (m && fgets(line, sizeof line, m)) {
+    /* ID PARENT MAJ:MIN ROOT POINT OPTIONS [OPTIONAL...] - TYPE SOURCE SUPER-OPTIONS */
+    char *dash = strstr(line, " - ");
+    if (!dash || sscanf(line, "%*d %*d %u:%u %*s %4095s %1023s", &maj, &min, point, opts) != 4)
+      continue;
+    if (sscanf(dash + 3, "%63s %*s %1023s", fstype, sopts) != 2 || makedev(maj, min) != st.st_dev)
+      continue;
+    len = strlen(point);
+    if (strncmp(real, point, len) != 0 || (real[len] != '/' && real[len] != 0 && len > 1) || len < best)
+      continue;
+    best = len;
+    snprintf(best_type, sizeof best_type, "%s", fstype);
+    snprintf(best_opts, sizeof best_opts, "%s,%s", opts, sopts);
+  }
+  if (m)
+    fclose(m);
+  if (strcmp(best_type, "virtiofs") == 0) {
+    if (!strstr(best_opts, "dax"))
+      fprintf(stderr, "repro: %s is on virtiofs mounted without a dax option: S_DAX will stay 0\n", dir);
+    return;
+  }
+  snprintf(path, sizeof path, "/sys/dev/block/%u:%u/queue/dax", major(st.st_dev), minor(st.st_dev));
+  m = fopen(path, "r");
+  if (!m) {
+    /* A partition has no queue of its own: its disk's. */
+    snprintf(path, sizeof path, "/sys/dev/block/%u:%u/../queue/dax", major(st.st_dev), minor(st.st_dev));
+    m = fopen(path, "r");
+  }
+  if (m) {
+    dax_dev = fgetc(m) == '1';
+    fclose(m);
+  }
+  if (!dax_dev)
+    fprintf(stderr, "repro: %s is not on a DAX-capable mount (%s on device %u:%u, whose queue/dax is not 1): S_DAX will stay 0 and the model's DAX expectations will not hold\n",
+            dir, best_type[0] ? best_type : "a file system", major(st.st_dev), minor(st.st_dev));
+  else if (strstr(best_opts, "dax=never"))
+    fprintf(stderr, "repro: %s is mounted with dax=never: S_DAX will stay 0\n", dir);
 }
 
 static void start(int argc, char **argv)
@@ -650,6 +908,12 @@ static void start(int argc, char **argv)
   if (optind != argc - 1)
     goto usage;
   dir = argv[optind];
+  check_dax_mount(dir);
+  if (event_enabled("ext4/ext4_evict_inode") || event_enabled("xfs/xfs_destroy_inode"))
+    tracing = open(TRACING "/trace_pipe", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  /* What an earlier program's files left there is not this program's. */
+  if (tracing >= 0)
+    drain_trace(0);
   for (i = 0; i < NFILES; i++)
     snprintf(paths[i], sizeof paths[i], "%s/f%d", dir, i + 1);
   for (i = 0; i < NFILES; i++) {
@@ -683,7 +947,16 @@ static void finish(void)
 
   if (machine && last_step >= 0)
     observe_all();
+  else
+    observe_evictions();
+  tally();
   for (p = 0; p < NPROCS; p++)
     exit_proc(p);
+  if (!machine) {
+    printf("summary: %d steps; the kernel's return values were what the model's step expects in %d", steps_run, steps_run - steps_failed);
+    if (steps_failed)
+      printf("; not in step%s %s", steps_failed > 1 ? "s" : "", failed_steps);
+    printf(" (S_DAX, FS_XFLAG_DAX and data are printed beside the model's lines; daxcheck conform checks them all)\n");
+  }
   printf(machine ? "@done\n" : "done\n");
 }

@@ -86,6 +86,7 @@ export function pageFault(ctx: Ctx, rule: FaultRule) {
           s.storage[f] = v;
         }
         s.pte[p]![f] = write ? Pte['dax-rw'] : Pte['dax-ro'];
+        s.daxEntries[f] = 1;
         return;
       }
       if (s.pageCache[f] === PageCache.none) {
