@@ -51,6 +51,8 @@ export interface CompiledModel {
   readonly goals: readonly Named<ReachabilityGoal>[];
   readonly constraint: ((s: View<any>) => boolean) | undefined;
   readonly checkDeadlock: boolean;
+  /** The design's notes (ModelParts.notes), e.g. which cut it was checked with. */
+  readonly notes: Readonly<Record<string, string>>;
   /**
    * Prints one step in the model's words. A label that reads the step's states
    * needs `before` and `after` (the raw state vectors); without them it is
@@ -156,6 +158,7 @@ export function compile(
     goals,
     constraint: parts.constraint,
     checkDeadlock: parts.checkDeadlock ?? true,
+    notes: parts.notes ?? {},
     label(inst, before, after) {
       const def = inst.action < 0 ? undefined : actionDefs[inst.action];
       const params = inst.params as Readonly<Record<string, number>>;

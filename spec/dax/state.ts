@@ -39,10 +39,23 @@ export const InCore = enumOf('never', 'evicted', 'reclaimed', 'cached');
 /**
  * Ghost, for the reachability goals: how the inode's current S_DAX came to
  * differ from its previous one. `afterLastClose`: re-instantiated in the other
- * mode after an eviction at the last reference; `otherwise`: flipped on the
- * live inode, or re-instantiated after reclaim. Reset at eviction.
+ * mode after an eviction at the last reference; `onDemand`: flipped on the
+ * live inode while another process had the file open or mapped (what Dave
+ * Chinner asked for, seed 003, 2017-09-07T22:12); `otherwise`: flipped on the
+ * live inode with no other user, or re-instantiated after reclaim. Reset at eviction.
  */
-export const ModeChange = enumOf('none', 'afterLastClose', 'otherwise');
+export const ModeChange = enumOf('none', 'afterLastClose', 'otherwise', 'onDemand');
+
+/**
+ * A write fault on a read-only PTE between the mm's half and the filesystem's
+ * (cut=locks only). The mm picks the handler from the PTE with no filesystem
+ * lock (mm/memory.c do_wp_page: wp_page_shared -> do_page_mkwrite for a page,
+ * wp_pfn_shared -> vm_ops->pfn_mkwrite for a pfn in a VM_MIXEDMAP VMA); the
+ * handler then takes the fault lock and serves it with a vmf set up for a
+ * page or a pfn. (->fault, for a missing PTE, has the same vmf in both modes,
+ * Jan Kara, seed 003, 2017-09-08, so it stays one step.)
+ */
+export const FaultStage = enumOf('none', 'page_mkwrite', 'pfn_mkwrite');
 
 export function shapeOf(c: Pick<Constants, 'files' | 'procs' | 'versions'>) {
   const Files = indexSet('f', c.files);
@@ -81,6 +94,15 @@ export function shapeOf(c: Pick<Constants, 'files' | 'procs' | 'versions'>) {
     /** The VMA was mapped from an O_RDONLY fd, so it has no PROT_WRITE. */
     vmaReadOnly: perProcFile(bool),
     pte: perProcFile(Pte),
+    /** cut=locks: the mkwrite the mm has chosen and the filesystem's handler has not yet run. */
+    fault: perProcFile(FaultStage),
+    /**
+     * cut=locks: the process is inside FS_IOC_FSSETXATTR between the design's
+     * check and the flip, holding the inode's I/O lock (i_rwsem; XFS_IOLOCK_EXCL)
+     * and its fault lock (mapping->invalidate_lock since 5.15; XFS_MMAPLOCK_EXCL /
+     * ext4 i_mmap_sem before), and the design's own lock if it has one.
+     */
+    ioctl: perProcFile(bool),
   });
   return { Files, Procs, schema };
 }

@@ -4,6 +4,7 @@
 import { bool } from '../../../checker/domain.js';
 import { action, fName, pName, type Ctx } from '../context.js';
 import { writeBack } from '../inode.js';
+import { ioctlHolds } from '../locks.js';
 import { Fd, PageCache, Size, type S } from '../state.js';
 
 /** read(2): DAX reads storage; the page-cache path fills the page first. ReadSeesLastWrite checks what it returns. */
@@ -11,8 +12,8 @@ export function read(ctx: Ctx) {
   return action({
     params: { p: ctx.Procs, f: ctx.Files },
     actor: 'p',
-    guard: (s, { p, f }) => s.fd[p]![f] !== Fd.closed,
-    guardDoc: 'the process has the file open',
+    guard: (s, { p, f }) => s.fd[p]![f] !== Fd.closed && !ioctlHolds(s, f, ctx.P),
+    guardDoc: 'the process has the file open; no flag ioctl holds the file\'s I/O lock (read takes i_rwsem shared)',
     effect: (s, { f }) => {
       if (s.sDax[f] === 0 && s.pageCache[f] === PageCache.none) {
         s.pageCache[f] = PageCache.clean;
@@ -49,8 +50,9 @@ export function write(ctx: Ctx) {
   };
   const source = 'ext4_dax_write_iter / ext4_buffered_write_iter; xfs_file_dax_write / xfs_file_buffered_write; '
     + 'fuse_file_write_iter -> fuse_dax_write_iter / fuse_cache_write_iter -> fuse_perform_write';
-  const guardDoc = 'the file is open O_RDWR and a write is left in the version bound';
-  const canWrite = (s: S, p: number, f: number) => s.fd[p]![f] === Fd.O_RDWR && s.lastWrite[f]! < maxVersion;
+  const guardDoc = 'the file is open O_RDWR, a write is left in the version bound, and no flag ioctl holds the file\'s I/O lock';
+  // write takes i_rwsem exclusive (xfs_file_dax_write / xfs_file_buffered_write: XFS_IOLOCK_EXCL; ext4: inode_lock).
+  const canWrite = (s: S, p: number, f: number) => s.fd[p]![f] === Fd.O_RDWR && s.lastWrite[f]! < maxVersion && !ioctlHolds(s, f, ctx.P);
   if (writeThrough) {
     return action({
       params: { p: ctx.Procs, f: ctx.Files, extend: bool },
