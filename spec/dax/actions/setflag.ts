@@ -67,7 +67,7 @@ export function setFlagCheck(ctx: Ctx, rule: SetFlagRule) {
       && !(refuses && refuses(s, p, f, v)),
     guardDoc: `the process has the file open, v changes the flag, and no other flag change of the file holds its locks${rule.refusal ? `; ${rule.refusal}` : ''}`,
     effect: (s, { p, f }) => { s.ioctl[p]![f] = 1; },
-    label: ({ p, f, v }) => `SetFlag(FS_XFLAG_DAX=${v}) ${pName(p)} ${fName(f)}: i_rwsem + invalidate_lock taken, check passes`,
+    label: ({ p, f, v }) => `SetFlag(FS_XFLAG_DAX=${v}) ${pName(p)} ${fName(f)} → i_rwsem + invalidate_lock taken, check passes`,
     source: `${SETFLAG_SOURCE}; xfs v4.13 xfs_ioctl_setattr_dax_invalidate (xfs_ilock XFS_IOLOCK_EXCL|XFS_MMAPLOCK_EXCL)`,
   });
 }
@@ -85,7 +85,7 @@ export function setFlagFlip(ctx: Ctx, rule: SetFlagRule) {
       rule.then(s, p, f, v);
       s.ioctl[p]![f] = 0;
     },
-    label: ({ p, f }, _before, after) => `SetFlagFlip ${pName(p)} ${fName(f)}: FS_XFLAG_DAX=${after.xflagDax[f]}, flush + invalidate, S_DAX=${after.sDax[f]}; locks dropped`,
+    label: ({ p, f }, _before, after) => `SetFlagFlip ${pName(p)} ${fName(f)} → FS_XFLAG_DAX=${after.xflagDax[f]}, flush + invalidate, S_DAX=${after.sDax[f]}; locks dropped`,
     source: 'xfs v4.13 xfs_ioctl_setattr: filemap_write_and_wait + invalidate_inode_pages2, xfs_diflags_to_linux, xfs_trans_commit (drops the joined locks)',
   });
 }
@@ -173,17 +173,20 @@ export const busyWhileOpenOrMapped = (ctx: Ctx): Refusal => ({
 
 /**
  * Ted Ts'o (seed 003, 2017-09-08T15:39): allow *setting* only when i_size and
- * i_blocks are zero, with one fd open against the inode, O_RDONLY. Clearing
- * is not restricted (his rule names only "set"); mappings are not checked.
+ * i_blocks are zero, with one fd open against the inode, O_RDONLY. He answers
+ * Ross Zwisler's option 2 (22:19: "we don't provide a way to clear"), so
+ * clearing is refused: with clearing free the table would show a failure his
+ * rule does not speak to. Mappings are not checked: an empty file can be
+ * mapped before the flag is set, and grows afterwards.
  */
 export const setOnlyOnEmptyFile = (ctx: Ctx): Refusal => ({
   refuses: (s, p, f, v) => {
-    if (v === 0) return false;
+    if (v === 0) return true;
     if (s.size[f] !== Size.empty || s.fd[p]![f] !== Fd.O_RDONLY) return true;
     for (let q = 0; q < ctx.P; q++) if (q !== p && s.fd[q]![f] !== Fd.closed) return true;
     return false;
   },
-  refusal: 'setting fails unless the file is empty and the caller\'s O_RDONLY fd is its only open',
+  refusal: 'clearing always fails; setting fails unless the file is empty and the caller\'s O_RDONLY fd is its only open',
 });
 
 /**
