@@ -33,7 +33,7 @@ describe('dax traces', () => {
         if (limit === Infinity) expect([...taken].sort(), design).toEqual([...cm.actionNames].sort());
       }
     }
-  });
+  }, 180_000); // every reachable state of 13 designs, on a shared core
 
   it('every step of every counterexample and witness names its action, processes and files (p1, f1)', () => {
     const configs: Record<string, string>[] = [{}, { cache: 'auto' }, { cache: 'none', policy: 'size' }];
@@ -50,6 +50,35 @@ describe('dax traces', () => {
       }
       expect(seen).toBeGreaterThan(100);
     }
+  });
+
+  it('ebusy-while-mapped, NoMixedMappings: an mmap slips between the -EBUSY check and the flip (Jan Kara, 2017-09-11: "tricky to prevent creation of new mappings")', () => {
+    const t = shortestTrace('ebusy-while-mapped', 'NoMixedMappings');
+    expect(t.steps.slice(1).map((s) => s.action)).toEqual(['Open', 'SetFlag', 'Mmap', 'SetFlagFlip', 'PageFault']);
+    expect(labels(t)[2]).toContain('check passes');
+    const last = lastState(t);
+    expect(last.vma![0]).toEqual(['pagecache']);
+    expect(last.pte![0]).toEqual(['dax-ro']);
+  });
+
+  it('ebusy-block-new-mappings: with ->mmap waiting for the flag change, no data property fails', () => {
+    const { table } = verdicts({}, ['ebusy-block-new-mappings']);
+    for (const p of ['NoMixedMappings', 'FaultFollowsMapping', 'MkwriteServedAsStarted', 'ReadSeesLastWrite', 'StatxTellsTheTruth']) {
+      expect(table['ebusy-block-new-mappings']![p], p).toBe('holds');
+    }
+  });
+
+  it('flip-on-ioctl, MkwriteServedAsStarted: the flip lands between the mm choosing page_mkwrite and the handler (Dave Chinner, 2017-09-07: "a racing page fault down the wrong path")', () => {
+    const t = shortestTrace('flip-on-ioctl', 'MkwriteServedAsStarted');
+    expect(t.steps.slice(1).map((s) => s.action)).toEqual(['Open', 'Mmap', 'PageFault', 'PageFault', 'SetFlag', 'FaultHandler']);
+    expect(labels(t)[4]).toContain('->page_mkwrite');
+    expect(labels(t)[6]).toContain('DAX path');
+  });
+
+  it('the atomic cut (cut=atomic) hides the TOCTOU: the -EBUSY designs hold every data property there', () => {
+    const { table } = verdicts({ cut: 'atomic' }, ['ebusy-while-mapped', 'flip-on-ioctl']);
+    expect(table['ebusy-while-mapped']!.NoMixedMappings).toBe('holds');
+    expect(table['flip-on-ioctl']!.MkwriteServedAsStarted).toBe('holds');
   });
 
   it('flip-on-ioctl, NoMixedMappings: the refault after the flip puts a pfn in a page-cache VMA (Dave Chinner, 2017-09-07)', () => {
