@@ -67,7 +67,7 @@ export function setFlagCheck(ctx: Ctx, rule: SetFlagRule) {
       && !(refuses && refuses(s, p, f, v)),
     guardDoc: `the process has the file open, v changes the flag, and no other flag change of the file holds its locks${rule.refusal ? `; ${rule.refusal}` : ''}`,
     effect: (s, { p, f }) => { s.ioctl[p]![f] = 1; },
-    label: ({ p, f, v }) => `SetFlag(FS_XFLAG_DAX=${v}) ${pName(p)} ${fName(f)} → i_rwsem + invalidate_lock taken, check passes`,
+    label: ({ p, f, v }) => `SetFlag(FS_XFLAG_DAX=${v}) ${pName(p)} ${fName(f)}`,
     source: `${SETFLAG_SOURCE}; xfs v4.13 xfs_ioctl_setattr_dax_invalidate (xfs_ilock XFS_IOLOCK_EXCL|XFS_MMAPLOCK_EXCL)`,
   });
 }
@@ -85,7 +85,7 @@ export function setFlagFlip(ctx: Ctx, rule: SetFlagRule) {
       rule.then(s, p, f, v);
       s.ioctl[p]![f] = 0;
     },
-    label: ({ p, f }, _before, after) => `SetFlagFlip ${pName(p)} ${fName(f)} → FS_XFLAG_DAX=${after.xflagDax[f]}, flush + invalidate, S_DAX=${after.sDax[f]}; locks dropped`,
+    label: ({ p, f }, _before, after) => `SetFlagFlip ${pName(p)} ${fName(f)} → past its check, i_rwsem + invalidate_lock held: FS_XFLAG_DAX=${after.xflagDax[f]}, flush + invalidate, S_DAX=${after.sDax[f]}; locks dropped`,
     source: 'xfs v4.13 xfs_ioctl_setattr: filemap_write_and_wait + invalidate_inode_pages2, xfs_diflags_to_linux, xfs_trans_commit (drops the joined locks)',
   });
 }
