@@ -117,7 +117,7 @@ export function formatMatrix(m: MatrixResult, color: boolean, width = Infinity):
     ...strict,
     'holds: checked exhaustively; VIOLATED (n): shortest counterexample has n steps; reached (n): goal witnessed in n steps;',
     'vacuous: passes only because a goal it depends on is never reached (or, for a goal, it is never reached); bounded: search cut short.',
-    ...(m.designs.some((d) => m.notes[d]?.cut) ? ['cut: how the design\'s steps were cut (--const cut=locks|atomic): locks = the ioctl\'s check and its flip (for a design that checks) and a mkwrite fault\'s mm and filesystem halves are separate steps with the kernel\'s locks as state (", ->mmap": the design\'s lock keeps mmap out too); atomic (exact) = S_DAX changes only at iget, where the cut cannot matter.'] : []),
+    ...(m.designs.some((d) => m.notes[d]?.cut) ? ['cut: how the design\'s steps were cut (--const cut=locks|atomic): locks = the ioctl\'s check and its flip (for a design that checks) and a mkwrite fault\'s mm and filesystem halves are separate steps with the kernel\'s locks as state (", ->mmap": the design\'s lock keeps mmap out too); atomic (exact) = S_DAX changes only at iget, where the cut cannot matter; atomic (no locks) = a baseline that protects nothing with a lock.'] : []),
     `${m.designs.length} designs in ${m.seconds.toFixed(1)} s. Show a cell's trace: daxcheck check ${m.model} --design <design> --property <property>`,
   ];
   for (const l of legend) lines.push(c.dim(width === Infinity ? l : wrapWords(l, width)));

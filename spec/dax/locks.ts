@@ -31,7 +31,7 @@
 //   the fault lock shared keeps the kernel's lock order (derived).
 
 import type { S } from './state.js';
-import { FaultStage } from './state.js';
+import { FaultStage, WritePath } from './state.js';
 
 /** How a design's ioctl and faults are cut into steps, and what its own lock excludes. */
 export interface Locking {
@@ -41,9 +41,11 @@ export interface Locking {
   readonly splitFault: boolean;
   /** The design's lock, held from check to flip, is also taken by ->mmap. */
   readonly blocksMmap: boolean;
+  /** write(2) chooses its path before it takes the I/O lock, and copies under it: two steps. */
+  readonly splitWrite: boolean;
 }
 
-export const atomicCut: Locking = { splitIoctl: false, splitFault: false, blocksMmap: false };
+export const atomicCut: Locking = { splitIoctl: false, splitFault: false, blocksMmap: false, splitWrite: false };
 
 /** Some process is inside the flag ioctl on f, between check and flip: it holds f's I/O and fault locks exclusive. */
 export function ioctlHolds(s: S, f: number, P: number): boolean {
@@ -57,8 +59,19 @@ export function inFault(s: S, p: number, F: number): boolean {
   return false;
 }
 
-/** The process is inside the flag ioctl on some file (its fdget pins the file: close and exit wait). */
+/** The process is inside the flag ioctl or a write on some file (their fdget pins the file: close and exit wait). */
 export function inIoctl(s: S, p: number, F: number): boolean {
-  for (let f = 0; f < F; f++) if (s.ioctl[p]![f] === 1) return true;
+  for (let f = 0; f < F; f++) if (s.ioctl[p]![f] === 1 || s.writePath[p]![f] !== WritePath.none) return true;
+  return false;
+}
+
+/** The process is inside the flag ioctl or a write on f. */
+export function pinsFile(s: S, p: number, f: number): boolean {
+  return s.ioctl[p]![f] === 1 || s.writePath[p]![f] !== WritePath.none;
+}
+
+/** The process is inside a write(2) or a mkwrite fault on some file (cut=locks): it takes no other step meanwhile. */
+export function insideWriteOrFault(s: S, p: number, F: number): boolean {
+  for (let f = 0; f < F; f++) if (s.writePath[p]![f] !== WritePath.none || s.fault[p]![f] !== FaultStage.none) return true;
   return false;
 }

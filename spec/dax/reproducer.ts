@@ -44,6 +44,12 @@ export const daxReproducer: CReproducer<Plain<Schema>> = {
         shell: '# race it: run the steps in between from another thread in a loop while the ioctl runs',
       }),
     },
+    WriteData: {
+      manual: (s) => ({
+        why: `the second half of ${s.params.p}'s pwrite: a program cannot pause a write between its IS_DAX test and its inode lock`,
+        shell: '# race it: toggle the flag from another thread in a loop while this thread writes',
+      }),
+    },
     FaultHandler: {
       manual: (s) => ({
         why: `the filesystem's half of ${s.params.p}'s write fault: a program cannot pause a fault between the mm's choice of handler and the handler`,

@@ -57,6 +57,9 @@ export const ModeChange = enumOf('none', 'afterLastClose', 'otherwise', 'onDeman
  */
 export const FaultStage = enumOf('none', 'page_mkwrite', 'pfn_mkwrite');
 
+/** cut=locks: the path a write(2) chose from IS_DAX before taking the I/O lock, while it waits for the lock. */
+export const WritePath = enumOf('none', 'buffered', 'dax');
+
 export function shapeOf(c: Pick<Constants, 'files' | 'procs' | 'versions'>) {
   const Files = indexSet('f', c.files);
   const Procs = indexSet('p', c.procs);
@@ -103,6 +106,8 @@ export function shapeOf(c: Pick<Constants, 'files' | 'procs' | 'versions'>) {
      * ext4 i_mmap_sem before), and the design's own lock if it has one.
      */
     ioctl: perProcFile(bool),
+    /** cut=locks: a write(2) between its choice of path and its copy under the I/O lock. */
+    writePath: perProcFile(WritePath),
   });
   return { Files, Procs, schema };
 }

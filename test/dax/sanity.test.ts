@@ -6,7 +6,7 @@ import { compile } from '../../checker/compile.js';
 import type { Invariant } from '../../checker/model.js';
 import { check } from '../../checker/search.js';
 import { daxModel } from '../../spec/dax/index.js';
-import { FaultStage, Fd, InCore, PageCache, Pte, Vma, type S } from '../../spec/dax/state.js';
+import { FaultStage, Fd, InCore, PageCache, Pte, Vma, WritePath, type S } from '../../spec/dax/state.js';
 
 function sanity(P: number, F: number, ext4xfs: boolean, readOnlyOpens: boolean): Invariant {
   const fail = (why: string) => { throw new Error(why); };
@@ -29,6 +29,7 @@ function sanity(P: number, F: number, ext4xfs: boolean, readOnlyOpens: boolean):
           if (pte === Pte['pagecache-rw'] && s.pageCache[f] !== PageCache.dirty) fail('a writable PTE on a clean page');
           if (!readOnlyOpens && fd === Fd.O_RDONLY) fail('an O_RDONLY open where no design asks for one');
           if (s.ioctl[p]![f] === 1 && fd === Fd.closed) fail('a flag ioctl with no open file');
+          if (s.writePath[p]![f] !== WritePath.none && fd !== Fd.O_RDWR) fail('a write with no O_RDWR file');
           if (s.fault[p]![f] !== FaultStage.none && (vma === Vma.none || pte === Pte.none)) fail('a mkwrite with no VMA or no PTE');
         }
       }

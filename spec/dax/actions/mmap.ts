@@ -164,17 +164,16 @@ export function pageFaultStart(ctx: Ctx, rule: FaultRule) {
  * vs ext4_page_mkwrite). ->fault serves whatever it finds. page_mkwrite in DAX
  * mode goes down the DAX path with a vmf set up for a page (xfs v4.13:
  * xfs_filemap_page_mkwrite -> __xfs_filemap_fault(write) -> dax_iomap_fault),
- * Dave Chinner's "racing page fault down the wrong path"; `recheck` bails
- * out instead (Jan Kara, seed 003, 2017-09-08: "careful checking in
- * .page_mkwrite and .pfn_mkwrite after necessary locks are obtained and bail
- * out doing nothing if state is inconsistent. VM will retry the fault").
+ * Dave Chinner's "racing page fault down the wrong path" (Jan Kara's remedy,
+ * seed 003, 2017-09-08, "careful checking in .page_mkwrite and .pfn_mkwrite
+ * after necessary locks are obtained and bail out", is no design here).
  * pfn_mkwrite in page-cache mode bails out in every design (xfs v4.13
  * xfs_filemap_pfn_mkwrite tests IS_DAX), and a mkwrite whose PTE the flip
  * zapped finds its page or entry gone and bails out (iomap_page_mkwrite /
  * ext4_page_mkwrite: page->mapping changed; dax_pfn_mkwrite: no entry):
  * the mm retries, a new PageFault step.
  */
-export function faultHandler(ctx: Ctx, rule: FaultRule, opts: { recheck: boolean }) {
+export function faultHandler(ctx: Ctx, rule: FaultRule) {
   const maxVersion = ctx.c.versions;
   return action({
     params: { p: ctx.Procs, f: ctx.Files },
@@ -191,7 +190,7 @@ export function faultHandler(ctx: Ctx, rule: FaultRule, opts: { recheck: boolean
       const pte = s.pte[p]![f];
       switch (stage) {
         case FaultStage.page_mkwrite:
-          if (dax) { if (!opts.recheck) serveFault(s, p, f, true, true); return; }
+          if (dax) { serveFault(s, p, f, true, true); return; }
           if (pte === Pte['pagecache-ro']) serveFault(s, p, f, true, false);
           return;
         case FaultStage.pfn_mkwrite:
