@@ -40,10 +40,10 @@ const expected: Record<string, Row> = {
     // Open, Mmap (page-cache VMA), SetFlag(1), PageFault(read): xfs asks IS_DAX and maps a pfn into a VMA without
     // VM_MIXEDMAP. Dave Chinner, 003, 23:25: "sending a racing page fault down the wrong path".
     FaultFollowsMapping: violated(4),
-    // The race itself (cut=locks): Open, Mmap, PageFault(read), SetFlag(1), PageFault(write) -> ->page_mkwrite,
-    // FaultHandler: __xfs_filemap_fault sees IS_DAX and runs dax_iomap_fault with a vmf set up for a page. Jan Kara,
-    // 003, 2017-09-08: "For those setup of 'vmf' differs".
-    MkwriteServedAsStarted: violated(6),
+    // Cut atomically (a baseline with no locks): Open, Mmap, PageFault(read), SetFlag(1) (no zap: the read-only page-cache
+    // PTE stays), PageFault(write): page_mkwrite for a page, and __xfs_filemap_fault sees IS_DAX and runs
+    // dax_iomap_fault with a vmf set up for a page. Jan Kara, 003, 2017-09-08: "For those setup of 'vmf' differs".
+    MkwriteServedAsStarted: violated(5),
     // Rule: Open, SetFlag. Andreas Dilger, 21:26: "only allow S_DAX to be set when the inode is first instantiated".
     SDaxStableWhileInUse: violated(2),
     // Rule: Open p1, Open p2, SetFlag by p1. Ross Zwisler, 22:19, option 1 ("any open file handles").
@@ -59,21 +59,24 @@ const expected: Record<string, Row> = {
     // The refault follows IS_DAX and the flush left one copy, so statx is right; the lie is the VMA's setup (next row).
     StatxTellsTheTruth: holds,
     FaultFollowsMapping: violated(4), // the same four steps; Dave Chinner, 23:25
-    // Dave Chinner's racing fault (23:25, "we can't properly lock out page faults"): Open, Mmap, PageFault(read),
-    // PageFault(write) -> ->page_mkwrite, SetFlag(1) (the fault lock is free until the handler takes it), FaultHandler:
-    // IS_DAX now, so dax_iomap_fault runs with page_mkwrite's vmf. Jan Kara, 2017-09-08: "For those setup of 'vmf' differs".
-    MkwriteServedAsStarted: violated(6),
+    // Dave Chinner's racing fault (23:25, "we can't properly lock out page faults"): Open p1, Open p2, Mmap p1,
+    // PageFault(read) p1, PageFault(write) p1 -> ->page_mkwrite, SetFlag(1) p2 (the fault lock is free until the handler
+    // takes it), FaultHandler p1: IS_DAX now, so dax_iomap_fault runs with page_mkwrite's vmf. Jan Kara, 2017-09-08:
+    // "For those setup of 'vmf' differs".
+    MkwriteServedAsStarted: violated(7),
     SDaxStableWhileInUse: violated(2), // rule; Open, SetFlag
     SDaxStableUnderOtherUsers: violated(3), // rule; Open p1, Open p2, SetFlag
-    // filemap_write_and_wait + invalidate_inode_pages2 under IOLOCK+MMAPLOCK leave one coherent copy, and the racing
-    // mkwrite writes storage through DAX, which reads then see: the race costs the mapping, not the data.
-    ReadSeesLastWrite: holds,
+    // xfs_file_write_iter tests IS_DAX before it takes the IOLOCK: Open p1, Open p2, Write p1 (buffered path chosen),
+    // SetFlag(1) p2 (flush, invalidate, flip under IOLOCK+MMAPLOCK), WriteData p1 (a dirty page on a DAX inode, which the
+    // DAX a_ops never write back), Read p1 through DAX: stale. Ross Zwisler, 003, 21:51: "more about having mappings set
+    // up and I/Os in flight"; Eric Sandeen, 2017-09-06: "its habit of crashing the kernel".
+    ReadSeesLastWrite: violated(6),
     ...flipGoals(2, 3),
   },
   'ext4-patch9': {
-    // Ross Zwisler, 003, 2017-09-06, on patch 9: "it has the exact same problems as the XFS per-inode DAX flag". Open
-    // (flag set), Mmap (ext4_dax_vm_ops), SetFlag(0), Write(2) through the page cache: a dirty page beside a DAX VMA.
-    NoMixedMappings: violated(4),
+    // Ross Zwisler, 003, 2017-09-06, on patch 9: "it has the exact same problems as the XFS per-inode DAX flag". Open p1,
+    // Open p2, Mmap p1 (page-cache vm_ops), SetFlag(1), Mmap p2 (ext4_dax_vm_ops): both kinds of VMA on one file.
+    NoMixedMappings: violated(5),
     // Open, Mmap (page-cache vm_ops), SetFlag(1): statx says DAX, the VMA's next fault goes to the page cache.
     StatxTellsTheTruth: violated(3),
     // ext4_file_mmap chose the vm_ops; ext4_dax_fault / ext4_page_mkwrite never ask IS_DAX again: every fault follows
@@ -100,7 +103,9 @@ const expected: Record<string, Row> = {
     // to have an open fd"; Jan Kara, 2017-09-08: "open file handles don't matter").
     SDaxStableWhileInUse: violated(3),
     SDaxStableUnderOtherUsers: violated(4), // rule; Open p1, Open p2, SetFlag, SetFlagFlip
-    ReadSeesLastWrite: holds,
+    // Open, SetFlag (check passes), Write (buffered path chosen before the IOLOCK), SetFlagFlip, WriteData (a dirty page
+    // on a DAX inode), Read through DAX: stale. Jan Kara's "we can serialize against IO in progress" is a lock too.
+    ReadSeesLastWrite: violated(6),
     ...flipGoals(3, 4),
   },
   'ebusy-while-open': {
@@ -114,14 +119,16 @@ const expected: Record<string, Row> = {
     // Rule: Open p1, SetFlag (no other opener: passes), Open p2 (open takes no inode lock), SetFlagFlip: the TOCTOU
     // Ross Zwisler named breaks his own rule too.
     SDaxStableUnderOtherUsers: violated(4),
-    ReadSeesLastWrite: holds,
+    ReadSeesLastWrite: violated(6), // the caller's own write racing its flip, as in ebusy-while-mapped
+
     ...flipGoals(3, 4),
     // Trade-off: Open p1, SetFlag, Open p2, SetFlagFlip: on demand only through the race.
     ChangeOnDemand: reached(4),
   },
   'ebusy-block-new-mappings': {
     // Jan Kara, 003, 2017-09-08: "We just have to be sure to block new mappings of the file while switching the flag":
-    // ->mmap waits for the design's lock from check to flip, so no VMA outlives the mode it was set up for.
+    // ->mmap waits for the design's lock from check to flip, so no VMA outlives the mode it was set up for; and "we can
+    // serialize against IO in progress": read and write choose their path under the I/O lock.
     NoMixedMappings: holds,
     StatxTellsTheTruth: holds,
     FaultFollowsMapping: holds,
@@ -138,18 +145,21 @@ const expected: Record<string, Row> = {
     // Open(O_RDWR) p2, SetFlagFlip, Mmap p2 (DAX VMA): both kinds of VMA on one file.
     NoMixedMappings: violated(6),
     StatxTellsTheTruth: holds, // faults follow IS_DAX after the flush, as in flip-on-ioctl
-    // The same start, then Write p2 (the file grows), PageFault(read) p1: a pfn in p1's page-cache VMA.
-    FaultFollowsMapping: violated(7),
+    // The same start, then Write p2 (DAX path), WriteData p2 (the file grows), PageFault(read) p1: a pfn in p1's
+    // page-cache VMA.
+    FaultFollowsMapping: violated(8),
     MkwriteServedAsStarted: holds,
     SDaxStableWhileInUse: violated(3), // rule; Open(O_RDONLY) on the empty file, SetFlag, SetFlagFlip
     SDaxStableUnderOtherUsers: violated(4), // rule; Open(O_RDONLY), Mmap the empty file, SetFlag, SetFlagFlip
-    ReadSeesLastWrite: holds, // flush and invalidate as flip-on-ioctl
+    // Open(O_RDONLY) p1, SetFlag(1), Open p2, Write p2 (buffered chosen), SetFlagFlip, WriteData p2, Read p1: the write
+    // race of flip-on-ioctl, through the other process the rule counted before it opened.
+    ReadSeesLastWrite: violated(7),
     ...flipGoals(3, 4),
   },
   'per-mapping': {
-    // Dave Chinner, 003, 2017-09-07T23:25, without the -EBUSY he asked for alongside. Open (flag set), Mmap (DAX VMA),
-    // SetFlag(0), Write(2) through the page cache: a dirty page beside a DAX VMA.
-    NoMixedMappings: violated(4),
+    // Dave Chinner, 003, 2017-09-07T23:25, without the -EBUSY he asked for alongside. Open p1, Open p2, Mmap p1
+    // (page-cache VMA), SetFlag(1), Mmap p2 (DAX VMA): both kinds on one file.
+    NoMixedMappings: violated(5),
     // Open, Mmap (page-cache VMA), SetFlag(1): statx says DAX, the next fault of that VMA goes to the page cache.
     StatxTellsTheTruth: violated(3),
     FaultFollowsMapping: holds, // by construction: the fault asks the VMA
@@ -162,16 +172,17 @@ const expected: Record<string, Row> = {
   },
   'per-mapping-ebusy': {
     // Dave Chinner's whole proposal, 23:25 ("Combine that with -EBUSY when there are active mappings"), with the kernel's
-    // locks only: Open (flag set), SetFlag(0) (check passes), Mmap (DAX VMA), SetFlagFlip, Write(2): a dirty page beside
-    // a DAX VMA. Jan Kara's lock (ebusy-block-new-mappings) is what it lacks.
-    NoMixedMappings: violated(5),
+    // locks only: Open p1, Open p2, SetFlag(1) (check passes), Mmap p1 (page-cache VMA), SetFlagFlip, Mmap p2 (DAX VMA).
+    // Jan Kara's lock (ebusy-block-new-mappings) is what it lacks.
+    NoMixedMappings: violated(6),
     // Open, SetFlag(1) (check passes), Mmap (page-cache VMA), SetFlagFlip: the VMA will fault to the page cache, statx says DAX.
     StatxTellsTheTruth: violated(4),
     FaultFollowsMapping: holds, // by construction
     MkwriteServedAsStarted: holds,
     SDaxStableWhileInUse: violated(3), // rule; the caller's fd
     SDaxStableUnderOtherUsers: violated(4), // rule; other open files are not refused
-    // Open, SetFlag(1), Mmap (page cache), SetFlagFlip, PageFault(write) dirties a page, Read(2) through DAX: stale.
+    // Open, SetFlag(1), Write (buffered chosen), SetFlagFlip, WriteData, Read(2) through DAX: stale (the page-cache VMA
+    // route, Mmap between check and flip then PageFault(write), is as long).
     ReadSeesLastWrite: violated(6),
     ...flipGoals(3, 4),
   },

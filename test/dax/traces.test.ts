@@ -70,9 +70,18 @@ describe('dax traces', () => {
 
   it('flip-on-ioctl, MkwriteServedAsStarted: the flip lands between the mm choosing page_mkwrite and the handler (Dave Chinner, 2017-09-07: "a racing page fault down the wrong path")', () => {
     const t = shortestTrace('flip-on-ioctl', 'MkwriteServedAsStarted');
-    expect(t.steps.slice(1).map((s) => s.action)).toEqual(['Open', 'Mmap', 'PageFault', 'PageFault', 'SetFlag', 'FaultHandler']);
-    expect(labels(t)[4]).toContain('->page_mkwrite');
-    expect(labels(t)[6]).toContain('DAX path');
+    expect(t.steps.slice(1).map((s) => s.action)).toEqual(['Open', 'Open', 'Mmap', 'PageFault', 'PageFault', 'SetFlag', 'FaultHandler']);
+    expect(labels(t)[5]).toContain('->page_mkwrite');
+    expect(labels(t)[7]).toContain('DAX path');
+  });
+
+  it('flip-on-ioctl, ReadSeesLastWrite: a buffered write that chose its path before the flip lands in the page cache of a DAX inode', () => {
+    const t = shortestTrace('flip-on-ioctl', 'ReadSeesLastWrite');
+    expect(t.steps.slice(1).map((s) => s.action)).toEqual(['Open', 'Open', 'Write', 'SetFlag', 'WriteData', 'Read']);
+    expect(labels(t)[3]).toContain('buffered path chosen');
+    const last = lastState(t);
+    expect(last.sDax).toEqual([true]);
+    expect(last.pageCache).toEqual(['dirty']);
   });
 
   it('the atomic cut (cut=atomic) hides the TOCTOU: the -EBUSY designs hold every data property there', () => {
