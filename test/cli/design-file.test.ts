@@ -20,8 +20,8 @@ const counterModel = "import { defineModel, int, intConstant, record } from 'dax
 const dir = userDir({ ...broken, 'counter.ts': counterModel });
 const run = (...args: string[]) => daxcheckIn(dir, ...args);
 const actions = 'Open, Mmap, SetFlag, PageFault, Load, Store, Read, Write, Writeback, Munmap, Close, Fork, Exit, Statx, DropCaches';
-// A design that checks before it flips S_DAX live is cut at the kernel's locks (cut=locks): two more actions.
-const flipActions = 'Open, Mmap, SetFlag, SetFlagFlip, PageFault, FaultHandler, Load, Store, Read, Write, Writeback, Munmap, Close, Fork, Exit, Statx, DropCaches';
+// A design that checks before it flips S_DAX live is cut at the kernel's locks (cut=locks): three more actions.
+const flipActions = 'Open, Mmap, SetFlag, SetFlagFlip, PageFault, FaultHandler, Load, Store, Read, Write, WriteData, Writeback, Munmap, Close, Fork, Exit, Statx, DropCaches';
 
 describe('a design file outside the repository', () => {
   it('check: its design is checked, with its own variable, action and goal', () => {
@@ -29,7 +29,7 @@ describe('a design file outside the repository', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(1);
     const j = JSON.parse(r.stdout);
-    expect(j).toMatchObject({ model: 'dax', design: 'flip-when-unmapped', complete: true, distinctStates: 27464, statesGenerated: 293546 });
+    expect(j).toMatchObject({ model: 'dax', design: 'flip-when-unmapped', complete: true, distinctStates: 55880, statesGenerated: 470246 });
     const status = Object.fromEntries(j.properties.map((p: { name: string; status: string }) => [p.name, p.status]));
     expect(status).toMatchObject({ SDaxStableWhileInUse: 'violated', ReadSeesLastWrite: 'violated', SomeFileFsynced: 'reached', StatxTellsTheTruth: 'holds' });
   });
@@ -37,7 +37,7 @@ describe('a design file outside the repository', () => {
   it('check --workers 2 loads the design in every worker and finds the same states', () => {
     const r = run('check', 'dax', '--design-file', 'flip-when-unmapped.ts', '--continue', '--json', '--workers', '2');
     expect(r.stderr).toBe('');
-    expect(JSON.parse(r.stdout)).toMatchObject({ design: 'flip-when-unmapped', distinctStates: 27464, statesGenerated: 293546 });
+    expect(JSON.parse(r.stdout)).toMatchObject({ design: 'flip-when-unmapped', distinctStates: 55880, statesGenerated: 470246 });
   });
 
   it('the counterexample prints the new action in kernel words and the new variable', () => {
@@ -116,7 +116,7 @@ describe("mistakes in a design file are the user's: exit 2, one line, file and l
     `daxcheck: error: noprop.ts: design mine property Mine constrains action 'Fsync', which model dax does not have; its actions are: ${actions}\n`));
   it('a state variable used but not declared', () => expect(error('undeclared.ts')).toBe(
     "daxcheck: error: undeclared.ts: design mine: action Touch reads state variable 'touched', which is not declared; declare it in the design's variables "
-    + '(declared: xflagDax, size, storage, lastWrite, inode, sDax, iDontcache, dDontcache, entryValid, pageCache, pageVersion, modeChange, fd, vma, vmaReadOnly, pte, fault, ioctl)\n'));
+    + '(declared: xflagDax, size, storage, lastWrite, inode, sDax, iDontcache, dDontcache, entryValid, pageCache, pageVersion, modeChange, fd, vma, vmaReadOnly, pte, fault, ioctl, writePath)\n'));
   it('a value outside its domain', () => expect(error('domain.ts')).toBe('daxcheck: model error: action Touch(f1) wrote touched[f1] = 2, outside its domain true|false\n'));
   it('an exception thrown by its code: file and line, no stack', () => expect(error('throws.ts')).toBe(
     "daxcheck: error in design file: throws.ts:5: TypeError: Cannot read properties of undefined (reading 'field')\n"));
