@@ -84,8 +84,14 @@ export function shapeOf(c: Pick<Constants, 'files' | 'procs' | 'versions'>) {
     iDontcache: perFile(bool),
     /** DCACHE_DONTCACHE on the file's dentry: d_mark_dontcache marks only aliases that exist when it runs. */
     dDontcache: perFile(bool),
-    /** virtiofs: the dentry's entry timeout (and the inode's attr timeout) has not expired. */
+    /** virtiofs: the dentry's entry timeout has not expired. */
     entryValid: perFile(bool),
+    /**
+     * virtiofs: the inode's attributes are valid (attr timeout not expired, and
+     * not invalidated: a write invalidates size and mtime, fuse_write_update_attr
+     * -> fuse_invalidate_attr_mask(inode, FUSE_STATX_MODSIZE), fs/fuse/file.c 5.16+).
+     */
+    attrValid: perFile(bool),
     pageCache: perFile(PageCache),
     /** The version the page-cache copy holds (0 when there is none). */
     pageVersion: perFile(Version),

@@ -6,7 +6,7 @@
 import type { ActionDef } from '../../../checker/model.js';
 import type { Ctx } from '../context.js';
 import type { Schema } from '../state.js';
-import { entryTimeout, fuseLookup, type DontcacheCheck } from './fuse.js';
+import { entryTimeout, fuseGetattr, fuseLookup, type DontcacheCheck } from './fuse.js';
 import { close, exit, fork, open } from './files.js';
 import { read, write, writeback, writeChoose, writeData } from './io.js';
 import { diskLookup, type LookupPart } from './lookup.js';
@@ -98,7 +98,7 @@ export function actionsFor(ctx: Ctx, b: Behaviour): Record<string, ActionDef<Sch
     Close: close(ctx),
     Fork: fork(ctx),
     Exit: exit(ctx),
-    Statx: statx(ctx, lookup),
+    Statx: statx(ctx, lookup, virtiofs ? fuseGetattr(ctx, b.dontcache!) : undefined),
     Timeout: virtiofs ? entryTimeout(ctx) : undefined,
     DropCaches: dropCaches(ctx),
   };

@@ -61,6 +61,8 @@ export function write(ctx: Ctx) {
       guardDoc,
       effect: (s, { f, extend }) => {
         writeData(s, f);
+        // fuse_write_update_attr -> fuse_invalidate_attr_mask(inode, FUSE_STATX_MODSIZE) (fs/fuse/file.c, 5.16+).
+        s.attrValid[f] = 0;
         if (extend) s.size[f] = Size.big;
         else if (s.size[f] === Size.empty) s.size[f] = Size.small;
       },
