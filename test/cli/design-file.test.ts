@@ -116,7 +116,7 @@ describe("mistakes in a design file are the user's: exit 2, one line, file and l
     `daxcheck: error: noprop.ts: design mine property Mine constrains action 'Fsync', which model dax does not have; its actions are: ${actions}\n`));
   it('a state variable used but not declared', () => expect(error('undeclared.ts')).toBe(
     "daxcheck: error: undeclared.ts: design mine: action Touch reads state variable 'touched', which is not declared; declare it in the design's variables "
-    + '(declared: xflagDax, size, storage, lastWrite, inode, sDax, iDontcache, dDontcache, entryValid, pageCache, pageVersion, modeChange, fd, vma, vmaReadOnly, pte, fault, ioctl, writePath)\n'));
+    + '(declared: xflagDax, size, storage, lastWrite, inode, sDax, iDontcache, dDontcache, entryValid, attrValid, pageCache, pageVersion, modeChange, fd, vma, vmaReadOnly, pte, fault, ioctl, writePath)\n'));
   it('a value outside its domain', () => expect(error('domain.ts')).toBe('daxcheck: model error: action Touch(f1) wrote touched[f1] = 2, outside its domain true|false\n'));
   it('an exception thrown by its code: file and line, no stack', () => expect(error('throws.ts')).toBe(
     "daxcheck: error in design file: throws.ts:5: TypeError: Cannot read properties of undefined (reading 'field')\n"));

@@ -18,8 +18,8 @@ function sanity(P: number, F: number, ext4xfs: boolean, readOnlyOpens: boolean):
         if (s.storage[f]! > s.lastWrite[f]! || s.pageVersion[f]! > s.lastWrite[f]!) fail('a version newer than the last write');
         if (s.pageCache[f] === PageCache.none && s.pageVersion[f] !== 0) fail('a version with no page');
         if (s.dDontcache[f] === 1 && s.iDontcache[f] === 0) fail('a DONTCACHE dentry on an unmarked inode');
-        if (ext4xfs && (s.entryValid[f] === 1 || s.iDontcache[f] !== s.dDontcache[f])) fail('virtiofs state on ext4/xfs');
-        if (!cached && (s.pageCache[f] !== PageCache.none || s.iDontcache[f] || s.entryValid[f])) fail('state of an evicted inode');
+        if (ext4xfs && (s.entryValid[f] === 1 || s.attrValid[f] === 1 || s.iDontcache[f] !== s.dDontcache[f])) fail('virtiofs state on ext4/xfs');
+        if (!cached && (s.pageCache[f] !== PageCache.none || s.iDontcache[f] || s.entryValid[f] || s.attrValid[f])) fail('state of an evicted inode');
         for (let p = 0; p < P; p++) {
           const fd = s.fd[p]![f], vma = s.vma[p]![f], pte = s.pte[p]![f];
           if (!cached && (fd !== Fd.closed || vma !== Vma.none)) fail('a reference to an evicted inode');
