@@ -32,7 +32,9 @@ export {
 export { faultByInode, faultByMapping, type FaultRule } from '../spec/dax/actions/mmap.js';
 export { attrDaxDiffers, isDaxNotEqualNewdax, type DontcacheCheck } from '../spec/dax/actions/fuse.js';
 export { evict, evictedBy, flushAndInvalidate, instantiate, isDaxPte, isMapped, isPageCachePte, referenced, releaseRef, writeBack } from '../spec/dax/inode.js';
-export { Fd, InCore, ModeChange, PageCache, Pte, Size, Vma, shapeOf as daxShape, type S as DaxState, type Schema as DaxSchema } from '../spec/dax/state.js';
+export { FaultStage, Fd, InCore, ModeChange, PageCache, Pte, Size, Vma, WritePath, shapeOf as daxShape, type S as DaxState, type Schema as DaxSchema } from '../spec/dax/state.js';
+// The lock cut (cut=locks): what a design's own actions must respect while a flag change, a write or a fault is half done.
+export { inFault, inIoctl, insideWriteOrFault, ioctlHolds, pinsFile, type Locking } from '../spec/dax/locks.js';
 
 // ---- passthrough: the policies -----------------------------------------------
 export type { CacheMmapPolicy, PassthroughDesign } from '../spec/passthrough/policy.js';

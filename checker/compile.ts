@@ -59,6 +59,8 @@ export interface CompiledModel {
   readonly symmetric: readonly IndexSet[];
   /** The index set that splits the state into components (ModelDef.components), for partial-order reduction. */
   readonly components: IndexSet | undefined;
+  /** The design's notes (ModelParts.notes), e.g. which cut it was checked with. */
+  readonly notes: Readonly<Record<string, string>>;
   /**
    * Prints one step in the model's words. A label that reads the step's states
    * needs `before` and `after` (the raw state vectors); without them it is
@@ -172,6 +174,7 @@ export function compile(
     checkDeadlock: parts.checkDeadlock ?? true,
     symmetric: symmetricSets(model, parts.schema),
     components: model.components === undefined ? undefined : indexSetNamed(model, parts.schema, model.components, 'components'),
+    notes: parts.notes ?? {},
     label(inst, before, after) {
       const def = inst.action < 0 ? undefined : actionDefs[inst.action];
       const params = inst.params as Readonly<Record<string, number>>;

@@ -96,7 +96,18 @@ interface PropertyCommon {
   readonly source?: string;
   /** Reachability goals that must be reached for a pass to mean anything. */
   readonly nonVacuousIf?: readonly string[];
+  /**
+   * What a verdict on the property means (default `harm`): `harm`, a violation
+   * is damage (lost data, a wrong mapping, a lie to the user); `rule`, a
+   * violation only says the design does not follow a rule someone proposed (a
+   * classification of the design, not a bug); `trade-off`, a goal that says
+   * what the design gives (reached) or gives up (never reached).
+   */
+  readonly section?: PropertySection;
+  /** The property is a strict reading of its source: which reading, and why the kernel may mean otherwise. */
+  readonly strictReading?: string;
 }
+export type PropertySection = 'harm' | 'rule' | 'trade-off';
 export interface Invariant<S extends RecordDomain = RecordDomain> extends PropertyCommon {
   readonly kind: 'invariant';
   readonly holds: (s: View<S>) => boolean;
@@ -202,6 +213,8 @@ export interface ModelParts<S extends RecordDomain = RecordDomain> {
   readonly fairness?: readonly Fairness[];
   /** Whether a state with no enabled action is an error. Default true; the CLI can turn it off. */
   readonly checkDeadlock?: boolean;
+  /** Facts about how this design was checked that its verdicts depend on (e.g. `cut: locks`), shown beside them. */
+  readonly notes?: Readonly<Record<string, string>>;
 }
 
 /** What every design says about itself; a model's designs add the choices it varies. */

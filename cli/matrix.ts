@@ -4,7 +4,7 @@
 import type { Command } from 'commander';
 import Table from 'cli-table3';
 import pc from 'picocolors';
-import { runMatrix, type MatrixCell, type MatrixResult } from '../checker/matrix.js';
+import { runMatrix, type MatrixCell, type MatrixResult, type RowSection } from '../checker/matrix.js';
 import { showConstants } from '../checker/show.js';
 import { collectConst } from './constants.js';
 import { num, plainChars, progressLine } from './format.js';
@@ -28,6 +28,24 @@ export function cellText(cell: MatrixCell | undefined, color: boolean): string {
     case 'bounded': return c.yellow('bounded');
   }
 }
+
+/** A trade-off row is a goal read as what the design gives: reached is "yes", never reached "no". */
+export function tradeOffText(cell: MatrixCell | undefined, color: boolean): string {
+  const c = pc.createColors(color);
+  if (!cell) return c.dim('-');
+  if (cell.status === 'reached') return c.cyan(`yes (${cell.traceLength})`);
+  if (cell.status === 'vacuous') return c.cyan('no');
+  return cellText(cell, color);
+}
+
+/** The parts of the table, in order, with the line that says how to read each. */
+export const SECTIONS: readonly { readonly section: RowSection; readonly title: string }[] = [
+  { section: 'harm', title: 'harm (a violation is a bug)' },
+  { section: 'rule', title: 'rules (classify the design; not bugs)' },
+  { section: 'trade-off', title: 'trade-offs (yes: gives; no: gives up)' },
+  { section: 'goal', title: 'goals (what a pass needs to have seen)' },
+  { section: 'deadlock', title: 'deadlock' },
+];
 
 /** Breaks a design name at its hyphens so a column stays narrow: `virtiofs-v3-isdax-bug` in two lines. */
 export function narrowHeader(name: string, width = 14): string {
@@ -70,7 +88,17 @@ export function formatMatrix(m: MatrixResult, color: boolean, width = Infinity):
       head: ['property', ...designs.map((d) => narrowHeader(d))],
       style: { head: [], border: [] }, chars: plainChars(),
     });
-    for (const p of m.properties) t.push([p, ...designs.map((d) => cellText(m.cells[d]?.[p], color))]);
+    for (const { section, title } of SECTIONS) {
+      const rows = m.properties.filter((p) => (m.sections[p] ?? 'harm') === section);
+      if (rows.length === 0) continue;
+      t.push([{ colSpan: designs.length + 1, content: c.bold(title) }]);
+      for (const p of rows) {
+        const name = m.strictReadings[p] ? `${p} *` : p;
+        t.push([name, ...designs.map((d) => (section === 'trade-off' ? tradeOffText : cellText)(m.cells[d]?.[p], color))]);
+      }
+    }
+    const noteKeys = [...new Set(designs.flatMap((d) => Object.keys(m.notes[d] ?? {})))];
+    for (const k of noteKeys) t.push([c.dim(k), ...designs.map((d) => c.dim(m.notes[d]?.[k] ?? '-'))]);
     if (reduced) {
       // Both ways: the orbits stored, and the states they stand for (the count without the reduction).
       t.push([c.dim('distinct orbits'), ...designs.map((d) => c.dim(num(runOf.get(d)?.distinctStates ?? 0)))]);
@@ -91,9 +119,12 @@ export function formatMatrix(m: MatrixResult, color: boolean, width = Infinity):
   }
   if (group.length > 0) tables.push(shown);
   lines.push(tables.join('\n\n'));
+  const strict = m.properties.filter((p) => m.strictReadings[p]).map((p) => `* ${p} is a strict reading: ${m.strictReadings[p]}`);
   const legend = [
+    ...strict,
     'holds: checked exhaustively; VIOLATED (n): shortest counterexample has n steps; reached (n): goal witnessed in n steps;',
     'vacuous: passes only because a goal it depends on (or a leads-to\'s trigger) is never reached (or, for a goal, it is never reached); bounded: search cut short.',
+    ...(m.designs.some((d) => m.notes[d]?.cut) ? ['cut: how the design\'s steps were cut (--const cut=locks|atomic): locks = the ioctl\'s check and its flip (for a design that checks) and a mkwrite fault\'s mm and filesystem halves are separate steps with the kernel\'s locks as state (", ->mmap": the design\'s lock keeps mmap out too); atomic (exact) = S_DAX changes only at iget, where the cut cannot matter; atomic (no locks) = a baseline that protects nothing with a lock.'] : []),
     `${m.designs.length} designs in ${m.seconds.toFixed(1)} s. Show a cell's trace: daxcheck check ${m.model} --design <design> --property <property>`,
   ];
   for (const l of legend) lines.push(c.dim(width === Infinity ? l : wrapWords(l, width)));
@@ -152,7 +183,8 @@ export function registerMatrix(program: Command): void {
       if (cutShort) process.exitCode = ExitCode.cutShort;
       if (o.json) {
         process.stdout.write(JSON.stringify(results.map((m) => ({
-          model: m.model, constants: m.constants, designs: m.designs, properties: m.properties, cells: m.cells, seconds: m.seconds,
+          model: m.model, constants: m.constants, designs: m.designs, properties: m.properties,
+          sections: m.sections, strictReadings: m.strictReadings, notes: m.notes, cells: m.cells, seconds: m.seconds,
           runs: m.runs.map((r) => ({ design: r.design, complete: r.complete, distinctStates: r.distinctStates, statesGenerated: r.statesGenerated, depth: r.depth, seconds: r.seconds, ...(r.symmetry ? { symmetry: r.symmetry } : {}), ...(r.partialOrder ? { partialOrder: r.partialOrder } : {}) })),
         }))) + '\n');
       }

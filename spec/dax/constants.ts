@@ -30,6 +30,15 @@ export const constants = {
   // mode (fs/fuse/inode.c fuse_send_init, v5.17+); the server may or may not
   // grant it (process_init_reply sets fc->inode_dax).
   serverPerFileDax: enumConstant(['yes', 'no'], 'yes', 'virtiofs: does virtiofsd grant FUSE_HAS_INODE_DAX in its FUSE_INIT reply'),
+  // Where the steps are cut. `locks`: the ioctl of a design that checks before
+  // it flips is two steps (the check, then flush + invalidate + flip under the
+  // same locks), and a fault is two (the mm's choice of handler, then the
+  // filesystem's handler under its fault lock), so only a design's locking keeps
+  // other steps out from between them (spec/dax/locks.ts). `atomic`: each is
+  // one step, as if every lock excluded everything. Designs whose S_DAX changes
+  // only at iget are cut atomically either way: nothing can observe the
+  // difference there, and that keeps their traces what the conformance run replays.
+  cut: enumConstant(['locks', 'atomic'], 'locks', 'where steps are cut: locks = ioctl check/flip and fault mm/handler are separate steps with the kernel\'s locks as state; atomic = one step each'),
   reclaim: enumConstant(['on', 'off'], 'on', 'memory pressure / drop_caches may evict unreferenced inodes'),
 };
 

@@ -4,7 +4,7 @@
 import { exists } from '../../checker/domain.js';
 import type { ReachabilityGoal } from '../../checker/model.js';
 import type { Ctx } from './context.js';
-import { isDaxPte, isPageCachePte } from './inode.js';
+import { isDaxPte, isPageCachePte, referenced } from './inode.js';
 import { InCore, ModeChange, Vma, type S, type Schema } from './state.js';
 
 type Goal = ReachabilityGoal<Schema>;
@@ -49,6 +49,24 @@ export function goals(ctx: Ctx): Record<string, Goal> {
       kind: 'reachable',
       doc: 'a file\'s S_DAX differs from what it was before (flipped live, or re-instantiated)',
       reached: (s: S) => exists(ctx.Files, (f) => s.inode[f] === InCore.cached && s.modeChange[f] !== ModeChange.none),
+    },
+    ChangeOnDemand: {
+      kind: 'reachable',
+      section: 'trade-off',
+      // What instantiate-only gives up: the change waits for every user to let go.
+      doc: 'the new mode takes effect while another process has the file open or mapped (on demand)',
+      source: 'Dave Chinner, seed 003, 2017-09-07T22:12 ("an awful admin interface - it can\'t be done on demand (i.e. when needed) because we can\'t force an inode to be evicted"; '
+        + '"Not if it\'s referenced")',
+      reached: (s: S) => exists(ctx.Files, (f) => s.modeChange[f] === ModeChange.onDemand),
+    },
+    FlagSetNotYetInEffect: {
+      kind: 'reachable',
+      section: 'trade-off',
+      // FS_IOC_FSGETXATTR shows the flag, statx STATX_ATTR_DAX shows S_DAX: a user can see the difference.
+      doc: 'a file in use has a flag (virtiofs: a server answer) that asks for one mode while S_DAX is the other, and a user can see both',
+      source: 'Ross Zwisler, seed 003, 2017-09-07T21:51 ("A good way of letting the user detect the state where they had set the DAX inode flag, but that it wasn\'t yet in use by the inode"); '
+        + 'Documentation/filesystems/dax.rst (statx STATX_ATTR_DAX)',
+      reached: (s: S) => exists(ctx.Files, (f) => s.inode[f] === InCore.cached && referenced(s, f, ctx.P) && (desired(s, f) ? 1 : 0) !== s.sDax[f]),
     },
     DontCacheMarked: {
       kind: 'reachable',

@@ -5,9 +5,11 @@ import { defineModel } from '../../checker/model.js';
 import { buildDesign } from './base.js';
 import { constants } from './constants.js';
 import { daxPresentation } from './kernel-words.js';
+import { ebusyBlockNewMappings } from './designs/ebusy-block-new-mappings.js';
 import { ebusyWhileMapped } from './designs/ebusy-while-mapped.js';
 import { ebusyWhileOpen } from './designs/ebusy-while-open.js';
 import { flipOnIoctlDesign } from './designs/flip-on-ioctl.js';
+import { ext4Patch9 } from './designs/ext4-patch9.js';
 import { flipWithoutFlushDesign } from './designs/flip-without-flush.js';
 import { instantiateOnly } from './designs/instantiate-only.js';
 import { perMappingEbusy } from './designs/per-mapping-ebusy.js';
@@ -28,8 +30,10 @@ export const daxModel = defineModel({
   designs: {
     'flip-without-flush': flipWithoutFlushDesign,
     'flip-on-ioctl': flipOnIoctlDesign,
+    'ext4-patch9': ext4Patch9,
     'ebusy-while-mapped': ebusyWhileMapped,
     'ebusy-while-open': ebusyWhileOpen,
+    'ebusy-block-new-mappings': ebusyBlockNewMappings,
     'set-only-on-empty-file': setOnlyOnEmptyFileDesign,
     'per-mapping': perMapping,
     'per-mapping-ebusy': perMappingEbusy,

@@ -47,6 +47,7 @@ export function evict(s: S, f: number, how: typeof InCore.evicted | typeof InCor
   s.iDontcache[f] = 0;
   s.dDontcache[f] = 0;
   s.entryValid[f] = 0;
+  s.attrValid[f] = 0;
   s.modeChange[f] = ModeChange.none;
   s.inode[f] = how;
 }

@@ -33,6 +33,10 @@ export const daxPresentation: Presentation<Plain<Schema>> = {
     Write: (s) => `${s.params.p}: pwrite(fd of ${s.params.f}, 1 byte at 0)${yes(s.params.extend) ? ', then 1 byte past 32 KiB' : ''}`,
     Writeback: (s) => `kernel: writeback of ${s.params.f}'s dirty pages (forced here with sync(2), which writes back every file)`,
     SetFlag: (s) => `${s.params.p}: ioctl(fd of ${s.params.f}, FS_IOC_FSSETXATTR, ${yes(s.params.v) ? 'set' : 'clear'} FS_XFLAG_DAX)`,
+    // cut=locks: the second half of the same ioctl call, and the filesystem's half of a fault the mm has started.
+    SetFlagFlip: (s) => `kernel, in ${s.params.p}'s ioctl: write back, invalidate, flip S_DAX of ${s.params.f}, drop the locks`,
+    WriteData: (s) => `kernel, in ${s.params.p}'s pwrite: i_rwsem taken, the byte copied on the path chosen before`,
+    FaultHandler: (s) => `kernel, in ${s.params.p}'s fault: the ${s.before.fault[indexOf(s.params.p)]?.[indexOf(s.params.f)] ?? 'mkwrite'} handler of ${s.params.f} runs`,
     Fork: (s) => `${s.params.p}: fork() -> ${s.params.q}`,
     Exit: (s) => `${s.params.p}: exit()`,
     // STATX_ATTR_DAX is IS_DAX after the walk; an eviction at the walk's dput keeps S_DAX (state.ts).

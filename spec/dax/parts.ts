@@ -3,7 +3,7 @@
 
 import { arrayOf, bool, enumOf } from '../../checker/domain.js';
 import { initOf, type ModelParts } from '../../checker/model.js';
-import { actionsFor, type Behaviour } from './actions/index.js';
+import { actionsFor, cutWords, lockingFor, type Behaviour } from './actions/index.js';
 import type { Ctx } from './context.js';
 import { goals } from './goals.js';
 import { liveness } from './liveness.js';
@@ -35,6 +35,11 @@ export function partsFor(ctx: Ctx, behaviour: Behaviour): ModelParts<Schema> {
     schema: shapeOf(ctx.c).schema,
     init: initFor(ctx),
     actions: actionsFor(ctx, behaviour),
-    properties: { ...properties(ctx, behaviour.faultRule), ...goals(ctx), ...liveness(ctx) },
+    properties: {
+      ...properties(ctx, behaviour.faultRule, lockingFor(ctx, behaviour).splitFault ? ['PageFault', 'FaultHandler'] : ['PageFault']),
+      ...goals(ctx),
+      ...liveness(ctx),
+    },
+    notes: { cut: cutWords(ctx, behaviour) },
   };
 }

@@ -6,13 +6,19 @@ import type { ActionProperty, Invariant, StepInfo } from '../../checker/model.js
 import type { FaultRule } from './actions/mmap.js';
 import type { Ctx } from './context.js';
 import { isDaxPte, isPageCachePte, referenced } from './inode.js';
-import { Fd, InCore, PageCache, Pte, Vma, type S, type Schema } from './state.js';
+import { FaultStage, Fd, InCore, PageCache, Pte, Vma, type S, type Schema } from './state.js';
 
 type Prop = Invariant<Schema> | ActionProperty<Schema>;
 
 const BOTH_MODES_AND_A_SWITCH = ['DaxMappingLive', 'PcMappingLive', 'SDaxChanged'];
 
-export function properties(ctx: Ctx, faultRule: FaultRule): Record<string, Prop> {
+/**
+ * `faultActions`: the actions that serve a fault (PageFault, and FaultHandler
+ * where the fault is cut in two, spec/dax/locks.ts). A PageFault that only
+ * chose the handler leaves the PTE as it was; a step that installs nothing
+ * (a handler that bails out) is judged by none of the fault properties.
+ */
+export function properties(ctx: Ctx, faultRule: FaultRule, faultActions: readonly string[]): Record<string, Prop> {
   const { P, Files, Procs } = ctx;
   const desired = ctx.flavour.desiredDax;
 
@@ -35,15 +41,39 @@ export function properties(ctx: Ctx, faultRule: FaultRule): Record<string, Prop>
     source: 'Dave Chinner, seed 003, 2017-09-07T23:25 <20170907232543.GB17782@dastard> ("sending a racing page fault down the wrong path"); '
       + 'Jan Kara, 2017-09-08 (the vmf differs for page_mkwrite/pfn_mkwrite); a pfn in a VMA without VM_MIXEDMAP is the crash Eric Sandeen mentions (2017-09-06)',
     nonVacuousIf: BOTH_MODES_AND_A_SWITCH,
-    actions: ['PageFault'],
+    actions: faultActions,
     holds: (before: S, step: StepInfo, after: S) => {
       const { p, f } = step.params as { p: number; f: number };
+      if (after.pte[p]![f] === before.pte[p]![f]) return true;
       return isDaxPte(after.pte[p]![f]!) === (before.vma[p]![f] === Vma.dax);
+    },
+  };
+
+  const mkwriteServedAsStarted: ActionProperty<Schema> = {
+    kind: 'action',
+    doc: 'a write fault on a read-only PTE is served the way the mm started it: page_mkwrite maps a page, pfn_mkwrite a pfn',
+    source: 'Jan Kara, seed 003, 2017-09-08 ("the real problem is only with .page_mkwrite and .pfn_mkwrite callbacks. For those setup of \'vmf\' differs"); '
+      + 'Dave Chinner, 2017-09-07T23:25 ("we can\'t properly lock out page faults to to prevent sending a racing page fault down the wrong path")',
+    nonVacuousIf: BOTH_MODES_AND_A_SWITCH,
+    actions: faultActions,
+    holds: (before: S, step: StepInfo, after: S) => {
+      const { p, f } = step.params as { p: number; f: number };
+      const pte = after.pte[p]![f]!;
+      if (pte === before.pte[p]![f]) return true;
+      // Split: the stage the mm recorded. Atomic: the handler do_wp_page picks for this PTE.
+      const stage = step.action === 'FaultHandler' ? before.fault[p]![f]!
+        : step.params.write !== 1 ? FaultStage.none
+          : before.pte[p]![f] === Pte['pagecache-ro'] ? FaultStage.page_mkwrite
+            : before.pte[p]![f] === Pte['dax-ro'] ? FaultStage.pfn_mkwrite : FaultStage.none;
+      if (stage === FaultStage.page_mkwrite) return !isDaxPte(pte);
+      if (stage === FaultStage.pfn_mkwrite) return !isPageCachePte(pte);
+      return true;
     },
   };
 
   const sDaxStableWhileInUse: ActionProperty<Schema> = {
     kind: 'action',
+    section: 'rule',
     doc: 'S_DAX of a cached inode changes only while no file is open and nothing is mapped',
     source: 'Andreas Dilger, seed 003, 2017-09-07T21:26 ("only allow S_DAX to be set when the inode is first instantiated"); '
       + 'Ross Zwisler, 21:51 ("couldn\'t ever race with I/Os or mmaps()"); the v6 cover [Note], seed 002 (switching a_ops of an open file is "fragile")',
@@ -55,11 +85,16 @@ export function properties(ctx: Ctx, faultRule: FaultRule): Record<string, Prop>
 
   const sDaxStableUnderOtherUsers: ActionProperty<Schema> = {
     kind: 'action',
+    section: 'rule',
     // SDaxStableWhileInUse fails for every design that flips at the ioctl,
     // only because the caller needs an fd; this one tells the flip designs apart.
+    // Jan Kara answered the rule (2017-09-08): "open file handles don't matter
+    // and we can serialize against IO in progress" -- a design that breaks it
+    // with nothing mapped harms nothing; the harm rows say whether it does.
     doc: 'S_DAX of a cached inode changes only while nothing is mapped and no process but the one acting has the file open',
-    source: 'Dave Chinner, seed 003, 2017-09-07T23:25 ("You have to have an open fd to change the flag. :)"); '
-      + 'Jan Kara, 2017-09-08 ("open file handles don\'t matter and we can serialize against IO in progress"); design note §4, P3′',
+    source: 'Ross Zwisler, seed 003, 2017-09-07T22:19, option 1 ("-EBUSY if anyone tries to change the DAX flag of an inode with open mappings or any open file handles"); '
+      + 'Dave Chinner, 23:25 ("You have to have an open fd to change the flag. :)"): the caller\'s own fd is allowed; '
+      + 'against it: Jan Kara, 2017-09-08 ("open file handles don\'t matter")',
     nonVacuousIf: ['SDaxChanged'],
     holds: (before: S, step: StepInfo, after: S) => forall(Files, (f) =>
       before.sDax[f] === after.sDax[f] || before.inode[f] !== InCore.cached || after.inode[f] !== InCore.cached
@@ -74,15 +109,14 @@ export function properties(ctx: Ctx, faultRule: FaultRule): Record<string, Prop>
     actions: ['Read', 'Load', 'PageFault'],
     holds: (_before: S, step: StepInfo, after: S) => {
       const a = step.action;
-      let f: number;
+      const f = step.params.f!;
+      const p = step.params.p!;
       let fromStorage: boolean;
       if (a === 'Read') {
-        f = step.params.f!;
         // read_iter picks DAX or the page cache from IS_DAX, and the page-cache path has just filled the page.
         fromStorage = after.sDax[f] === 1;
       } else if (a === 'Load' || (a === 'PageFault' && step.params.write === 0)) {
-        f = step.params.f!;
-        fromStorage = isDaxPte(after.pte[step.params.p!]![f]!);
+        fromStorage = isDaxPte(after.pte[p]![f]!);
       } else return true;
       const got = fromStorage ? after.storage[f] : after.pageVersion[f];
       return got === after.lastWrite[f];
@@ -133,6 +167,7 @@ export function properties(ctx: Ctx, faultRule: FaultRule): Record<string, Prop>
   return {
     NoMixedMappings: noMixedMappings,
     FaultFollowsMapping: faultFollowsMapping,
+    MkwriteServedAsStarted: mkwriteServedAsStarted,
     SDaxStableWhileInUse: sDaxStableWhileInUse,
     SDaxStableUnderOtherUsers: sDaxStableUnderOtherUsers,
     ReadSeesLastWrite: readSeesLastWrite,

@@ -36,6 +36,26 @@ export const daxReproducer: CReproducer<Plain<Schema>> = {
     Write: { c: (s) => `run(${P(s)}, OP_WRITE, ${F(s)}, next_version(${F(s)})${yes(s.params.extend) ? ' | WRITE_EXTEND' : ''});` },
     Writeback: { c: (s) => `writeback(${F(s)});` },
     SetFlag: { c: (s) => `run(${P(s)}, OP_SETFLAG, ${F(s)}, ${yes(s.params.v) ? 1 : 0});` },
+    // cut=locks only (designs that flip S_DAX live, none of which is in a kernel one can run): the kernel's own
+    // halves of an ioctl and of a fault. A program cannot stop the kernel between the halves, only race it.
+    SetFlagFlip: {
+      manual: (s) => ({
+        why: `the second half of ${s.params.p}'s FS_IOC_FSSETXATTR: a program cannot pause the ioctl between its check and its flip`,
+        shell: '# race it: run the steps in between from another thread in a loop while the ioctl runs',
+      }),
+    },
+    WriteData: {
+      manual: (s) => ({
+        why: `the second half of ${s.params.p}'s pwrite: a program cannot pause a write between its IS_DAX test and its inode lock`,
+        shell: '# race it: toggle the flag from another thread in a loop while this thread writes',
+      }),
+    },
+    FaultHandler: {
+      manual: (s) => ({
+        why: `the filesystem's half of ${s.params.p}'s write fault: a program cannot pause a fault between the mm's choice of handler and the handler`,
+        shell: '# race it: toggle the flag from another thread in a loop while this thread stores to the mapping',
+      }),
+    },
     Fork: { c: (s) => `fork_proc(${P(s)}, ${P(s, 'q')});` },
     Exit: { c: (s) => `exit_proc(${P(s)});` },
     Statx: { c: (s) => `lookup_path(${F(s)});` },

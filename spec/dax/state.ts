@@ -39,10 +39,26 @@ export const InCore = enumOf('never', 'evicted', 'reclaimed', 'cached');
 /**
  * Ghost, for the reachability goals: how the inode's current S_DAX came to
  * differ from its previous one. `afterLastClose`: re-instantiated in the other
- * mode after an eviction at the last reference; `otherwise`: flipped on the
- * live inode, or re-instantiated after reclaim. Reset at eviction.
+ * mode after an eviction at the last reference; `onDemand`: flipped on the
+ * live inode while another process had the file open or mapped (what Dave
+ * Chinner asked for, seed 003, 2017-09-07T22:12); `otherwise`: flipped on the
+ * live inode with no other user, or re-instantiated after reclaim. Reset at eviction.
  */
-export const ModeChange = enumOf('none', 'afterLastClose', 'otherwise');
+export const ModeChange = enumOf('none', 'afterLastClose', 'otherwise', 'onDemand');
+
+/**
+ * A write fault on a read-only PTE between the mm's half and the filesystem's
+ * (cut=locks only). The mm picks the handler from the PTE with no filesystem
+ * lock (mm/memory.c do_wp_page: wp_page_shared -> do_page_mkwrite for a page,
+ * wp_pfn_shared -> vm_ops->pfn_mkwrite for a pfn in a VM_MIXEDMAP VMA); the
+ * handler then takes the fault lock and serves it with a vmf set up for a
+ * page or a pfn. (->fault, for a missing PTE, has the same vmf in both modes,
+ * Jan Kara, seed 003, 2017-09-08, so it stays one step.)
+ */
+export const FaultStage = enumOf('none', 'page_mkwrite', 'pfn_mkwrite');
+
+/** cut=locks: the path a write(2) chose from IS_DAX before taking the I/O lock, while it waits for the lock. */
+export const WritePath = enumOf('none', 'buffered', 'dax');
 
 export function shapeOf(c: Pick<Constants, 'files' | 'procs' | 'versions'>) {
   const Files = indexSet('f', c.files);
@@ -68,8 +84,14 @@ export function shapeOf(c: Pick<Constants, 'files' | 'procs' | 'versions'>) {
     iDontcache: perFile(bool),
     /** DCACHE_DONTCACHE on the file's dentry: d_mark_dontcache marks only aliases that exist when it runs. */
     dDontcache: perFile(bool),
-    /** virtiofs: the dentry's entry timeout (and the inode's attr timeout) has not expired. */
+    /** virtiofs: the dentry's entry timeout has not expired. */
     entryValid: perFile(bool),
+    /**
+     * virtiofs: the inode's attributes are valid (attr timeout not expired, and
+     * not invalidated: a write invalidates size and mtime, fuse_write_update_attr
+     * -> fuse_invalidate_attr_mask(inode, FUSE_STATX_MODSIZE), fs/fuse/file.c 5.16+).
+     */
+    attrValid: perFile(bool),
     pageCache: perFile(PageCache),
     /**
      * The mapping's i_pages holds DAX entries: a DAX fault put them there
@@ -89,6 +111,17 @@ export function shapeOf(c: Pick<Constants, 'files' | 'procs' | 'versions'>) {
     /** The VMA was mapped from an O_RDONLY fd, so it has no PROT_WRITE. */
     vmaReadOnly: perProcFile(bool),
     pte: perProcFile(Pte),
+    /** cut=locks: the mkwrite the mm has chosen and the filesystem's handler has not yet run. */
+    fault: perProcFile(FaultStage),
+    /**
+     * cut=locks: the process is inside FS_IOC_FSSETXATTR between the design's
+     * check and the flip, holding the inode's I/O lock (i_rwsem; XFS_IOLOCK_EXCL)
+     * and its fault lock (mapping->invalidate_lock since 5.15; XFS_MMAPLOCK_EXCL /
+     * ext4 i_mmap_sem before), and the design's own lock if it has one.
+     */
+    ioctl: perProcFile(bool),
+    /** cut=locks: a write(2) between its choice of path and its copy under the I/O lock. */
+    writePath: perProcFile(WritePath),
   });
   return { Files, Procs, schema };
 }

@@ -106,6 +106,9 @@ export function propertiesFor(w: World, policy: CacheMmapPolicy): Record<string,
       kind: 'invariant',
       doc: 'the strict form: while a FOPEN_PASSTHROUGH file is open, no caching open and no page-cache mapping at all, MAP_PRIVATE included',
       source: 'fs/fuse/iomode.c comment above FOPEN_PASSTHROUGH_MASK (a23e1966, v6.9+): "should not co-exist with any users of the fuse inode page cache"',
+      strictReading: 'the fs/fuse/iomode.c comment above FOPEN_PASSTHROUGH_MASK read literally, MAP_PRIVATE included; '
+        + 'mainline exempts MAP_PRIVATE on purpose (fs/fuse/file.c fuse_file_mmap, v6.9+: a FOPEN_DIRECT_IO MAP_PRIVATE returns generic_file_mmap before fuse_file_cached_io_open), '
+        + 'so a violation here is the comment against the code, not a mainline bug',
       nonVacuousIf: NON_VACUOUS_MODES,
       holds: (s: S) => !passthroughOpen(s)
         || (!any(s, FileKind.caching) && mapped(s, pageCache) === 0),

@@ -57,7 +57,7 @@ describe('an action property declares the actions it constrains', () => {
     for (const design of Object.keys(daxModel.designs)) {
       const cm = compile(daxModel, design);
       const named = cm.actionProperties.filter((p) => p.actions !== undefined);
-      expect(named.map((p) => p.name).sort()).toEqual(['FaultFollowsMapping', 'NewModeAfterLastClose', 'ReadSeesLastWrite']);
+      expect(named.map((p) => p.name).sort()).toEqual(['FaultFollowsMapping', 'MkwriteServedAsStarted', 'NewModeAfterLastClose', 'ReadSeesLastWrite']);
     }
   });
 });

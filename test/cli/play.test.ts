@@ -32,7 +32,7 @@ describe('daxcheck play', () => {
     const r = run('play', 'dax', '--design', 'ebusy-while-mapped', 'Open p=p1 f=f1', 'Mmap p=p1 f=f1', 'SetFlag p=p1 f=f1 v=true', 'Statx f=f1');
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('3. SetFlag(FS_XFLAG_DAX=1) p1 f1: REFUSED by design ebusy-while-mapped (its guard does not hold)');
-    expect(r.stdout).toContain('the guard: the process has the file open and v changes the flag; -EBUSY while any process has the file mapped');
+    expect(r.stdout).toContain('the guard: the process has the file open, v changes the flag, and no other flag change of the file holds its locks; -EBUSY while any process has the file mapped');
     expect(r.stdout).toContain('it read: xflagDax[f1] = false, fd[p1][f1] = "O_RDWR", vma[p1][f1] = "pagecache"');
     expect(r.stdout).not.toContain('4. ');
     const j = JSON.parse(run('play', 'dax', '--design', 'ebusy-while-mapped', 'Open p=p1 f=f1', 'Mmap p=p1 f=f1', 'SetFlag p=p1 f=f1 v=true', '--json').stdout);

@@ -33,14 +33,16 @@ describe('README "Checking your own design"', () => {
     });
     expect(existsSync(join(dir, 'traces/dax.flip-when-unmapped.SDaxStableWhileInUse.itf.json'))).toBe(true);
     // What the README says each step shows.
-    expect(outputs[0]).toMatch(/SDaxStableWhileInUse\s+action\s+VIOLATED\s+2 steps/);
+    expect(outputs[0]).toMatch(/SDaxStableWhileInUse\s+action\s+VIOLATED\s+3 steps/);
     expect(outputs[1]).toContain('Actions avoided: Read');
-    expect(outputs[1]).toContain('5. PageFault(read) p1 f1');
+    expect(outputs[1]).toContain('3. Mmap(MAP_SHARED) p1 f1');
+    expect(outputs[1]).toContain('6. WriteData p1 f1');
+    expect(outputs[1]).toContain('7. PageFault(read) p1 f1');
     expect(outputs[2]).toContain("Compared on the variables both have; left out: the trace's fsynced (design instantiate-only does not have it).");
     expect(outputs[2]).toContain('Diverges under design instantiate-only: step 2');
     expect(outputs[3]).toContain('2. Fsync p1 f1   p1: fsync(fd of f1)');
     expect(outputs[3]).toContain('expected sDax[f1] = true: yes');
     expect(outputs[4]).toContain('REFUSED by design ebusy-while-mapped');
-    expect(outputs[5]).toMatch(/ReadSeesLastWrite\s+holds\s+VIOLATED \(4\)/);
+    expect(outputs[5]).toMatch(/ReadSeesLastWrite\s+holds\s+VIOLATED \(6\)/);
   });
 });

@@ -6,6 +6,7 @@ import { bool } from '../../../checker/domain.js';
 import { action, fName, pName, type Ctx } from '../context.js';
 import { evictedBy, releaseRef, writeBack } from '../inode.js';
 import { Fd, Pte, Vma, type S } from '../state.js';
+import { inFault, inIoctl, pinsFile } from '../locks.js';
 import { walkPath, walkWords, type LookupPart } from './lookup.js';
 
 /**
@@ -45,8 +46,8 @@ export function close(ctx: Ctx) {
   return action({
     params: { p: ctx.Procs, f: ctx.Files },
     actor: 'p',
-    guard: (s, { p, f }) => s.fd[p]![f] !== Fd.closed,
-    guardDoc: 'the process has the file open',
+    guard: (s, { p, f }) => s.fd[p]![f] !== Fd.closed && !pinsFile(s, p, f),
+    guardDoc: 'the process has the file open and is not inside a flag ioctl or a write on it (their fdget pins the file)',
     effect: (s, { p, f }) => {
       // fuse_flush -> write_inode_now (fs/fuse/file.c); ext4/xfs leave dirty pages to writeback.
       if (ctx.flavour.flushOnRelease) writeBack(s, f, ctx.P);
@@ -73,8 +74,8 @@ export function fork(ctx: Ctx) {
   return action({
     params: { p: ctx.Procs, q: ctx.Procs },
     actor: 'p',
-    guard: (s, { p, q }) => p !== q && !holdsAnything(s, q, ctx.F) && holdsAnything(s, p, ctx.F),
-    guardDoc: 'the parent holds a file or a mapping; the child slot is free (its process has exited or never ran)',
+    guard: (s, { p, q }) => p !== q && !holdsAnything(s, q, ctx.F) && holdsAnything(s, p, ctx.F) && !inFault(s, p, ctx.F),
+    guardDoc: 'the parent holds a file or a mapping and is not inside a fault (dup_mmap takes its mmap_lock); the child slot is free (its process has exited or never ran)',
     effect: (s, { p, q }) => {
       for (let f = 0; f < ctx.F; f++) {
         s.fd[q]![f] = s.fd[p]![f]!;
@@ -93,8 +94,8 @@ export function exit(ctx: Ctx) {
   return action({
     params: { p: ctx.Procs },
     actor: 'p',
-    guard: (s, { p }) => holdsAnything(s, p, ctx.F),
-    guardDoc: 'the process holds a file or a mapping',
+    guard: (s, { p }) => holdsAnything(s, p, ctx.F) && !inFault(s, p, ctx.F) && !inIoctl(s, p, ctx.F),
+    guardDoc: 'the process holds a file or a mapping, and is not inside a fault, a flag ioctl or a write',
     effect: (s, { p }) => {
       let held = 0;
       for (let f = 0; f < ctx.F; f++) {

@@ -1,9 +1,11 @@
 // virtiofs: what the client learns from the server. FUSE_LOOKUP (a new inode,
 // or the revalidation of an expired dentry) carries FUSE_ATTR_DAX and ends in
 // fuse_change_attributes, where the landed code calls fuse_dax_dontcache.
-// Timeouts come from virtiofsd's cache= mode. The model keeps one timeout for
-// the entry and the attributes (virtiofsd derives both from cache=), so the
-// revalidation is also the attribute refresh a FUSE_GETATTR would do.
+// Timeouts come from virtiofsd's cache= mode, which sets the entry and the
+// attribute timeouts alike (they expire together, Timeout); a write
+// invalidates the attributes on its own, and a statx of a file whose
+// attributes are not valid sends FUSE_GETATTR, whose reply also goes through
+// fuse_change_attributes (fuseGetattr).
 
 import { match } from 'ts-pattern';
 import type { Constants } from '../constants.js';
@@ -57,8 +59,29 @@ export function fuseLookup(ctx: Ctx, dontcache: DontcacheCheck): LookupPart {
         if (walk === Walk.revalidate) s.dDontcache[f] = 1;
       }
       s.entryValid[f] = valid;
+      s.attrValid[f] = valid;
     },
     words: (walk, a) => `Lookup(FUSE_ATTR_DAX=${a}) → ${walk === Walk.iget ? 'fuse_iget' : 'revalidate'}`,
+  };
+}
+
+/**
+ * statx on virtiofs after its walk: fuse_getattr -> fuse_update_get_attr sends
+ * FUSE_GETATTR when the attributes are not valid (fs/fuse/dir.c), and
+ * fuse_change_attributes runs on the reply, with its FUSE_ATTR_DAX, as after a
+ * lookup (fuse_dax_dontcache, fs/fuse/dax.c 5.17+). The dentry exists now, so
+ * d_mark_dontcache marks it too. Returns the FUSE_ATTR_DAX sent, or -1 when
+ * no request went out.
+ */
+export function fuseGetattr(ctx: Ctx, dontcache: DontcacheCheck) {
+  const attrDax = serverAttrDax(ctx.c);
+  const valid = ctx.c.cache === 'none' ? 0 : 1;
+  return (s: S, f: number): number => {
+    if (s.inode[f] !== InCore.cached || s.attrValid[f] === 1) return -1;
+    const a = attrDax(s, f) ? 1 : 0;
+    if (dontcache(s, f, a)) { s.iDontcache[f] = 1; s.dDontcache[f] = 1; }
+    s.attrValid[f] = valid;
+    return a;
   };
 }
 
@@ -73,7 +96,7 @@ export function entryTimeout(ctx: Ctx) {
       params: { f: ctx.Files },
       guard: (s, { f }) => s.inode[f] === InCore.cached && s.entryValid[f] === 1,
       guardDoc: 'the inode is cached and its dentry still valid',
-      effect: (s, { f }) => { s.entryValid[f] = 0; },
+      effect: (s, { f }) => { s.entryValid[f] = 0; s.attrValid[f] = 0; },
       label: ({ f }) => `Timeout(entry_valid, attr_valid) ${fName(f)}`,
       source: 'fs/fuse/dir.c fuse_dentry_time / fuse_change_entry_timeout; virtiofsd cache=auto (KM §2.1)',
     }))

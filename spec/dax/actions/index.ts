@@ -6,13 +6,14 @@
 import type { ActionDef } from '../../../checker/model.js';
 import type { Ctx } from '../context.js';
 import type { Schema } from '../state.js';
-import { entryTimeout, fuseLookup, type DontcacheCheck } from './fuse.js';
+import { entryTimeout, fuseGetattr, fuseLookup, type DontcacheCheck } from './fuse.js';
 import { close, exit, fork, open } from './files.js';
-import { read, write, writeback } from './io.js';
+import { read, write, writeback, writeChoose, writeData } from './io.js';
 import { diskLookup, type LookupPart } from './lookup.js';
-import { load, mmap, munmap, pageFault, store, type FaultRule } from './mmap.js';
+import { faultHandler, load, mmap, munmap, pageFault, pageFaultStart, store, type FaultRule } from './mmap.js';
+import { atomicCut, insideWriteOrFault, type Locking } from '../locks.js';
 import { dropCaches } from './reclaim.js';
-import { setFlag, type SetFlagRule } from './setflag.js';
+import { setFlag, setFlagCheck, setFlagFlip, type SetFlagRule } from './setflag.js';
 import { statx } from './statx.js';
 
 /** What a design chooses. */
@@ -24,6 +25,50 @@ export interface Behaviour {
   readonly readOnlyOpens: boolean;
   /** virtiofs: when fuse_change_attributes marks the inode DONTCACHE. */
   readonly dontcache?: DontcacheCheck;
+  /** The design's own lock, held from the ioctl's check to its flip, is taken by ->mmap: no new mapping while switching. */
+  readonly mmapWaitsForFlagChange?: boolean;
+  /** The design takes no lock of its own and guards nothing with the kernel's: it is cut atomically at any `cut`. */
+  readonly noLocksToCut?: boolean;
+  /** read(2) and write(2) choose DAX or the page cache under the I/O lock (Jan Kara, 2017-09-08: "we can serialize against IO in progress"). */
+  readonly ioChoosesUnderLock?: boolean;
+}
+
+/**
+ * Where a design's steps are cut (spec/dax/locks.ts). cut=locks splits only
+ * what can be observed: the ioctl of a design that flips S_DAX live after a
+ * check, and the faults of a design that flips S_DAX live at all. A design
+ * whose S_DAX changes only at iget is cut atomically in either setting.
+ */
+export function lockingFor(ctx: Ctx, b: Behaviour): Locking {
+  if (ctx.c.cut === 'atomic' || !b.setFlag.flipsLive || b.noLocksToCut) return atomicCut;
+  return {
+    splitIoctl: !!b.setFlag.refuses, splitFault: true, blocksMmap: !!b.mmapWaitsForFlagChange,
+    splitWrite: ctx.flavour.fs === 'ext4/xfs' && !b.ioChoosesUnderLock,
+  };
+}
+
+/** The cut a design is checked with, in words, for the verdict table. */
+export function cutWords(ctx: Ctx, b: Behaviour): string {
+  const l = lockingFor(ctx, b);
+  if (!l.splitFault) return !b.setFlag.flipsLive ? 'atomic (exact)' : b.noLocksToCut && ctx.c.cut !== 'atomic' ? 'atomic (no locks)' : 'atomic';
+  return `locks${l.blocksMmap ? ', ->mmap' : ''}`;
+}
+
+/** The steps that finish what a process started: they run while it is inside the call. */
+const SECOND_HALVES = new Set(['SetFlagFlip', 'WriteData', 'FaultHandler']);
+
+/**
+ * A process is one thread while it is inside a write or a mkwrite fault: it
+ * takes no other step until that one is done. (Inside the flag ioctl its other
+ * threads go on: the caller may mmap the file it is switching.)
+ */
+function waitsWhileBusy(a: ActionDef<Schema, any>, ctx: Ctx): ActionDef<Schema, any> {
+  const guard = a.guard;
+  return {
+    ...a,
+    guard: (s, prm) => !insideWriteOrFault(s, prm.p as number, ctx.F) && (guard ? guard(s, prm) : true),
+    guardDoc: `${a.guardDoc ?? 'always'}; the process is not inside a write or a fault`,
+  };
 }
 
 /** How an open's path walk looks the file up. */
@@ -35,25 +80,29 @@ export function actionsFor(ctx: Ctx, b: Behaviour): Record<string, ActionDef<Sch
   const virtiofs = ctx.flavour.fs === 'virtiofs';
   if (virtiofs && !b.dontcache) throw new Error('a virtiofs design must say when fuse_change_attributes marks DONTCACHE');
   const lookup = lookupFor(ctx, b);
+  const locking = lockingFor(ctx, b);
   const all: Record<string, ActionDef<Schema, any> | undefined> = {
     Open: open(ctx, lookup, { readOnlyOpens: b.readOnlyOpens }),
-    Mmap: mmap(ctx),
-    SetFlag: setFlag(ctx, b.setFlag),
-    PageFault: pageFault(ctx, b.faultRule),
+    Mmap: mmap(ctx, locking),
+    SetFlag: locking.splitIoctl ? setFlagCheck(ctx, b.setFlag) : setFlag(ctx, b.setFlag),
+    SetFlagFlip: locking.splitIoctl ? setFlagFlip(ctx, b.setFlag) : undefined,
+    PageFault: locking.splitFault ? pageFaultStart(ctx, b.faultRule) : pageFault(ctx, b.faultRule),
+    FaultHandler: locking.splitFault ? faultHandler(ctx, b.faultRule) : undefined,
     Load: load(ctx),
     Store: store(ctx),
     Read: read(ctx),
-    Write: write(ctx),
+    Write: locking.splitWrite ? writeChoose(ctx) : write(ctx),
+    WriteData: locking.splitWrite ? writeData(ctx) : undefined,
     Writeback: writeback(ctx, { underDax: b.writebackUnderDax }),
     Munmap: munmap(ctx),
     Close: close(ctx),
     Fork: fork(ctx),
     Exit: exit(ctx),
-    Statx: statx(ctx, lookup),
+    Statx: statx(ctx, lookup, virtiofs ? fuseGetattr(ctx, b.dontcache!) : undefined),
     Timeout: virtiofs ? entryTimeout(ctx) : undefined,
     DropCaches: dropCaches(ctx),
   };
   const out: Record<string, ActionDef<Schema, any>> = {};
-  for (const [k, a] of Object.entries(all)) if (a) out[k] = a;
+  for (const [k, a] of Object.entries(all)) if (a) out[k] = SECOND_HALVES.has(k) || a.actor !== 'p' ? a : waitsWhileBusy(a, ctx);
   return out;
 }

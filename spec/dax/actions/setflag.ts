@@ -5,7 +5,8 @@
 import { bool } from '../../../checker/domain.js';
 import { action, fName, pName, type Ctx } from '../context.js';
 import { flushAndInvalidate, isMapped } from '../inode.js';
-import { Fd, ModeChange, Size, type S } from '../state.js';
+import { ioctlHolds } from '../locks.js';
+import { Fd, ModeChange, Size, Vma, type S } from '../state.js';
 
 export interface SetFlagRule {
   /** The request fails (-EBUSY, -EINVAL): nothing changes, so it is not a step. */
@@ -16,12 +17,20 @@ export interface SetFlagRule {
   readonly refusal?: string;
   /** virtiofs: the request is FUSE_IOCTL to the server. */
   readonly forwarded?: boolean;
+  /** `then` may change S_DAX of the live inode (the flip designs). */
+  readonly flipsLive?: boolean;
 }
+
+const SETFLAG_SOURCE = 'fs/ioctl.c ioctl_fssetxattr -> vfs_fileattr_set -> ext4_fileattr_set / xfs_fileattr_set (5.13+); '
+  + 'earlier ext4_ioctl_setflags / xfs_ioctl_setattr; fs/fuse/ioctl.c fuse_file_ioctl';
 
 /**
  * Only requests that change the flag are steps: one that leaves it as it is
  * changes nothing in any design (xfs v4.13 returned early, ext4_dax_dontcache
  * tests the changed bit, virtiofsd stores the same value).
+ *
+ * One step: the check (if the design has one), the flag and what the design
+ * does with it, all under the locks the ioctl holds (spec/dax/locks.ts).
  */
 export function setFlag(ctx: Ctx, rule: SetFlagRule) {
   const refuses = rule.refuses;
@@ -35,8 +44,49 @@ export function setFlag(ctx: Ctx, rule: SetFlagRule) {
       rule.then(s, p, f, v);
     },
     label: ({ p, f, v }) => `SetFlag(FS_XFLAG_DAX=${v}) ${pName(p)} ${fName(f)}${rule.forwarded ? ' → FUSE_IOCTL' : ''}`,
-    source: 'fs/ioctl.c ioctl_fssetxattr -> vfs_fileattr_set -> ext4_fileattr_set / xfs_fileattr_set (5.13+); '
-      + 'earlier ext4_ioctl_setflags / xfs_ioctl_setattr; fs/fuse/ioctl.c fuse_file_ioctl',
+    source: SETFLAG_SOURCE,
+  });
+}
+
+/**
+ * cut=locks, a design that checks before it flips: the first half of the
+ * ioctl takes the I/O and fault locks exclusive (xfs v4.13
+ * xfs_ioctl_setattr_dax_invalidate; the design's check would sit right after
+ * its xfs_ilock) and runs the check; the flag is not written yet. The locks
+ * are held until SetFlagFlip, so no read, write, fault handler or other flag
+ * change of the file runs in between; an mmap does, unless the design's own
+ * lock keeps it out. v is the flag's new value: nothing else can write the
+ * flag while the I/O lock is held, so SetFlagFlip writes 1 - the flag.
+ */
+export function setFlagCheck(ctx: Ctx, rule: SetFlagRule) {
+  const refuses = rule.refuses;
+  return action({
+    params: { p: ctx.Procs, f: ctx.Files, v: bool },
+    actor: 'p',
+    guard: (s, { p, f, v }) => s.fd[p]![f] !== Fd.closed && s.xflagDax[f] !== v && !ioctlHolds(s, f, ctx.P)
+      && !(refuses && refuses(s, p, f, v)),
+    guardDoc: `the process has the file open, v changes the flag, and no other flag change of the file holds its locks${rule.refusal ? `; ${rule.refusal}` : ''}`,
+    effect: (s, { p, f }) => { s.ioctl[p]![f] = 1; },
+    label: ({ p, f, v }) => `SetFlag(FS_XFLAG_DAX=${v}) ${pName(p)} ${fName(f)}`,
+    source: `${SETFLAG_SOURCE}; xfs v4.13 xfs_ioctl_setattr_dax_invalidate (xfs_ilock XFS_IOLOCK_EXCL|XFS_MMAPLOCK_EXCL)`,
+  });
+}
+
+/** The ioctl's second half (cut=locks): the flag, then what the design does with it, then the locks are dropped. */
+export function setFlagFlip(ctx: Ctx, rule: SetFlagRule) {
+  return action({
+    params: { p: ctx.Procs, f: ctx.Files },
+    actor: 'p',
+    guard: (s, { p, f }) => s.ioctl[p]![f] === 1,
+    guardDoc: 'the process is inside the flag ioctl, past its check',
+    effect: (s, { p, f }) => {
+      const v = 1 - s.xflagDax[f]!;
+      s.xflagDax[f] = v;
+      rule.then(s, p, f, v);
+      s.ioctl[p]![f] = 0;
+    },
+    label: ({ p, f }, _before, after) => `SetFlagFlip ${pName(p)} ${fName(f)} → past its check, i_rwsem + invalidate_lock held: FS_XFLAG_DAX=${after.xflagDax[f]}, flush + invalidate, S_DAX=${after.sDax[f]}; locks dropped`,
+    source: 'xfs v4.13 xfs_ioctl_setattr: filemap_write_and_wait + invalidate_inode_pages2, xfs_diflags_to_linux, xfs_trans_commit (drops the joined locks)',
   });
 }
 
@@ -68,14 +118,21 @@ export const markDontcacheAtIoctl = (ctx: Ctx): SetFlagRule => ({
  * dax=always/never S_DAX follows the mount option and does not move.
  */
 export const flipOnIoctl = (ctx: Ctx): SetFlagRule => ({
-  then: (s, _p, f) => {
+  flipsLive: true,
+  then: (s, p, f) => {
     const want = ctx.flavour.desiredDax(s, f) ? 1 : 0;
     if (want === s.sDax[f]) return;
     flushAndInvalidate(s, f, ctx.P);
     s.sDax[f] = want;
-    s.modeChange[f] = ModeChange.otherwise;
+    s.modeChange[f] = liveChange(s, p, f, ctx.P);
   },
 });
+
+/** How a live flip by p counts for the goals: on demand if another process has the file open or mapped. */
+export function liveChange(s: S, p: number, f: number, P: number): number {
+  for (let q = 0; q < P; q++) if (q !== p && (s.fd[q]![f] !== Fd.closed || s.vma[q]![f] !== Vma.none)) return ModeChange.onDemand;
+  return ModeChange.otherwise;
+}
 
 /**
  * S_DAX recomputed from the flag with no flush or invalidate: the baseline
@@ -85,11 +142,12 @@ export const flipOnIoctl = (ctx: Ctx): SetFlagRule => ({
  * that already has dirty data".
  */
 export const flipWithoutFlush = (ctx: Ctx): SetFlagRule => ({
-  then: (s, _p, f) => {
+  flipsLive: true,
+  then: (s, p, f) => {
     const want = ctx.flavour.desiredDax(s, f) ? 1 : 0;
     if (want === s.sDax[f]) return;
     s.sDax[f] = want;
-    s.modeChange[f] = ModeChange.otherwise;
+    s.modeChange[f] = liveChange(s, p, f, ctx.P);
   },
 });
 
@@ -115,17 +173,20 @@ export const busyWhileOpenOrMapped = (ctx: Ctx): Refusal => ({
 
 /**
  * Ted Ts'o (seed 003, 2017-09-08T15:39): allow *setting* only when i_size and
- * i_blocks are zero, with one fd open against the inode, O_RDONLY. Clearing
- * is not restricted (his rule names only "set"); mappings are not checked.
+ * i_blocks are zero, with one fd open against the inode, O_RDONLY. He answers
+ * Ross Zwisler's option 2 (22:19: "we don't provide a way to clear"), so
+ * clearing is refused: with clearing free the table would show a failure his
+ * rule does not speak to. Mappings are not checked: an empty file can be
+ * mapped before the flag is set, and grows afterwards.
  */
 export const setOnlyOnEmptyFile = (ctx: Ctx): Refusal => ({
   refuses: (s, p, f, v) => {
-    if (v === 0) return false;
+    if (v === 0) return true;
     if (s.size[f] !== Size.empty || s.fd[p]![f] !== Fd.O_RDONLY) return true;
     for (let q = 0; q < ctx.P; q++) if (q !== p && s.fd[q]![f] !== Fd.closed) return true;
     return false;
   },
-  refusal: 'setting fails unless the file is empty and the caller\'s O_RDONLY fd is its only open',
+  refusal: 'clearing always fails; setting fails unless the file is empty and the caller\'s O_RDONLY fd is its only open',
 });
 
 /**
