@@ -5,7 +5,7 @@ import { compile } from '../checker/compile.js';
 import { availableParallelism } from 'node:os';
 import { check, type SearchOptions } from '../checker/search.js';
 import { readFileSync } from 'node:fs';
-import { exitCodeOf } from '../checker/result.js';
+import { type CheckResult, exitCodeOf } from '../checker/result.js';
 import { MAX_WORKERS, workerCount } from '../checker/context.js';
 import { collectConst, collectList } from './constants.js';
 import { formatResult, progressLine, resultJson } from './format.js';
@@ -68,14 +68,36 @@ export function searchOptionsFrom(o: CheckOptions, modelSource: ModelSource): Se
   };
 }
 
-/** Whether the process runs under a limit on its address space (`ulimit -v`, RLIMIT_AS). */
-export function addressSpaceLimited(): boolean {
+/** The soft limit on the process's address space (`ulimit -v`, RLIMIT_AS) in bytes, or undefined when there is none. */
+function addressSpaceLimit(): number | undefined {
   try {
     const line = readFileSync('/proc/self/limits', 'utf8').split('\n').find((l) => l.startsWith('Max address space'));
-    return line !== undefined && !/\bunlimited\b/.test(line.slice('Max address space'.length, 45));
+    if (line === undefined) return undefined;
+    const soft = line.slice('Max address space'.length).trim().split(/\s+/)[0];
+    return soft === undefined || soft === 'unlimited' ? undefined : Number(soft);
   } catch {
-    return false;
+    return undefined;
   }
+}
+
+/** What the collector and a table's growth need beside the store, under a limited address space. */
+const ADDRESS_SPACE_RESERVE = 128 * 2 ** 20;
+
+/**
+ * Under ulimit -v, the most the store may take: a third of what the limit
+ * leaves above what the process maps now, less a reserve. Hitting the limit
+ * itself is not a clean stop: when the system refuses an array buffer, V8
+ * collects first and aborts the process if the collector cannot commit its
+ * own memory, so the search must reach its budget before the limit (a
+ * third, because a table that grows holds its old and its new arrays).
+ */
+function addressSpaceBudget(limit: number): number {
+  let mapped = 0;
+  try {
+    const kb = /VmSize:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
+    mapped = kb === undefined ? 0 : Number(kb) * 1024;
+  } catch { /* no /proc: the limit alone */ }
+  return Math.max(16 * 2 ** 20, Math.floor((limit - mapped - ADDRESS_SPACE_RESERVE) / 3));
 }
 
 export function addSearchOptions(cmd: Command): Command {
@@ -124,9 +146,13 @@ export function registerCheck(program: Command): void {
     // A thread is an isolate that reserves address space of its own; under a
     // limit on it (ulimit -v) starting one can fail fatally, so the search
     // then runs here, where a refused allocation ends it as incomplete: memory.
-    const limited = addressSpaceLimited();
-    if (limited) process.stderr.write('note: address space is limited (ulimit -v): the search runs on the main thread, and SIGINT/SIGTERM end it without statistics\n');
-    const result = limited ? check(cm, { ...search, onProgress: (p) => process.stderr.write(progressLine(p) + '\n') }) : await runSearch(cm, source, search, true);
+    const limit = addressSpaceLimit();
+    let result: CheckResult;
+    if (limit !== undefined) {
+      const budget = Math.min(search.maxStoreBytes ?? Infinity, addressSpaceBudget(limit));
+      process.stderr.write(`note: address space is limited (ulimit -v): the search runs on the main thread with a memory budget of ${(budget / 2 ** 20).toFixed(0)} MiB (what the limit leaves), and SIGINT/SIGTERM end it without statistics\n`);
+      result = check(cm, { ...search, maxStoreBytes: budget, onProgress: (p) => process.stderr.write(progressLine(p) + '\n') });
+    } else result = await runSearch(cm, source, search, true);
     saveViolationsAndReport(o.traceOut, result, cm);
     const avoided = o.avoidAction?.length ? [...new Set(o.avoidAction)] : undefined;
     if (o.json) process.stdout.write(JSON.stringify({ ...(resultJson(result) as object), ...(avoided ? { avoidedActions: avoided } : {}) }) + '\n');
