@@ -4,6 +4,7 @@
 
 import { match } from 'ts-pattern';
 import type { Constants } from './constants.js';
+import { connectionOf, serverSendsAttrDax } from './fuse-init.js';
 import { Size, type S } from './state.js';
 
 export interface Flavour {
@@ -40,12 +41,13 @@ export function ext4xfs(c: Constants): Flavour {
 }
 
 /**
- * FUSE_ATTR_DAX as virtiofsd would send it now. The server is asked only if
- * FUSE_HAS_INODE_DAX was negotiated at FUSE_INIT (v6 cover, seed 002, item 4:
- * "server may omit querying persistent inode flags on host").
+ * FUSE_ATTR_DAX as virtiofsd would send it now. By default the server sets
+ * it only if FUSE_HAS_INODE_DAX was negotiated at FUSE_INIT (v6 cover, seed
+ * 002, item 4: "server may omit querying persistent inode flags on host");
+ * `attrDaxSent=always` makes it an input of its own (spec/dax/fuse-init.ts).
  */
 export function serverAttrDax(c: Constants): (s: S, f: number) => boolean {
-  if (c.mount !== 'inode' || c.serverPerFileDax === 'no') return () => false;
+  if (!serverSendsAttrDax(c)) return () => false;
   return match(c.policy)
     .with('flag', () => (s: S, f: number) => s.xflagDax[f] === 1)
     .with('size', () => (s: S, f: number) => s.size[f] === Size.big)
@@ -55,15 +57,17 @@ export function serverAttrDax(c: Constants): (s: S, f: number) => boolean {
 
 /**
  * virtiofs as landed in 5.17. S_DAX at iget: fuse_should_enable_dax
- * (fs/fuse/dax.c): never -> off, always -> on (the DAX window is taken to be
- * present), inode -> fc->inode_dax && FUSE_ATTR_DAX.
+ * (fs/fuse/dax.c, 5.17+, as in 6.12): never -> off; no window (fc->dax NULL)
+ * -> off, silently, in any mode that mounted; always -> on; inode ->
+ * fc->inode_dax && FUSE_ATTR_DAX (the connection: spec/dax/fuse-init.ts).
  */
 export function virtiofsFlavour(c: Constants): Flavour {
   const attrDax = serverAttrDax(c);
-  const desiredDax = match(c.mount)
+  const conn = connectionOf(c);
+  const desiredDax = !conn.window ? () => false : match(c.mount)
     .with('always', () => () => true)
     .with('never', () => () => false)
-    .with('inode', () => attrDax)
+    .with('inode', () => (conn.inodeDax ? attrDax : () => false))
     .exhaustive();
   return {
     fs: 'virtiofs',

@@ -12,13 +12,17 @@
 // part of that close or munmap (iput_final, fs/inode.c; retain_dentry,
 // fs/dcache.c), and a lookup on reopen is part of the open's path walk, so
 // neither is a step of its own to be fair about. What is left is the entry
-// timeout under cache=auto: time passes, so WF_vars(Timeout(f)) for each
-// file (fuse_dentry_time, fs/fuse/dir.c). cache=always has no timeout, and
-// reclaim (DropCaches: memory pressure, drop_caches) is not guaranteed to
-// happen, so it is not fair.
+// timeout wherever it can pass: time passes, so WF_vars(Timeout(f)) for each
+// file (fuse_dentry_time, fs/fuse/dir.c). That is cache=auto, and
+// cache=always with alwaysTimeout=expires: the kernel's timeout is always
+// finite (time_to_jiffies; spec/dax/fuse-timeout.ts), virtiofsd's is one day.
+// With alwaysTimeout=beyond-run the day does not pass, so "eventually" there
+// means "within the run". Reclaim (DropCaches: memory pressure, drop_caches)
+// is not guaranteed to happen, so it is not fair.
 
 import { leadsTo, weakFairness, type LivenessProperty } from '../../checker/model.js';
 import type { Ctx } from './context.js';
+import { timeoutPasses } from './fuse-timeout.js';
 import { referenced } from './inode.js';
 import { InCore, type S, type Schema } from './state.js';
 
@@ -26,7 +30,7 @@ export function liveness(ctx: Ctx): Record<string, LivenessProperty<Schema>> {
   const desired = (s: S, f: number) => (ctx.flavour.desiredDax(s, f) ? 1 : 0);
   const staleAndUnused = (s: S, f: number) => s.inode[f] !== InCore.never && s.sDax[f] !== desired(s, f) && !referenced(s, f, ctx.P);
   const modeTakesEffect = (s: S, f: number) => s.inode[f] !== InCore.cached || s.sDax[f] === desired(s, f);
-  const timeoutIsFair = ctx.flavour.fs === 'virtiofs' && ctx.c.cache === 'auto';
+  const timeoutIsFair = ctx.flavour.fs === 'virtiofs' && timeoutPasses(ctx.c);
   return {
     ModeConverges: {
       kind: 'liveness',
