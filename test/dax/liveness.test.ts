@@ -8,8 +8,8 @@ import { check } from '../../checker/search.js';
 import { daxModel } from '../../spec/dax/index.js';
 import { holds, labels, shortestTrace, vacuous, violated } from '../../testkit/dax.js';
 
-const modeConverges = (cache: string, design: string) => {
-  const r = check(compile(daxModel, design, { cache }), { properties: ['ModeConverges'] });
+const modeConverges = (cache: string, design: string, more: Record<string, string> = {}) => {
+  const r = check(compile(daxModel, design, { cache, ...more }), { properties: ['ModeConverges'] });
   const p = r.properties[0]!;
   return p.trace ? violated(p.trace.steps.length - 1) : p.status;
 };
@@ -29,8 +29,8 @@ describe('ModeConverges: the new mode eventually takes effect', () => {
   it('virtiofs under each cache= value', () => {
     const v = ['virtiofs-v3-isdax-bug', 'virtiofs-v6', 'virtiofs-dontcache-at-ioctl'];
     const row = (cache: string) => Object.fromEntries(v.map((d) => [d, modeConverges(cache, d)]));
-    // cache=always (Jeffle Xu, 002, 2021-10-20): the entry never times out, so the client never asks the
-    // server again; after the last close the old inode stays, in the old mode, forever (reclaim is not fair).
+    // cache=always (Jeffle Xu, 002, 2021-10-20), alwaysTimeout=beyond-run (the default): the 86400 s entry
+    // timeout does not pass within the run, so the client never asks the server again; after the last close the old inode stays, in the old mode, forever (reclaim is not fair).
     // dontcache-at-ioctl marks at the ioctl, but the server's answer also changes when a write takes the file
     // past 32 KiB, and nothing marks then.
     expect(row('always')).toEqual({ 'virtiofs-v3-isdax-bug': violated(3), 'virtiofs-v6': violated(3), 'virtiofs-dontcache-at-ioctl': violated(3) });
@@ -40,6 +40,19 @@ describe('ModeConverges: the new mode eventually takes effect', () => {
     expect(row('auto')).toEqual({ 'virtiofs-v3-isdax-bug': violated(4), 'virtiofs-v6': violated(4), 'virtiofs-dontcache-at-ioctl': violated(4) });
     // cache=none: the entry is expired from the start, so the last close drops the dentry and evicts.
     expect(row('none')).toEqual({ 'virtiofs-v3-isdax-bug': holds, 'virtiofs-v6': holds, 'virtiofs-dontcache-at-ioctl': holds });
+  });
+
+  it('cache=always whose day passes (alwaysTimeout=expires) is cache=auto: the kernel\'s timeout is finite', () => {
+    // time_to_jiffies (fs/fuse/dir.c) gives every non-zero entry_valid a finite deadline, and virtiofsd's
+    // cache=always sends 86400 s: with WF(Timeout) the verdicts are those of cache=auto, cell by cell, and the
+    // lasso ends in the timeout as there. Still violated: expiry alone neither drops nor revalidates a dentry.
+    const v = ['virtiofs-v3-isdax-bug', 'virtiofs-v6', 'virtiofs-dontcache-at-ioctl'];
+    const row = Object.fromEntries(v.map((d) => [d, modeConverges('always', d, { alwaysTimeout: 'expires' })]));
+    expect(row).toEqual({ 'virtiofs-v3-isdax-bug': violated(4), 'virtiofs-v6': violated(4), 'virtiofs-dontcache-at-ioctl': violated(4) });
+    expect(modeConverges('always', 'instantiate-only', { alwaysTimeout: 'expires' })).toBe(holds);
+    const lasso = shortestTrace('virtiofs-v6', 'ModeConverges', { alwaysTimeout: 'expires' });
+    expect(lasso.steps.map((s) => s.action).slice(1)).toEqual(['Open', 'SetFlag', 'Close', 'Timeout']);
+    expect(lasso.loopIndex).toBe(4);
   });
 
   it('fairness changes the lasso: without WF(Timeout) it would stutter before the timeout', () => {
