@@ -54,6 +54,10 @@ export const constants = {
   window: enumConstant(['present', 'absent'], 'present', 'virtiofs: the device exposes a DAX window (virtio_fs_setup_dax)'),
   // The server's FUSE_INIT reply: FUSE_MAP_ALIGNMENT with a map_alignment of at most 21 (2 MiB), one over it, or no FUSE_MAP_ALIGNMENT at all.
   mapAlignment: enumConstant(['fits', 'too-large', 'not-replied'], 'fits', 'virtiofs: FUSE_MAP_ALIGNMENT in the FUSE_INIT reply: map_alignment <= 21, > 21, or the flag not set'),
+  // How many 2 MiB ranges the window holds (fuse_dax_mem_range_init): `enough`
+  // for every file's one page, or `one` for all files (cache-size=2M), where a
+  // DAX access of a second file finds the window exhausted (spec/dax/actions/dax-window.ts).
+  windowRanges: enumConstant(['enough', 'one'], 'enough', 'virtiofs: 2 MiB ranges in the DAX window: enough for every file, or one for all of them (range exhaustion and the free-range worker)'),
 };
 
 export type Constants = ConstantValues<typeof constants>;

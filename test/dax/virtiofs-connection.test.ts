@@ -124,3 +124,41 @@ describe('the DAX window', () => {
     expect([t.NoSpuriousDontCache, t.DaxMappingLive]).toEqual(['violated (1)', 'vacuous']);
   });
 });
+
+describe('the DAX window with one range (windowRanges=one): exhaustion and the free-range worker', () => {
+  const two = { windowRanges: 'one', files: '2' };
+  const bothDax = 'xflagDax=[true,true] size=[big,big]';
+  const mapBoth = ['Open p=p1 f=f1', 'Mmap p=p1 f=f1', 'PageFault p=p1 f=f1 write=true', 'Open p=p2 f=f2', 'Mmap p=p2 f=f2'];
+
+  it('a DAX fault of a second file finds no free range and waits (no inline reclaim in the fault path)', () => {
+    const r = scenario('virtiofs-v6', two, bothDax, [...mapBoth, 'PageFault p=p2 f=f2 write=false']);
+    expect(r.refusal?.step).toBe(6);
+    expect(r.refusal?.guardDoc).toMatch(/wait_event for nr_free_ranges > 0/);
+    // With enough ranges the same fault is served.
+    expect(scenario('virtiofs-v6', { files: '2' }, bothDax, [...mapBoth, 'PageFault p=p2 f=f2 write=false']).ok).toBe(true);
+  });
+
+  it('the worker reclaims the busy range, unmapping the first file\'s DAX PTE; the waiter then gets it, and the first file waits in turn', () => {
+    const r = scenario('virtiofs-v6', two, bothDax, [...mapBoth, 'RangeReclaim f=f1', 'PageFault p=p2 f=f2 write=false', 'Read p=p1 f=f1'],
+      ['6:pte[p1][f1]=none', '6:daxEntries[f1]=false', '7:pte[p2][f2]=dax-ro']);
+    expect(r.expectations.every((e) => e.ok)).toBe(true);
+    expect(r.refusal?.step).toBe(8);
+    expect(r.refusal?.guardDoc).toMatch(/wait_event_killable_exclusive/);
+  });
+
+  it('an extending write needs no range (FUSE_WRITE), and eviction gives the range back', () => {
+    const small = 'xflagDax=[true,true] size=[small,small]';
+    // policy=flag: the server says DAX for small files too.
+    const r = scenario('virtiofs-v6', { ...two, policy: 'flag', cache: 'none' }, small,
+      ['Open p=p1 f=f1', 'Mmap p=p1 f=f1', 'PageFault p=p1 f=f1 write=false', 'Open p=p2 f=f2', 'Write p=p2 f=f2 extend=true',
+        'Munmap p=p1 f=f1', 'Close p=p1 f=f1', 'Write p=p2 f=f2 extend=false'],
+      ['7:inode[f1]=evicted', '7:daxEntries[f1]=false']);
+    expect(r.ok).toBe(true);
+  });
+
+  it('exhaustively (files=2, procs=1, versions=1): the data stays right and DAX mappings still happen', () => {
+    const t = verdicts({ ...two, procs: '1', versions: '1' }, ['virtiofs-v6']).table['virtiofs-v6']!;
+    expect([t.ReadSeesLastWrite, t.NoMixedMappings, t.StatxTellsTheTruth, t.FaultFollowsMapping, t.DaxMappingLive])
+      .toEqual(['holds', 'holds', 'holds', 'holds', 'reached (3)']);
+  });
+});

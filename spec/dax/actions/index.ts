@@ -9,6 +9,7 @@ import type { Schema } from '../state.js';
 import { entryTimeout, fuseGetattr, fuseLookup, type DontcacheCheck } from './fuse.js';
 import { close, exit, fork, open } from './files.js';
 import { refuseWithoutConnection } from './connection.js';
+import { withDaxWindow } from './dax-window.js';
 import { read, write, writeback, writeChoose, writeData } from './io.js';
 import { diskLookup, type LookupPart } from './lookup.js';
 import { faultHandler, load, mmap, munmap, pageFault, pageFaultStart, store, type FaultRule } from './mmap.js';
@@ -105,5 +106,5 @@ export function actionsFor(ctx: Ctx, b: Behaviour): Record<string, ActionDef<Sch
   };
   const out: Record<string, ActionDef<Schema, any>> = {};
   for (const [k, a] of Object.entries(all)) if (a) out[k] = SECOND_HALVES.has(k) || a.actor !== 'p' ? a : waitsWhileBusy(a, ctx);
-  return refuseWithoutConnection(ctx, out);
+  return refuseWithoutConnection(ctx, withDaxWindow(ctx, out));
 }
