@@ -44,6 +44,7 @@ export const daxPresentation: Presentation<Plain<Schema>> = {
       `${evicts(s) ? `; its dput was the last reference: ${s.params.f}'s inode is evicted` : ''}`,
     Timeout: (s) => `time passes: ${s.params.f}'s entry and attribute timeouts expire`,
     DropCaches: (s) => `kernel: reclaim evicts ${s.params.f}'s unused inode`,
+    RangeReclaim: (s) => `kernel: the DAX free-range worker takes ${s.params.f}'s window range back (its DAX mappings are unmapped)`,
   },
   lanes: 'f',
   // The VMA's mode and the PTE's target (state.ts).

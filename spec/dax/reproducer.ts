@@ -68,6 +68,12 @@ export const daxReproducer: CReproducer<Plain<Schema>> = {
         shell: 'sync; for i in 1 2 3; do echo 3 > /proc/sys/vm/drop_caches; done',
       }),
     },
+    RangeReclaim: {
+      manual: (s) => ({
+        why: `the virtiofs DAX free-range worker (fuse_dax_free_mem_worker) reclaims ${s.params.f}'s range on its own; no system call starts it`,
+        shell: '# a window of one 2 MiB range (cache-size=2M): a DAX access to another file kicks the worker',
+      }),
+    },
   },
   // The initial state says each file's FS_XFLAG_DAX and size.
   fileSetup: (s0, f) => {
