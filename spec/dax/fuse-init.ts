@@ -3,6 +3,12 @@
 // connection and fixed for the run, so it is derived from the constants,
 // not kept in the state.
 //
+// The mode (fs/fuse/fuse_i.h enum fuse_dax_mode): FUSE_DAX_INODE_DEFAULT (no
+// dax option), FUSE_DAX_ALWAYS (-o dax, -o dax=always), FUSE_DAX_NEVER,
+// FUSE_DAX_INODE_USER (-o dax=inode); fuse_is_inode_dax_mode is true for both
+// inode ones, and the kernel treats them alike below, so `mount=inode` stands
+// for either.
+//
 // Mount (fs/fuse/virtio_fs.c, 5.17+, as in 6.12): virtio_fs_setup_dax
 // finds the window as the virtio shared-memory region VIRTIO_FS_SHMCAP_ID_CACHE
 // and leaves fs->dax_dev NULL when the device has none ("No cache
@@ -13,7 +19,9 @@
 //
 // FUSE_INIT (fs/fuse/inode.c, 6.12): fuse_send_init offers FUSE_MAP_ALIGNMENT
 // when fc->dax exists and FUSE_HAS_INODE_DAX under an inode mode
-// (fuse_is_inode_dax_mode), with or without a window. process_init_reply sets
+// (fuse_is_inode_dax_mode), with or without a window; FUSE_HAS_INODE_DAX is
+// bit 33, carried in flags2 under FUSE_INIT_EXT (protocol 7.36), so a reply
+// without FUSE_INIT_EXT cannot grant it. process_init_reply sets
 // fc->inode_dax from the reply's FUSE_HAS_INODE_DAX without asking whether it
 // was offered (Jeffle Xu, v6 review: a server that replies with it unasked
 // "shall be blamed"), and a reply with FUSE_MAP_ALIGNMENT fails
