@@ -58,7 +58,8 @@ export function simulate(cm: CompiledModel, opts: SimulationOptions = {}): Simul
   const goalWalks = new Float64Array(selected.goals.length);
   const goalSeen = new Uint8Array(selected.goals.length);
   const candidates = new Int32Array(Math.max(1, cm.instances.length));
-  const path = new Int32Array(maxDepth);
+  // The walk's steps; grown when a walk outruns it (a --depth in the millions allocates only what walks reach).
+  let path = new Int32Array(Math.min(maxDepth, 1 << 12));
   const random = new RandomStream(seed);
   const apFailed: number[] = [];
   const checksSteps = selected.actionProperties.length > 0;
@@ -119,6 +120,7 @@ export function simulate(cm: CompiledModel, opts: SimulationOptions = {}): Simul
         if (checkDeadlock && !core.anyEnabled()) failed = 'Deadlock';
         break;
       }
+      if (walkLength === path.length) { const longer = new Int32Array(Math.min(maxDepth, path.length * 2)); longer.set(path); path = longer; }
       path[walkLength++] = i;
       steps++;
       taken[cm.instances[i]!.action]++;
@@ -148,7 +150,7 @@ export function simulate(cm: CompiledModel, opts: SimulationOptions = {}): Simul
   };
 
   /**
-   * Shrinks a failing walk, keeping it failing: drops single steps, then
+   * Shrinks a failing walk, keeping it failing: drops runs of steps, then single steps, then
    * pairs of steps (a mapping made and undone), then puts an instance of
    * smaller index in a step's place (p1 for p4: the same failure with fewer
    * actors, after which more steps drop), until none of these applies. Every
@@ -161,6 +163,16 @@ export function simulate(cm: CompiledModel, opts: SimulationOptions = {}): Simul
       const shorter = failsBy(init, candidate, property);
       if (shorter) best = shorter;
       return shorter !== undefined;
+    };
+    // Long walks first lose whole runs of steps (halves, quarters, ...), so the passes below start short.
+    const dropRuns = (): boolean => {
+      let dropped = false;
+      for (let size = best.length >> 1; size >= 2; size >>= 1) {
+        for (let at = best.length - size; at >= 0; at -= size) {
+          if (at + size <= best.length && tryPath([...best.slice(0, at), ...best.slice(at + size)])) dropped = true;
+        }
+      }
+      return dropped;
     };
     const dropOne = (): boolean => {
       let dropped = false;
@@ -185,6 +197,7 @@ export function simulate(cm: CompiledModel, opts: SimulationOptions = {}): Simul
       }
       return false;
     };
+    dropRuns();
     while (dropOne() || dropTwo() || replaceOne());
     return best;
   };
