@@ -21,6 +21,7 @@ import type { View } from './layout.js';
 import type { ActionProperty, Invariant, ReachabilityGoal } from './model.js';
 import { makePacker, type Packer } from './packer.js';
 import { makeSuccessorLoop, type SuccessorLoop } from './successor-loop.js';
+import { makeEffectOf, makeGuardLoop, makeGuardOf, type EffectOf, type GuardLoop, type GuardOf } from './instance-calls.js';
 import { makeSymmetry, type Symmetry } from './symmetry.js';
 import { independenceOf, type Independence } from './por.js';
 
@@ -124,6 +125,10 @@ export class TransitionCore {
   private readonly apFor: Int32Array[];
   private readonly constraint: ((s: View<any>) => boolean) | undefined;
   private readonly successorLoop: SuccessorLoop;
+  /** Made on first use (only a random walk asks for it). */
+  private guardLoop: GuardLoop | undefined;
+  private guardOf: GuardOf | undefined;
+  private effectOf: EffectOf | undefined;
 
   /** Indices of the actions the run never takes (StepFilter.avoidActions). */
   readonly avoided: ReadonlySet<number>;
@@ -315,6 +320,31 @@ export class TransitionCore {
     if (inst.effect(this.nextView, inst.params) === false) return 'effect';
     this.boundCheck(inst);
     return undefined;
+  }
+
+  /**
+   * The instances whose guard holds in the current state, in instance order
+   * and without the avoided actions, into `out` (sized for every instance);
+   * returns how many. An effect may still refuse one: takeGuarded says.
+   */
+  guardsHolding(out: Int32Array): number {
+    this.guardLoop ??= makeGuardLoop(this.cm, this.avoided);
+    return this.guardLoop(this.curView, out);
+  }
+
+  /** Whether instance i's guard holds in the current state (avoided or not). */
+  guardHolds(i: number): boolean {
+    this.guardOf ??= makeGuardOf(this.cm);
+    return this.guardOf(this.curView, i);
+  }
+
+  /** Takes instance i, whose guard holds in the current state, into `next`; false when its effect refuses. Bound-checked. */
+  takeGuarded(i: number): boolean {
+    this.effectOf ??= makeEffectOf(this.cm);
+    this.next.set(this.cur);
+    if (!this.effectOf(this.nextView, i)) return false;
+    if (this.cm.layout.anyOutOfDomain(this.next)) this.boundCheck(this.cm.instances[i]!);
+    return true;
   }
 
   /** Evaluates `inst`'s guard over any view of a state (e.g. one that records what the guard reads). */

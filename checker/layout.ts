@@ -39,6 +39,7 @@ export class Layout<S extends RecordDomain = RecordDomain> {
   readonly slotNames: readonly string[];
   readonly slotDomains: readonly ScalarDomain[];
   private readonly recordProtos = new Map<RecordDomain, object>();
+  private outOfDomain: ((buf: Int32Array) => boolean) | undefined;
 
   constructor(readonly schema: S) {
     const names: string[] = [];
@@ -72,6 +73,33 @@ export class Layout<S extends RecordDomain = RecordDomain> {
       if (v < lo[i]! || v > hi[i]!) return i;
     }
     return -1;
+  }
+
+  /**
+   * Whether any slot is outside its domain: firstOutOfDomain's answer, as
+   * straight-line code generated for this layout. Slots whose domain is
+   * 0..2^k-1 (booleans, two- and four-valued enums, most index sets) are
+   * checked k bits at a time: the OR of their values has a bit above the
+   * k-th only when one of them lies outside (a negative value has them all).
+   * Every other slot is compared with its bounds as constants.
+   */
+  anyOutOfDomain(buf: Int32Array): boolean {
+    this.outOfDomain ??= this.makeOutOfDomain();
+    return this.outOfDomain(buf);
+  }
+
+  private makeOutOfDomain(): (buf: Int32Array) => boolean {
+    const byBits = new Map<number, number[]>();
+    const tests: string[] = [];
+    for (let i = 0; i < this.slots; i++) {
+      const lo = this.lo[i]!, hi = this.hi[i]!;
+      const bits = 32 - Math.clz32(hi);
+      if (lo === 0 && hi < 2 ** 30 && hi === 2 ** bits - 1) byBits.set(bits, [...(byBits.get(bits) ?? []), i]);
+      else tests.push(`(b[${i}] < ${lo} || b[${i}] > ${hi})`);
+    }
+    for (const [bits, slots] of byBits) tests.push(`((${slots.map((i) => `b[${i}]`).join(' | ')}) & ${~(2 ** bits - 1)}) !== 0`);
+    // eslint-disable-next-line no-new-func
+    return new Function('b', `return ${tests.length ? tests.join(' ||\n  ') : 'false'};`) as (buf: Int32Array) => boolean;
   }
 
   view(buf: Int32Array): View<S> {

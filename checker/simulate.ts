@@ -1,14 +1,20 @@
-// Random simulation for configurations too large to exhaust: fast-check
-// draws walks (the first choice picks an initial state, each further one a
-// successor among those the transition core generates), checks the safety
-// properties and deadlock along each walk, stops a walk at a state outside
-// the constraint, and on a failure shrinks the walk to a short one before it
-// is reported. A simulation never proves a property; it only finds
-// violations, and says which goals and actions its walks reached.
+// Random simulation for configurations too large to exhaust: walks drawn
+// from a seeded random stream (random.ts), each from an initial state chosen
+// uniformly among all of them, each step uniform among the successors the
+// transition core can take (core.ts), checking the safety properties and
+// deadlock along each walk, stopping a walk at a state outside the
+// constraint; on a failure the walk is shrunk to a short one before it is
+// reported. A simulation never proves a property; it only finds violations,
+// and says which goals and actions its walks reached.
+//
+// A step does not build the state's successor list: the core says which
+// guards hold, one of those is drawn, and only its effect runs (drawn again
+// among the rest when the effect refuses), so the draw is uniform over the
+// successors and a step costs the guards and one effect.
 
-import fc from 'fast-check';
-import type { CompiledModel } from './compile.js';
-import { Successors, TransitionCore } from './core.js';
+import type { ActionInstance, CompiledModel } from './compile.js';
+import { TransitionCore } from './core.js';
+import { RandomStream } from './random.js';
 import type { Trace } from './result.js';
 import { selectProperties } from './select.js';
 import { replayInstances } from './trace.js';
@@ -38,13 +44,6 @@ export interface SimulationResult {
   readonly coverage: readonly { readonly action: string; readonly taken: number }[];
 }
 
-interface Walk {
-  readonly init: number;
-  /** Instance indices. */
-  readonly path: number[];
-  readonly failed?: string;
-}
-
 export function simulate(cm: CompiledModel, opts: SimulationOptions = {}): SimulationResult {
   const started = performance.now();
   const runs = opts.runs ?? 1000;
@@ -53,16 +52,18 @@ export function simulate(cm: CompiledModel, opts: SimulationOptions = {}): Simul
   const checkDeadlock = opts.checkDeadlock ?? cm.checkDeadlock;
   const selected = selectProperties(cm, opts.properties);
   const core = new TransitionCore(cm, selected);
-  // Action properties are checked on the step taken, not on every successor.
-  core.openActionProperties(new Uint8Array(selected.actionProperties.length));
-  const succ = new Successors(core);
   const inits = cm.inits.filter((init) => core.initial(init));
   if (inits.length === 0) throw new Error(`model ${cm.model}: no initial state (every Init instance refused)`);
   const taken = new Float64Array(cm.actionNames.length);
   const goalWalks = new Float64Array(selected.goals.length);
   const goalSeen = new Uint8Array(selected.goals.length);
-  let steps = 0;
+  const candidates = new Int32Array(Math.max(1, cm.instances.length));
+  // The walk's steps; grown when a walk outruns it (a --depth in the millions allocates only what walks reach).
+  let path = new Int32Array(Math.min(maxDepth, 1 << 12));
+  const random = new RandomStream(seed);
   const apFailed: number[] = [];
+  const checksSteps = selected.actionProperties.length > 0;
+  let steps = 0;
 
   /** The first invariant failing on `next` (goals reached are noted), or undefined. */
   const brokenInvariant = (): string | undefined => {
@@ -74,80 +75,152 @@ export function simulate(cm: CompiledModel, opts: SimulationOptions = {}): Simul
     return core.invHitCount > 0 ? selected.invariants[core.invHits[0]!]!.name : undefined;
   };
 
-  /** Follows the choices; stops at the first broken property, a deadlock, the constraint or the end of the choices. */
-  const walk = (choices: readonly number[]): Walk => {
-    const init = inits[(choices[0] ?? 0) % inits.length]!;
+  /**
+   * Takes a step drawn uniformly among the successors of `cur` into `next`
+   * and returns its instance, or -1 when there is none. First by rejection:
+   * an instance drawn uniformly among all of them is kept if its guard holds
+   * and its effect does not refuse, so the one kept is uniform among the
+   * successors, and when many are enabled it costs a few guards. After
+   * `tries` misses every guard is evaluated and the draw is among those that
+   * hold (again, one whose effect refuses is dropped and another drawn).
+   */
+  const instances = cm.instances.length;
+  const tries = instances < 8 ? 0 : 16;
+  const drawStep = (): number => {
+    for (let t = 0; t < tries; t++) {
+      const c = random.below(instances);
+      if (core.guardHolds(c) && core.takeGuarded(c)) return c;
+    }
+    let n = core.guardsHolding(candidates);
+    while (n > 0) {
+      const q = random.below(n);
+      const c = candidates[q]!;
+      if (core.takeGuarded(c)) return c;
+      candidates[q] = candidates[--n]!;
+    }
+    return -1;
+  };
+
+  /**
+   * One walk of up to maxDepth steps into `path`; returns its length and what
+   * it broke. It stops at the first broken property, a deadlock or a state
+   * outside the constraint.
+   */
+  let walkLength = 0;
+  const walk = (init: ActionInstance): string | undefined => {
     core.initial(init);
     goalSeen.fill(0);
-    const path: number[] = [];
+    walkLength = 0;
     let failed = brokenInvariant();
-    for (let c = 1; c < choices.length && !failed; c++) {
+    while (failed === undefined && walkLength < maxDepth) {
       core.cur.set(core.next);
       if (!core.inConstraint()) break;
-      core.successors(succ);
-      if (succ.count === 0) {
-        if (checkDeadlock && !succ.enabled) failed = 'Deadlock';
+      const i = drawStep();
+      if (i < 0) {
+        if (checkDeadlock && !core.anyEnabled()) failed = 'Deadlock';
         break;
       }
-      const q = choices[c]! % succ.count;
-      const i = succ.inst[q]!;
-      core.loadNext(succ.words, q * core.W);
-      path.push(i);
+      if (walkLength === path.length) { const longer = new Int32Array(Math.min(maxDepth, path.length * 2)); longer.set(path); path = longer; }
+      path[walkLength++] = i;
       steps++;
       taken[cm.instances[i]!.action]++;
-      failed = core.failingActionProperties(i, apFailed) > 0 ? selected.actionProperties[apFailed[0]!]!.name : brokenInvariant();
+      failed = checksSteps && core.failingActionProperties(i, apFailed) > 0 ? selected.actionProperties[apFailed[0]!]!.name : brokenInvariant();
     }
-    return { init: cm.inits.indexOf(init), path, failed };
+    return failed;
   };
 
   /** Runs a fixed path; returns the prefix up to the first failure of `property`, or undefined. */
-  const failsBy = (init: number, path: readonly number[], property: string): number[] | undefined => {
+  const failsBy = (init: number, steps: readonly number[], property: string): number[] | undefined => {
     if (!core.initial(cm.inits[init]!)) return undefined;
     const inv = selected.invariants.findIndex((p) => p.name === property);
     const act = selected.actionProperties.findIndex((p) => p.name === property);
     const invFails = () => inv >= 0 && !selected.invariants[inv]!.def.holds(core.nextView);
     if (invFails()) return [];
-    for (let k = 0; k < path.length; k++) {
+    for (let k = 0; k < steps.length; k++) {
       core.cur.set(core.next);
-      if (core.step(cm.instances[path[k]!]!) !== undefined) return undefined;
-      if (act >= 0 && !selected.actionProperties[act]!.def.holds(core.curView, cm.instances[path[k]!]!.step, core.nextView)) return path.slice(0, k + 1);
-      if (invFails()) return path.slice(0, k + 1);
+      if (core.step(cm.instances[steps[k]!]!) !== undefined) return undefined;
+      if (act >= 0 && !selected.actionProperties[act]!.def.holds(core.curView, cm.instances[steps[k]!]!.step, core.nextView)) return steps.slice(0, k + 1);
+      if (invFails()) return steps.slice(0, k + 1);
     }
     if (property === 'Deadlock') {
       core.cur.set(core.next);
-      if (core.inConstraint() && !core.anyEnabled()) return [...path];
+      if (core.inConstraint() && !core.anyEnabled()) return [...steps];
     }
     return undefined;
   };
 
   /**
-   * fast-check shrinks the list of choices, but a choice is an index among
-   * the successors, so dropping one shifts the rest. Dropping whole steps
-   * (kept only while the property still fails) removes what the choices could not.
+   * Shrinks a failing walk, keeping it failing: drops runs of steps, then single steps, then
+   * pairs of steps (a mapping made and undone), then puts an instance of
+   * smaller index in a step's place (p1 for p4: the same failure with fewer
+   * actors, after which more steps drop), until none of these applies. Every
+   * change makes the walk shorter or its sum of instance indices smaller, so
+   * this ends.
    */
-  const minimise = (init: number, path: number[], property: string): number[] => {
-    let best = path;
-    for (let i = best.length - 1; i >= 0; i--) {
-      const shorter = failsBy(init, [...best.slice(0, i), ...best.slice(i + 1)], property);
-      if (shorter) { best = shorter; i = Math.min(i, best.length); }
-    }
+  const minimise = (init: number, steps: number[], property: string): number[] => {
+    let best = steps;
+    const tryPath = (candidate: number[]): boolean => {
+      const shorter = failsBy(init, candidate, property);
+      if (shorter) best = shorter;
+      return shorter !== undefined;
+    };
+    // Long walks first lose whole runs of steps (halves, quarters, ...), so the passes below start short.
+    const dropRuns = (): boolean => {
+      let dropped = false;
+      for (let size = best.length >> 1; size >= 2; size >>= 1) {
+        for (let at = best.length - size; at >= 0; at -= size) {
+          if (at + size <= best.length && tryPath([...best.slice(0, at), ...best.slice(at + size)])) dropped = true;
+        }
+      }
+      return dropped;
+    };
+    const dropOne = (): boolean => {
+      let dropped = false;
+      for (let i = best.length - 1; i >= 0; i--) {
+        if (i < best.length && tryPath([...best.slice(0, i), ...best.slice(i + 1)])) dropped = true;
+      }
+      return dropped;
+    };
+    const dropTwo = (): boolean => {
+      for (let i = 0; i < best.length; i++) {
+        for (let j = i + 1; j < best.length; j++) {
+          if (tryPath([...best.slice(0, i), ...best.slice(i + 1, j), ...best.slice(j + 1)])) return true;
+        }
+      }
+      return false;
+    };
+    const replaceOne = (): boolean => {
+      for (let k = 0; k < best.length; k++) {
+        for (let j = 0; j < best[k]!; j++) {
+          if (tryPath([...best.slice(0, k), j, ...best.slice(k + 1)])) return true;
+        }
+      }
+      return false;
+    };
+    dropRuns();
+    while (dropOne() || dropTwo() || replaceOne());
     return best;
   };
 
-  const out = fc.check(
-    fc.property(fc.array(fc.noBias(fc.nat({ max: 1 << 16 })), { minLength: 1, maxLength: maxDepth + 1, size: 'max' }), (choices) => walk(choices).failed === undefined),
-    { numRuns: runs, seed },
-  );
+  let walks = 0;
+  let violation: SimulationResult['violation'];
+  while (walks < runs) {
+    const init = inits[random.below(inits.length)]!;
+    walks++;
+    const failed = walk(init);
+    if (failed === undefined) continue;
+    const at = cm.inits.indexOf(init);
+    const shrunk = minimise(at, Array.from(path.subarray(0, walkLength)), failed);
+    const trace = replayInstances(cm, init, shrunk.map((i) => cm.instances[i]!));
+    const isAction = selected.actionProperties.some((p) => p.name === failed);
+    violation = { property: failed, trace: { steps: trace, variables: cm.layout.slotNames, ...(isAction ? { violatingStep: trace.length - 1 } : {}) } };
+    break;
+  }
   const seconds = (performance.now() - started) / 1000;
-  const report = {
-    runs: out.numRuns, seed, maxDepth, seconds, steps,
+  return {
+    runs: walks, seed, maxDepth, seconds, steps,
     goals: selected.goals.map((g, k) => ({ name: g.name, walks: goalWalks[k]! })),
     coverage: cm.actionNames.map((action, a) => ({ action, taken: taken[a]! })),
+    ...(violation ? { violation } : {}),
   };
-  if (!out.failed || !out.counterexample) return report;
-  const w = walk(out.counterexample[0]);
-  const path = minimise(w.init, w.path, w.failed!);
-  const trace = replayInstances(cm, cm.inits[w.init]!, path.map((i) => cm.instances[i]!));
-  const isAction = selected.actionProperties.some((p) => p.name === w.failed);
-  return { ...report, violation: { property: w.failed!, trace: { steps: trace, variables: cm.layout.slotNames, ...(isAction ? { violatingStep: trace.length - 1 } : {}) } } };
 }

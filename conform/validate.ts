@@ -165,7 +165,9 @@ function alternatives(cm: CompiledModel, core: TransitionCore, succ: Successors,
     for (let q = 0; q < succ.count; q++) {
       const inst = cm.instances[succ.inst[q]!]!;
       const shown = cm.showParams(inst);
-      if (!Object.entries(params).every(([k, v]) => shown[k] === v)) continue;
+      // These arguments, or some of them: an Open names the file slot it takes, the OpenRefused of the same call none.
+      const sameArguments = Object.entries(params).every(([k, v]) => shown[k] === v) || Object.entries(shown).every(([k, v]) => params[k] === v);
+      if (!sameArguments) continue;
       core.loadNext(succ.words, q * core.W);
       out.add(cm.label(inst, s, core.next));
     }

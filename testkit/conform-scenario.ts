@@ -83,7 +83,7 @@ export const PASSTHROUGH_TOUR: readonly Move[] = [
   ['Close', { p: 'p1', f: 'file1' }],
   ['Close', { p: 'p2', f: 'file1' }],
   ['VmaClose', { v: 'vma1' }],
-  ['VmaClose', { v: 'vma1' }],
+  ['VmaClose', { v: 'vma2' }],
   ['Exit', { p: 'p2' }],
   ['Open', { p: 'p1', flags: 'FOPEN_DIRECT_IO', backing: 1 }],
   ['Mmap', { p: 'p1', f: 'file1', sharing: 'MAP_PRIVATE' }],

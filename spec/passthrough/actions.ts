@@ -1,17 +1,19 @@
 // The system calls and kernel events on the inode, each an action whose label
 // prints the step as a FUSE developer would write it.
 //
-// Canonical forms (reductions of the model's own, stated here and in vmas.ts):
-// a new file takes the lowest free slot, a forked child the lowest free
-// process slot, and the VMA table stays sorted. Labels name the slot the
-// result lands in, read on the state before the step.
+// Slots: a new file takes any free file slot and a new VMA any free VMA slot
+// (a parameter of the step); the model declares both sets symmetric
+// (index.ts), so `--symmetry` keeps one state per arrangement. A forked child
+// takes the lowest free process slot (a canonical form of the model's own:
+// p1 never exits, so the processes are not interchangeable). Labels name the
+// slot the result lands in.
 //
 // A refused call is its own action (OpenRefused, MmapRefused) that records
 // the call and its errno in `refused`; every other step clears it.
 //
 // Over 300 lines because this is the model's whole next-state relation, read
 // top to bottom as a TLA+ module's actions are; split by action, the
-// canonical-slot rules above would be scattered across files.
+// slot rules above would be scattered across files.
 
 import { match } from 'ts-pattern';
 import { enumOf, int } from '../../checker/domain.js';
@@ -88,28 +90,22 @@ export function baseActions(w: World) {
   const { Procs, Files, Vmas, nf, nv } = w;
   const { vt, dropRef } = fileRefs(w);
   const Backing = int(1, w.c.backings);
-  /** The slot a new file takes, or -1 when every slot is in use. */
-  const lowestFreeFile = (s: S): number => {
-    for (let f = 0; f < nf; f++) if (s.file[f].kind === FileKind.free) return f;
-    return -1;
-  };
   // The backing id only means something for FOPEN_PASSTHROUGH; other opens use the first.
   const backingApplies = (flags: number, b: number) => flags === OpenFlags.FOPEN_PASSTHROUGH || b === 1;
 
   const Open = action({
-    params: { p: Procs, flags: OpenFlags, backing: Backing },
+    params: { p: Procs, flags: OpenFlags, backing: Backing, f: Files },
     actor: 'p',
-    guard: (s, { p, flags, backing }) =>
-      s.alive[p] === 1 && backingApplies(flags, backing) && lowestFreeFile(s) >= 0 && openCheck(s, flags, backing) === 'OK',
-    effect: (s, { p, flags, backing }) => {
-      const f = lowestFreeFile(s);
+    guard: (s, { p, flags, backing, f }) =>
+      s.alive[p] === 1 && backingApplies(flags, backing) && s.file[f].kind === FileKind.free && openCheck(s, flags, backing) === 'OK',
+    effect: (s, { p, flags, backing, f }) => {
       clearRefused(s);
       s.file[f].kind = FILE_KIND_OF_FLAGS[flags]!;
       s.file[f].heldBy[p] = 1;
       takeOpenRef(s, f, flags, backing);
     },
-    guardDoc: 'the process is alive, a file slot is free (the file takes the lowest), and fuse_file_io_open accepts these open_flags in the inode\'s mode (else the step is OpenRefused)',
-    label: ({ p, flags, backing }, before) => `Open(${flagsText(flags, backing)}) ${procName(p)} -> ${fileName(lowestFreeFile(before))}`,
+    guardDoc: 'the process is alive, file slot f is free (the new struct file takes it), and fuse_file_io_open accepts these open_flags in the inode\'s mode (else the step is OpenRefused)',
+    label: ({ p, flags, backing, f }) => `Open(${flagsText(flags, backing)}) ${procName(p)} -> ${fileName(f)}`,
     source: 'fs/fuse/file.c fuse_open -> fuse_finish_open -> fs/fuse/iomode.c fuse_file_io_open (a23e1966, v6.9+)',
   });
 
@@ -151,19 +147,16 @@ export function baseActions(w: World) {
       if (s.alive[p] !== 1 || s.alive[c] !== 0) return false;
       for (let q = 0; q < c; q++) if (s.alive[q] === 0) return false;
       let mine = 0;
-      const n = vt.live(s);
-      for (let v = 0; v < n; v++) if (s.vma[v].proc === p) mine++;
-      return n + mine <= nv; // a bound of the model: no fork without room for every copy
+      for (let v = 0; v < nv; v++) if (s.vma[v].map !== VmaMap.unmapped && s.vma[v].proc === p) mine++;
+      return vt.live(s) + mine <= nv; // a bound of the model: no fork without room for every copy
     },
     effect: (s, { p, c }) => {
       clearRefused(s);
       s.alive[c] = 1;
       for (let f = 0; f < nf; f++) if (s.file[f].heldBy[p] === 1) s.file[f].heldBy[c] = 1;
-      const n = vt.live(s);
-      for (let v = 0; v < n; v++) if (s.vma[v].proc === p) vt.append(s, s.vma[v].map, s.vma[v].file, c);
-      vt.sort(s);
+      vt.copyAll(s, p, c);
     },
-    guardDoc: 'the parent is alive, the child takes the lowest free process slot, and there is a VMA slot for every copy',
+    guardDoc: 'the parent is alive, the child takes the lowest free process slot, and there is a free VMA slot for every copy (they take the free slots in ascending order)',
     label: ({ p, c }) => `Fork ${procName(p)} -> ${procName(c)}`,
     source: 'kernel/fork.c dup_mmap (vm_ops->open only if defined); fs/fuse/file.c fuse_file_vm_ops has no .open (v6.9+); seed 004 (Amir Goldstein, 6 Dec 2023)',
   });
@@ -171,18 +164,15 @@ export function baseActions(w: World) {
   // mprotect on part of a VMA, or the first half of a partial munmap:
   // __split_vma copies the VMA and, as dup_mmap, calls only vm_ops->open.
   const Split = action({
-    params: { v: Vmas },
-    guard: (s, { v }) => s.vma[v].map !== VmaMap.unmapped && vt.live(s) < nv,
-    effect: (s, { v }) => {
+    params: { v: Vmas, to: Vmas },
+    guard: (s, { v, to }) => s.vma[v].map !== VmaMap.unmapped && vt.free(s, to),
+    effect: (s, { v, to }) => {
       clearRefused(s);
       const x = s.vma[v];
-      vt.add(s, x.map, x.file, x.proc);
+      vt.put(s, to, x.map, x.file, x.proc);
     },
-    guardDoc: 'the VMA is mapped and a VMA slot is free (the copy lands where the sorted table puts it)',
-    label: ({ v }, before) => {
-      const x = before.vma[v];
-      return `Split(mprotect) ${vmaName(v)} -> ${vmaName(vt.slotFor(before, x.map, x.file, x.proc))}`;
-    },
+    guardDoc: 'the VMA is mapped and VMA slot `to` is free (the copy takes it)',
+    label: ({ v, to }) => `Split(mprotect) ${vmaName(v)} -> ${vmaName(to)}`,
     source: 'mm/mmap.c __split_vma (mm/vma.c from ~6.12): new->vm_ops->open only if defined; FUSE defines none',
   });
 
@@ -238,7 +228,7 @@ export function baseActions(w: World) {
 
 /** The actions a design's policy shapes: mmap of a file, and the VMA close. */
 export function cacheMmapActions(w: World, policy: CacheMmapPolicy) {
-  const { Procs, Files, Vmas, nv } = w;
+  const { Procs, Files, Vmas } = w;
   const { vt, dropRef } = fileRefs(w);
 
   /**
@@ -259,30 +249,24 @@ export function cacheMmapActions(w: World, policy: CacheMmapPolicy) {
   const mapOf = (s: S, f: number, shared: number): number =>
     s.file[f].kind === FileKind.FOPEN_PASSTHROUGH ? VmaMap.backing_file : shared ? VmaMap.MAP_SHARED : VmaMap.MAP_PRIVATE;
 
-  /** The slot the new VMA takes in the sorted table. */
-  const slotOf = (s: S, p: number, f: number, sharing: number): number => {
-    const map = mapOf(s, f, sharing);
-    return vt.slotFor(s, map, map === VmaMap.backing_file ? 0 : f, p);
-  };
-
   const Mmap = action({
-    params: { p: Procs, f: Files, sharing: Sharing },
+    params: { p: Procs, f: Files, sharing: Sharing, to: Vmas },
     actor: 'p',
-    guard: (s, { p, f, sharing }) =>
-      s.file[f].heldBy[p] === 1 && vt.live(s) < nv && mmapCheck(s, f, sharing === Sharing.MAP_SHARED) === 'OK',
-    effect: (s, { p, f, sharing }) => {
+    guard: (s, { p, f, sharing, to }) =>
+      s.file[f].heldBy[p] === 1 && vt.free(s, to) && mmapCheck(s, f, sharing === Sharing.MAP_SHARED) === 'OK',
+    effect: (s, { p, f, sharing, to }) => {
       clearRefused(s);
       const map = mapOf(s, f, sharing);
-      if (map === VmaMap.backing_file) { vt.add(s, map, 0, p); return; }
-      vt.add(s, map, f, p);
+      vt.put(s, to, map, f, p);
+      if (map === VmaMap.backing_file) return;
       const file = s.file[f];
       if (file.kind !== FileKind.FOPEN_DIRECT_IO) return;
       // EverMapped and Sharing order their values alike: never < MAP_PRIVATE < MAP_SHARED.
       if (sharing + 1 > file.everMapped) file.everMapped = sharing + 1;
       if (policy.entersCachingMode(sharing === Sharing.MAP_SHARED)) policy.onCacheMmap(s, f);
     },
-    guardDoc: 'the process holds the file, a VMA slot is free (the VMA lands where the sorted table puts it), and fuse_file_mmap allows it (else the step is MmapRefused)',
-    label: ({ p, f, sharing }, before) => `Mmap(${Sharing.values[sharing]}) ${procName(p)} ${fileName(f)} -> ${vmaName(slotOf(before, p, f, sharing))}`,
+    guardDoc: 'the process holds the file, VMA slot `to` is free (the VMA takes it), and fuse_file_mmap allows it (else the step is MmapRefused)',
+    label: ({ p, f, sharing, to }) => `Mmap(${Sharing.values[sharing]}) ${procName(p)} ${fileName(f)} -> ${vmaName(to)}`,
     source: 'fs/fuse/file.c fuse_file_mmap; fs/fuse/passthrough.c fuse_passthrough_mmap -> backing_file_mmap (a23e1966, v6.9+)',
   });
 

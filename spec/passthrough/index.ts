@@ -41,6 +41,10 @@ export const passthroughModel = defineModel({
   build,
   defaultDesign: 'landed',
   presentation: passthroughPresentation,
+  // Struct files and VMA slots are places, not identities: every action takes
+  // the slot as a parameter, a new file or VMA may take any free one, and no
+  // property names one (state.ts, vmas.ts). The processes are not: p1 never exits.
+  symmetric: ['file', 'vma'],
   designs: {
     landed,
     'cache-mmap-taint': cacheMmapTaint,

@@ -48,7 +48,9 @@ export const IoMode = enumOf('IOM_NONE', 'IOM_CACHED', 'IOM_UNCACHED');
  * What a VMA maps. A passthrough file's mmap goes to the backing file
  * (fuse_passthrough_mmap -> backing_file_mmap replaces vma->vm_file), so such
  * a VMA neither pins the fuse_file nor runs fuse_vma_close; for it `file` is
- * kept at file1 and means nothing.
+ * the struct file it was mapped through, which nothing reads (kept rather than
+ * blanked so that renaming files maps steps to steps: index.ts declares them
+ * symmetric).
  */
 export const VmaMap = enumOf('unmapped', 'MAP_PRIVATE', 'MAP_SHARED', 'backing_file');
 
@@ -92,7 +94,7 @@ export function worldFor(c: Constants) {
       heldBy: arrayOf(Procs, bool),
       everMapped: EverMapped,
     })),
-    /** Sorted, live VMAs first: a VMA is a value, not an identity (see vmas.ts). */
+    /** In any order: a slot is a place, not an identity (see vmas.ts). */
     vma: arrayOf(Vmas, record({ map: VmaMap, file: Files, proc: Procs })),
     /** fi->iocachectr: > 0 caching users, < 0 passthrough users. */
     iocachectr: int(counterRange.lo - 1, counterRange.hi),

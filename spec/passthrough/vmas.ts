@@ -1,71 +1,54 @@
-// The VMA table kept in canonical form: live VMAs first, sorted by
-// (map, file, proc), unmapped slots blank at the end. Two VMAs with the same
-// values are interchangeable for every action and property (the model keeps
-// no address ranges), so sorting only merges states that differ by slot
-// order. This is a reduction of the model's own, done inside the effects.
-//
-// A new VMA lands after every live VMA whose key is <= its own, so an action
-// can name the slot it will occupy (`-> vma2`) before running.
+// The VMA table: nv slots, each unmapped or holding one VMA (map, file,
+// proc). A slot is only a place: which slot a VMA sits in means nothing (the
+// model keeps no address ranges), so the model declares the VMA slots
+// symmetric (index.ts) and `--symmetry` keeps one state per arrangement of
+// the same VMAs. A step that makes a VMA names the free slot it takes (Mmap,
+// Split: a parameter of theirs); a fork, which makes several at once, puts
+// its copies in the free slots in ascending order, each arrangement of them
+// being a renaming of that one.
 
 import { VmaMap, type S, type World } from './state.js';
 
 export function vmaTable(w: World) {
-  const { nv, nf, np } = w;
-  const keyOf = (map: number, file: number, proc: number) => (map * nf + file) * np + proc;
-  const key = (s: S, v: number): number => {
-    const x = s.vma[v];
-    return x.map === VmaMap.unmapped ? Infinity : keyOf(x.map, x.file, x.proc);
-  };
+  const { nv } = w;
 
+  /** How many slots hold a VMA. */
   const live = (s: S): number => {
     let n = 0;
-    while (n < nv && s.vma[n].map !== VmaMap.unmapped) n++;
+    for (let v = 0; v < nv; v++) if (s.vma[v].map !== VmaMap.unmapped) n++;
     return n;
   };
 
-  const swap = (s: S, a: number, b: number): void => {
-    const x = s.vma[a], y = s.vma[b];
-    const m = x.map, f = x.file, p = x.proc;
-    x.map = y.map; x.file = y.file; x.proc = y.proc;
-    y.map = m; y.file = f; y.proc = p;
-  };
-
-  const append = (s: S, map: number, file: number, proc: number): void => {
-    const at = live(s);
-    s.vma[at].map = map; s.vma[at].file = file; s.vma[at].proc = proc;
-  };
-
-  /** Insertion sort: stable, so an appended VMA ends after its equals. */
-  const sort = (s: S): void => {
-    for (let i = 1; i < nv; i++) {
-      for (let j = i; j > 0 && key(s, j - 1) > key(s, j); j--) swap(s, j - 1, j);
-    }
+  const put = (s: S, v: number, map: number, file: number, proc: number): void => {
+    s.vma[v].map = map; s.vma[v].file = file; s.vma[v].proc = proc;
   };
 
   return {
     live,
-    /** The slot a new VMA with these values would occupy. */
-    slotFor(s: S, map: number, file: number, proc: number): number {
-      const k = keyOf(map, file, proc);
-      let pos = 0;
-      while (pos < nv && key(s, pos) <= k) pos++;
-      return pos;
-    },
-    /** Appends a VMA and restores the order; the caller checked there is room. */
-    add(s: S, map: number, file: number, proc: number): void {
-      append(s, map, file, proc);
-      sort(s);
-    },
-    /** Appends without sorting, for fork's several copies; call sort after. */
-    append,
-    sort,
-    remove(s: S, v: number): void {
-      for (let i = v; i + 1 < nv; i++) {
-        const a = s.vma[i], b = s.vma[i + 1];
-        a.map = b.map; a.file = b.file; a.proc = b.proc;
+    /** Whether slot v is free for a new VMA. */
+    free: (s: S, v: number): boolean => s.vma[v].map === VmaMap.unmapped,
+    /** Puts a VMA in slot v; the caller checked that it is free. */
+    put,
+    /** Copies every VMA of process `from` into the free slots, in ascending order, as process `to`'s; the caller checked there is room. */
+    copyAll(s: S, from: number, to: number): void {
+      let at = 0;
+      const n = nv;
+      for (let v = 0; v < n; v++) {
+        const x = s.vma[v];
+        if (x.map === VmaMap.unmapped || x.proc !== from) continue;
+        while (s.vma[at].map !== VmaMap.unmapped) at++;
+        put(s, at, x.map, x.file, to);
       }
-      const last = s.vma[nv - 1];
-      last.map = VmaMap.unmapped; last.file = 0; last.proc = 0;
+    },
+    /**
+     * Frees slot v. Its `file` is left as it was: a blank file1 would not be
+     * renamed along with the files (a renaming of file1 to file2 would turn
+     * a freed slot into one no step makes), so a freed slot keeps naming the
+     * file it mapped, which nothing reads. `proc` is blanked: the processes
+     * are not declared symmetric.
+     */
+    remove(s: S, v: number): void {
+      s.vma[v].map = VmaMap.unmapped; s.vma[v].proc = 0;
     },
     /** Whether a live VMA still pins the struct file (page-cache mappings do; backing-file ones do not). */
     pinsFile(s: S, f: number): boolean {

@@ -7,7 +7,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { check } from '../../checker/search.js';
-import { arrayOf, bool, indexSet, int, record } from '../../checker/domain.js';
+import fc from 'fast-check';
+import { arrayOf, bool, enumOf, indexSet, int, record } from '../../checker/domain.js';
+import { Layout } from '../../checker/layout.js';
 import { defineModel } from '../../checker/model.js';
 import { counterModel } from '../../testkit/models.js';
 
@@ -38,7 +40,63 @@ const constrainedCounter = defineModel({
   }),
 });
 
+/**
+ * One step from x = 0 to x = v for v in 1..6, by Set(v): Set(2)'s guard fails
+ * and Set(4)'s effect refuses, so the successors are x = 1, 3, 5, 6.
+ */
+const fanOut = defineModel({
+  name: 'fan-out', summary: '', constants: {}, defaultDesign: 'd', designs: { d: { summary: '' } },
+  build: () => ({
+    schema: record({ x: int(0, 6) }),
+    init: { params: {}, effect: () => {} },
+    actions: {
+      Set: {
+        params: { v: int(1, 6) },
+        guard: (s: { x: number }, { v }: { v: number }) => s.x === 0 && v !== 2,
+        effect: (s: { x: number }, { v }: { v: number }) => { if (v === 4) return false; s.x = v; return true; },
+      },
+      // Eight more instances that are never enabled, so a walk first draws among all fourteen and mostly misses.
+      Never: { params: { k: int(0, 7) }, guard: () => false, effect: () => {} },
+    },
+    // Which successor a walk took: x = v is reached in that walk only.
+    properties: Object.fromEntries([1, 2, 3, 4, 5, 6].map((v) => [`X${v}`, { kind: 'reachable' as const, reached: (s: { x: number }) => s.x === v }])),
+    checkDeadlock: false,
+  }),
+});
+
 describe('random simulation', () => {
+  it('draws each step uniformly among the successors, never a refused or disabled one', () => {
+    const r = simulate(compile(fanOut, undefined, {}), { runs: 8000, maxDepth: 1, seed: 21 });
+    expect(r.steps).toBe(8000);
+    expect(r.coverage).toEqual([{ action: 'Set', taken: 8000 }, { action: 'Never', taken: 0 }]);
+    const walks = Object.fromEntries(r.goals.map((g) => [g.name, g.walks]));
+    expect(walks.X2).toBe(0);
+    expect(walks.X4).toBe(0);
+    // 8000 draws over four successors: each about 2000; 1800..2200 is over five standard deviations (sd ≈ 38.7) either side.
+    for (const v of [1, 3, 5, 6]) { expect(walks[`X${v}`]).toBeGreaterThan(1800); expect(walks[`X${v}`]).toBeLessThan(2200); }
+    expect(walks.X1! + walks.X3! + walks.X5! + walks.X6!).toBe(8000);
+  });
+
+  it('repeats a run exactly from its seed: the same walks, steps and coverage', () => {
+    const cm = compile(benchModel, 'instantiate-only', { files: 3, procs: 3 });
+    const a = simulate(cm, { runs: 300, seed: 42 });
+    const b = simulate(cm, { runs: 300, seed: 42 });
+    const c = simulate(cm, { runs: 300, seed: 43 });
+    expect(a.steps).toBe(30_000);
+    expect(b.coverage).toEqual(a.coverage);
+    expect(c.coverage).not.toEqual(a.coverage);
+  });
+
+  it('checks every slot of a step against its domain, as firstOutOfDomain does', () => {
+    const layout = new Layout(record({
+      b: arrayOf(indexSet('i', 3), bool), e3: enumOf('A', 'B', 'C'), e4: enumOf('A', 'B', 'C', 'D'), n: int(-2, 5), m: int(0, 7), k: int(3, 3),
+    }));
+    fc.assert(fc.property(fc.array(fc.integer({ min: -4, max: 9 }), { minLength: layout.slots, maxLength: layout.slots }), (values) => {
+      const buf = Int32Array.from(values);
+      expect(layout.anyOutOfDomain(buf)).toBe(layout.firstOutOfDomain(buf) >= 0);
+    }), { numRuns: 2000, seed: 5 });
+  });
+
   it('finds the flip-on-ioctl violation at a size too big to matter and shrinks it to a short walk', () => {
     const r = simulate(compile(benchModel, 'flip-on-ioctl', { files: 4, procs: 4 }), { runs: 2000, seed: 7 });
     expect(r.violation?.property).toBe('NoMixedMappings');

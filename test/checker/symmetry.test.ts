@@ -11,6 +11,7 @@ import type { CheckResult, PropertyResult } from '../../checker/result.js';
 import { check, type SearchOptions } from '../../checker/search.js';
 import { makeSymmetry } from '../../checker/symmetry.js';
 import { benchModel } from '../../spec/bench/index.js';
+import { passthroughModel } from '../../spec/passthrough/index.js';
 import { daxModel } from '../../spec/dax/index.js';
 import { builtInSource, replay } from '../../testkit/parallel.js';
 
@@ -49,8 +50,10 @@ function compareWithAndWithout(cm: CompiledModel, opts: SearchOptions = {}): { p
   // the liveness properties are left out under symmetry, and the run says so
   expect(reduced.properties.some((p) => p.kind === 'liveness'), where).toBe(false);
   if (cm.liveness.length > 0) expect(reduced.livenessSkipped, where).toContain('(no --symmetry)');
-  // Exact canonical forms: the orbits stand for exactly the states of the unreduced search.
-  expect(reduced.symmetry?.representedStates, where).toBe(plain.distinctStates);
+  // Exact canonical forms: the orbits stand for exactly the states of the unreduced search
+  // (a run its state constraint cuts short, as vma-close-refcount's, reports no such count).
+  if (plain.complete) expect(reduced.symmetry?.representedStates, where).toBe(plain.distinctStates);
+  expect(reduced.complete, where).toBe(plain.complete);
   expect(reduced.distinctStates, where).toBeLessThan(plain.distinctStates);
   for (const p of reduced.properties) if (p.trace) expectConcreteTrace(cm, p);
   return { plain, reduced };
@@ -65,6 +68,15 @@ describe('symmetry reduction', () => {
 
   for (const design of ['instantiate-only', 'flip-on-ioctl']) {
     it(`gives dax ${design} the same verdicts at files=2 procs=1`, () => { compareWithAndWithout(compile(daxModel, design, { files: 2, procs: 1 })); }, 60_000);
+  }
+
+  // The file and VMA slots: (2,2,2) renames both; (1,3,3) three VMA slots among three processes.
+  for (const [files, vmas, procs] of [[2, 2, 2], [1, 3, 3]] as const) {
+    for (const design of Object.keys(passthroughModel.designs)) {
+      it(`gives passthrough ${design} the same verdicts at files=${files} vmas=${vmas} procs=${procs}`, () => {
+        compareWithAndWithout(compile(passthroughModel, design, { files, vmas, procs }));
+      }, 60_000);
+    }
   }
 
   for (const [files, procs, design] of [[2, 2, 'instantiate-only'], [2, 2, 'flip-on-ioctl'], [2, 3, 'instantiate-only'], [3, 1, 'flip-on-ioctl']] as const) {
