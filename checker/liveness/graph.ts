@@ -1,5 +1,6 @@
 // The explored state graph, recorded while the breadth-first search expands
-// states (only when a liveness property is asked): every transition as
+// states (only when a liveness property is asked; by the in-thread expander,
+// or from the workers' edge logs, parallel/level-edges.ts): every transition as
 // (target id, action instance), grouped by source in compressed-row form
 // (the breadth-first search expands states in id order, so a state's edges
 // are appended together), and per state the truth of each predicate the
@@ -96,6 +97,23 @@ export class StateGraph {
 
   /** State `id` (begun last) lacks some of its edges: at the depth bound, outside the constraint, or a stop in the middle. */
   partial(id: number): void { this.fullArr[id] = 0; }
+
+  /**
+   * Cuts the graph back to where the sequential search stops at a violation
+   * (bfs.ts): state `last` expanded up to action instance `lastInst`, no
+   * state after it. Parallel engines finish the chunks they hold, so their
+   * graph goes further; the sequential one is already there.
+   */
+  stopAt(last: number, lastInst: number): void {
+    if (last >= this.expanded) return;
+    const end = this.offsets[last + 1]!;
+    let e = this.offsets[last]!;
+    while (e < end && this.instArr[e]! <= lastInst) e++;
+    if (e < end) this.fullArr[last] = 0;
+    this.edges = e;
+    this.offsets[last + 1] = e;
+    this.expanded = last + 1;
+  }
 
   // ---- reading ----------------------------------------------------------------
 

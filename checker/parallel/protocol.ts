@@ -24,6 +24,7 @@ import type { MessagePort } from 'node:worker_threads';
 import type { CompiledModel } from '../compile.js';
 import type { ModelSource } from '../context.js';
 import type { ViolationOrigin } from '../errors.js';
+import type { LevelEdges } from './level-edges.js';
 
 export const SLOT_WORDS = 4;
 /** The inst word of a slot while a worker holds it to lower the key. */
@@ -93,6 +94,8 @@ export interface WorkerOptions {
   readonly symmetry: boolean;
   /** Most states claimed at once (tests set DAXCHECK_PARALLEL_CHUNK low to interleave workers finely). */
   readonly chunk: number;
+  /** Log each expanded state's edges for the state graph (a liveness property is checked; level-edges.ts). */
+  readonly recordEdges?: boolean;
 }
 
 /** What an expansion engine needs, in a worker thread or (for small levels) on the coordinator. */
@@ -153,6 +156,8 @@ export interface LevelReport {
   readonly apMin: readonly number[];
   readonly goalMin: readonly number[];
   readonly deadlockMin: number;
+  /** With recordEdges: the edges of the states this engine expanded (level-edges.ts). */
+  readonly edges?: LevelEdges;
 }
 
 export interface WorkerFailure {
