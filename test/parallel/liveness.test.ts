@@ -144,7 +144,7 @@ const specArb = fc.record({ vars: fc.integer({ min: 1, max: 3 }), range: fc.inte
       effVar: fc.integer({ min: 0, max: vars - 1 }), delta: fc.integer({ min: 1, max: range }),
       setTo: fc.option(fc.integer({ min: 0, max: range }), { nil: null }), width: fc.integer({ min: 1, max: 2 }),
     }), { minLength: 1, maxLength: 5 }),
-    invariants: fc.array(varVal, { maxLength: 1 }),
+    invariants: fc.array(varVal, { minLength: 1, maxLength: 1 }),
     liveness: fc.array(fc.record({
       op: fc.constantFrom('eventually', 'leadsTo', 'alwaysEventually', 'eventuallyAlways'), p: varVal, q: varVal, fairness,
     }), { minLength: 1, maxLength: 2 }),
@@ -154,6 +154,25 @@ const specArb = fc.record({ vars: fc.integer({ min: 1, max: 3 }), range: fc.inte
 });
 
 describe('liveness on worker threads, random systems', () => {
+  it('a stop at a violation: the graph ends where the sequential search stops', () => {
+    // v starts at 0 or 1; A0 counts up from a nonzero v. State 0 deadlocks and the search stops there; the
+    // workers have also expanded state 1, where stuttering (no fairness) would violate v=1 ~> v=0. The sequential
+    // search never expanded state 1: the property is bounded in both.
+    const spec = {
+      vars: 1, range: 3, inits: 2, actions: [{ guardVar: 0, guardVal: 0, guardEq: false, effVar: 0, delta: 1, setTo: null, width: 1 }],
+      invariants: [], liveness: [{ op: 'leadsTo', p: { var: 0, val: 1 }, q: { var: 0, val: 0 }, fairness: [] }], checkDeadlock: true,
+    };
+    const cm = compile(randomModel(spec), undefined);
+    const { seq, par } = both(cm, {}, { kind: 'module', module: fixture, export: 'randomModel', args: [spec] });
+    expect(seq.deadlock).toBeDefined();
+    expect(seq.properties.find((p) => p.name === 'Live0')!.status).toBe('bounded');
+    expectSame(cm, seq, par, 'stop at the deadlock');
+    // With --continue the whole graph is there, and the stuttering at 1 is the lasso.
+    const all = both(cm, { continueAfterViolation: true }, { kind: 'module', module: fixture, export: 'randomModel', args: [spec] });
+    expectSame(cm, all.seq, all.par, 'with --continue');
+    expect(all.par.properties.find((p) => p.name === 'Live0')!.status).toBe('violated');
+  });
+
   it('the sequential verdicts and lassos, with stops, bounds and the constraint', () => {
     fc.assert(fc.property(specArb, fc.boolean(), fc.option(fc.integer({ min: 0, max: 5 }), { nil: undefined }), fc.integer({ min: 2, max: 3 }), (spec, continueAll, maxDepth, workers) => {
       const cm = compile(randomModel(spec), undefined);
