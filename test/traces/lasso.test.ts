@@ -78,15 +78,32 @@ describe('a lasso from check to replay, show and play', () => {
   });
 });
 
-describe('liveness and the engines that record no state graph', () => {
-  it('--workers with a named liveness property is refused in one line (exit 2); unnamed, it is left out and said so', () => {
-    const named = daxcheck('check', 'dax', '--design', 'virtiofs-v6', '--property', 'ModeConverges', '--workers', '2');
-    expect(named.code).toBe(2);
-    expect(named.stderr).toMatch(/liveness properties \(ModeConverges\) are checked over the state graph of a breadth-first search on one thread; drop --workers 2/);
+describe('liveness and the engines', () => {
+  it('--workers 2 checks liveness too: the lasso of one thread, and a pass where one thread passes', () => {
+    const lasso = (workers: string) => {
+      const r = daxcheck('check', ...auto, '--workers', workers, '--json');
+      expect(r.code, workers).toBe(1);
+      const p = JSON.parse(r.stdout).properties[0];
+      return { status: p.status, loop: p.loop, trace: p.trace };
+    };
+    const one = lasso('1');
+    expect(one.loop).toBe(4);
+    expect(lasso('2')).toEqual(one);
     const all = daxcheck('check', 'dax', '--design', 'instantiate-only', '--workers', '2', '--json');
     expect(all.code).toBe(0);
     const r = JSON.parse(all.stdout);
-    expect(r.livenessSkipped).toMatch(/ModeConverges/);
+    expect(r.livenessSkipped).toBeUndefined();
+    expect(r.properties.find((p: { name: string }) => p.name === 'ModeConverges').status).toBe('holds');
+  });
+
+  it('--dfs with a named liveness property is refused in one line (exit 2); unnamed, it is left out and said so', () => {
+    const named = daxcheck('check', 'dax', '--design', 'virtiofs-v6', '--property', 'ModeConverges', '--dfs');
+    expect(named.code).toBe(2);
+    expect(named.stderr.trim()).toBe('daxcheck: error: liveness properties (ModeConverges) are checked over the state graph of a breadth-first search; drop --dfs');
+    const all = daxcheck('check', 'dax', '--design', 'instantiate-only', '--dfs', '--json');
+    expect(all.code).toBe(0);
+    const r = JSON.parse(all.stdout);
+    expect(r.livenessSkipped).toBe('liveness properties (ModeConverges) not checked: they need a breadth-first search (no --dfs)');
     expect(r.properties.some((p: { name: string }) => p.name === 'ModeConverges')).toBe(false);
   });
 });
