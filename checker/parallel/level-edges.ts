@@ -110,7 +110,7 @@ export function addLevelToGraph(
     }
   } catch (e) {
     // The system refused memory halfway through a state: it must not count as expanded with all its edges.
-    if (graph.expanded > 0) graph.partial(graph.expanded - 1);
+    graph.abandonLast();
     throw e;
   }
 }

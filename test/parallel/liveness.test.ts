@@ -1,4 +1,4 @@
-// Liveness with --workers N: the workers log each expanded state's edges,
+// Liveness with --workers N (and --dfs): the workers log each expanded state's edges,
 // the coordinator builds the state graph from them once a level is numbered,
 // and the components are decided in the coordinator as on one thread
 // (checker/parallel/level-edges.ts). Verdicts and lassos must be the
@@ -44,7 +44,7 @@ describe('liveness on worker threads: the sequential verdicts and lassos, exactl
   const dax = builtInSource('dax');
   const designs = daxModel.designs ? Object.keys(daxModel.designs) : [];
 
-  it('dax ModeConverges: every design under cache=always, auto and none (files=1, procs=1, versions=1)', () => {
+  it('dax ModeConverges: every design under cache=always, auto and none (files=1, procs=1, versions=1); --dfs agrees', () => {
     expect(designs.length).toBeGreaterThan(10);
     const seen = new Set<string>();
     for (const design of designs) {
@@ -53,6 +53,11 @@ describe('liveness on worker threads: the sequential verdicts and lassos, exactl
         const { seq, par } = both(cm, { properties: ['ModeConverges'] }, dax);
         expectSame(cm, seq, par, `${design} cache=${cache}`);
         seen.add(par.properties[0]!.status);
+        // Depth-first records the same graph in another order: the same verdict, and a lasso that replays.
+        const dfs = check(cm, { properties: ['ModeConverges'], strategy: 'dfs' });
+        expect(dfs.properties[0]!.status, `${design} cache=${cache} --dfs`).toBe(seq.properties[0]!.status);
+        const t = dfs.properties[0]!.trace;
+        if (t) expect(replay(cm, t)[t.steps.length - 1]).toEqual(t.steps[t.loopIndex!]!.state);
       }
     }
     // The cells are not all alike: a lasso, a pass and a vacuous pass all occur.

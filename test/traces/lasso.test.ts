@@ -96,14 +96,27 @@ describe('liveness and the engines', () => {
     expect(r.properties.find((p: { name: string }) => p.name === 'ModeConverges').status).toBe('holds');
   });
 
-  it('--dfs with a named liveness property is refused in one line (exit 2); unnamed, it is left out and said so', () => {
-    const named = daxcheck('check', 'dax', '--design', 'virtiofs-v6', '--property', 'ModeConverges', '--dfs');
+  it('--dfs checks liveness too: a longer lasso (depth-first parent links) that replays, loop and fairness included', () => {
+    const dir = tempDir('lasso-dfs');
+    const r = daxcheck('check', ...auto, '--dfs', '--trace-out', dir);
+    expect(r.code).toBe(1);
+    const file = join(dir, 'dax.virtiofs-v6.ModeConverges.itf.json');
+    const itf = JSON.parse(readFileSync(file, 'utf8'));
+    expect(itf.states.length - 1).toBeGreaterThan(4);
+    const rep = JSON.parse(daxcheck('replay', file, '--json').stdout);
+    expect([rep.verdict, rep.loopClosedBy, rep.unfair]).toEqual(['reproduces', '', []]);
+    const good = daxcheck('check', 'dax', '--design', 'instantiate-only', '--property', 'ModeConverges', '--dfs', '--json');
+    expect(good.code).toBe(0);
+    expect(JSON.parse(good.stdout).properties[0].status).toBe('holds');
+  });
+
+  it('--avoid-action with a named liveness property is refused in one line (exit 2); unnamed, it is left out and said so', () => {
+    const named = daxcheck('check', 'dax', '--design', 'virtiofs-v6', '--property', 'ModeConverges', '--avoid-action', 'Fork');
     expect(named.code).toBe(2);
-    expect(named.stderr.trim()).toBe('daxcheck: error: liveness properties (ModeConverges) are checked over the state graph of a breadth-first search; drop --dfs');
-    const all = daxcheck('check', 'dax', '--design', 'instantiate-only', '--dfs', '--json');
-    expect(all.code).toBe(0);
+    expect(named.stderr.trim()).toBe('daxcheck: error: liveness properties (ModeConverges) are checked over the whole state graph; drop --avoid-action');
+    const all = daxcheck('check', 'dax', '--design', 'instantiate-only', '--avoid-action', 'Fork', '--json');
     const r = JSON.parse(all.stdout);
-    expect(r.livenessSkipped).toBe('liveness properties (ModeConverges) not checked: they need a breadth-first search (no --dfs)');
+    expect(r.livenessSkipped).toBe('liveness properties (ModeConverges) not checked: they need the whole state graph (no --avoid-action)');
     expect(r.properties.some((p: { name: string }) => p.name === 'ModeConverges')).toBe(false);
   });
 });
