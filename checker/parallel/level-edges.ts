@@ -5,7 +5,8 @@
 // expanded and, per edge, the target's fingerprint and the action instance
 // (EdgeLog); after the level is numbered the coordinator registers the new
 // states' ids and labels, then appends the logged edges state by state in id
-// order (addLevelToGraph), resolving each fingerprint to its id. The ids are
+// order (addLevelToGraph), resolving each fingerprint to its id. The logs
+// are shared buffers each engine keeps for the whole run. The ids are
 // the sequential engine's (canonical numbering), and an engine expands each
 // state exactly as the sequential one does, so the graph is the one the
 // sequential search records, edge for edge. Only made when a liveness
@@ -16,19 +17,32 @@ import { FP, fingerprint } from '../fingerprint.js';
 import type { StateGraph } from '../liveness/graph.js';
 import { nonZero } from './shared-table.js';
 
-/** One engine's edges of one level: per expanded state (frontier position, edge count, 1 when all its edges are there), per edge (lo, hi, instance). */
+/**
+ * One engine's edges of one level: per expanded state (frontier position,
+ * edge count, 1 when all its edges are there), per edge (lo, hi, instance).
+ * The buffers are shared, not handed over: the engine writes them again only
+ * in the next level, after the coordinator has read them (it reads them
+ * before it starts the next level), so one log per engine, as large as its
+ * largest level, serves the whole run.
+ */
 export interface LevelEdges {
-  readonly states: ArrayBuffer;
+  readonly states: SharedArrayBuffer;
   readonly stateCount: number;
-  readonly edges: ArrayBuffer;
+  readonly edges: SharedArrayBuffer;
   readonly edgeCount: number;
 }
 
 export class EdgeLog {
-  private states: Uint32Array<ArrayBuffer> = new Uint32Array(3 * 64);
+  private states = shared(3 * 64);
   private stateCount = 0;
-  private edges: Uint32Array<ArrayBuffer> = new Uint32Array(3 * 256);
+  private edges = shared(3 * 1024);
   private edgeCount = 0;
+
+  /** A new level: the log starts empty (its buffers are kept). */
+  reset(): void {
+    this.stateCount = 0;
+    this.edgeCount = 0;
+  }
 
   /** Starts the edges of the state at frontier position `pos` (an engine expands its states in increasing position). */
   begin(pos: number): void {
@@ -52,19 +66,18 @@ export class EdgeLog {
   /** The state begun last lacks some of its edges (the constraint, the depth bound). */
   partial(): void { this.states[3 * this.stateCount - 1] = 0; }
 
-  /** The level's log, handed over (transferable buffers); the log starts empty. */
-  take(): LevelEdges {
-    const out = { states: this.states.buffer, stateCount: this.stateCount, edges: this.edges.buffer, edgeCount: this.edgeCount };
-    this.states = new Uint32Array(3 * 64);
-    this.edges = new Uint32Array(3 * 256);
-    this.stateCount = 0;
-    this.edgeCount = 0;
-    return out;
+  /** The level's log, for the coordinator to read before the next level. */
+  contents(): LevelEdges {
+    return { states: this.states.buffer, stateCount: this.stateCount, edges: this.edges.buffer, edgeCount: this.edgeCount };
   }
 }
 
-function grown(a: Uint32Array<ArrayBuffer>): Uint32Array<ArrayBuffer> {
-  const b = new Uint32Array(a.length * 2);
+function shared(words: number): Uint32Array<SharedArrayBuffer> {
+  return new Uint32Array(new SharedArrayBuffer(words * 4));
+}
+
+function grown(a: Uint32Array<SharedArrayBuffer>): Uint32Array<SharedArrayBuffer> {
+  const b = shared(a.length * 2);
   b.set(a);
   return b;
 }

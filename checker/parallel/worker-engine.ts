@@ -47,7 +47,7 @@ export async function start(data: WorkerData): Promise<void> {
   const port = data.port;
   const control = new Int32Array(data.control);
   const post = (reply: Reply) => {
-    if (reply.type === 'finalized') port.postMessage(reply, reply.edges ? [reply.buffer, reply.edges.states, reply.edges.edges] : [reply.buffer]);
+    if (reply.type === 'finalized') port.postMessage(reply, [reply.buffer]);
     else if (reply.type === 'rehashed') port.postMessage(reply, [reply.deferred.buffer as ArrayBuffer]);
     else port.postMessage(reply);
     Atomics.add(control, C_SIGNAL, 1);
@@ -183,6 +183,7 @@ export class Engine {
     this.coverage.reset();
     this.cutByDepth = false;
     this.cutByConstraint = false;
+    this.edgeLog?.reset();
   }
 
   /** Claims and expands chunks until the level is exhausted, the search must stop, or the table must grow. */
@@ -392,7 +393,7 @@ export class Engine {
       apMin: [...this.apMin],
       goalMin: this.goalCand.map(minOf),
       deadlockMin: this.deadlockMin,
-      ...(this.edgeLog ? { edges: this.edgeLog.take() } : {}),
+      ...(this.edgeLog ? { edges: this.edgeLog.contents() } : {}),
     };
     this.totalGenerated += this.generated;
     this.totalExpanded += this.expanded;

@@ -48,11 +48,24 @@ describe('liveness on worker threads: the sequential verdicts and lassos, exactl
     expect(designs.length).toBeGreaterThan(10);
     const seen = new Set<string>();
     for (const design of designs) {
+      const atAlways = new Map<string, unknown>();
       for (const cache of ['always', 'auto', 'none']) {
         const cm = compile(daxModel, design, { procs: 1, versions: 1, cache });
-        const { seq, par } = both(cm, { properties: ['ModeConverges'] }, dax);
-        expectSame(cm, seq, par, `${design} cache=${cache}`);
-        seen.add(par.properties[0]!.status);
+        const seq = check(cm, { properties: ['ModeConverges'] });
+        if (!design.startsWith('virtiofs') && cache !== 'always') {
+          // cache= is a virtiofs constant: an ext4/xfs design's run is the same under each value, so the
+          // comparison with the workers made under cache=always stands for it (a thread start saved per cell).
+          const { constants, ...rest } = comparable(seq);
+          void constants;
+          expect(rest, `${design} cache=${cache}`).toEqual(atAlways.get(design));
+        } else {
+          const par = check(cm, { properties: ['ModeConverges'], workers: 2, modelSource: dax });
+          expectSame(cm, seq, par, `${design} cache=${cache}`);
+          const { constants, ...rest } = comparable(seq);
+          void constants;
+          atAlways.set(design, rest);
+        }
+        seen.add(seq.properties[0]!.status);
         // Depth-first records the same graph in another order: the same verdict, and a lasso that replays.
         const dfs = check(cm, { properties: ['ModeConverges'], strategy: 'dfs' });
         expect(dfs.properties[0]!.status, `${design} cache=${cache} --dfs`).toBe(seq.properties[0]!.status);
@@ -184,6 +197,6 @@ describe('liveness on worker threads, random systems', () => {
       const opts: SearchOptions = { continueAfterViolation: continueAll, ...(maxDepth !== undefined ? { maxDepth } : {}) };
       const { seq, par } = both(cm, opts, { kind: 'module', module: fixture, export: 'randomModel', args: [spec] }, workers);
       expectSame(cm, seq, par, JSON.stringify(spec));
-    }), { numRuns: Number(process.env.DAXCHECK_RANDOM_RUNS ?? 40) });
+    }), { numRuns: Number(process.env.DAXCHECK_RANDOM_RUNS ?? 30) });
   }, 600_000);
 });
