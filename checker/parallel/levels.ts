@@ -10,7 +10,10 @@
 // (parent id, action instance) of their first discovery in the sequential
 // engine's order, which the table's keys record — so state ids, parent links,
 // traces, coverage and the choice among simultaneous violations are the
-// sequential engine's, whatever the interleaving of the workers.
+// sequential engine's, whatever the interleaving of the workers. With a
+// liveness property the engines also log each state's edges, and the
+// coordinator builds the state graph from the logs once a level is numbered
+// (level-edges.ts): the sequential engine's graph, edge for edge.
 //
 // The coordinator is synchronous (check() stays synchronous): it blocks on
 // Atomics.wait over a shared signal word and reads worker replies with
