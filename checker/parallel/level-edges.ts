@@ -15,22 +15,8 @@
 import type { TransitionCore } from '../core.js';
 import { FP, fingerprint } from '../fingerprint.js';
 import type { StateGraph } from '../liveness/graph.js';
+import type { LevelEdges } from './protocol.js';
 import { nonZero } from './shared-table.js';
-
-/**
- * One engine's edges of one level: per expanded state (frontier position,
- * edge count, 1 when all its edges are there), per edge (lo, hi, instance).
- * The buffers are shared, not handed over: the engine writes them again only
- * in the next level, after the coordinator has read them (it reads them
- * before it starts the next level), so one log per engine, as large as its
- * largest level, serves the whole run.
- */
-export interface LevelEdges {
-  readonly states: SharedArrayBuffer;
-  readonly stateCount: number;
-  readonly edges: SharedArrayBuffer;
-  readonly edgeCount: number;
-}
 
 export class EdgeLog {
   private states = shared(3 * 64);

@@ -24,7 +24,6 @@ import type { MessagePort } from 'node:worker_threads';
 import type { CompiledModel } from '../compile.js';
 import type { ModelSource } from '../context.js';
 import type { ViolationOrigin } from '../errors.js';
-import type { LevelEdges } from './level-edges.js';
 
 export const SLOT_WORDS = 4;
 /** The inst word of a slot while a worker holds it to lower the key. */
@@ -139,6 +138,21 @@ export type Command =
   | { readonly type: 'close' };
 
 export type PauseReason = 'done' | 'stop' | 'grow';
+
+/**
+ * One engine's edges of one level (level-edges.ts EdgeLog): per expanded state (frontier position,
+ * edge count, 1 when all its edges are there), per edge (lo, hi, instance).
+ * The buffers are shared, not handed over: the engine writes them again only
+ * in the next level, after the coordinator has read them (it reads them
+ * before it starts the next level), so one log per engine, as large as its
+ * largest level, serves the whole run.
+ */
+export interface LevelEdges {
+  readonly states: SharedArrayBuffer;
+  readonly stateCount: number;
+  readonly edges: SharedArrayBuffer;
+  readonly edgeCount: number;
+}
 
 /** What a worker found in one level; positions are rank * (instances + 1) + inst, -1 for none. */
 export interface LevelReport {
