@@ -8,6 +8,7 @@
 //   UnusedInodeGoes: cached(f1) ~> ~cached(f1) \/ Referenced(f1), under SF_vars(Evict(f)) for each f
 
 import { leadsTo, strongFairness, type ModelDef } from '../checker/model.js';
+import { benchModel } from '../spec/bench/index.js';
 
 /** What the property reads of the benchmark's state (spec/bench/index.ts schemaFor). */
 interface BenchState { readonly cached: Int32Array; readonly open: readonly Int32Array[]; readonly vma: readonly Int32Array[] }
@@ -35,3 +36,7 @@ export function withLeadsTo(model: ModelDef<any, any, any>): ModelDef<any, any, 
     },
   };
 }
+
+/** The benchmark model with the property, as worker threads load it (--workers N: ModelSource of this module). */
+export const benchWithLeadsTo = withLeadsTo(benchModel);
+export const benchWithLeadsToSource = { kind: 'module', module: import.meta.url, export: 'benchWithLeadsTo' } as const;

@@ -1,25 +1,25 @@
 // One benchmark run in its own process, so its peak memory is its own.
 // usage: node dist/bench/one.js FILES PROCS [design] [maxSeconds|-] [workers] [symmetry|por|leads-to|-]
-// (leads-to: also check the leads-to property of bench/leads-to.ts, on one thread)
+// (leads-to: also check the leads-to property of bench/leads-to.ts)
 
 import { compile } from '../checker/compile.js';
 import { check } from '../checker/search.js';
 import { builtInModels } from '../spec/index.js';
-import { LEADS_TO, withLeadsTo } from './leads-to.js';
+import { benchWithLeadsTo, benchWithLeadsToSource, LEADS_TO } from './leads-to.js';
 
 const [files, procs, design = 'instantiate-only', maxSeconds, workers = '1', extra = '-'] = process.argv.slice(2);
 if (!['symmetry', 'por', 'leads-to', '-'].includes(extra)) throw new Error(`the 6th argument: symmetry, por, leads-to or -, got ${extra}`);
 const liveness = extra === 'leads-to';
 const reduction = liveness ? '-' : extra;
 const bench = builtInModels.bench!;
-const cm = compile(liveness ? withLeadsTo(bench.model) : bench.model, design, { files: files!, procs: procs! });
+const cm = compile(liveness ? benchWithLeadsTo : bench.model, design, { files: files!, procs: procs! });
 const r = check(cm, {
   ...(liveness ? { properties: ['NoMixedMappings', LEADS_TO] } : {}),
   maxSeconds: maxSeconds && maxSeconds !== '-' ? Number(maxSeconds) : undefined,
   workers: Number(workers),
   symmetry: reduction === 'symmetry',
   por: reduction === 'por',
-  modelSource: { kind: 'module', module: bench.module, export: bench.export },
+  modelSource: liveness ? benchWithLeadsToSource : { kind: 'module', module: bench.module, export: bench.export },
   progressEverySeconds: 30,
   onProgress: (p) => process.stderr.write(`  (${files},${procs}) ${p.seconds.toFixed(0)} s: ${p.distinctStates} distinct, queue ${p.queue}\n`),
 });

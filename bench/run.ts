@@ -5,9 +5,9 @@
 // sets the parallel run's worker count (1: sequential only). The rows with a
 // reduction (symmetry over files and processes, partial-order reduction over
 // files) run on one thread; a symmetry row's orbits must stand for exactly
-// the definition's count. The liveness row checks one leads-to
-// (bench/leads-to.ts) beside the invariant on (3,2), one thread, and gives
-// its time as a multiple of the safety-only run's.
+// the definition's count. The liveness rows check one leads-to
+// (bench/leads-to.ts) beside the invariant on (3,2), with each worker count,
+// and give the time as a multiple of the safety-only run's with as many workers.
 
 import { spawnSync } from 'node:child_process';
 import { loadavg } from 'node:os';
@@ -38,7 +38,7 @@ const table = new Table({
   head: ['F,P', 'design', 'reduction', 'workers', 'distinct', 'expected', 'orbits stand for', 'generated', 'seconds', 'speedup', 'distinct/s', 'peak RSS', 'bytes/state (store)', 'load', 'verdict'],
 });
 let failed = false;
-/** The one-thread safety-only seconds by size, for the liveness row's ratio. */
+/** The safety-only seconds by size and worker count, for the liveness rows' ratio. */
 const safetySeconds = new Map<string, number>();
 for (const [f, p, design, limit, reduction] of sizes) {
   let sequential: number | undefined;
@@ -50,7 +50,7 @@ for (const [f, p, design, limit, reduction] of sizes) {
     const want = design === 'instantiate-only' ? expected[`${f},${p}`] : undefined;
     if (want !== undefined && r.complete && (reduction === 'symmetry' ? r.representedStates : reduction === 'por' ? want : r.distinct) !== want) failed = true;
     if (workers === 1) sequential = r.seconds;
-    if (workers === 1 && design === 'instantiate-only' && !reduction) safetySeconds.set(`${f},${p}`, r.seconds);
+    if (design === 'instantiate-only' && !reduction) safetySeconds.set(`${f},${p},${workers}`, r.seconds);
     const verdict = r.violated.length ? r.violated.map((v: { name: string; steps: number }) => `${v.name} violated (${v.steps} steps)`).join('; ')
       : r.complete ? 'NoMixedMappings holds' : `incomplete: ${r.incompleteReason}`;
     table.push([
@@ -62,16 +62,16 @@ for (const [f, p, design, limit, reduction] of sizes) {
     ]);
   }
 }
-// ---- the liveness row: one leads-to beside the invariant, (3,2), one thread -------
-{
+// ---- the liveness rows: one leads-to beside the invariant, (3,2) -------
+for (const workers of workerCounts) {
   const [f, p] = [3, 2];
-  const safety = safetySeconds.get(`${f},${p}`);
-  const run = spawnSync(process.execPath, ['--max-old-space-size=16384', one, String(f), String(p), 'instantiate-only', '-', '1', 'leads-to'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const safety = safetySeconds.get(`${f},${p},${workers}`);
+  const run = spawnSync(process.execPath, ['--max-old-space-size=16384', one, String(f), String(p), 'instantiate-only', '-', String(workers), 'leads-to'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   if (run.status !== 0) { console.error(`bench (${f},${p}) leads-to failed with exit ${run.status}`); failed = true; } else {
     const r = JSON.parse(run.stdout);
     if (r.distinct !== expected[`${f},${p}`]) failed = true;
     table.push([
-      `${f},${p}`, 'instantiate-only + leads-to', '-', 1, r.distinct.toLocaleString('en-US'), expected[`${f},${p}`]!.toLocaleString('en-US'), '-', r.generated.toLocaleString('en-US'),
+      `${f},${p}`, 'instantiate-only + leads-to', '-', workers, r.distinct.toLocaleString('en-US'), expected[`${f},${p}`]!.toLocaleString('en-US'), '-', r.generated.toLocaleString('en-US'),
       r.seconds.toFixed(2), safety ? `${(r.seconds / safety).toFixed(2)}x safety` : '-',
       Math.round(r.distinct / r.seconds).toLocaleString('en-US'), `${(r.peakRssBytes / 2 ** 20).toFixed(0)} MiB`,
       (r.storeBytes / r.distinct).toFixed(1), loadavg()[0]!.toFixed(2), `UnusedInodeGoes ${r.liveness}`,

@@ -57,7 +57,7 @@ export interface LevelOutcome {
 export interface LevelExpander {
   /** Parent and action of every stored state, by id. */
   readonly links: Links;
-  /** The state graph, recorded when a liveness property is checked (this thread only). */
+  /** The state graph, recorded when a liveness property is checked. */
   readonly graph?: StateGraph;
   readonly storeBytes: number;
   /** With symmetry: the states the stored orbits stand for (the sum of their sizes). */
@@ -174,7 +174,7 @@ export function breadthFirst(ctx: SearchContext, ex: LevelExpander): CheckResult
         distinct = newStart + level.newStates;
         queueLeft = level.unexpanded + level.newStates;
         const atStop = record(level, levelStart, size);
-        if (atStop) { queueLeft = atStop.queue; distinct = atStop.distinct; }
+        if (atStop) { queueLeft = atStop.queue; distinct = atStop.distinct; ex.graph?.stopAt(atStop.state, atStop.lastInst); }
         if (level.fullReason !== undefined) cut = { by: 'memory', reason: level.fullReason };
         else if (ctx.halt && queueLeft > 0) cut = ctx.halt;
         levelStart = newStart;
@@ -198,9 +198,10 @@ export function breadthFirst(ctx: SearchContext, ex: LevelExpander): CheckResult
    * search meets them. Without --continue that search stops at the first
    * violation P = (s, i), after finishing the instances of s up to and
    * including the next one that stores a new state; everything met up to
-   * there is reported, and the size of the store and queue there returned.
+   * there is reported, and the size of the store and queue there returned,
+   * with that state and the last instance it took.
    */
-  function record(level: LevelOutcome, levelStart: number, size: number): { queue: number; distinct: number } | undefined {
+  function record(level: LevelOutcome, levelStart: number, size: number): { queue: number; distinct: number; state: number; lastInst: number } | undefined {
     const { buckets } = level;
     const newStart = levelStart + size;
     const instOf = (p: number) => ex.links.action(newStart + p);
@@ -211,7 +212,7 @@ export function breadthFirst(ctx: SearchContext, ex: LevelExpander): CheckResult
       throw new Error(`breadth-first search: no new state was reached from ${x + levelStart} by instance ${inst}`);
     };
     let upTo = Infinity;
-    let atStop: { queue: number; distinct: number } | undefined;
+    let atStop: { queue: number; distinct: number; state: number; lastInst: number } | undefined;
     if (!ctx.continueAll) {
       let first = -1;
       const consider = (p: number) => { if (p >= 0 && (first < 0 || p < first)) first = p; };
@@ -230,7 +231,7 @@ export function breadthFirst(ctx: SearchContext, ex: LevelExpander): CheckResult
         }
         let stored = buckets[x]!;
         while (stored < buckets[x + 1]! && (x + levelStart) * stride + instOf(stored) <= upTo) stored++;
-        atStop = { queue: size - 1 - x + stored, distinct: newStart + stored };
+        atStop = { queue: size - 1 - x + stored, distinct: newStart + stored, state: x + levelStart, lastInst: upTo % stride };
       }
     }
     for (let k = 0; k < level.invMin.length; k++) {

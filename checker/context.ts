@@ -111,9 +111,9 @@ export class SearchContext {
     if (unsupported) {
       const named = selected.liveness!.filter((p) => opts.properties?.includes(p.name)).map((p) => p.name);
       if (named.length) {
-        throw new UsageError(`liveness properties (${named.join(', ')}) are checked over the state graph of a breadth-first search on one thread; drop ${unsupported}`);
+        throw new UsageError(`liveness properties (${named.join(', ')}) are checked over the whole state graph; drop ${unsupported}`);
       }
-      this.livenessSkipped = `liveness properties (${selected.liveness!.map((p) => p.name).join(', ')}) not checked: they need a breadth-first search on one thread (no ${unsupported})`;
+      this.livenessSkipped = `liveness properties (${selected.liveness!.map((p) => p.name).join(', ')}) not checked: they need the whole state graph (no ${unsupported})`;
     }
     this.selected = unsupported ? { ...selected, liveness: [] } : selected;
     this.core = new TransitionCore(cm, this.selected, { avoidActions: opts.avoidActions }, { symmetry: opts.symmetry, por: opts.por });
@@ -152,17 +152,16 @@ export class SearchContext {
 }
 
 /**
- * Liveness is decided over the state graph the breadth-first search records
- * in this thread: with workers, depth-first, avoided actions or a
- * checkpoint the graph would be missing or partial. Under --symmetry the
+ * Liveness is decided over the state graph the search records (in this
+ * thread, depth-first too, or from the workers' edge logs:
+ * parallel/level-edges.ts): with avoided actions or a checkpoint the graph
+ * would be missing or partial. Under --symmetry the
  * graph would be one of orbits, where a cycle need not be a cycle of states
  * (TLC's issue #59), and --por keeps local states and steps, not fair cycles
  * (por.ts): both are refused with a named liveness property too. What rules
  * it out, or undefined.
  */
 function livenessUnsupportedBy(opts: SearchOptions): string | undefined {
-  if ((opts.workers ?? 1) > 1) return `--workers ${opts.workers}`;
-  if (opts.strategy === 'dfs') return '--dfs';
   if (opts.avoidActions?.length) return '--avoid-action';
   if (opts.checkpoint || opts.resume) return '--checkpoint/--resume';
   if (opts.symmetry) return '--symmetry';

@@ -1,12 +1,16 @@
 // The depth-first engine: the same expansion as the breadth-first engine's
 // in-thread levels (local.ts), with the queue used as a stack. Traces are
-// then not the shortest; findings are kept in the order they are met.
+// then not the shortest; findings are kept in the order they are met. The
+// state graph for liveness is recorded as states are expanded and put in id
+// order at the end (liveness/graph.ts seal); a lasso's prefix then follows
+// the depth-first parent links, so it is a real path, not the shortest.
 
 import { type Halt, isAllocationFailure, memoryReason, type SearchContext } from './context.js';
 import { StoreFullError } from './errors.js';
 import { LocalExplorer } from './local.js';
 import { assembleResult, Findings, storeInitialStates } from './outcome.js';
 import type { CheckResult } from './result.js';
+import { livenessResults } from './liveness/check.js';
 
 export function depthFirst(ctx: SearchContext): CheckResult {
   const { cm, core, selected } = ctx;
@@ -39,6 +43,7 @@ export function depthFirst(ctx: SearchContext): CheckResult {
     if (e instanceof StoreFullError) cut = { by: 'memory', reason: e.message };
     else if (isAllocationFailure(e)) cut = { by: 'memory', reason: memoryReason(store.size, store.bytes + queue.bytes, ctx.maxStoreBytes) + `; the system refused more (${e.message})` };
     else throw e;
+    x.graph?.abandonLast();
   }
   collect();
 
@@ -50,6 +55,10 @@ export function depthFirst(ctx: SearchContext): CheckResult {
   const stoppedEarly = found.stop && queue.length > 0;
   if (!cut && stoppedEarly) cut = { by: 'violation', reason: 'stopped at the first violation' };
   const complete = !cut;
+  x.graph?.seal(store.size);
+  const reachedGoals = new Set(selected.goals.filter((_, k) => found.goalAt[k]! >= 0).map((g) => g.name));
+  const liveness = livenessResults(cm, selected.liveness ?? [], x.graph, store, complete,
+    (names) => (names ?? []).filter((g) => !reachedGoals.has(g)));
   return assembleResult(cm, selected, {
     strategy: 'dfs', complete, incompleteReason: cut?.reason, cutShortBy: cut?.by,
     links: store, findings: found,
@@ -58,7 +67,7 @@ export function depthFirst(ctx: SearchContext): CheckResult {
     actionOf: Int32Array.from(cm.instances.map((i) => i.action)), generatedBy: x.coverage.generatedBy,
     distinctBy: distinctByInstance(store, cm.instances.length), enabledStates: x.coverage.enabledStates,
     symmetry: core.symmetry, representedStates: x.represented,
-    livenessSkipped: ctx.livenessSkipped,
+    liveness, livenessSkipped: ctx.livenessSkipped,
   });
 }
 

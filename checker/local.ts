@@ -85,7 +85,8 @@ export class LocalExplorer {
     this.por = core.independence !== undefined;
     this.localTo = core.independence?.localTo ?? new Int32Array(0);
     const liveness = ctx.selected.liveness ?? [];
-    this.graph = liveness.length > 0 ? new StateGraph(liveness, nInst) : undefined;
+    // Depth-first, states are expanded in stack order, not id order: the graph's rows are sorted once at the end.
+    this.graph = liveness.length > 0 ? new StateGraph(liveness, nInst, { anyOrder: ctx.opts.strategy === 'dfs' }) : undefined;
   }
 
   /**
@@ -272,6 +273,7 @@ export class LocalLevels implements LevelExpander {
       if (e instanceof StoreFullError) fullReason = e.message;
       else if (isAllocationFailure(e)) fullReason = memoryReason(store.size, this.storeBytes, store.maxBytes) + `; the system refused more (${e.message})`;
       else throw e;
+      x.graph?.abandonLast();
       buckets[expandedNow + 1] = store.size - newStart;
       expandedNow++; // the state being expanded is not queued again
     }

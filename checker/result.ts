@@ -84,7 +84,7 @@ export interface CheckResult {
   readonly storeBytes: number;
   readonly peakRssBytes: number;
   readonly properties: readonly PropertyResult[];
-  /** Why the model's liveness properties were not checked in this run (they were not named, and the engine records no state graph). */
+  /** Why the model's liveness properties were not checked in this run (they were not named, and an option rules the whole state graph out: avoided actions, symmetry, POR, a checkpoint). */
   readonly livenessSkipped?: string;
   readonly deadlock?: Finding;
   readonly coverage: readonly ActionCoverage[];

@@ -10,7 +10,10 @@
 // (parent id, action instance) of their first discovery in the sequential
 // engine's order, which the table's keys record — so state ids, parent links,
 // traces, coverage and the choice among simultaneous violations are the
-// sequential engine's, whatever the interleaving of the workers.
+// sequential engine's, whatever the interleaving of the workers. With a
+// liveness property the engines also log each state's edges, and the
+// coordinator builds the state graph from the logs once a level is numbered
+// (level-edges.ts): the sequential engine's graph, edge for edge.
 //
 // The coordinator is synchronous (check() stays synchronous): it blocks on
 // Atomics.wait over a shared signal word and reads worker replies with
@@ -43,6 +46,8 @@ import {
 } from './protocol.js';
 import { allocTable, insert, insertDeferred, nonZero, rehashRange } from './shared-table.js';
 import { Engine } from './worker-engine.js';
+import { StateGraph } from '../liveness/graph.js';
+import { addLevelToGraph } from './level-edges.js';
 
 const WAIT_MS = 200;
 /** Most states a worker claims at once (fewer near the end of a level, and when the table is nearly full). */
@@ -114,6 +119,8 @@ export class ParallelLevels implements LevelExpander {
   private generatedSoFar = 0;
   /** With symmetry: the states the stored orbits stand for. */
   representedStates = 0;
+  /** The state graph, built from the engines' edge logs when a liveness property is checked (level-edges.ts). */
+  readonly graph: StateGraph | undefined;
 
   constructor(private readonly ctx: SearchContext, private readonly nWorkers: number) {
     const { cm } = ctx;
@@ -135,7 +142,12 @@ export class ParallelLevels implements LevelExpander {
     this.links = { parent: (id) => this.parents[id]!, action: (id) => this.actions[id]! };
 
     const chunk = Math.max(1, Math.floor(Number(process.env.DAXCHECK_PARALLEL_CHUNK ?? DEFAULT_CHUNK)) || DEFAULT_CHUNK);
-    const options = { maxDepth: ctx.maxDepth, checkDeadlock: ctx.checkDeadlock, continueAll: ctx.continueAll, properties: ctx.opts.properties, avoidActions: ctx.opts.avoidActions, symmetry: ctx.opts.symmetry === true, chunk };
+    const liveness = ctx.selected.liveness ?? [];
+    this.graph = liveness.length > 0 ? new StateGraph(liveness, this.nInst) : undefined;
+    const options = {
+      maxDepth: ctx.maxDepth, checkDeadlock: ctx.checkDeadlock, continueAll: ctx.continueAll, properties: ctx.opts.properties, avoidActions: ctx.opts.avoidActions, symmetry: ctx.opts.symmetry === true, chunk,
+      ...(this.graph ? { recordEdges: true } : {}),
+    };
     const control = this.control.buffer as SharedArrayBuffer;
     const stats = this.stats.buffer as SharedArrayBuffer;
     const entry = workerEntry();
@@ -160,12 +172,14 @@ export class ParallelLevels implements LevelExpander {
     this.localWhileStarting = this.localStates > 0 ? Math.max(this.localStates, LOCAL_STATES_WHILE_STARTING) : 0;
   }
 
-  get storeBytes(): number { return this.table.byteLength + this.parents.byteLength + this.actions.byteLength; }
+  get storeBytes(): number { return this.table.byteLength + this.parents.byteLength + this.actions.byteLength + (this.graph?.bytes ?? 0); }
 
   addInitial(words: Uint32Array, init: number): number {
     fingerprint(words, 0, this.W);
+    const lo = nonZero(FP[0]!);
+    const hi = nonZero(FP[1]!);
     if (this.count + 1 > this.cap * HARD_LOAD) this.grow(1, true);
-    if (!insert(this.table, this.cap - 1, nonZero(FP[0]!), nonZero(FP[1]!), 0, init)) return -1;
+    if (!insert(this.table, this.cap - 1, lo, hi, 0, init)) return -1;
     const id = this.count++;
     Atomics.store(this.control, C_COUNT, this.count);
     this.ensureLinks(this.count);
@@ -173,6 +187,11 @@ export class ParallelLevels implements LevelExpander {
     this.actions[id] = init;
     for (let w = 0; w < this.W; w++) this.initialWords!.push(words[w]!);
     this.representedStates += this.ctx.core.orbitSize(words, 0);
+    if (this.graph) {
+      this.graph.stored(lo, hi, id);
+      this.ctx.core.loadNext(words, 0);
+      this.graph.label(id, this.ctx.core.nextView);
+    }
     return id;
   }
 
@@ -217,6 +236,9 @@ export class ParallelLevels implements LevelExpander {
     const tB = performance.now();
     const unexpanded = req.size - Math.min(req.size, Atomics.load(control, C_CURSOR));
     const { newStates, buckets } = this.absorb(reports, req);
+    if (this.graph) {
+      addLevelToGraph(this.graph, this.ctx.core, reports.map((r) => r.edges!), req.levelStart, req.levelStart + req.size, newStates, new Uint32Array(this.frontierSab));
+    }
     if (process.env.DAXCHECK_PAR_DEBUG) {
       process.stderr.write(`level ${req.depth} size ${req.size} new ${newStates} expand ${(tA - tL).toFixed(1)} finalize ${(tB - tA).toFixed(1)} absorb ${(performance.now() - tB).toFixed(1)} ms cap ${this.cap}${this.local ? ' (coordinator)' : ''}\n`);
     }

@@ -93,6 +93,8 @@ export interface WorkerOptions {
   readonly symmetry: boolean;
   /** Most states claimed at once (tests set DAXCHECK_PARALLEL_CHUNK low to interleave workers finely). */
   readonly chunk: number;
+  /** Log each expanded state's edges for the state graph (a liveness property is checked; level-edges.ts). */
+  readonly recordEdges?: boolean;
 }
 
 /** What an expansion engine needs, in a worker thread or (for small levels) on the coordinator. */
@@ -137,6 +139,21 @@ export type Command =
 
 export type PauseReason = 'done' | 'stop' | 'grow';
 
+/**
+ * One engine's edges of one level (level-edges.ts EdgeLog): per expanded state (frontier position,
+ * edge count, 1 when all its edges are there), per edge (lo, hi, instance).
+ * The buffers are shared, not handed over: the engine writes them again only
+ * in the next level, after the coordinator has read them (it reads them
+ * before it starts the next level), so one log per engine, as large as its
+ * largest level, serves the whole run.
+ */
+export interface LevelEdges {
+  readonly states: SharedArrayBuffer;
+  readonly stateCount: number;
+  readonly edges: SharedArrayBuffer;
+  readonly edgeCount: number;
+}
+
 /** What a worker found in one level; positions are rank * (instances + 1) + inst, -1 for none. */
 export interface LevelReport {
   readonly type: 'finalized';
@@ -153,6 +170,8 @@ export interface LevelReport {
   readonly apMin: readonly number[];
   readonly goalMin: readonly number[];
   readonly deadlockMin: number;
+  /** With recordEdges: the edges of the states this engine expanded (level-edges.ts). */
+  readonly edges?: LevelEdges;
 }
 
 export interface WorkerFailure {

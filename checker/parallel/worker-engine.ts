@@ -23,6 +23,7 @@ import {
   type WorkerFailure,
 } from './protocol.js';
 import { lowerKey, rehashRange } from './shared-table.js';
+import { EdgeLog } from './level-edges.js';
 
 /** Fewest states a worker claims at once near the end of a level (unless the table is nearly full). */
 const MIN_CHUNK = 32;
@@ -117,6 +118,8 @@ export class Engine {
   // one state's successors' fingerprints
   private readonly succLo: Uint32Array;
   private readonly succHi: Uint32Array;
+  /** The level's edges, only when a liveness property is checked. */
+  private readonly edgeLog: EdgeLog | undefined;
 
   constructor(cm: CompiledModel, private readonly data: EngineData) {
     this.control = new Int32Array(data.control);
@@ -135,6 +138,7 @@ export class Engine {
     this.coverage = new Coverage(Int32Array.from(cm.instances.map((i) => i.action)), cm.actionNames.length);
     this.succLo = new Uint32Array(Math.max(1, this.nInst));
     this.succHi = new Uint32Array(Math.max(1, this.nInst));
+    this.edgeLog = data.options.recordEdges ? new EdgeLog() : undefined;
   }
 
   handle(cmd: Exclude<Command, { type: 'close' }>): Exclude<Reply, { type: 'error' | 'ready' }> {
@@ -179,6 +183,7 @@ export class Engine {
     this.coverage.reset();
     this.cutByDepth = false;
     this.cutByConstraint = false;
+    this.edgeLog?.reset();
   }
 
   /** Claims and expands chunks until the level is exhausted, the search must stop, or the table must grow. */
@@ -234,13 +239,18 @@ export class Engine {
     const apMin = this.apMin;
     const coverage = this.coverage;
     const words = succ.words;
+    const edgeLog = this.edgeLog;
 
     let generated = 0;
     let inserted = 0;
     for (let pos = start; pos < end; pos++) {
       const id = levelStart + pos;
       const id1 = id + 1;
-      if (!core.expand(frontier, pos * W, atBound, succ)) { this.cutByConstraint = true; continue; }
+      if (!core.expand(frontier, pos * W, atBound, succ)) {
+        this.cutByConstraint = true;
+        if (edgeLog) { edgeLog.begin(pos); edgeLog.partial(); }
+        continue;
+      }
       const enabled = succ.enabled;
       if (atBound && enabled) this.cutByDepth = true;
       const m = succ.count;
@@ -255,6 +265,11 @@ export class Engine {
         fingerprint(words, q * W, W);
         succLo[q] = FP[0]! === 0 ? 1 : FP[0]!;
         succHi[q] = FP[1]! === 0 ? 1 : FP[1]!;
+      }
+      if (edgeLog) {
+        edgeLog.begin(pos);
+        for (let q = 0; q < m; q++) edgeLog.edge(succLo[q]!, succHi[q]!, succ.inst[q]!);
+        if (atBound && enabled) edgeLog.partial();
       }
 
       // Touch every successor's home slot first: the loads are independent,
@@ -378,6 +393,7 @@ export class Engine {
       apMin: [...this.apMin],
       goalMin: this.goalCand.map(minOf),
       deadlockMin: this.deadlockMin,
+      ...(this.edgeLog ? { edges: this.edgeLog.contents() } : {}),
     };
     this.totalGenerated += this.generated;
     this.totalExpanded += this.expanded;

@@ -117,13 +117,24 @@ describe('liveness on hand-derived graphs', () => {
     }), { numRuns: 300 });
   });
 
-  it('--workers, --dfs and --avoid-action refuse a named liveness property', () => {
+  it('--avoid-action refuses a named liveness property, and leaves an unnamed one out saying so', () => {
     const cm = compile(graphModel({ nodes: 2, inits: [0], edges: [e(0, 1, 'A')], op: 'eventually', p: [1] }), undefined);
-    expect(() => check(cm, { strategy: 'dfs', properties: ['Live'] })).toThrow(/breadth-first search on one thread; drop --dfs/);
-    expect(() => check(cm, { avoidActions: ['A'], properties: ['Live'] })).toThrow(/drop --avoid-action/);
-    const r = check(cm, { strategy: 'dfs' });
+    expect(() => check(cm, { avoidActions: ['A'], properties: ['Live'] })).toThrow(/^liveness properties \(Live\) are checked over the whole state graph; drop --avoid-action$/);
+    const r = check(cm, { avoidActions: ['A'] });
     expect(r.properties.some((p) => p.name === 'Live')).toBe(false);
-    expect(r.livenessSkipped).toMatch(/Live/);
+    expect(r.livenessSkipped).toBe('liveness properties (Live) not checked: they need the whole state graph (no --avoid-action)');
+  });
+
+  it('--dfs checks liveness over the graph it records: the verdicts above', () => {
+    const r = verdict(escape, { strategy: 'dfs' });
+    expect(r.status).toBe('violated');
+    expect(lassoNodes(r.trace!).nodes).toEqual([0]);
+    expect(verdict({ ...escape, fairness: [weakFairness('B'), strongFairness('C')] }, { strategy: 'dfs' }).status).toBe('holds');
+    // Depth-first, state 2 is expanded before state 1 (C's successor is pushed last, so it is popped first):
+    // the rows are recorded out of id order, and the verdict and lasso are those of the breadth-first search.
+    const weak = verdict({ ...escape, fairness: [weakFairness('A'), weakFairness('B'), weakFairness('C')] }, { strategy: 'dfs' });
+    expect(weak.status).toBe('violated');
+    expect(lassoNodes(weak.trace!).nodes).toEqual([0, 1, 0]);
   });
 });
 
@@ -244,6 +255,20 @@ describe('liveness against a brute-force reference on random graphs', () => {
       const expected = reference(g, g.fairness);
       expect(r.status === 'violated', JSON.stringify(g)).toBe(expected);
       if (expected) assertLasso(g, g.fairness, r);
+      // Depth-first: the same verdict over the same graph recorded in another order, and a real lasso (not always the shortest).
+      const dfs = verdict(g, { strategy: 'dfs' });
+      expect(dfs.status, JSON.stringify(g)).toBe(r.status);
+      if (expected) assertLasso(g, g.fairness, dfs);
     }), { numRuns: 400 });
+  });
+
+  it('depth-first with a depth bound: a violation only when there is one, never "holds" when cut', () => {
+    fc.assert(fc.property(graphArb, fc.integer({ min: 0, max: 3 }), (g, depth) => {
+      const cut = verdict(g, { strategy: 'dfs', maxDepth: depth });
+      if (cut.status === 'violated') {
+        expect(reference(g, g.fairness)).toBe(true);
+        assertLasso(g, g.fairness, cut);
+      } else if (cut.status !== 'bounded') expect(cut.status).toBe(verdict(g).status);
+    }), { numRuns: 300 });
   });
 });

@@ -49,7 +49,8 @@ describe('a design file outside the repository', () => {
   });
 
   it('check --workers 2 loads the design in every worker and finds the same states', () => {
-    const r = run('check', 'dax', '--design-file', 'flip-when-unmapped.ts', '--continue', '--json', '--workers', '2');
+    // (--progress 600: on a loaded machine the run, liveness included, may pass the 5 s of the first progress line)
+    const r = run('check', 'dax', '--design-file', 'flip-when-unmapped.ts', '--continue', '--json', '--workers', '2', '--progress', '600');
     expect(r.stderr).toBe('');
     expect(JSON.parse(r.stdout)).toMatchObject({ design: 'flip-when-unmapped', distinctStates: 85180, statesGenerated: 718088 });
   });

@@ -33,6 +33,15 @@ describe('a liveness property in a model file', () => {
     expect(p.loop).toBe(0);
   });
 
+  it('with --workers 2 (the threads load the file\'s model themselves): the same verdicts and lasso', () => {
+    const fair = daxcheckIn(dir, 'check', 'counter', '--model-file', 'fair.ts', '--workers', '2', '--json');
+    expect(fair.code).toBe(0);
+    expect(JSON.parse(fair.stdout).properties[0]).toMatchObject({ name: 'ReachesLimit', status: 'holds' });
+    const unfair = daxcheckIn(dir, 'check', 'counter', '--model-file', 'unfair.ts', '--workers', '2', '--json');
+    expect(unfair.code).toBe(1);
+    expect(JSON.parse(unfair.stdout).properties[0]).toMatchObject({ status: 'violated', loop: 0 });
+  });
+
   it('fairness of an action the model does not have names it and the actions there are', () => {
     const r = daxcheckIn(dir, 'check', 'counter', '--model-file', 'typo.ts');
     expect(r.code).toBe(2);

@@ -56,11 +56,11 @@ describe('reductions on the command line', () => {
       const named = daxcheck('check', 'dax', '--design', 'virtiofs-v6', '--const', 'cache=always', '--property', 'ModeConverges', flag);
       expect(named.code, flag).toBe(2);
       // (--por on dax first notes that dax declares no components)
-      expect(named.stderr.trim().split('\n').at(-1)).toBe(`daxcheck: error: liveness properties (ModeConverges) are checked over the state graph of a breadth-first search on one thread; drop ${flag}`);
+      expect(named.stderr.trim().split('\n').at(-1)).toBe(`daxcheck: error: liveness properties (ModeConverges) are checked over the whole state graph; drop ${flag}`);
     }
     const unnamed = daxcheck('check', 'dax', '--design', 'virtiofs-v6', '--const', 'cache=always', '--symmetry', '--json');
     const json = JSON.parse(unnamed.stdout);
-    expect(json.livenessSkipped).toBe('liveness properties (ModeConverges) not checked: they need a breadth-first search on one thread (no --symmetry)');
+    expect(json.livenessSkipped).toBe('liveness properties (ModeConverges) not checked: they need the whole state graph (no --symmetry)');
     expect(json.properties.map((p: { name: string }) => p.name)).not.toContain('ModeConverges');
   });
 });

@@ -78,15 +78,45 @@ describe('a lasso from check to replay, show and play', () => {
   });
 });
 
-describe('liveness and the engines that record no state graph', () => {
-  it('--workers with a named liveness property is refused in one line (exit 2); unnamed, it is left out and said so', () => {
-    const named = daxcheck('check', 'dax', '--design', 'virtiofs-v6', '--property', 'ModeConverges', '--workers', '2');
-    expect(named.code).toBe(2);
-    expect(named.stderr).toMatch(/liveness properties \(ModeConverges\) are checked over the state graph of a breadth-first search on one thread; drop --workers 2/);
+describe('liveness and the engines', () => {
+  it('--workers 2 checks liveness too: the lasso of one thread, and a pass where one thread passes', () => {
+    const lasso = (workers: string) => {
+      const r = daxcheck('check', ...auto, '--workers', workers, '--json');
+      expect(r.code, workers).toBe(1);
+      const p = JSON.parse(r.stdout).properties[0];
+      return { status: p.status, loop: p.loop, trace: p.trace };
+    };
+    const one = lasso('1');
+    expect(one.loop).toBe(4);
+    expect(lasso('2')).toEqual(one);
     const all = daxcheck('check', 'dax', '--design', 'instantiate-only', '--workers', '2', '--json');
     expect(all.code).toBe(0);
     const r = JSON.parse(all.stdout);
-    expect(r.livenessSkipped).toMatch(/ModeConverges/);
+    expect(r.livenessSkipped).toBeUndefined();
+    expect(r.properties.find((p: { name: string }) => p.name === 'ModeConverges').status).toBe('holds');
+  });
+
+  it('--dfs checks liveness too: a longer lasso (depth-first parent links) that replays, loop and fairness included', () => {
+    const dir = tempDir('lasso-dfs');
+    const r = daxcheck('check', ...auto, '--dfs', '--trace-out', dir);
+    expect(r.code).toBe(1);
+    const file = join(dir, 'dax.virtiofs-v6.ModeConverges.itf.json');
+    const itf = JSON.parse(readFileSync(file, 'utf8'));
+    expect(itf.states.length - 1).toBeGreaterThan(4);
+    const rep = JSON.parse(daxcheck('replay', file, '--json').stdout);
+    expect([rep.verdict, rep.loopClosedBy, rep.unfair]).toEqual(['reproduces', '', []]);
+    const good = daxcheck('check', 'dax', '--design', 'instantiate-only', '--property', 'ModeConverges', '--dfs', '--json');
+    expect(good.code).toBe(0);
+    expect(JSON.parse(good.stdout).properties[0].status).toBe('holds');
+  });
+
+  it('--avoid-action with a named liveness property is refused in one line (exit 2); unnamed, it is left out and said so', () => {
+    const named = daxcheck('check', 'dax', '--design', 'virtiofs-v6', '--property', 'ModeConverges', '--avoid-action', 'Fork');
+    expect(named.code).toBe(2);
+    expect(named.stderr.trim()).toBe('daxcheck: error: liveness properties (ModeConverges) are checked over the whole state graph; drop --avoid-action');
+    const all = daxcheck('check', 'dax', '--design', 'instantiate-only', '--avoid-action', 'Fork', '--json');
+    const r = JSON.parse(all.stdout);
+    expect(r.livenessSkipped).toBe('liveness properties (ModeConverges) not checked: they need the whole state graph (no --avoid-action)');
     expect(r.properties.some((p: { name: string }) => p.name === 'ModeConverges')).toBe(false);
   });
 });
