@@ -18,6 +18,7 @@ import type { DaxDesign } from './designs/design.js';
 import { ext4xfs, virtiofsFlavour } from './flavour.js';
 import { partsFor } from './parts.js';
 import type { Schema } from './state.js';
+import { withTree } from './tree.js';
 
 export function landedBehaviour(ctx: Ctx): Behaviour {
   const common = { faultRule: faultByInode, writebackUnderDax: false, readOnlyOpens: false };
@@ -28,5 +29,9 @@ export function landedBehaviour(ctx: Ctx): Behaviour {
 
 export function buildDesign(c: Constants, d: DaxDesign): ModelParts<Schema> {
   const ctx = ctxFor(c, d.flavour === 'virtiofs' ? virtiofsFlavour(c) : ext4xfs(c));
-  return partsFor(ctx, { ...landedBehaviour(ctx), ...d.changes?.(ctx) });
+  const parts = partsFor(ctx, { ...landedBehaviour(ctx), ...d.changes?.(ctx) });
+  if (c.dirs === 0) return parts;
+  // virtiofs creates through FUSE_CREATE and the server decides FUSE_ATTR_DAX: the tree is ext4/xfs only.
+  if (ctx.flavour.fs === 'virtiofs') return { ...parts, notes: { ...parts.notes, dirs: 'not modelled on virtiofs (flat files)' } };
+  return withTree(ctx, parts);
 }

@@ -40,6 +40,11 @@ export const constants = {
   // difference there, and that keeps their traces what the conformance run replays.
   cut: enumConstant(['locks', 'atomic'], 'locks', 'where steps are cut: locks = ioctl check/flip and fault mm/handler are separate steps with the kernel\'s locks as state; atomic = one step each'),
   reclaim: enumConstant(['on', 'off'], 'on', 'memory pressure / drop_caches may evict unreferenced inodes'),
+  // Directories (spec/dax/tree.ts): 0 keeps the flat model, whose files exist
+  // before the run; n >= 1 gives directories d1..dn (d1 the run's own
+  // directory) and files created in the run by Create and Copy, moved by
+  // Rename, with FS_XFLAG_DAX inherited from the parent (dax.rst "Summary" 3).
+  dirs: intConstant(0, 3, 0, 'ext4/xfs: directories d1..dn with FS_XFLAG_DAX (d1 the run\'s directory; mkdir, create, rename, copy); 0 = files only, created before the run'),
 };
 
 export type Constants = ConstantValues<typeof constants>;

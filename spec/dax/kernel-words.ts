@@ -9,6 +9,7 @@ import type { Plain } from '../../checker/layout.js';
 import { indexOf, isShownTrue as yes, type Presentation, type ShownStep } from '../../checker/presentation.js';
 import { daxReproducer } from './reproducer.js';
 import type { Schema } from './state.js';
+import { treeWords } from './tree-repro.js';
 
 type Step = ShownStep<Plain<Schema>>;
 
@@ -44,6 +45,7 @@ export const daxPresentation: Presentation<Plain<Schema>> = {
       `${evicts(s) ? `; its dput was the last reference: ${s.params.f}'s inode is evicted` : ''}`,
     Timeout: (s) => `time passes: ${s.params.f}'s entry and attribute timeouts expire`,
     DropCaches: (s) => `kernel: reclaim evicts ${s.params.f}'s unused inode`,
+    ...treeWords,
   },
   lanes: 'f',
   // The VMA's mode and the PTE's target (state.ts).
