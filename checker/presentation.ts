@@ -40,6 +40,12 @@ export interface ProgramStep<State = any> {
 /** A step no user program can perform (an eviction, a server-side change): why not, and how to make it happen by hand. */
 export interface ManualStep<State = any> {
   readonly manual: (step: ShownStep<State>) => { readonly why: string; readonly shell: string };
+  /**
+   * Actions the shell command first runs to completion on every file, e.g.
+   * the `sync` before drop_caches: every Writeback. A conformance run applies
+   * them until none is enabled, then the manual step itself.
+   */
+  readonly completes?: readonly string[];
 }
 
 /** How the reproducer creates one file before step 1. */

@@ -68,6 +68,8 @@ export const daxReproducer: CReproducer<Plain<Schema>> = {
         // except a DAX inode faulted through a mapping (6.12, ext4 and xfs; README "Conformance").
         shell: 'sync; for i in 1 2 3; do echo 3 > /proc/sys/vm/drop_caches; done',
       }),
+      // The `sync` writes back every dirty file first, so another file's clean, unused inode goes too.
+      completes: ['Writeback'],
     },
     ...treeSteps,
   },
