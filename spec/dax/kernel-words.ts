@@ -10,6 +10,7 @@ import { indexOf, isShownTrue as yes, type Presentation, type ShownStep } from '
 import { daxReproducer } from './reproducer.js';
 import type { Schema } from './state.js';
 import { treeWords } from './tree-repro.js';
+import { mountWords } from './mount-repro.js';
 
 type Step = ShownStep<Plain<Schema>>;
 
@@ -46,6 +47,7 @@ export const daxPresentation: Presentation<Plain<Schema>> = {
     Timeout: (s) => `time passes: ${s.params.f}'s entry and attribute timeouts expire`,
     DropCaches: (s) => `kernel: reclaim evicts ${s.params.f}'s unused inode`,
     ...treeWords,
+    ...mountWords,
   },
   lanes: 'f',
   // The VMA's mode and the PTE's target (state.ts).

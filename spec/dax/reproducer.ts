@@ -11,6 +11,7 @@ import { indexOf, isShownTrue as yes, type CReproducer, type ShownStep } from '.
 import { daxObservations } from './observations.js';
 import type { Schema } from './state.js';
 import { treeSetup, treeSteps, withTreeObservations } from './tree-repro.js';
+import { mountSteps, withMountObservations } from './mount-repro.js';
 
 type Step = ShownStep<Plain<Schema>>;
 
@@ -72,6 +73,7 @@ export const daxReproducer: CReproducer<Plain<Schema>> = {
       completes: ['Writeback'],
     },
     ...treeSteps,
+    ...mountSteps,
   },
   // The initial state says each file's FS_XFLAG_DAX and size.
   fileSetup: (s0, f) => {
@@ -93,5 +95,5 @@ export const daxReproducer: CReproducer<Plain<Schema>> = {
     }
     return [`ext4 or xfs on a pmem device (or memmap= emulated pmem), mounted with -o dax=${mode}.`];
   },
-  observations: withTreeObservations(daxObservations),
+  observations: withMountObservations(withTreeObservations(daxObservations)),
 };

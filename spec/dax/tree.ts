@@ -23,9 +23,9 @@
 
 import { arrayOf, bool, indexSet, record, type IndexSet } from '../../checker/domain.js';
 import type { ActionDef, ModelParts } from '../../checker/model.js';
-import { createActions } from './actions/dirs.js';
+import { createActions, type TreeS } from './actions/dirs.js';
 import type { Ctx } from './context.js';
-import type { S, Schema } from './state.js';
+import type { Schema } from './state.js';
 
 /** The directories d1..dn. */
 export const dirsOf = (n: number): IndexSet => indexSet('d', n);
@@ -45,10 +45,6 @@ export function treeFields(Files: IndexSet, Dirs: IndexSet) {
   };
 }
 
-/** A state of the tree: the flat one and the tree's variables. */
-export type TreeS = S & {
-  exists: Int32Array; parent: Int32Array; dirExists: Int32Array; dirFlag: Int32Array; dirParent: Int32Array;
-};
 
 /**
  * The flat parts of one design, with the tree on top: the tree's variables,

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/types.h>
@@ -67,6 +68,8 @@ static char run_dir[4096];
 static int file_parent[NFILES];
 static int dir_parent[NDIRS + 1];
 static void refresh_paths(void);
+/* remount=on: the mount the run changed is put back as it was before the next program. */
+static void restore_mount(void);
 static int cmd_pipe[NPROCS][2], ack_pipe[NPROCS][2];
 static int alive[NPROCS];
 static int interactive, run_manual;
@@ -983,6 +986,7 @@ static void finish(void)
   tally();
   for (p = 0; p < NPROCS; p++)
     exit_proc(p);
+  restore_mount();
   if (!machine) {
     printf("summary: %d steps; the kernel's return values were what the model's step expects in %d", steps_run, steps_run - steps_failed);
     if (steps_failed)
@@ -1000,11 +1004,13 @@ HELPER void dir_path(int d, char *out, size_t n)
   char up[3072];
 
   if (d == 0) {
-    snprintf(out, n, "%s/d1", run_dir);
+    if (snprintf(out, n, "%s/d1", run_dir) >= (int)n)
+      fail("path too long");
     return;
   }
   dir_path(dir_parent[d], up, sizeof up);
-  snprintf(out, n, "%s/d%d", up, d + 1);
+  if (snprintf(out, n, "%s/d%d", up, d + 1) >= (int)n)
+    fail("path too long");
 }
 
 static void refresh_paths(void)
@@ -1016,7 +1022,8 @@ static void refresh_paths(void)
     return;
   for (f = 0; f < NFILES; f++) {
     dir_path(file_parent[f], d, sizeof d);
-    snprintf(paths[f], sizeof paths[f], "%s/f%d", d, f + 1);
+    if (snprintf(paths[f], sizeof paths[f], "%s/f%d", d, f + 1) >= (int)sizeof paths[f])
+      fail("path too long");
   }
 }
 
@@ -1223,4 +1230,117 @@ HELPER void copy_file(int f, int g, int d)
   if (in >= 0)
     close(in);
   fflush(stdout);
+}
+
+/* ---- mounting within a run (remount=on: spec/dax/mount.ts, spec/dax/actions/mount.ts) ---- */
+
+static char mnt_point[4096], mnt_dev[4096], mnt_type[64];
+/* The dax= mode the run found (0 inode, 1 always, 2 never) and the one in force; -1: not mounted. */
+static int mnt_mode_found = -1, mnt_mode = -1;
+static const char *const dax_modes[] = { "inode", "always", "never" };
+
+/* The dax= mode in a mount's option string: dax=always and the legacy dax are always, dax=never never, else inode. */
+HELPER int dax_mode_in(const char *opts)
+{
+  const char *p;
+
+  for (p = opts; (p = strstr(p, "dax")) != NULL; p += 3) {
+    if (p != opts && p[-1] != ',')
+      continue;
+    if (strncmp(p, "dax=never", 9) == 0)
+      return 2;
+    if (strncmp(p, "dax=always", 10) == 0 || p[3] == ',' || p[3] == 0)
+      return 1;
+  }
+  return 0;
+}
+
+/* The mount DIR is on, from /proc/self/mountinfo (the longest mount point above it); its mode now. */
+HELPER int find_mount(void)
+{
+  char line[4096], point[4096], fstype[64], dev[4096], opts[1024], sopts[1024], both[2048];
+  size_t best = 0, len;
+  int mode = -1;
+  FILE *m = fopen("/proc/self/mountinfo", "r");
+
+  while (m && fgets(line, sizeof line, m)) {
+    char *dash = strstr(line, " - ");
+    if (!dash || sscanf(line, "%*d %*d %*s %*s %4095s %1023s", point, opts) != 2)
+      continue;
+    if (sscanf(dash + 3, "%63s %4095s %1023s", fstype, dev, sopts) != 3)
+      continue;
+    len = strlen(point);
+    if (strncmp(run_dir, point, len) != 0 || (run_dir[len] != '/' && run_dir[len] != 0 && len > 1) || len < best)
+      continue;
+    best = len;
+    snprintf(mnt_point, sizeof mnt_point, "%s", point);
+    snprintf(mnt_dev, sizeof mnt_dev, "%s", dev);
+    snprintf(mnt_type, sizeof mnt_type, "%s", fstype);
+    snprintf(both, sizeof both, "%s,%s", opts, sopts);
+    mode = dax_mode_in(both);
+  }
+  if (m)
+    fclose(m);
+  return mode;
+}
+
+/* What the parent's umount or mount returned: `@obs path - ret OP RET ERRNO`. */
+HELPER void mount_ret(const char *op, long ret, int err)
+{
+  if (ret < 0)
+    step_failed = 1;
+  if (machine)
+    printf("@obs path - ret %s %ld %s\n", op, ret, ret < 0 ? errno_name(err) : "0");
+  else
+    printf("    %s(%s) = %ld%s%s\n", op, mnt_point, ret, ret < 0 ? ": " : "", ret < 0 ? strerror(err) : "");
+  fflush(stdout);
+}
+
+/*
+ * umount(2) of the filesystem DIR is on. First, for the record (not a step
+ * of the model), `mount -o remount` with another dax= mode: ext4 refuses it
+ * (-EINVAL), xfs ignores the option; `@obs path - remount RET ERRNO MODE`
+ * says what it returned and the mode in force afterwards.
+ */
+HELPER void umount_fs(void)
+{
+  char data[32];
+  int r, e;
+
+  if (mnt_mode < 0)
+    mnt_mode = mnt_mode_found = find_mount();
+  snprintf(data, sizeof data, "dax=%s", dax_modes[mnt_mode == 2 ? 1 : 2]);
+  r = mount(mnt_dev, mnt_point, mnt_type, MS_REMOUNT, data);
+  e = errno;
+  if (machine)
+    printf("@obs path - remount %d %s %s\n", r, r < 0 ? errno_name(e) : "0", dax_modes[find_mount() < 0 ? 0 : find_mount()]);
+  else
+    printf("    mount -o remount,%s %s = %d%s%s (mode now dax=%s)\n", data, mnt_point, r, r < 0 ? ": " : "", r < 0 ? strerror(e) : "", dax_modes[find_mount() < 0 ? 0 : find_mount()]);
+  sync();
+  r = umount(mnt_point);
+  mount_ret("umount", r, errno);
+  if (r == 0)
+    mnt_mode = -1;
+}
+
+HELPER void mount_fs(int mode)
+{
+  char data[32];
+  int r;
+
+  snprintf(data, sizeof data, "dax=%s", dax_modes[mode]);
+  r = mount(mnt_dev, mnt_point, mnt_type, 0, data);
+  mount_ret("mount", r, errno);
+  if (r == 0)
+    mnt_mode = mode;
+}
+
+static void restore_mount(void)
+{
+  if (mnt_mode_found < 0 || mnt_mode == mnt_mode_found)
+    return;
+  if (mnt_mode >= 0 && umount(mnt_point) != 0)
+    fprintf(stderr, "repro: umount %s to restore dax=%s: %s\n", mnt_point, dax_modes[mnt_mode_found], strerror(errno));
+  if (mount(mnt_dev, mnt_point, mnt_type, 0, mnt_mode_found == 0 ? "dax=inode" : mnt_mode_found == 1 ? "dax=always" : "dax=never") != 0)
+    fprintf(stderr, "repro: mount %s again with dax=%s: %s\n", mnt_point, dax_modes[mnt_mode_found], strerror(errno));
 }

@@ -11,8 +11,12 @@ import { fName, pName, type Ctx } from '../context.js';
 import { evictedBy, instantiate, releaseRef } from '../inode.js';
 import { insideWriteOrFault, ioctlHolds } from '../locks.js';
 import { Fd, PageCache, Size, type S } from '../state.js';
-import type { TreeS } from '../tree.js';
 import { diskLookup, walkPath, walkWords } from './lookup.js';
+
+/** A state of the tree (spec/dax/tree.ts): the flat one and the tree's variables. */
+export type TreeS = S & {
+  exists: Int32Array; parent: Int32Array; dirExists: Int32Array; dirFlag: Int32Array; dirParent: Int32Array;
+};
 
 const act = actionsOver<TreeS>();
 const dName = (d: number) => `d${d + 1}`;
