@@ -8,36 +8,15 @@
 
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { compile, findInstance, type CompiledModel } from '../../checker/compile.js';
-import type { TraceStep } from '../../checker/result.js';
-import { replayInstances } from '../../checker/trace.js';
+import { compile } from '../../checker/compile.js';
 import { modelNamed } from '../../cli/registry.js';
 import { judgeBoot, type Case } from '../../conform/run.js';
 import { daxModel } from '../../spec/dax/index.js';
+import { lastState as last, playDax, playable, type Move } from '../../testkit/dax-play.js';
 
-type Move = readonly [action: string, params?: Record<string, string | boolean>];
-
-/** Replays `moves` from the initial state with d1's flag `rootFlag`; a step that is not enabled fails with its name. */
-function play(moves: readonly Move[], constants: Record<string, string | number>, rootFlag = false, design = 'instantiate-only'): { cm: CompiledModel; steps: TraceStep[] } {
-  const cm = compile(daxModel, design, constants);
-  const init = findInstance(cm, 'Init', { rootFlag })!;
-  const path = moves.map(([name, params = {}], i) => {
-    const inst = findInstance(cm, name, params);
-    if (!inst) throw new Error(`step ${i + 1}: no ${name} ${JSON.stringify(params)}`);
-    return inst;
-  });
-  for (let k = 1; k <= path.length; k++) {
-    try { replayInstances(cm, init, path.slice(0, k)); } catch (e) {
-      throw new Error(`step ${k}, ${moves[k - 1]![0]} ${JSON.stringify(moves[k - 1]![1] ?? {})}, is not enabled: ${(e as Error).message}`);
-    }
-  }
-  return { cm, steps: replayInstances(cm, init, path) };
-}
-
-const last = (t: { steps: TraceStep[] }): any => t.steps.at(-1)!.state;
-const enabled = (moves: readonly Move[], constants: Record<string, string | number>, rootFlag = false) => {
-  try { play(moves, constants, rootFlag); return true; } catch { return false; }
-};
+/** `moves` from the initial state with d1's flag `rootFlag`. */
+const play = (moves: readonly Move[], constants: Record<string, string | number>, rootFlag = false) => playDax(moves, constants, { rootFlag });
+const enabled = (moves: readonly Move[], constants: Record<string, string | number>, rootFlag = false) => playable(moves, constants, { rootFlag });
 
 const TREE = { dirs: 3, files: 2 };
 
