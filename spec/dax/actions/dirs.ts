@@ -96,8 +96,9 @@ export function createActions(ctx: Ctx, Dirs: IndexSet): Record<string, ActionDe
     // d_move keeps dentry and inode, and the walk's dput may be the last reference.
     Rename: act({
       params: { f: ctx.Files, ...dirs },
-      guard: (s, { f, d }) => s.exists[f] === 1 && s.dirExists[d] === 1 && s.parent[f] !== d,
-      guardDoc: 'the file exists and the target directory exists and is another one',
+      // vfs_rename takes the source's i_rwsem (lock_two_nondirectories, fs/namei.c v6.12): it waits for a flag ioctl holding it.
+      guard: (s, { f, d }) => s.exists[f] === 1 && s.dirExists[d] === 1 && s.parent[f] !== d && !ioctlHolds(s, f, ctx.P),
+      guardDoc: 'the file exists, the target directory exists and is another one; no flag ioctl holds the file\'s I/O lock',
       effect: (s, { f, d }) => {
         walkPath(lookup, s, f);
         s.parent[f] = d;
