@@ -40,6 +40,12 @@ export interface ProgramStep<State = any> {
 /** A step no user program can perform (an eviction, a server-side change): why not, and how to make it happen by hand. */
 export interface ManualStep<State = any> {
   readonly manual: (step: ShownStep<State>) => { readonly why: string; readonly shell: string };
+  /**
+   * Actions the shell command first runs to completion on every file, e.g.
+   * the `sync` before drop_caches: every Writeback. A conformance run applies
+   * them until none is enabled, then the manual step itself.
+   */
+  readonly completes?: readonly string[];
 }
 
 /** How the reproducer creates one file before step 1. */
@@ -48,6 +54,8 @@ export interface FileSetup {
   readonly size: number;
   /** What the model's initial state says about the file, for the comment beside it. */
   readonly note: string;
+  /** The file does not exist before step 1 (a step of the trace creates it): nothing is set up for it. */
+  readonly absent?: boolean;
 }
 
 /**
@@ -90,6 +98,8 @@ export interface CReproducer<State = any> {
   readonly steps: Readonly<Record<string, ProgramStep<State> | ManualStep<State>>>;
   /** How file `file` (0-based) is created, from the trace's initial state; absent: the runtime sets its files up itself. */
   readonly fileSetup?: (initial: State, file: number) => FileSetup;
+  /** C statements that set up the rest of the initial state (e.g. directories), after the files. */
+  readonly setup?: (initial: State) => readonly string[];
   /**
    * The runtime the steps call, a file of traces/repro/ (default `runtime.c`:
    * files on a local file system); `fuse.c` brings its own FUSE server.

@@ -104,7 +104,7 @@ export function validateRun(cm: CompiledModel, presentation: Presentation, trace
       if (isManual(presentation, t.action)) {
         // What the program asks for by hand (drop_caches) acts on everything it can: any number
         // of the action's steps, on any file, none included (the kernel may keep every inode).
-        for (const after of closure(cm, core, succ, s, t.action)) {
+        for (const after of completed(cm, core, succ, s, presentation, t.action).flatMap((c) => closure(cm, core, succ, c, t.action))) {
           const shown: ShownStep = { action: t.action, params: t.params as ShownStep['params'], before, after: layout.decode(after) };
           if (fits(presentation, seen.obs, shown)) next.set(after.join(','), after);
         }
@@ -136,15 +136,32 @@ export function validateRun(cm: CompiledModel, presentation: Presentation, trace
   return { steps: n, agreed, observations };
 }
 
+/**
+ * The states the manual step's `completes` actions (the `sync` before drop_caches:
+ * every Writeback) leave when run from `from` until none is enabled; `from` itself if it names none.
+ */
+function completed(cm: CompiledModel, core: TransitionCore, succ: Successors, from: Int32Array, p: Presentation, action: string): Int32Array[] {
+  const names = (p.c!.steps[action] as { completes?: readonly string[] }).completes ?? [];
+  if (names.length === 0) return [from];
+  const enabled = (s: Int32Array) => {
+    core.cur.set(s);
+    core.successors(succ);
+    for (let q = 0; q < succ.count; q++) if (names.includes(cm.instances[succ.inst[q]!]!.name)) return true;
+    return false;
+  };
+  return closure(cm, core, succ, from, names).filter((s) => !enabled(s));
+}
+
 /** `from` and every state that zero or more steps of `action` (any arguments) reach from it. */
-function closure(cm: CompiledModel, core: TransitionCore, succ: Successors, from: Int32Array, action: string): Int32Array[] {
+function closure(cm: CompiledModel, core: TransitionCore, succ: Successors, from: Int32Array, action: string | readonly string[]): Int32Array[] {
+  const names = typeof action === 'string' ? [action] : action;
   const found = new Map<string, Int32Array>([[from.join(','), from]]);
   const todo = [from];
   while (todo.length > 0) {
     core.cur.set(todo.pop()!);
     core.successors(succ);
     for (let q = 0; q < succ.count; q++) {
-      if (cm.instances[succ.inst[q]!]!.name !== action) continue;
+      if (!names.includes(cm.instances[succ.inst[q]!]!.name)) continue;
       core.loadNext(succ.words, q * core.W);
       const k = core.next.join(',');
       if (found.has(k)) continue;

@@ -80,8 +80,10 @@ export function reproC(trace: Trace, info: ReproInfo): string {
   const setup = repro.fileSetup;
   const setupLines = setup ? Array.from({ length: nFiles }, (_, f) => {
     const s = setup(state0, f);
+    if (s.absent) return `  /* f${f + 1}: ${comment(s.note)} */`;
     return `  setup_file(F(${f}), ${s.daxFlag ? 1 : 0}, ${s.size}); /* f${f + 1}: ${comment(s.note)} */`;
   }) : [];
+  setupLines.push(...(repro.setup?.(state0) ?? []).map((line) => `  ${line}`));
 
   const m = info.saved.meta;
   const consts = showConstants(info.constants);

@@ -18,6 +18,8 @@ import type { DaxDesign } from './designs/design.js';
 import { ext4xfs, virtiofsFlavour } from './flavour.js';
 import { partsFor } from './parts.js';
 import type { Schema } from './state.js';
+import { withTree } from './tree.js';
+import { mountAwareFlavour, withMount } from './mount.js';
 
 export function landedBehaviour(ctx: Ctx): Behaviour {
   const common = { faultRule: faultByInode, writebackUnderDax: false, readOnlyOpens: false };
@@ -27,6 +29,13 @@ export function landedBehaviour(ctx: Ctx): Behaviour {
 }
 
 export function buildDesign(c: Constants, d: DaxDesign): ModelParts<Schema> {
-  const ctx = ctxFor(c, d.flavour === 'virtiofs' ? virtiofsFlavour(c) : ext4xfs(c));
-  return partsFor(ctx, { ...landedBehaviour(ctx), ...d.changes?.(ctx) });
+  const remount = c.remount === 'on' && d.flavour !== 'virtiofs';
+  const ctx = ctxFor(c, d.flavour === 'virtiofs' ? virtiofsFlavour(c) : remount ? mountAwareFlavour(c) : ext4xfs(c));
+  const parts = partsFor(ctx, { ...landedBehaviour(ctx), ...d.changes?.(ctx) });
+  const tree = c.dirs === 0 ? parts
+    // virtiofs creates through FUSE_CREATE and the server decides FUSE_ATTR_DAX: the tree is ext4/xfs only.
+    : ctx.flavour.fs === 'virtiofs' ? { ...parts, notes: { ...parts.notes, dirs: 'not modelled on virtiofs (flat files)' } }
+      : withTree(ctx, parts);
+  if (c.remount === 'off') return tree;
+  return remount ? withMount(ctx, tree) : { ...tree, notes: { ...tree.notes, remount: 'not modelled on virtiofs' } };
 }

@@ -58,6 +58,15 @@ export const constants = {
   // for every file's one page, or `one` for all files (cache-size=2M), where a
   // DAX access of a second file finds the window exhausted (spec/dax/actions/dax-window.ts).
   windowRanges: enumConstant(['enough', 'one'], 'enough', 'virtiofs: 2 MiB ranges in the DAX window: enough for every file, or one for all of them (range exhaustion and the free-range worker)'),
+  // Directories (spec/dax/tree.ts): 0 keeps the flat model, whose files exist
+  // before the run; n >= 1 gives directories d1..dn (d1 the run's own
+  // directory) and files created in the run by Create and Copy, moved by
+  // Rename, with FS_XFLAG_DAX inherited from the parent (dax.rst "Summary" 3).
+  dirs: intConstant(0, 3, 0, 'ext4/xfs: directories d1..dn with FS_XFLAG_DAX (d1 the run\'s directory; mkdir, create, rename, copy); 0 = files only, created before the run'),
+  // Mounting within a run (spec/dax/mount.ts): umount (-EBUSY while a file is
+  // open or mapped) and mount again with any dax= mode. `mount` is then the
+  // mode the run starts with.
+  remount: enumConstant(['off', 'on'], 'off', 'ext4/xfs: umount (refused while files are in use) and mount again with dax=inode|always|never within the run'),
 };
 
 export type Constants = ConstantValues<typeof constants>;

@@ -9,6 +9,8 @@ import type { Plain } from '../../checker/layout.js';
 import { indexOf, isShownTrue as yes, type Presentation, type ShownStep } from '../../checker/presentation.js';
 import { daxReproducer } from './reproducer.js';
 import type { Schema } from './state.js';
+import { treeWords } from './tree-repro.js';
+import { mountWords } from './mount-repro.js';
 
 type Step = ShownStep<Plain<Schema>>;
 
@@ -45,6 +47,8 @@ export const daxPresentation: Presentation<Plain<Schema>> = {
     Timeout: (s) => `time passes: ${s.params.f}'s entry and attribute timeouts expire`,
     DropCaches: (s) => `kernel: reclaim evicts ${s.params.f}'s unused inode`,
     RangeReclaim: (s) => `kernel: the DAX free-range worker takes ${s.params.f}'s window range back (its DAX mappings are unmapped)`,
+    ...treeWords,
+    ...mountWords,
   },
   lanes: 'f',
   // The VMA's mode and the PTE's target (state.ts).

@@ -10,6 +10,8 @@ import type { Plain } from '../../checker/layout.js';
 import { indexOf, isShownTrue as yes, type CReproducer, type ShownStep } from '../../checker/presentation.js';
 import { daxObservations } from './observations.js';
 import type { Schema } from './state.js';
+import { treeSetup, treeSteps, withTreeObservations } from './tree-repro.js';
+import { mountSteps, withMountObservations } from './mount-repro.js';
 
 type Step = ShownStep<Plain<Schema>>;
 
@@ -67,6 +69,8 @@ export const daxReproducer: CReproducer<Plain<Schema>> = {
         // except a DAX inode faulted through a mapping (6.12, ext4 and xfs; README "Conformance").
         shell: 'sync; for i in 1 2 3; do echo 3 > /proc/sys/vm/drop_caches; done',
       }),
+      // The `sync` writes back every dirty file first, so another file's clean, unused inode goes too.
+      completes: ['Writeback'],
     },
     RangeReclaim: {
       manual: (s) => ({
@@ -74,13 +78,19 @@ export const daxReproducer: CReproducer<Plain<Schema>> = {
         shell: '# a window of one 2 MiB range (cache-size=2M): a DAX access to another file kicks the worker',
       }),
     },
+    ...treeSteps,
+    ...mountSteps,
   },
   // The initial state says each file's FS_XFLAG_DAX and size.
   fileSetup: (s0, f) => {
+    // dirs >= 1 (spec/dax/tree.ts): every file is created by a step.
+    if ('exists' in s0) return { daxFlag: false, size: 0, note: 'created by a step of the trace', absent: true };
     const size = s0.size[f] ?? 'small';
     const flag = s0.xflagDax[f] === true;
     return { daxFlag: flag, size: SIZES[size] ?? 4096, note: `FS_XFLAG_DAX = ${flag ? 1 : 0}, size ${size}` };
   },
+  setup: treeSetup,
+  defines: (constants) => ({ NDIRS: Number(constants.dirs ?? 0) }),
   mountHint: (design, constants) => {
     const mode = typeof constants.mount === 'string' ? constants.mount : 'inode';
     if (design.startsWith('virtiofs')) {
@@ -91,5 +101,5 @@ export const daxReproducer: CReproducer<Plain<Schema>> = {
     }
     return [`ext4 or xfs on a pmem device (or memmap= emulated pmem), mounted with -o dax=${mode}.`];
   },
-  observations: daxObservations,
+  observations: withMountObservations(withTreeObservations(daxObservations)),
 };

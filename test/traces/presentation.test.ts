@@ -41,13 +41,14 @@ function randomWalk(cm: CompiledModel, seed: number, steps: number): TraceStep[]
 
 const presented = Object.entries(models).filter(([, m]) => m.presentation !== undefined);
 
-/** Every action of every design; some exist only under some constants (virtiofs's Timeout needs cache=auto), so every value of each enum constant is tried. */
+/** Every action of every design; some exist only under some constants (virtiofs's Timeout needs cache=auto, the tree's Create dirs >= 1), so every value of each enum constant and the largest of each int constant are tried. */
 function everyAction(model: ModelDef<any, any>): { actions: Set<string>; schemas: ReturnType<typeof compile>['layout']['schema'][] } {
   const actions = new Set<string>();
   const schemas = [];
   const variants: Record<string, string>[] = [{}];
   for (const [k, c] of Object.entries(model.constants as Record<string, ConstantDecl>)) {
     if (c.kind === 'enum') for (const v of c.values) variants.push({ [k]: v });
+    else if (c.kind === 'int') variants.push({ [k]: String(c.hi) });
   }
   for (const d of Object.keys(model.designs)) {
     for (const v of variants) {

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/types.h>
@@ -30,6 +31,8 @@
 
 #define NPROCS 1
 #define NFILES 1
+/* Directories d1.. (the model's dirs constant); 0: the files sit in DIR itself. */
+#define NDIRS 0
 #define MAP_LEN 4096L
 #define BIG_LEN 65536L
 /* A write's argument: the data version, and whether to take the file past 32 KiB. */
@@ -50,11 +53,23 @@
 
 enum op {
   OP_OPEN, OP_CLOSE, OP_MMAP, OP_MUNMAP, OP_FAULT_READ, OP_FAULT_WRITE, OP_LOAD, OP_STORE,
-  OP_READ, OP_WRITE, OP_SETFLAG, OP_STATX_PATH, OP_FORK, OP_QUIT, OP_OBSERVE
+  OP_READ, OP_WRITE, OP_SETFLAG, OP_STATX_PATH, OP_FORK, OP_QUIT, OP_OBSERVE,
+  OP_CREATE, OP_MOVED, OP_DIR_MOVED
 };
 struct cmd { int op, file, arg; };
 
 static char paths[NFILES][4096];
+/*
+ * dirs >= 1: the tree. DIR/d1 is the model's d1; file f lives in the
+ * directory file_parent[f], directory d (> 0) in dir_parent[d]. Every
+ * process keeps its own copy and recomputes its paths when a name moves.
+ */
+static char run_dir[4096];
+static int file_parent[NFILES];
+static int dir_parent[NDIRS + 1];
+static void refresh_paths(void);
+/* remount=on: the mount the run changed is put back as it was before the next program. */
+static void restore_mount(void);
 static int cmd_pipe[NPROCS][2], ack_pipe[NPROCS][2];
 static int alive[NPROCS];
 static int interactive, run_manual;
@@ -494,6 +509,23 @@ static void serve(struct cmd c)
   case OP_OBSERVE:
     observe_held();
     return;
+  case OP_CREATE:
+    /* open(O_CREAT|O_EXCL): the new inode takes its parent's FS_XFLAG_DAX and gets S_DAX at once. */
+    fds[f] = open(paths[f], O_RDWR | O_CREAT | O_EXCL, 0644);
+    unexpected(fds[f], 0);
+    if (machine)
+      obs_ret(f, "open", fds[f], errno);
+    else
+      say("open(f%d, O_RDWR|O_CREAT|O_EXCL) = %d%s%s", f + 1, fds[f], fds[f] < 0 ? ": " : "", fds[f] < 0 ? strerror(errno) : "");
+    break;
+  case OP_MOVED:
+    file_parent[f] = c.arg;
+    refresh_paths();
+    return;
+  case OP_DIR_MOVED:
+    dir_parent[f] = c.arg;
+    refresh_paths();
+    return;
   }
   observe(f);
 }
@@ -908,6 +940,7 @@ static void start(int argc, char **argv)
   if (optind != argc - 1)
     goto usage;
   dir = argv[optind];
+  snprintf(run_dir, sizeof run_dir, "%s", dir);
   check_dax_mount(dir);
   if (event_enabled("ext4/ext4_evict_inode") || event_enabled("xfs/xfs_destroy_inode"))
     tracing = open(TRACING "/trace_pipe", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
@@ -916,6 +949,7 @@ static void start(int argc, char **argv)
     drain_trace(0);
   for (i = 0; i < NFILES; i++)
     snprintf(paths[i], sizeof paths[i], "%s/f%d", dir, i + 1);
+  refresh_paths();
   for (i = 0; i < NFILES; i++) {
     fds[i] = -1;
     maps[i] = NULL;
@@ -952,6 +986,7 @@ static void finish(void)
   tally();
   for (p = 0; p < NPROCS; p++)
     exit_proc(p);
+  restore_mount();
   if (!machine) {
     printf("summary: %d steps; the kernel's return values were what the model's step expects in %d", steps_run, steps_run - steps_failed);
     if (steps_failed)
@@ -959,4 +994,353 @@ static void finish(void)
     printf(" (S_DAX, FS_XFLAG_DAX and data are printed beside the model's lines; daxcheck conform checks them all)\n");
   }
   printf(machine ? "@done\n" : "done\n");
+}
+
+/* ---- directories (dirs >= 1: spec/dax/tree.ts, spec/dax/actions/dirs.ts) ---- */
+
+/* The path of directory d: DIR/d1, then each level below it. */
+HELPER void dir_path(int d, char *out, size_t n)
+{
+  char up[3072];
+
+  if (d == 0) {
+    if (snprintf(out, n, "%s/d1", run_dir) >= (int)n)
+      fail("path too long");
+    return;
+  }
+  dir_path(dir_parent[d], up, sizeof up);
+  if (snprintf(out, n, "%s/d%d", up, d + 1) >= (int)n)
+    fail("path too long");
+}
+
+static void refresh_paths(void)
+{
+  char d[3072];
+  int f;
+
+  if (NDIRS == 0)
+    return;
+  for (f = 0; f < NFILES; f++) {
+    dir_path(file_parent[f], d, sizeof d);
+    if (snprintf(paths[f], sizeof paths[f], "%s/f%d", d, f + 1) >= (int)sizeof paths[f])
+      fail("path too long");
+  }
+}
+
+/* Every process learns that a name moved (workers keep their own paths). */
+HELPER void tell_moved(int op, int what, int where)
+{
+  int p;
+
+  if (op == OP_MOVED)
+    file_parent[what] = where;
+  else
+    dir_parent[what] = where;
+  refresh_paths();
+  for (p = 0; p < NPROCS; p++)
+    if (alive[p])
+      run(p, op, what, where);
+}
+
+/* What the parent did, in both formats: `@obs path fN|dN ret OP RET ERRNO`. */
+HELPER void parent_ret(char kind, int i, const char *op, long ret, int err)
+{
+  if (ret < 0)
+    step_failed = 1;
+  if (machine)
+    printf("@obs path %c%d ret %s %ld %s\n", kind, i + 1, op, ret, ret < 0 ? errno_name(err) : "0");
+  else
+    printf("    %s(%c%d) = %ld%s%s\n", op, kind, i + 1, ret, ret < 0 ? ": " : "", ret < 0 ? strerror(err) : "");
+  fflush(stdout);
+}
+
+/* FS_XFLAG_DAX of an open file or directory, -1 if it cannot be read. */
+HELPER int xflag_of(int fd)
+{
+  struct fsxattr fa;
+
+  if (ioctl(fd, FS_IOC_FSGETXATTR, &fa) != 0)
+    return -1;
+  return (fa.fsx_xflags & FS_XFLAG_DAX) ? 1 : 0;
+}
+
+HELPER int set_xflag(int fd, int v)
+{
+  struct fsxattr fa;
+
+  if (ioctl(fd, FS_IOC_FSGETXATTR, &fa) != 0)
+    return -1;
+  if (v)
+    fa.fsx_xflags |= FS_XFLAG_DAX;
+  else
+    fa.fsx_xflags &= ~FS_XFLAG_DAX;
+  return ioctl(fd, FS_IOC_FSSETXATTR, &fa);
+}
+
+/* The directory's flag as the kernel has it now: `@obs path dN xflag V`. */
+HELPER void observe_dir(int d)
+{
+  char path[4096];
+  int fd, v;
+
+  dir_path(d, path, sizeof path);
+  fd = open(path, O_RDONLY | O_DIRECTORY);
+  if (fd < 0)
+    return;
+  v = xflag_of(fd);
+  close(fd);
+  if (v < 0)
+    return;
+  if (machine)
+    printf("@obs path d%d xflag %d\n", d + 1, v);
+  else
+    printf("    d%d now: FS_XFLAG_DAX=%d\n", d + 1, v);
+  fflush(stdout);
+}
+
+/* Before step 1: directory d made in its parent with the initial state's flag (d1: in DIR). */
+HELPER void setup_dir(int d, int parent, int dax_flag)
+{
+  char path[4096];
+  int fd;
+
+  dir_parent[d] = parent;
+  dir_path(d, path, sizeof path);
+  if (mkdir(path, 0755) != 0)
+    fail(path);
+  fd = open(path, O_RDONLY | O_DIRECTORY);
+  if (fd < 0)
+    fail(path);
+  if (set_xflag(fd, dax_flag) != 0)
+    printf("setup: d%d: FS_IOC_FSSETXATTR: %s\n", d + 1, strerror(errno));
+  if (machine && xflag_of(fd) != dax_flag)
+    printf("@setup-error d%d FS_XFLAG_DAX is %d, not %d\n", d + 1, xflag_of(fd), dax_flag);
+  close(fd);
+  refresh_paths();
+  if (!machine)
+    printf("setup: d%d created, FS_XFLAG_DAX=%d\n", d + 1, dax_flag);
+}
+
+/* The inode number of a file just created, for the eviction tracepoints (its dentry is cached: no lookup). */
+HELPER void note_inode(int f)
+{
+  struct stat st;
+
+  if (stat(paths[f], &st) == 0)
+    inode_no[f] = (unsigned long)st.st_ino;
+}
+
+/* open(f in d, O_RDWR|O_CREAT|O_EXCL) by process p. */
+HELPER void create_file(int p, int f, int d)
+{
+  tell_moved(OP_MOVED, f, d);
+  run(p, OP_CREATE, f, 0);
+  note_inode(f);
+  version[f] = 0;
+}
+
+HELPER void make_dir(int d, int parent)
+{
+  char path[4096];
+  int r;
+
+  tell_moved(OP_DIR_MOVED, d, parent);
+  dir_path(d, path, sizeof path);
+  r = mkdir(path, 0755);
+  parent_ret('d', d, "mkdir", r, errno);
+  observe_dir(d);
+}
+
+/* FS_IOC_FSSETXATTR on the directory, through a descriptor opened for it alone. */
+HELPER void set_dir_flag(int d, int v)
+{
+  char path[4096];
+  int fd, r;
+
+  dir_path(d, path, sizeof path);
+  fd = open(path, O_RDONLY | O_DIRECTORY);
+  r = fd < 0 ? -1 : set_xflag(fd, v);
+  parent_ret('d', d, "ioctl", r, errno);
+  if (fd >= 0)
+    close(fd);
+  observe_dir(d);
+}
+
+HELPER void rename_file(int f, int d)
+{
+  char from[4096];
+  int r;
+
+  snprintf(from, sizeof from, "%s", paths[f]);
+  file_parent[f] = d;
+  refresh_paths();
+  r = rename(from, paths[f]);
+  parent_ret('f', f, "rename", r, errno);
+  tell_moved(OP_MOVED, f, d);
+}
+
+HELPER void rename_dir(int d, int e)
+{
+  char from[4096], to[4096];
+  int r;
+
+  dir_path(d, from, sizeof from);
+  dir_parent[d] = e;
+  dir_path(d, to, sizeof to);
+  r = rename(from, to);
+  parent_ret('d', d, "rename", r, errno);
+  tell_moved(OP_DIR_MOVED, d, e);
+  observe_dir(d);
+}
+
+/*
+ * cp f g, g in d: read all of f, create g, write it, then report g's S_DAX
+ * and FS_XFLAG_DAX through the new descriptor (no lookup) and close both.
+ * g's data version is f's first byte, as the model copies the version.
+ */
+HELPER void copy_file(int f, int g, int d)
+{
+  static unsigned char buf[BIG_LEN];
+  struct statx stx;
+  ssize_t n;
+  int in, out, r = 0;
+
+  tell_moved(OP_MOVED, g, d);
+  in = open(paths[f], O_RDONLY);
+  n = in < 0 ? -1 : read(in, buf, sizeof buf);
+  out = open(paths[g], O_WRONLY | O_CREAT | O_EXCL, 0644);
+  if (in < 0 || n < 0 || out < 0 || (n > 0 && write(out, buf, (size_t)n) != n))
+    r = -1;
+  parent_ret('f', g, "copy", r, errno);
+  if (out >= 0) {
+    note_inode(g);
+    version[g] = n > 0 ? buf[0] : 0;
+    if (statx(out, "", AT_EMPTY_PATH, STATX_BASIC_STATS, &stx) == 0 && (stx.stx_attributes_mask & STATX_ATTR_DAX)) {
+      if (machine)
+        printf("@obs path f%d sdax %d\n", g + 1, (stx.stx_attributes & STATX_ATTR_DAX) ? 1 : 0);
+      else
+        printf("    f%d now: S_DAX=%d\n", g + 1, (stx.stx_attributes & STATX_ATTR_DAX) ? 1 : 0);
+    }
+    if (machine)
+      printf("@obs path f%d xflag %d\n", g + 1, xflag_of(out));
+    else
+      printf("    f%d now: FS_XFLAG_DAX=%d\n", g + 1, xflag_of(out));
+    close(out);
+  }
+  if (in >= 0)
+    close(in);
+  fflush(stdout);
+}
+
+/* ---- mounting within a run (remount=on: spec/dax/mount.ts, spec/dax/actions/mount.ts) ---- */
+
+static char mnt_point[4096], mnt_dev[4096], mnt_type[64];
+/* The dax= mode the run found (0 inode, 1 always, 2 never) and the one in force; -1: not mounted. */
+static int mnt_mode_found = -1, mnt_mode = -1;
+static const char *const dax_modes[] = { "inode", "always", "never" };
+
+/* The dax= mode in a mount's option string: dax=always and the legacy dax are always, dax=never never, else inode. */
+HELPER int dax_mode_in(const char *opts)
+{
+  const char *p;
+
+  for (p = opts; (p = strstr(p, "dax")) != NULL; p += 3) {
+    if (p != opts && p[-1] != ',')
+      continue;
+    if (strncmp(p, "dax=never", 9) == 0)
+      return 2;
+    if (strncmp(p, "dax=always", 10) == 0 || p[3] == ',' || p[3] == 0)
+      return 1;
+  }
+  return 0;
+}
+
+/* The mount DIR is on, from /proc/self/mountinfo (the longest mount point above it); its mode now. */
+HELPER int find_mount(void)
+{
+  char line[4096], point[4096], fstype[64], dev[4096], opts[1024], sopts[1024], both[2048];
+  size_t best = 0, len;
+  int mode = -1;
+  FILE *m = fopen("/proc/self/mountinfo", "r");
+
+  while (m && fgets(line, sizeof line, m)) {
+    char *dash = strstr(line, " - ");
+    if (!dash || sscanf(line, "%*d %*d %*s %*s %4095s %1023s", point, opts) != 2)
+      continue;
+    if (sscanf(dash + 3, "%63s %4095s %1023s", fstype, dev, sopts) != 3)
+      continue;
+    len = strlen(point);
+    if (strncmp(run_dir, point, len) != 0 || (run_dir[len] != '/' && run_dir[len] != 0 && len > 1) || len < best)
+      continue;
+    best = len;
+    snprintf(mnt_point, sizeof mnt_point, "%s", point);
+    snprintf(mnt_dev, sizeof mnt_dev, "%s", dev);
+    snprintf(mnt_type, sizeof mnt_type, "%s", fstype);
+    snprintf(both, sizeof both, "%s,%s", opts, sopts);
+    mode = dax_mode_in(both);
+  }
+  if (m)
+    fclose(m);
+  return mode;
+}
+
+/* What the parent's umount or mount returned: `@obs path - ret OP RET ERRNO`. */
+HELPER void mount_ret(const char *op, long ret, int err)
+{
+  if (ret < 0)
+    step_failed = 1;
+  if (machine)
+    printf("@obs path - ret %s %ld %s\n", op, ret, ret < 0 ? errno_name(err) : "0");
+  else
+    printf("    %s(%s) = %ld%s%s\n", op, mnt_point, ret, ret < 0 ? ": " : "", ret < 0 ? strerror(err) : "");
+  fflush(stdout);
+}
+
+/*
+ * umount(2) of the filesystem DIR is on. First, for the record (not a step
+ * of the model), `mount -o remount` with another dax= mode: ext4 refuses it
+ * (-EINVAL), xfs ignores the option; `@obs path - remount RET ERRNO MODE`
+ * says what it returned and the mode in force afterwards.
+ */
+HELPER void umount_fs(void)
+{
+  char data[32];
+  int r, e;
+
+  if (mnt_mode < 0)
+    mnt_mode = mnt_mode_found = find_mount();
+  snprintf(data, sizeof data, "dax=%s", dax_modes[mnt_mode == 2 ? 1 : 2]);
+  r = mount(mnt_dev, mnt_point, mnt_type, MS_REMOUNT, data);
+  e = errno;
+  if (machine)
+    printf("@obs path - remount %d %s %s\n", r, r < 0 ? errno_name(e) : "0", dax_modes[find_mount() < 0 ? 0 : find_mount()]);
+  else
+    printf("    mount -o remount,%s %s = %d%s%s (mode now dax=%s)\n", data, mnt_point, r, r < 0 ? ": " : "", r < 0 ? strerror(e) : "", dax_modes[find_mount() < 0 ? 0 : find_mount()]);
+  sync();
+  r = umount(mnt_point);
+  mount_ret("umount", r, errno);
+  if (r == 0)
+    mnt_mode = -1;
+}
+
+HELPER void mount_fs(int mode)
+{
+  char data[32];
+  int r;
+
+  snprintf(data, sizeof data, "dax=%s", dax_modes[mode]);
+  r = mount(mnt_dev, mnt_point, mnt_type, 0, data);
+  mount_ret("mount", r, errno);
+  if (r == 0)
+    mnt_mode = mode;
+}
+
+static void restore_mount(void)
+{
+  if (mnt_mode_found < 0 || mnt_mode == mnt_mode_found)
+    return;
+  if (mnt_mode >= 0 && umount(mnt_point) != 0)
+    fprintf(stderr, "repro: umount %s to restore dax=%s: %s\n", mnt_point, dax_modes[mnt_mode_found], strerror(errno));
+  if (mount(mnt_dev, mnt_point, mnt_type, 0, mnt_mode_found == 0 ? "dax=inode" : mnt_mode_found == 1 ? "dax=always" : "dax=never") != 0)
+    fprintf(stderr, "repro: mount %s again with dax=%s: %s\n", mnt_point, dax_modes[mnt_mode_found], strerror(errno));
 }

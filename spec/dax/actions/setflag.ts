@@ -6,6 +6,7 @@ import { bool } from '../../../checker/domain.js';
 import { action, fName, pName, type Ctx } from '../context.js';
 import { flushAndInvalidate, isMapped } from '../inode.js';
 import { ioctlHolds } from '../locks.js';
+import { mountModeOf } from '../mount.js';
 import { Fd, ModeChange, Size, Vma, type S } from '../state.js';
 
 export interface SetFlagRule {
@@ -108,7 +109,7 @@ export function markDontcache(s: S, f: number): void {
  * 2017-09-07T21:26.
  */
 export const markDontcacheAtIoctl = (ctx: Ctx): SetFlagRule => ({
-  then: (s, _p, f) => { if (ctx.c.mount === 'inode') markDontcache(s, f); },
+  then: (s, _p, f) => { if (mountModeOf(ctx, s) === 'inode') markDontcache(s, f); },
 });
 
 /**
