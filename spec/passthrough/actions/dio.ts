@@ -98,9 +98,16 @@ function writing(w: World, s: S, p: number, f: number): boolean {
  *   would come at the write's end, is left out);
  * - Exit waits for the process's waiting open, and other opens leave a file
  *   slot free for it;
- * - a caching open that would sleep is OpenWaits, not a refusal.
+ * - a caching open that would sleep is OpenWaits, not a refusal;
+ * - read/write through the page cache or the backing file waits for the inode lock.
  */
-export function constrainForDio<A extends { Open: ActionDef<Schema, any>; Close: ActionDef<Schema, any>; Exit: ActionDef<Schema, any>; OpenRefused: ActionDef<Schema, any> }>(w: World, base: A): A {
+type Constrained = 'Open' | 'OpenRefused' | 'Close' | 'Exit' | 'PageCacheIo' | 'PassthroughIo';
+
+export function constrainForDio<A extends Record<Constrained, ActionDef<Schema, any>>>(w: World, base: A): A {
+  const lockBusy = (s: S) => {
+    for (let i = 0; i < w.nw; i++) if (s.dio[i].phase !== DioPhase.idle) return true;
+    return false;
+  };
   const waiting = (s: S, p: number) => s.waiter.phase !== WaitPhase.none && s.waiter.proc === p;
   const freeFiles = (s: S) => {
     let n = 0;
@@ -113,6 +120,10 @@ export function constrainForDio<A extends { Open: ActionDef<Schema, any>; Close:
     Open: { ...base.Open, guard: (s: S, a: any) => base.Open.guard!(s, a) && (s.waiter.phase === WaitPhase.none || freeFiles(s) >= 2) },
     Close: { ...base.Close, guard: (s: S, a: any) => base.Close.guard!(s, a) && !writing(w, s, a.p, a.f) },
     Exit: { ...base.Exit, guard: (s: S, a: any) => base.Exit.guard!(s, a) && !waiting(s, a.p) },
+    // Their write(2) takes inode_lock (fuse_cache_write_iter; fuse_passthrough_write_iter, v6.12): it
+    // sleeps while a dio write holds or waits for the lock, and the model's step (read, then write) with it.
+    PageCacheIo: { ...base.PageCacheIo, guard: (s: S, a: any) => base.PageCacheIo.guard!(s, a) && !lockBusy(s) },
+    PassthroughIo: { ...base.PassthroughIo, guard: (s: S, a: any) => base.PassthroughIo.guard!(s, a) && !lockBusy(s) },
     OpenRefused: {
       ...base.OpenRefused,
       guard: (s: S, a: any) => base.OpenRefused.guard!(s, a) && !(a.flags === OpenFlags.caching && cachedIoOpenCheck(s) === 'HANG'),
