@@ -4,7 +4,7 @@
 
 import { leadsTo, weakFairness, type LivenessProperty, type Property } from '../../checker/model.js';
 import { DioPhase, WaitPhase, WarnOn } from './dio-state.js';
-import { FileKind, type S, type Schema, type World } from './state.js';
+import type { S, Schema, World } from './state.js';
 
 export function dioPropertiesFor(w: World): Record<string, Property<Schema> | LivenessProperty<Schema>> {
   if (!w.dio) return {};
@@ -12,10 +12,6 @@ export function dioPropertiesFor(w: World): Record<string, Property<Schema> | Li
     let n = 0;
     for (let i = 0; i < w.nw; i++) if (s.dio[i].phase === phase) n++;
     return n;
-  };
-  const passthroughOpen = (s: S) => {
-    for (let f = 0; f < w.nf; f++) if (s.file[f].kind === FileKind.FOPEN_PASSTHROUGH) return true;
-    return false;
   };
   const waitingWithBit = (s: S) => s.waiter.phase !== WaitPhase.none && s.cacheIoMode === 1;
   // The wait is over, or no longer the writes' doing: the bit is down, or the
@@ -54,12 +50,6 @@ export function dioPropertiesFor(w: World): Record<string, Property<Schema> | Li
       doc: 'diagnostic: a caching open sleeps in wait_event while FUSE_I_CACHE_IO_MODE is clear, so new dio writes take the shared lock again',
       source: 'fs/fuse/iomode.c: the bit is set only before wait_event, and fuse_file_cached_io_release clears it when the counter goes 1 -> 0 (a23e1966, v6.12)',
       reached: (s: S) => s.waiter.phase === WaitPhase.sleeping && s.cacheIoMode === 0,
-    },
-    BackingOutlivesPassthroughFiles: {
-      kind: 'reachable',
-      doc: 'diagnostic: a fuse_backing stays attached with no passthrough file open, held by the uncached reference of a dio write in flight (every other open is -EIO meanwhile)',
-      source: 'fs/fuse/iomode.c fuse_inode_uncached_io_end detaches the fuse_backing only when iocachectr reaches 0; fuse_file_io_open refuses non-passthrough opens while one is attached (a23e1966, v6.12)',
-      reached: (s: S) => s.fb !== 0 && !passthroughOpen(s),
     },
   };
 }

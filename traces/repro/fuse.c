@@ -1106,6 +1106,15 @@ static void finish(void)
   if (last_step >= 0)
     observe_all();
   tally();
+  /* A write still in flight holds the inode lock, and each close's fuse_flush would sleep on it: end them first. */
+  for (p = 0; p < MAX_DIO; p++)
+    __atomic_store_n(&ctl->dio_release[p], 1, __ATOMIC_SEQ_CST);
+  if (DIO_WRITES > 0) {
+    server_idle();
+    for (p = 0; p < MAX_DIO; p++)
+      wait_until(&ctl->dio_busy[p], 0, 5000);
+    wait_until(&ctl->wait_busy, 0, 5000);
+  }
   for (p = 0; p < NPROCS; p++)
     exit_proc(p);
   if (!machine) {

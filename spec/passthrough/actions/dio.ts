@@ -82,20 +82,13 @@ export function withInodeEvents<A extends Record<string, ActionDef<Schema, any>>
   return out as A;
 }
 
-/** A thread of process p has a write of file f in the syscall (it holds its struct file). */
-function writing(w: World, s: S, p: number, f: number): boolean {
-  for (let i = 0; i < w.nw; i++) {
-    const x = s.dio[i];
-    if (x.phase !== DioPhase.idle && x.proc === p && x.file === f) return true;
-  }
-  return false;
-}
-
 /**
  * The base actions a write or a waiting open constrains:
- * - Close(p, f) waits for p's own writes of f: the model's close is the
- *   writer's (a close from another thread during the write, whose FUSE_RELEASE
- *   would come at the write's end, is left out);
+ * - Close waits while a dio write holds or waits for the inode lock: close(2)
+ *   runs fuse_flush, which in v6.12 takes inode_lock around fuse_sync_writes
+ *   (fs/fuse/file.c; later kernels dropped it), so it sleeps until the writes
+ *   end; seen on 6.12, where a close beside a held FUSE_WRITE did not return.
+ *   (So no struct file is released while a write of it is in flight.)
  * - Exit waits for the process's waiting open, and other opens leave a file
  *   slot free for it;
  * - a caching open that would sleep is OpenWaits, not a refusal;
@@ -118,7 +111,7 @@ export function constrainForDio<A extends Record<Constrained, ActionDef<Schema, 
     ...base,
     // The waiting open's struct file exists in the kernel already: its model slot stays free for it.
     Open: { ...base.Open, guard: (s: S, a: any) => base.Open.guard!(s, a) && (s.waiter.phase === WaitPhase.none || freeFiles(s) >= 2) },
-    Close: { ...base.Close, guard: (s: S, a: any) => base.Close.guard!(s, a) && !writing(w, s, a.p, a.f) },
+    Close: { ...base.Close, guard: (s: S, a: any) => base.Close.guard!(s, a) && !lockBusy(s) },
     Exit: { ...base.Exit, guard: (s: S, a: any) => base.Exit.guard!(s, a) && !waiting(s, a.p) },
     // Their write(2) takes inode_lock (fuse_cache_write_iter; fuse_passthrough_write_iter, v6.12): it
     // sleeps while a dio write holds or waits for the lock, and the model's step (read, then write) with it.
