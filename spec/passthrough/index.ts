@@ -6,6 +6,7 @@
 import { defineModel } from '../../checker/model.js';
 import { baseActions, cacheMmapActions } from './actions.js';
 import { constrainForDio, dioActions, landedDio, withInodeEvents } from './actions/dio.js';
+import { withPassthroughInit } from './actions/init.js';
 import { dioPropertiesFor } from './dio-properties.js';
 import { dioFileIomode } from './designs/dio-file-iomode.js';
 import { dioSharedUnderCacheBit } from './designs/dio-shared-under-cache-bit.js';
@@ -24,7 +25,7 @@ function build(c: Constants, d: PassthroughDesign) {
   const mmap = cacheMmapActions(w, d.policy);
   // The order is BFS's tie-break among equally short traces: fork before split.
   const core = {
-    Open: base.Open, OpenRefused: base.OpenRefused, Close: base.Close,
+    ...withPassthroughInit(w, { Open: base.Open, OpenRefused: base.OpenRefused }), Close: base.Close,
     Mmap: mmap.Mmap, MmapRefused: mmap.MmapRefused,
     Fork: base.Fork, Split: base.Split, VmaClose: mmap.VmaClose, Exit: base.Exit,
     PageCacheIo: base.PageCacheIo, PassthroughIo: base.PassthroughIo, Fault: base.Fault,

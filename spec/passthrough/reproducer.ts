@@ -40,6 +40,7 @@ export const passthroughReproducer: CReproducer<Plain<Schema>> = {
   runtime: 'fuse.c',
   defines: (c) => ({
     NBACKINGS: Number(c.backings ?? 1), DIRECT_IO_ALLOW_MMAP: c.directIoAllowMmap === 'false' ? 0 : 1,
+    PASSTHROUGH_INIT: c.passthroughInit === 'not-offered' ? 1 : c.passthroughInit === 'stack-depth-0' ? 2 : 0,
     DIO_WRITES: Number(c.dioWrites ?? 0), PARALLEL_DIRECT_WRITES: Number(c.dioWrites ?? 0) > 0 && c.parallelDirectWrites !== 'false' ? 1 : 0,
   }),
   // Where the backing files live; the FUSE file system itself is the program's.

@@ -35,6 +35,7 @@ export const constants = {
   backings: intConstant(1, 2, 1, 'backing ids the server can name in FOPEN_PASSTHROUGH replies (2 reaches EBUSY)'),
   directIoAllowMmap: enumConstant(['true', 'false'], 'true', 'FUSE_DIRECT_IO_ALLOW_MMAP in the FUSE_INIT reply (fc->direct_io_allow_mmap)'),
   dioWrites: intConstant(0, 2, 0, 'direct-io write slots: writes of FOPEN_DIRECT_IO files in flight at once, each holding the inode lock (0: no dio writes, the model as before; dio-state.ts)'),
+  passthroughInit: enumConstant(['granted', 'not-offered', 'stack-depth-0'], 'granted', 'the FUSE_INIT reply: FUSE_PASSTHROUGH with max_stack_depth 1 (granted), without FUSE_PASSTHROUGH, or with max_stack_depth 0; only granted sets fc->passthrough (fs/fuse/inode.c process_init_reply)'),
   parallelDirectWrites: enumConstant(['true', 'false'], 'true', 'FOPEN_PARALLEL_DIRECT_WRITES in the server\'s FOPEN_DIRECT_IO replies (false: every dio write takes the exclusive inode lock)'),
 };
 export type Constants = ConstantValues<typeof constants>;
@@ -113,6 +114,7 @@ export function worldFor(c: Constants) {
     c, Files, Vmas, Procs, schema, counterRange,
     Writers: dio.Writers, nw: c.dioWrites, dio: c.dioWrites > 0,
     parallelDirectWrites: c.parallelDirectWrites === 'true',
+    passthroughGranted: c.passthroughInit === 'granted',
     nf: c.files, nv: c.vmas, np: c.procs,
     allowMmap: c.directIoAllowMmap === 'true',
   };

@@ -44,6 +44,8 @@
 #define DIRECT_IO_ALLOW_MMAP 1
 /* Direct-io write slots of the model (dioWrites), and whether FOPEN_DIRECT_IO replies carry FOPEN_PARALLEL_DIRECT_WRITES. */
 #define DIO_WRITES 0
+/* The FUSE_INIT reply (constant passthroughInit): 0 FUSE_PASSTHROUGH with max_stack_depth 1, 1 without FUSE_PASSTHROUGH, 2 with max_stack_depth 0. */
+#define PASSTHROUGH_INIT 0
 #define PARALLEL_DIRECT_WRITES 0
 #define MAX_DIO (DIO_WRITES > 0 ? DIO_WRITES : 1)
 /* Write slot w writes one byte at DIO_BASE + w pages (within EOF): the server holds such a FUSE_WRITE until the step that ends it. */
@@ -306,7 +308,13 @@ static void open_backings(void)
       return;
     }
     ctl->backing_id[b] = ioctl(fuse_fd, DEV_IOC_BACKING_OPEN, &map);
-    if (ctl->backing_id[b] < 0) {
+    if (PASSTHROUGH_INIT != 0) {
+      /* fc->passthrough is not set: fuse_backing_open refuses with -EPERM, and the OPEN replies name id 1 unregistered. */
+      printf("server: FUSE_DEV_IOC_BACKING_OPEN without fc->passthrough: %s\n", ctl->backing_id[b] < 0 ? errno_name(errno) : "accepted (unexpected)");
+      if (ctl->backing_id[b] >= 0)
+        ctl->failed = 1;
+      ctl->backing_id[b] = 1;
+    } else if (ctl->backing_id[b] < 0) {
       printf("server: FUSE_DEV_IOC_BACKING_OPEN %s: %s\n", backing_path[b], errno_name(errno));
       ctl->failed = 1;
     }
@@ -370,11 +378,11 @@ static void serve(void)
       o.minor = 40;
       o.max_readahead = in->max_readahead;
       o.flags = INIT_EXT;
-      o.flags2 = INIT2_PASSTHROUGH | (DIRECT_IO_ALLOW_MMAP ? INIT2_DIRECT_IO_ALLOW_MMAP : 0);
+      o.flags2 = (PASSTHROUGH_INIT == 1 ? 0 : INIT2_PASSTHROUGH) | (DIRECT_IO_ALLOW_MMAP ? INIT2_DIRECT_IO_ALLOW_MMAP : 0);
       o.max_background = 16;
       o.congestion_threshold = 12;
       o.max_write = 128 * 1024;
-      o.max_stack_depth = 1;
+      o.max_stack_depth = PASSTHROUGH_INIT == 2 ? 0 : 1;
       if (!(in->flags & INIT_EXT) || !(in->flags2 & INIT2_PASSTHROUGH)) {
         printf("server: the kernel (FUSE %u.%u) offers no FUSE_PASSTHROUGH\n", in->major, in->minor);
         ctl->failed = 1;
