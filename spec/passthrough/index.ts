@@ -6,7 +6,7 @@
 import { defineModel } from '../../checker/model.js';
 import { baseActions, cacheMmapActions } from './actions.js';
 import { constrainForDio, dioActions, landedDio, withInodeEvents } from './actions/dio.js';
-import { withPassthroughInit } from './actions/init.js';
+import { withPassthroughInit, withServerOpen } from './actions/init.js';
 import { dioPropertiesFor } from './dio-properties.js';
 import { dioFileIomode } from './designs/dio-file-iomode.js';
 import { dioSharedUnderCacheBit } from './designs/dio-shared-under-cache-bit.js';
@@ -25,7 +25,7 @@ function build(c: Constants, d: PassthroughDesign) {
   const mmap = cacheMmapActions(w, d.policy);
   // The order is BFS's tie-break among equally short traces: fork before split.
   const core = {
-    ...withPassthroughInit(w, { Open: base.Open, OpenRefused: base.OpenRefused }), Close: base.Close,
+    ...withServerOpen(w, withPassthroughInit(w, { Open: base.Open, OpenRefused: base.OpenRefused })), Close: base.Close,
     Mmap: mmap.Mmap, MmapRefused: mmap.MmapRefused,
     Fork: base.Fork, Split: base.Split, VmaClose: mmap.VmaClose, Exit: base.Exit,
     PageCacheIo: base.PageCacheIo, PassthroughIo: base.PassthroughIo, Fault: base.Fault,
@@ -35,7 +35,7 @@ function build(c: Constants, d: PassthroughDesign) {
   return {
     schema: w.schema,
     // Every slot starts at its smallest value, so the counter is set explicitly.
-    init: { params: {}, effect: (s: S) => { s.alive[0] = 1; s.iocachectr = 0; } },
+    init: { params: {}, effect: (s: S) => { s.alive[0] = 1; s.iocachectr = 0; if (w.noOpen) s.noOpen = 1; } },
     actions,
     properties: { ...propertiesFor(w, d.policy), ...livenessFor(w), ...dioPropertiesFor(w) },
     ...(d.constraint ? { constraint: d.constraint(w) } : {}),

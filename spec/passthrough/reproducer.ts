@@ -9,6 +9,7 @@
 import type { Plain } from '../../checker/layout.js';
 import { indexOf, type CReproducer, type ShownStep } from '../../checker/presentation.js';
 import { withDioObservations, withDioSteps } from './dio-reproducer.js';
+import { withNoOpenObservations } from './init-observations.js';
 import { passthroughObservations } from './observations.js';
 import { ioProcess, openedSlot } from './program.js';
 import type { Schema } from './state.js';
@@ -40,6 +41,7 @@ export const passthroughReproducer: CReproducer<Plain<Schema>> = {
   runtime: 'fuse.c',
   defines: (c) => ({
     NBACKINGS: Number(c.backings ?? 1), DIRECT_IO_ALLOW_MMAP: c.directIoAllowMmap === 'false' ? 0 : 1,
+    SERVER_NO_OPEN: c.serverOpen === 'ENOSYS' ? 1 : 0,
     PASSTHROUGH_INIT: c.passthroughInit === 'not-offered' ? 1 : c.passthroughInit === 'stack-depth-0' ? 2 : 0,
     DIO_WRITES: Number(c.dioWrites ?? 0), PARALLEL_DIRECT_WRITES: Number(c.dioWrites ?? 0) > 0 && c.parallelDirectWrites !== 'false' ? 1 : 0,
   }),
@@ -65,5 +67,5 @@ export const passthroughReproducer: CReproducer<Plain<Schema>> = {
     'an empty directory, as root, on a 6.9+ kernel with CONFIG_FUSE_PASSTHROUGH: the program mounts its own',
     `FUSE file system on DIR/mnt (FUSE_PASSTHROUGH${c.directIoAllowMmap === 'false' ? '' : ', FUSE_DIRECT_IO_ALLOW_MMAP'}) and keeps the backing file(s) in DIR.`,
   ],
-  observations: withDioObservations(passthroughObservations),
+  observations: withNoOpenObservations(withDioObservations(passthroughObservations)),
 };

@@ -35,6 +35,7 @@ export const constants = {
   backings: intConstant(1, 2, 1, 'backing ids the server can name in FOPEN_PASSTHROUGH replies (2 reaches EBUSY)'),
   directIoAllowMmap: enumConstant(['true', 'false'], 'true', 'FUSE_DIRECT_IO_ALLOW_MMAP in the FUSE_INIT reply (fc->direct_io_allow_mmap)'),
   dioWrites: intConstant(0, 2, 0, 'direct-io write slots: writes of FOPEN_DIRECT_IO files in flight at once, each holding the inode lock (0: no dio writes, the model as before; dio-state.ts)'),
+  serverOpen: enumConstant(['implemented', 'ENOSYS'], 'implemented', 'the server\'s answer to FUSE_OPEN: a reply, or -ENOSYS (no OPEN: the kernel sets fc->no_open, and files have no io modes; fs/fuse/file.c fuse_file_open)'),
   passthroughInit: enumConstant(['granted', 'not-offered', 'stack-depth-0'], 'granted', 'the FUSE_INIT reply: FUSE_PASSTHROUGH with max_stack_depth 1 (granted), without FUSE_PASSTHROUGH, or with max_stack_depth 0; only granted sets fc->passthrough (fs/fuse/inode.c process_init_reply)'),
   parallelDirectWrites: enumConstant(['true', 'false'], 'true', 'FOPEN_PARALLEL_DIRECT_WRITES in the server\'s FOPEN_DIRECT_IO replies (false: every dio write takes the exclusive inode lock)'),
 };
@@ -109,12 +110,15 @@ export function worldFor(c: Constants) {
   // The dio slots exist only when dioWrites > 0 (so the default schema, and its
   // states, are the model's without them); the type always names them, and
   // every reader checks `w.dio` first.
-  const schema = record((c.dioWrites > 0 ? { ...baseFields, ...dio.fields } : baseFields) as typeof baseFields & typeof dio.fields);
+  // fc->no_open, kept only for serverOpen=ENOSYS (the observation rules read it: no FUSE_RELEASE is ever sent).
+  const noOpenField = c.serverOpen === 'ENOSYS' ? { noOpen: bool } : {};
+  const schema = record((c.dioWrites > 0 ? { ...baseFields, ...noOpenField, ...dio.fields } : { ...baseFields, ...noOpenField }) as typeof baseFields & typeof dio.fields & { noOpen: typeof bool });
   return {
     c, Files, Vmas, Procs, schema, counterRange,
     Writers: dio.Writers, nw: c.dioWrites, dio: c.dioWrites > 0,
     parallelDirectWrites: c.parallelDirectWrites === 'true',
-    passthroughGranted: c.passthroughInit === 'granted',
+    passthroughGranted: c.passthroughInit === 'granted' && c.serverOpen === 'implemented',
+    noOpen: c.serverOpen === 'ENOSYS',
     nf: c.files, nv: c.vmas, np: c.procs,
     allowMmap: c.directIoAllowMmap === 'true',
   };

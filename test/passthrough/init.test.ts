@@ -37,3 +37,21 @@ describe('passthroughInit', () => {
     expect(m.runs[0]!.distinctStates).toBe(11_132);
   });
 });
+
+describe('serverOpen=ENOSYS: fc->no_open', () => {
+  const noOpen = { serverOpen: 'ENOSYS' };
+  it('every open is a caching file without an io mode; the reply\'s flags never exist', () => {
+    const t = play('landed', [['Open', { flags: 'caching' }], ['Mmap', { sharing: 'MAP_SHARED' }], ['Open', { flags: 'caching' }], ['Close', { f: 'file1' }]], noOpen);
+    expect(t.map((s) => (s.state as { iocachectr: number }).iocachectr)).toEqual([0, 0, 0, 0, 0]);
+    expect(finalState(t).file.map((f: { iomode: string }) => f.iomode)).toEqual(['IOM_NONE', 'IOM_NONE']);
+    expect(finalState(t).noOpen).toBe(true);
+    for (const flags of ['FOPEN_DIRECT_IO', 'FOPEN_PASSTHROUGH']) expect(() => play('landed', [['Open', { flags }]], noOpen)).toThrow(/not enabled/);
+  });
+
+  it('the whole state space: 780 states, every invariant holds, no passthrough open and no direct-io file', () => {
+    const m = runMatrix(passthroughModel, { designs: ['landed'], constants: noOpen });
+    for (const p of ['NoCachedAndPassthroughTogether', 'ModeCounterConsistent', 'IocachectrNoUnderflow']) expect(m.cells.landed![p]!.status, p).not.toBe('violated');
+    expect(m.cells.landed!.DirectIoMmapped).toEqual({ status: 'vacuous' });
+    expect(m.runs[0]!.distinctStates).toBe(780);
+  });
+});

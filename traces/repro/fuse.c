@@ -46,6 +46,8 @@
 #define DIO_WRITES 0
 /* The FUSE_INIT reply (constant passthroughInit): 0 FUSE_PASSTHROUGH with max_stack_depth 1, 1 without FUSE_PASSTHROUGH, 2 with max_stack_depth 0. */
 #define PASSTHROUGH_INIT 0
+/* 1: the server does not implement OPEN (every FUSE_OPEN gets -ENOSYS; the kernel then sets fc->no_open). */
+#define SERVER_NO_OPEN 0
 #define PARALLEL_DIRECT_WRITES 0
 #define MAX_DIO (DIO_WRITES > 0 ? DIO_WRITES : 1)
 /* Write slot w writes one byte at DIO_BASE + w pages (within EOF): the server holds such a FUSE_WRITE until the step that ends it. */
@@ -421,6 +423,10 @@ static void serve(void)
       struct open_out o;
       int r = ctl->next_reply;
 
+      if (SERVER_NO_OPEN) {
+        reply(h->unique, -ENOSYS, NULL, 0);
+        break;
+      }
       memset(&o, 0, sizeof o);
       if (opens < MAX_OPENS)
         slot_of_fh[opens] = ctl->next_slot;
