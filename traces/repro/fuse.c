@@ -460,6 +460,7 @@ static void serve(void)
         held_unique[w] = h->unique;
         held_size[w] = in->size;
         __atomic_store_n(&ctl->dio_held[w], 1, __ATOMIC_SEQ_CST);
+        release_held(); /* at the program's end every write is let go, those that come late too */
         break; /* in flight until the step that ends it */
       }
       if (s >= 0)
@@ -1125,8 +1126,11 @@ static void finish(void)
     __atomic_store_n(&ctl->dio_release[p], 1, __ATOMIC_SEQ_CST);
   if (DIO_WRITES > 0) {
     server_idle();
-    for (p = 0; p < MAX_DIO; p++)
+    for (p = 0; p < MAX_DIO; p++) {
+      /* A write that slept on the lock reaches the server only now; the flag lets it go at once. */
       wait_until(&ctl->dio_busy[p], 0, 5000);
+      server_idle();
+    }
     wait_until(&ctl->wait_busy, 0, 5000);
   }
   for (p = 0; p < NPROCS; p++)
