@@ -9,9 +9,13 @@
 // Short form in the other files: "a23e1966, v6.9+".
 //
 // What the model leaves out, and why that is safe for the properties:
-// - One inode, no DAX (fuse_file_io_open returns early for DAX), a server that
-//   implements OPEN (ff->args set, so I/O modes apply), no writeback cache
-//   (FUSE_INIT makes it exclusive with passthrough).
+// - One inode, no DAX (fuse_file_io_open returns early for DAX), by default a
+//   server that implements OPEN (ff->args set, so I/O modes apply; constant
+//   serverOpen=ENOSYS: fc->no_open, actions/init.ts) and passthrough granted
+//   at FUSE_INIT (constant passthroughInit), no writeback cache (FUSE_INIT
+//   makes it exclusive with passthrough), no FOPEN_KEEP_CACHE (the page
+//   cache's contents are not kept), no FUSE_DEV_IOC_BACKING_CLOSE (the
+//   server's backing ids stay registered).
 // - By default (dioWrites=0) no parallel direct-io writes (fuse_dio_lock ->
 //   fuse_inode_uncached_io_start(fi, NULL)), so nothing is ever in flight:
 //   system calls are atomic steps, release never waits for I/O, and
