@@ -5,6 +5,11 @@
 
 import { defineModel } from '../../checker/model.js';
 import { baseActions, cacheMmapActions } from './actions.js';
+import { constrainForDio, dioActions, landedDio, withInodeEvents } from './actions/dio.js';
+import { withPassthroughInit, withServerOpen } from './actions/init.js';
+import { dioPropertiesFor } from './dio-properties.js';
+import { dioFileIomode } from './designs/dio-file-iomode.js';
+import { dioSharedUnderCacheBit } from './designs/dio-shared-under-cache-bit.js';
 import { cacheMmapTaint } from './designs/cache-mmap-taint.js';
 import { landed } from './designs/landed.js';
 import { vmaCloseRefcount } from './designs/vma-close-refcount.js';
@@ -18,18 +23,21 @@ function build(c: Constants, d: PassthroughDesign) {
   const w = worldFor(c);
   const base = baseActions(w);
   const mmap = cacheMmapActions(w, d.policy);
+  // The order is BFS's tie-break among equally short traces: fork before split.
+  const core = {
+    ...withServerOpen(w, withPassthroughInit(w, { Open: base.Open, OpenRefused: base.OpenRefused })), Close: base.Close,
+    Mmap: mmap.Mmap, MmapRefused: mmap.MmapRefused,
+    Fork: base.Fork, Split: base.Split, VmaClose: mmap.VmaClose, Exit: base.Exit,
+    PageCacheIo: base.PageCacheIo, PassthroughIo: base.PassthroughIo, Fault: base.Fault,
+  };
+  // dioWrites > 0: the writes' actions after the others, and the counter's events after every step.
+  const actions = w.dio ? withInodeEvents({ ...constrainForDio(w, core), ...dioActions(w, d.dio ?? landedDio) }) : core;
   return {
     schema: w.schema,
     // Every slot starts at its smallest value, so the counter is set explicitly.
-    init: { params: {}, effect: (s: S) => { s.alive[0] = 1; s.iocachectr = 0; } },
-    // The order is BFS's tie-break among equally short traces: fork before split.
-    actions: {
-      Open: base.Open, OpenRefused: base.OpenRefused, Close: base.Close,
-      Mmap: mmap.Mmap, MmapRefused: mmap.MmapRefused,
-      Fork: base.Fork, Split: base.Split, VmaClose: mmap.VmaClose, Exit: base.Exit,
-      PageCacheIo: base.PageCacheIo, PassthroughIo: base.PassthroughIo, Fault: base.Fault,
-    },
-    properties: { ...propertiesFor(w, d.policy), ...livenessFor(w) },
+    init: { params: {}, effect: (s: S) => { s.alive[0] = 1; s.iocachectr = 0; if (w.noOpen) s.noOpen = 1; } },
+    actions,
+    properties: { ...propertiesFor(w, d.policy), ...livenessFor(w), ...dioPropertiesFor(w) },
     ...(d.constraint ? { constraint: d.constraint(w) } : {}),
   };
 }
@@ -49,5 +57,7 @@ export const passthroughModel = defineModel({
     landed,
     'cache-mmap-taint': cacheMmapTaint,
     'vma-close-refcount': vmaCloseRefcount,
+    'dio-shared-under-cache-bit': dioSharedUnderCacheBit,
+    'dio-file-iomode': dioFileIomode,
   },
 });

@@ -8,6 +8,7 @@
 
 import type { Plain } from '../../checker/layout.js';
 import { indexOf, type Presentation, type ShownStep } from '../../checker/presentation.js';
+import { dioWords } from './dio-reproducer.js';
 import { passthroughReproducer } from './reproducer.js';
 import type { Schema } from './state.js';
 
@@ -59,6 +60,7 @@ export const passthroughPresentation: Presentation<Plain<Schema>> = {
     PageCacheIo: (s) => `read(2) or write(2) on ${s.params.f}: through the inode's page cache`,
     PassthroughIo: (s) => `read(2) or write(2) on ${s.params.f}: passed through to the backing file`,
     Fault: (s) => `${vmaOf(s).proc}: page fault on ${s.params.v} (${vmaOf(s).map} of ${vmaOf(s).file}): filemap_fault`,
+    ...dioWords,
   },
   lanes: 'file',
   c: passthroughReproducer,

@@ -22,6 +22,8 @@ import { openCheck } from './iomode.js';
 import { FileKind, OpenFlags, VmaMap, type S, type Schema, type World } from './state.js';
 
 export function livenessFor(w: World): Record<string, LivenessProperty<Schema>> {
+  // Without fc->passthrough no passthrough open is ever accepted: nothing to wait for.
+  if (!w.passthroughGranted) return {};
   const backings = int(1, w.c.backings);
   const cachingUsersReleased = (s: S) => {
     for (let f = 0; f < w.nf; f++) if (s.file[f].kind === FileKind.caching || s.file[f].kind === FileKind.FOPEN_DIRECT_IO) return false;

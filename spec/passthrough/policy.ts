@@ -26,9 +26,25 @@ export interface CacheMmapPolicy {
   readonly refPerSharedMapping: boolean;
 }
 
+/**
+ * How a design's parallel direct-io writes use the inode lock and the counter
+ * (only at dioWrites > 0; absent: v6.12, fs/fuse/file.c fuse_dio_lock after
+ * commit 2f3d8ff45798). See designs/dio-*.ts.
+ */
+export interface DioPolicy {
+  /** fuse_dio_wr_exclusive_lock: FUSE_I_CACHE_IO_MODE asks for the exclusive lock (true since 2f3d8ff45798). */
+  readonly cacheIoModeForcesExclusive: boolean;
+  /**
+   * v6.9-rc1: the write takes the per-file helpers, fuse_file_uncached_io_start(inode, ff, NULL) /
+   * fuse_file_uncached_io_end, which set ff->iomode and refuse (-EBUSY) any attached fuse_backing.
+   */
+  readonly perFileIomode: boolean;
+}
+
 /** A design of the passthrough model: its policy, and a state constraint if its counter runs away. */
 export interface PassthroughDesign extends DesignInfo {
   readonly policy: CacheMmapPolicy;
+  readonly dio?: DioPolicy;
   /** States outside it are kept but not explored. */
   readonly constraint?: (w: World) => (s: S) => boolean;
 }

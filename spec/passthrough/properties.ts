@@ -19,6 +19,7 @@
 //   seed's "ever mmaped using page cache" reads) does.
 
 import type { Property } from '../../checker/model.js';
+import { sharedWriteRefs } from './dio-state.js';
 import type { CacheMmapPolicy } from './policy.js';
 import { Errno, FileKind, IoMode, RefusedCall, VmaMap, type S, type Schema, type World } from './state.js';
 
@@ -68,21 +69,27 @@ export function modeCounterConsistent(w: World, policy: CacheMmapPolicy): Prop {
     nonVacuousIf: NON_VACUOUS_COUNTER,
     holds: (s: S) => {
       const nP = count(s, FileKind.FOPEN_PASSTHROUGH);
-      let expected = count(s, FileKind.caching) - nP;
+      // serverOpen=ENOSYS: no file holds an io mode (fuse_file_io_open without ff->args).
+      let expected = (w.noOpen ? 0 : count(s, FileKind.caching)) - nP;
       for (let f = 0; f < nf; f++) {
         const file = s.file[f];
         const dioRef = file.kind === FileKind.FOPEN_DIRECT_IO && policy.directIoFileHoldsRef(file.everMapped);
         if (dioRef) expected++;
-        const want = file.kind === FileKind.caching || dioRef ? IoMode.IOM_CACHED
+        const want = (file.kind === FileKind.caching && !w.noOpen) || dioRef ? IoMode.IOM_CACHED
           : file.kind === FileKind.FOPEN_PASSTHROUGH ? IoMode.IOM_UNCACHED : IoMode.IOM_NONE;
         if (file.iomode !== want) return false;
         if (file.kind === FileKind.FOPEN_PASSTHROUGH && file.backingId !== s.fb) return false;
       }
       if (policy.refPerSharedMapping) expected += mapped(s, sharedDirectIo);
+      // dioWrites > 0: each shared-lock dio write in flight holds one uncached
+      // reference, and keeps an attached fuse_backing after the last
+      // passthrough file (fuse_inode_uncached_io_end detaches it at 0).
+      const nW = w.dio ? sharedWriteRefs(w.nw, s.dio) : 0;
+      expected -= nW;
       const ctr = s.iocachectr;
       return ctr === expected
-        && (ctr <= 0 || nP === 0) && (ctr >= 0 || nP > 0)
-        && (s.fb !== 0) === (nP > 0)
+        && (ctr <= 0 || nP + nW === 0) && (ctr >= 0 || nP + nW > 0)
+        && (nP > 0 ? s.fb !== 0 : nW > 0 || s.fb === 0)
         && ctr >= counterRange.lo && ctr <= counterRange.hi;
     },
   };
@@ -119,7 +126,7 @@ export function propertiesFor(w: World, policy: CacheMmapPolicy): Record<string,
       doc: 'fi->iocachectr never goes below what the open passthrough files account for: the underflow Amir saw in fuse_vma_close()',
       source: 'seed 004 (Amir Goldstein, 6 Dec 2023): "it keeps underflowing in fuse_vma_close()"',
       nonVacuousIf: NON_VACUOUS_COUNTER,
-      holds: (s: S) => s.iocachectr >= -count(s, FileKind.FOPEN_PASSTHROUGH),
+      holds: (s: S) => s.iocachectr >= -count(s, FileKind.FOPEN_PASSTHROUGH) - (w.dio ? sharedWriteRefs(w.nw, s.dio) : 0),
     },
 
     PassthroughOpened: {

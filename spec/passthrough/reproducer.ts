@@ -8,6 +8,8 @@
 
 import type { Plain } from '../../checker/layout.js';
 import { indexOf, type CReproducer, type ShownStep } from '../../checker/presentation.js';
+import { withDioObservations, withDioSteps } from './dio-reproducer.js';
+import { withNoOpenObservations } from './init-observations.js';
 import { passthroughObservations } from './observations.js';
 import { ioProcess, openedSlot } from './program.js';
 import type { Schema } from './state.js';
@@ -37,11 +39,16 @@ export const passthroughReproducer: CReproducer<Plain<Schema>> = {
   files: 'file',
   processes: 'p',
   runtime: 'fuse.c',
-  defines: (c) => ({ NBACKINGS: Number(c.backings ?? 1), DIRECT_IO_ALLOW_MMAP: c.directIoAllowMmap === 'false' ? 0 : 1 }),
+  defines: (c) => ({
+    NBACKINGS: Number(c.backings ?? 1), DIRECT_IO_ALLOW_MMAP: c.directIoAllowMmap === 'false' ? 0 : 1,
+    SERVER_NO_OPEN: c.serverOpen === 'ENOSYS' ? 1 : 0,
+    PASSTHROUGH_INIT: c.passthroughInit === 'not-offered' ? 1 : c.passthroughInit === 'stack-depth-0' ? 2 : 0,
+    DIO_WRITES: Number(c.dioWrites ?? 0), PARALLEL_DIRECT_WRITES: Number(c.dioWrites ?? 0) > 0 && c.parallelDirectWrites !== 'false' ? 1 : 0,
+  }),
   // Where the backing files live; the FUSE file system itself is the program's.
   fileSystems: { accepted: ['tmpfs', 'ext4', 'xfs'], byDefault: ['tmpfs'] },
   prints: 'the FUSE requests the server saw (RELEASE, WRITE) and each process\'s mappings of the inode (/proc/self/maps)',
-  steps: {
+  steps: withDioSteps({
     Open: { c: (s) => open(s, `F(${openedSlot(s)})`) },
     OpenRefused: { c: (s) => open(s, '-1') },
     Close: { c: (s) => `close_file(${P(s.params.p)}, ${F(s.params.f)});` },
@@ -55,10 +62,10 @@ export const passthroughReproducer: CReproducer<Plain<Schema>> = {
     // read(2) and write(2) need a descriptor: a struct file only a mapping keeps has none.
     PageCacheIo: { c: (s) => `file_io(P(${ioProcess(s)}), ${F(s.params.f)});`, can: (s) => ioProcess(s) >= 0 },
     PassthroughIo: { c: (s) => `file_io(P(${ioProcess(s)}), ${F(s.params.f)});`, can: (s) => ioProcess(s) >= 0 },
-  },
+  }),
   mountHint: (_design, c) => [
     'an empty directory, as root, on a 6.9+ kernel with CONFIG_FUSE_PASSTHROUGH: the program mounts its own',
     `FUSE file system on DIR/mnt (FUSE_PASSTHROUGH${c.directIoAllowMmap === 'false' ? '' : ', FUSE_DIRECT_IO_ALLOW_MMAP'}) and keeps the backing file(s) in DIR.`,
   ],
-  observations: passthroughObservations,
+  observations: withNoOpenObservations(withDioObservations(passthroughObservations)),
 };

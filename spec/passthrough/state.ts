@@ -9,13 +9,18 @@
 // Short form in the other files: "a23e1966, v6.9+".
 //
 // What the model leaves out, and why that is safe for the properties:
-// - One inode, no DAX (fuse_file_io_open returns early for DAX), a server that
-//   implements OPEN (ff->args set, so I/O modes apply), no writeback cache
-//   (FUSE_INIT makes it exclusive with passthrough).
-// - No parallel direct-io writes (fuse_dio_lock -> fuse_inode_uncached_io_start(fi, NULL)),
-//   so nothing is ever in flight: system calls are atomic steps, release never
-//   waits for I/O, and FUSE_I_CACHE_IO_MODE (which only steers those writers)
-//   is not kept.
+// - One inode, no DAX (fuse_file_io_open returns early for DAX), by default a
+//   server that implements OPEN (ff->args set, so I/O modes apply; constant
+//   serverOpen=ENOSYS: fc->no_open, actions/init.ts) and passthrough granted
+//   at FUSE_INIT (constant passthroughInit), no writeback cache (FUSE_INIT
+//   makes it exclusive with passthrough), no FOPEN_KEEP_CACHE (the page
+//   cache's contents are not kept), no FUSE_DEV_IOC_BACKING_CLOSE (the
+//   server's backing ids stay registered).
+// - By default (dioWrites=0) no parallel direct-io writes (fuse_dio_lock ->
+//   fuse_inode_uncached_io_start(fi, NULL)), so nothing is ever in flight:
+//   system calls are atomic steps, release never waits for I/O, and
+//   FUSE_I_CACHE_IO_MODE (which only steers those writers) is not kept.
+//   dioWrites > 0 adds them at the lock level (dio-state.ts, actions/dio.ts).
 // - FOPEN_PASSTHROUGH | FOPEN_DIRECT_IO is not opened: for modes and mmap it
 //   behaves as FOPEN_PASSTHROUGH (iomode.c, FOPEN_PASSTHROUGH_MASK comment).
 // - fds are collapsed to "this process holds the struct file": dup and fork
@@ -25,6 +30,7 @@
 import { arrayOf, bool, enumOf, indexSet, int, record } from '../../checker/domain.js';
 import { enumConstant, intConstant, type ConstantValues } from '../../checker/model.js';
 import type { View } from '../../checker/layout.js';
+import { dioFields } from './dio-state.js';
 
 export const constants = {
   files: intConstant(1, 4, 2, 'struct file / fuse_file slots of the inode'),
@@ -32,6 +38,10 @@ export const constants = {
   procs: intConstant(1, 3, 2, 'process slots (p1 never exits)'),
   backings: intConstant(1, 2, 1, 'backing ids the server can name in FOPEN_PASSTHROUGH replies (2 reaches EBUSY)'),
   directIoAllowMmap: enumConstant(['true', 'false'], 'true', 'FUSE_DIRECT_IO_ALLOW_MMAP in the FUSE_INIT reply (fc->direct_io_allow_mmap)'),
+  dioWrites: intConstant(0, 2, 0, 'direct-io write slots: writes of FOPEN_DIRECT_IO files in flight at once, each holding the inode lock (0: no dio writes, the model as before; dio-state.ts)'),
+  serverOpen: enumConstant(['implemented', 'ENOSYS'], 'implemented', 'the server\'s answer to FUSE_OPEN: a reply, or -ENOSYS (no OPEN: the kernel sets fc->no_open, and files have no io modes; fs/fuse/file.c fuse_file_open)'),
+  passthroughInit: enumConstant(['granted', 'not-offered', 'stack-depth-0'], 'granted', 'the FUSE_INIT reply: FUSE_PASSTHROUGH with max_stack_depth 1 (granted), without FUSE_PASSTHROUGH, or with max_stack_depth 0; only granted sets fc->passthrough (fs/fuse/inode.c process_init_reply)'),
+  parallelDirectWrites: enumConstant(['true', 'false'], 'true', 'FOPEN_PARALLEL_DIRECT_WRITES in the server\'s FOPEN_DIRECT_IO replies (false: every dio write takes the exclusive inode lock)'),
 };
 export type Constants = ConstantValues<typeof constants>;
 
@@ -82,8 +92,9 @@ export function worldFor(c: Constants) {
    * and that design's state constraint stops the search there rather than let
    * an effect write outside the domain.
    */
-  const counterRange = { lo: -c.files, hi: c.files + c.vmas };
-  const schema = record({
+  const counterRange = { lo: -c.files - c.dioWrites, hi: c.files + c.vmas };
+  const dio = dioFields(c.dioWrites, Files, Procs);
+  const baseFields = {
     alive: arrayOf(Procs, bool),
     file: arrayOf(Files, record({
       kind: FileKind,
@@ -101,9 +112,19 @@ export function worldFor(c: Constants) {
     /** fi->fb, as the backing id it came from; 0 = no fuse_backing attached. */
     fb: int(0, c.backings),
     refused: record({ call: RefusedCall, errno: Errno }),
-  });
+  };
+  // The dio slots exist only when dioWrites > 0 (so the default schema, and its
+  // states, are the model's without them); the type always names them, and
+  // every reader checks `w.dio` first.
+  // fc->no_open, kept only for serverOpen=ENOSYS (the observation rules read it: no FUSE_RELEASE is ever sent).
+  const noOpenField = c.serverOpen === 'ENOSYS' ? { noOpen: bool } : {};
+  const schema = record((c.dioWrites > 0 ? { ...baseFields, ...noOpenField, ...dio.fields } : { ...baseFields, ...noOpenField }) as typeof baseFields & typeof dio.fields & { noOpen: typeof bool });
   return {
     c, Files, Vmas, Procs, schema, counterRange,
+    Writers: dio.Writers, nw: c.dioWrites, dio: c.dioWrites > 0,
+    parallelDirectWrites: c.parallelDirectWrites === 'true',
+    passthroughGranted: c.passthroughInit === 'granted' && c.serverOpen === 'implemented',
+    noOpen: c.serverOpen === 'ENOSYS',
     nf: c.files, nv: c.vmas, np: c.procs,
     allowMmap: c.directIoAllowMmap === 'true',
   };

@@ -14,6 +14,7 @@ import { exampleCases, fileCases, judgeBoot, programOf, type Case } from '../../
 import { randomWalks } from '../../conform/walks.js';
 import { PASSTHROUGH_TOUR, traceOf } from '../../testkit/conform-scenario.js';
 import { tempDir } from '../../testkit/traces.js';
+import { settled } from '../../spec/passthrough/dio-reproducer.js';
 
 const pt = modelNamed('passthrough');
 const kernelLog = readFileSync(new URL('./fixtures/passthrough-tour.kernel.log', import.meta.url), 'utf8').replace(/\r/g, '');
@@ -75,6 +76,7 @@ describe('passthrough on a kernel: judging against a design', () => {
   it('the recorded examples the landed design fixes are run, each also judged by its own design', () => {
     const cases = exampleCases(pt, 'landed');
     expect(cases.map((c) => [c.origin, c.own?.cm.design])).toEqual([
+      ['passthrough.dio-file-iomode.IomodeWarnOnNeverFires.itf.json', 'dio-file-iomode'],
       ['passthrough.vma-close-refcount.IocachectrNoUnderflow.itf.json', 'vma-close-refcount'],
       ['passthrough.vma-close-refcount.ModeCounterConsistent.itf.json', 'vma-close-refcount'],
     ]);
@@ -86,12 +88,27 @@ describe('passthrough programs', () => {
   it('walks take every action, and never a read(2) of a file no process has a descriptor of', () => {
     const walks = randomWalks(cm, pt.presentation!, 300, 10, 1);
     const actions = new Set(walks.flatMap((t) => t.steps.slice(1).map((s) => s.action)));
-    expect([...actions].sort()).toEqual(Object.keys(pt.presentation!.c!.steps).sort());
+    // Every action of the default model (the dio steps exist only at dioWrites > 0: next test).
+    expect([...actions].sort()).toEqual([...cm.actionNames].sort());
+    for (const a of actions) expect(pt.presentation!.c!.steps[a], a).toBeDefined();
     for (const t of walks) {
       t.steps.forEach((s, i) => {
         if (s.action !== 'PageCacheIo' && s.action !== 'PassthroughIo') return;
         const before = t.steps[i - 1]!.state as { file: { heldBy: boolean[] }[] };
         expect(before.file[Number(String(s.params.f).slice(4)) - 1]!.heldBy.some(Boolean)).toBe(true);
+      });
+    }
+  });
+
+  it('at dioWrites=2 walks take the dio steps, and each system call only once the kernel has settled', () => {
+    const dio = compile(pt, 'landed', { dioWrites: 2 });
+    const walks = randomWalks(dio, pt.presentation!, 300, 10, 1);
+    const actions = new Set(walks.flatMap((t) => t.steps.slice(1).map((s) => s.action)));
+    for (const a of ['DioWrite', 'DioCheckMode', 'DioLockGranted', 'DioWriteDone', 'OpenWaits', 'OpenWakes']) expect(actions.has(a), a).toBe(true);
+    for (const t of walks) {
+      t.steps.forEach((s, i) => {
+        if (i === 0 || ['DioCheckMode', 'DioLockGranted', 'OpenWakes'].includes(s.action)) return;
+        expect(settled(t.steps[i - 1]!.state as never), `${s.label} after an unsettled state`).toBe(true);
       });
     }
   });

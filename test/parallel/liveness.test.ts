@@ -118,7 +118,7 @@ describe('liveness on worker threads: the sequential verdicts and lassos, exactl
 });
 
 describe('a run on workers cut short never says a liveness property holds', () => {
-  // passthrough landed: PassthroughAfterRelease holds over the whole graph (18,810 states).
+  // passthrough landed: PassthroughAfterRelease holds over the whole graph (60,230 states).
   const cm = compile(passthroughModel, 'landed', {});
   const src = builtInSource('passthrough');
   const run = (opts: SearchOptions) => check(cm, { properties: ['PassthroughAfterRelease'], workers: 2, modelSource: src, ...opts });

@@ -48,7 +48,7 @@ function everyAction(model: ModelDef<any, any>): { actions: Set<string>; schemas
   const variants: Record<string, string>[] = [{}];
   for (const [k, c] of Object.entries(model.constants as Record<string, ConstantDecl>)) {
     if (c.kind === 'enum') for (const v of c.values) variants.push({ [k]: v });
-    else if (c.kind === 'int') variants.push({ [k]: String(c.hi) });
+    else if (c.kind === 'int' && c.hi !== c.default) variants.push({ [k]: String(c.hi) });
   }
   for (const d of Object.keys(model.designs)) {
     for (const v of variants) {

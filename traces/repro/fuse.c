@@ -29,6 +29,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
@@ -41,6 +42,16 @@
 #define NFILES 1
 #define NBACKINGS 1
 #define DIRECT_IO_ALLOW_MMAP 1
+/* Direct-io write slots of the model (dioWrites), and whether FOPEN_DIRECT_IO replies carry FOPEN_PARALLEL_DIRECT_WRITES. */
+#define DIO_WRITES 0
+/* The FUSE_INIT reply (constant passthroughInit): 0 FUSE_PASSTHROUGH with max_stack_depth 1, 1 without FUSE_PASSTHROUGH, 2 with max_stack_depth 0. */
+#define PASSTHROUGH_INIT 0
+/* 1: the server does not implement OPEN (every FUSE_OPEN gets -ENOSYS; the kernel then sets fc->no_open). */
+#define SERVER_NO_OPEN 0
+#define PARALLEL_DIRECT_WRITES 0
+#define MAX_DIO (DIO_WRITES > 0 ? DIO_WRITES : 1)
+/* Write slot w writes one byte at DIO_BASE + w pages (within EOF): the server holds such a FUSE_WRITE until the step that ends it. */
+#define DIO_BASE (2 * PAGE)
 /* Pages of the file and of each mapping: room for the splits of a trace (each halves a piece). */
 #define FILE_PAGES 16
 #define PAGE 4096L
@@ -61,6 +72,7 @@ enum map_kind { MAP_KIND_PRIVATE, MAP_KIND_SHARED, MAP_KIND_BACKING };
 
 #define FOPEN_DIRECT_IO_BIT (1u << 0)
 #define FOPEN_PASSTHROUGH_BIT (1u << 7)
+#define FOPEN_PARALLEL_DIRECT_WRITES_BIT (1u << 6)
 #define INIT_EXT (1u << 30)
 #define INIT2_DIRECT_IO_ALLOW_MMAP (1u << (36 - 32))
 #define INIT2_PASSTHROUGH (1u << (37 - 32))
@@ -103,10 +115,18 @@ struct control {
   /* Per slot, since the program began: FUSE_RELEASE and FUSE_WRITE requests the server saw. */
   int released[NFILES], writes[NFILES];
   int reads;
+  /*
+   * Direct-io writes in flight, by the model's write slot: the server holds
+   * its FUSE_WRITE (held) until the parent asks for the reply (release); the
+   * writing thread is in pwrite(2) while busy.
+   */
+  int dio_held[MAX_DIO], dio_release[MAX_DIO], dio_busy[MAX_DIO], dio_ret[MAX_DIO], dio_err[MAX_DIO];
+  /* A caching open in a thread of its own, which may sleep in the kernel: started, in open(2), its result; the model slot it lands in. */
+  int wait_started, wait_busy, wait_fd, wait_err, wait_slot;
 };
 static struct control *ctl;
 
-enum op { OP_OPEN, OP_CLOSE, OP_MMAP, OP_MUNMAP, OP_SPLIT, OP_FAULT, OP_IO, OP_FORK, OP_QUIT, OP_OBSERVE };
+enum op { OP_OPEN, OP_CLOSE, OP_MMAP, OP_MUNMAP, OP_SPLIT, OP_FAULT, OP_IO, OP_FORK, OP_QUIT, OP_OBSERVE, OP_DIO, OP_DIO_JOIN, OP_OPEN_WAIT, OP_OPEN_JOIN };
 struct cmd { int op, file, arg; };
 
 /* DIR is at most 3000 bytes (start), so that every path built on it fits. */
@@ -290,7 +310,13 @@ static void open_backings(void)
       return;
     }
     ctl->backing_id[b] = ioctl(fuse_fd, DEV_IOC_BACKING_OPEN, &map);
-    if (ctl->backing_id[b] < 0) {
+    if (PASSTHROUGH_INIT != 0) {
+      /* fc->passthrough is not set: fuse_backing_open refuses with -EPERM, and the OPEN replies name id 1 unregistered. */
+      printf("server: FUSE_DEV_IOC_BACKING_OPEN without fc->passthrough: %s\n", ctl->backing_id[b] < 0 ? errno_name(errno) : "accepted (unexpected)");
+      if (ctl->backing_id[b] >= 0)
+        ctl->failed = 1;
+      ctl->backing_id[b] = 1;
+    } else if (ctl->backing_id[b] < 0) {
       printf("server: FUSE_DEV_IOC_BACKING_OPEN %s: %s\n", backing_path[b], errno_name(errno));
       ctl->failed = 1;
     }
@@ -298,9 +324,33 @@ static void open_backings(void)
   }
 }
 
+/* The waiting open's struct file takes its model slot only when the open returns (ctl->wait_slot). */
+#define SLOT_OF_WAITER (-2)
+
 static int slot_of(uint64_t fh)
 {
-  return fh >= 1 && fh <= (uint64_t)opens ? slot_of_fh[fh - 1] : -1;
+  int s = fh >= 1 && fh <= (uint64_t)opens ? slot_of_fh[fh - 1] : -1;
+
+  return s == SLOT_OF_WAITER ? __atomic_load_n(&ctl->wait_slot, __ATOMIC_SEQ_CST) : s;
+}
+
+static uint64_t held_unique[MAX_DIO];
+static uint32_t held_size[MAX_DIO];
+
+/* Replies to the held FUSE_WRITEs the parent has asked to end (it then sends a request, so that the server wakes). */
+static void release_held(void)
+{
+  int w;
+
+  for (w = 0; w < MAX_DIO; w++) {
+    if (__atomic_load_n(&ctl->dio_release[w], __ATOMIC_SEQ_CST) && __atomic_load_n(&ctl->dio_held[w], __ATOMIC_SEQ_CST)) {
+      struct write_out o = { held_size[w], 0 };
+
+      __atomic_store_n(&ctl->dio_held[w], 0, __ATOMIC_SEQ_CST);
+      __atomic_store_n(&ctl->dio_release[w], 0, __ATOMIC_SEQ_CST);
+      reply(held_unique[w], 0, &o, sizeof o);
+    }
+  }
 }
 
 static void serve(void)
@@ -319,6 +369,7 @@ static void serve(void)
         continue;
       _exit(0); /* ENODEV: unmounted */
     }
+    release_held();
     switch (h->opcode) {
     case OPC_INIT: {
       struct init_in *in = arg;
@@ -329,11 +380,11 @@ static void serve(void)
       o.minor = 40;
       o.max_readahead = in->max_readahead;
       o.flags = INIT_EXT;
-      o.flags2 = INIT2_PASSTHROUGH | (DIRECT_IO_ALLOW_MMAP ? INIT2_DIRECT_IO_ALLOW_MMAP : 0);
+      o.flags2 = (PASSTHROUGH_INIT == 1 ? 0 : INIT2_PASSTHROUGH) | (DIRECT_IO_ALLOW_MMAP ? INIT2_DIRECT_IO_ALLOW_MMAP : 0);
       o.max_background = 16;
       o.congestion_threshold = 12;
       o.max_write = 128 * 1024;
-      o.max_stack_depth = 1;
+      o.max_stack_depth = PASSTHROUGH_INIT == 2 ? 0 : 1;
       if (!(in->flags & INIT_EXT) || !(in->flags2 & INIT2_PASSTHROUGH)) {
         printf("server: the kernel (FUSE %u.%u) offers no FUSE_PASSTHROUGH\n", in->major, in->minor);
         ctl->failed = 1;
@@ -372,11 +423,16 @@ static void serve(void)
       struct open_out o;
       int r = ctl->next_reply;
 
+      if (SERVER_NO_OPEN) {
+        reply(h->unique, -ENOSYS, NULL, 0);
+        break;
+      }
       memset(&o, 0, sizeof o);
       if (opens < MAX_OPENS)
         slot_of_fh[opens] = ctl->next_slot;
       o.fh = (uint64_t)++opens;
-      o.open_flags = r == REPLY_DIRECT_IO ? FOPEN_DIRECT_IO_BIT : r == REPLY_PASSTHROUGH ? FOPEN_PASSTHROUGH_BIT : 0;
+      o.open_flags = r == REPLY_DIRECT_IO ? FOPEN_DIRECT_IO_BIT | (PARALLEL_DIRECT_WRITES ? FOPEN_PARALLEL_DIRECT_WRITES_BIT : 0)
+        : r == REPLY_PASSTHROUGH ? FOPEN_PASSTHROUGH_BIT : 0;
       if (r == REPLY_PASSTHROUGH)
         o.backing_id = ctl->backing_id[ctl->next_backing - 1];
       reply(h->unique, 0, &o, sizeof o);
@@ -398,6 +454,15 @@ static void serve(void)
       struct write_out o = { in->size, 0 };
       int s = slot_of(in->fh);
 
+      if (DIO_WRITES > 0 && in->offset >= (uint64_t)DIO_BASE && in->offset < (uint64_t)(DIO_BASE + MAX_DIO * PAGE)) {
+        int w = (int)((in->offset - DIO_BASE) / PAGE);
+
+        held_unique[w] = h->unique;
+        held_size[w] = in->size;
+        __atomic_store_n(&ctl->dio_held[w], 1, __ATOMIC_SEQ_CST);
+        release_held(); /* at the program's end every write is let go, those that come late too */
+        break; /* in flight until the step that ends it */
+      }
       if (s >= 0)
         __atomic_add_fetch(&ctl->writes[s], 1, __ATOMIC_SEQ_CST);
       reply(h->unique, 0, &o, sizeof o);
@@ -604,6 +669,52 @@ static void observe_vmas(void)
   obs(-1, "vmas MAP_PRIVATE=%d MAP_SHARED=%d backing_file=%d", count[0], count[1], count[2]);
 }
 
+/* Waits up to ms milliseconds for *v to become want. */
+static int wait_until(int *v, int want, int ms)
+{
+  int i;
+
+  for (i = 0; i < ms && __atomic_load_n(v, __ATOMIC_SEQ_CST) != want; i++)
+    usleep(1000);
+  return __atomic_load_n(v, __ATOMIC_SEQ_CST) == want;
+}
+
+static void start_thread(void *(*fn)(void *), void *arg)
+{
+  pthread_t t;
+
+  if (pthread_create(&t, NULL, fn, arg) != 0)
+    fail("pthread_create");
+  pthread_detach(t);
+}
+
+/* A dio write of the model's slot w: one byte at DIO_BASE + w pages, in a thread, as a second thread of the process would. */
+struct dio_arg { int fd, w; };
+
+static void *dio_thread(void *p)
+{
+  struct dio_arg *a = p;
+  unsigned char byte = 'W';
+  long r = pwrite(a->fd, &byte, 1, DIO_BASE + a->w * PAGE);
+
+  ctl->dio_ret[a->w] = (int)r;
+  ctl->dio_err[a->w] = r < 0 ? errno : 0;
+  __atomic_store_n(&ctl->dio_busy[a->w], 0, __ATOMIC_SEQ_CST);
+  return NULL;
+}
+
+/* The caching open that may sleep in fuse_file_cached_io_open, in a thread. */
+static void *open_thread(void *p)
+{
+  int fd = open(file_path, O_RDWR);
+
+  (void)p;
+  ctl->wait_err = fd < 0 ? errno : 0;
+  ctl->wait_fd = fd;
+  __atomic_store_n(&ctl->wait_busy, 0, __ATOMIC_SEQ_CST);
+  return NULL;
+}
+
 static void serve_cmd(struct cmd c)
 {
   int f = c.file, r, k;
@@ -687,6 +798,42 @@ static void serve_cmd(struct cmd c)
     break;
   case OP_OBSERVE:
     observe_vmas();
+    break;
+  case OP_DIO: {
+    static struct dio_arg args[MAX_DIO];
+
+    args[c.arg].fd = fds[f];
+    args[c.arg].w = c.arg;
+    start_thread(dio_thread, &args[c.arg]);
+    break;
+  }
+  case OP_DIO_JOIN:
+    if (!wait_until(&ctl->dio_busy[c.arg], 0, 10000)) {
+      obs(f, "note write-still-in-flight");
+      call_failed = 1;
+      break;
+    }
+    expect_ok(ctl->dio_ret[c.arg] == 1);
+    obs_ret(f, "write", ctl->dio_ret[c.arg], ctl->dio_err[c.arg]);
+    break;
+  case OP_OPEN_WAIT:
+    start_thread(open_thread, NULL);
+    break;
+  case OP_OPEN_JOIN:
+    /* f: the slot the open lands in, NFILES if refused; -1: the model says it is still asleep. */
+    if (f < 0) {
+      expect_ok(__atomic_load_n(&ctl->wait_busy, __ATOMIC_SEQ_CST) == 1);
+      break;
+    }
+    if (!wait_until(&ctl->wait_busy, 0, 10000)) {
+      obs(-1, "note open-still-asleep");
+      call_failed = 1;
+      break;
+    }
+    fds[f] = ctl->wait_fd;
+    __atomic_store_n(&ctl->wait_started, 0, __ATOMIC_SEQ_CST);
+    expect_ok((fds[f] >= 0) == (f != NFILES));
+    obs_ret(f == NFILES ? -1 : f, "open", fds[f], ctl->wait_err);
     break;
   }
 }
@@ -782,6 +929,51 @@ HELPER void split_vma(int p, int kind, int f) { run(p, OP_SPLIT, f, kind); }
 HELPER void fault_vma(int p, int kind, int f) { run(p, OP_FAULT, f, kind); }
 HELPER void file_io(int p, int f) { run(p, OP_IO, f, 0); }
 
+/* DioWrite: a thread of p writes file f (model slot w); it reaches the server, or sleeps on the inode lock. */
+HELPER void dio_write(int p, int f, int w)
+{
+  __atomic_store_n(&ctl->dio_busy[w], 1, __ATOMIC_SEQ_CST);
+  run(p, OP_DIO, f, w);
+  /* In flight when the server holds it; not there after 500 ms: asleep on the lock (the observation says which). */
+  wait_until(&ctl->dio_held[w], 1, 500);
+}
+
+/* The kernel's own steps (a lock granted, a mode checked, a woken open run): the program lets it act. */
+HELPER void kernel_settles(void)
+{
+  usleep(300000);
+}
+
+/* DioWriteDone: the server replies to write w, and p's thread returns from pwrite(2). */
+HELPER void dio_done(int p, int f, int w)
+{
+  __atomic_store_n(&ctl->dio_release[w], 1, __ATOMIC_SEQ_CST);
+  server_idle();
+  run(p, OP_DIO_JOIN, f, w);
+  usleep(300000); /* what the end lets in: a sleeping write, a woken open */
+}
+
+/* OpenWaits: a caching open in a thread of p; the kernel lets it sleep. */
+HELPER void open_wait(int p)
+{
+  ctl->next_reply = REPLY_CACHING;
+  ctl->next_backing = 1;
+  ctl->next_slot = SLOT_OF_WAITER;
+  __atomic_store_n(&ctl->wait_slot, -1, __ATOMIC_SEQ_CST);
+  __atomic_store_n(&ctl->wait_busy, 1, __ATOMIC_SEQ_CST);
+  __atomic_store_n(&ctl->wait_started, 1, __ATOMIC_SEQ_CST);
+  run(p, OP_OPEN_WAIT, 0, 0);
+  usleep(500000);
+}
+
+/* OpenWakes: the open returns into slot (NFILES: refused), or (slot -1) is asleep again. */
+HELPER void open_wake(int p, int slot)
+{
+  if (slot >= 0 && slot < NFILES)
+    __atomic_store_n(&ctl->wait_slot, slot, __ATOMIC_SEQ_CST);
+  run(p, OP_OPEN_JOIN, slot, 0);
+}
+
 HELPER void fork_proc(int p, int q)
 {
   if (alive[q])
@@ -814,6 +1006,16 @@ static void observe_all(void)
     if (n != seen_writes[f])
       printf(machine ? "@obs server file%d writes %d\n" : "    server: FUSE_WRITE through file%d (%d)\n", f + 1, n - seen_writes[f]);
     seen_writes[f] = n;
+  }
+  if (DIO_WRITES > 0) {
+    /* Which writes the server holds (in flight), and whether the caching open of a thread sleeps in the kernel. */
+    printf(machine ? "@obs server - inflight" : "    server: FUSE_WRITEs held:");
+    for (f = 0; f < MAX_DIO; f++)
+      printf(" %d", __atomic_load_n(&ctl->dio_held[f], __ATOMIC_SEQ_CST));
+    printf("\n");
+    n = __atomic_load_n(&ctl->wait_started, __ATOMIC_SEQ_CST);
+    printf(machine ? "@obs server - waiter %s\n" : "    the waiting open: %s\n",
+           !n ? "none" : __atomic_load_n(&ctl->wait_busy, __ATOMIC_SEQ_CST) ? "asleep" : "returned");
   }
   fflush(stdout);
   for (p = 0; p < NPROCS; p++)
@@ -919,6 +1121,18 @@ static void finish(void)
   if (last_step >= 0)
     observe_all();
   tally();
+  /* A write still in flight holds the inode lock, and each close's fuse_flush would sleep on it: end them first. */
+  for (p = 0; p < MAX_DIO; p++)
+    __atomic_store_n(&ctl->dio_release[p], 1, __ATOMIC_SEQ_CST);
+  if (DIO_WRITES > 0) {
+    server_idle();
+    for (p = 0; p < MAX_DIO; p++) {
+      /* A write that slept on the lock reaches the server only now; the flag lets it go at once. */
+      wait_until(&ctl->dio_busy[p], 0, 5000);
+      server_idle();
+    }
+    wait_until(&ctl->wait_busy, 0, 5000);
+  }
   for (p = 0; p < NPROCS; p++)
     exit_proc(p);
   if (!machine) {
