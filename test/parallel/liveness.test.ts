@@ -95,7 +95,7 @@ describe('liveness on worker threads: the sequential verdicts and lassos, exactl
       expectSame(cm, seq, par, design);
       status[design] = par.properties[0]!.status;
     }
-    expect(status).toEqual({ landed: 'holds', 'cache-mmap-taint': 'holds', 'vma-close-refcount': 'bounded' });
+    expect(status).toEqual({ landed: 'holds', 'cache-mmap-taint': 'holds', 'vma-close-refcount': 'bounded', 'dio-shared-under-cache-bit': 'holds', 'dio-file-iomode': 'holds' });
   }, 120_000);
 
   it('bench: the leads-to of the liveness row, with 2 and 3 workers', () => {
