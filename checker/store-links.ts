@@ -41,11 +41,18 @@ class ChunkedArray {
   constructor(private readonly Kind: TypedCtor) {}
   get bytes(): number { return this.chunks.length * CHUNK * this.Kind.BYTES_PER_ELEMENT; }
   bytesFor(n: number): number { return Math.ceil(n / CHUNK) * CHUNK * this.Kind.BYTES_PER_ELEMENT; }
+  /** The chunk written last and the index it starts at, for the appends of a search. */
+  private last: Typed = new Uint8Array(0);
+  private lastBase = -(2 ** 30);
   get(i: number): number { return this.chunks[i >>> CHUNK_BITS]![i & (CHUNK - 1)]!; }
   set(i: number, v: number): void {
+    const off = i - this.lastBase;
+    if (off >= 0 && off < CHUNK) { this.last[off] = v; return; }
     const c = i >>> CHUNK_BITS;
     while (c >= this.chunks.length) this.chunks.push(new this.Kind(CHUNK));
-    this.chunks[c]![i & (CHUNK - 1)] = v;
+    this.last = this.chunks[c]!;
+    this.lastBase = c << CHUNK_BITS;
+    this.last[i & (CHUNK - 1)] = v;
   }
   /** 0 for an index never set. */
   getOr0(i: number): number { const c = this.chunks[i >>> CHUNK_BITS]; return c ? c[i & (CHUNK - 1)]! : 0; }
@@ -56,6 +63,7 @@ class ChunkedArray {
   }
   load(a: ArrayLike<number>): void {
     this.chunks = [];
+    this.lastBase = -(2 ** 30);
     for (let i = 0; i < a.length; i += CHUNK) {
       const c = new this.Kind(CHUNK);
       for (let k = 0; k < CHUNK && i + k < a.length; k++) c[k] = a[i + k]!;
@@ -114,9 +122,11 @@ export class BreadthFirstLinks implements StoreLinks {
       this.initials = id + 1;
       return;
     }
-    if (parent < this.lastParent || parent >= id) throw new Error(`breadth-first links: state ${id}'s parent ${parent} is out of breadth-first order`);
-    this.closeBlocksUpTo(parent);
-    this.lastParent = parent;
+    if (parent !== this.lastParent) {
+      if (parent < this.lastParent || parent >= id) throw new Error(`breadth-first links: state ${id}'s parent ${parent} is out of breadth-first order`);
+      if (parent >>> BLOCK_BITS !== this.lastParent >>> BLOCK_BITS || this.lastParent < 0) this.closeBlocksUpTo(parent);
+      this.lastParent = parent;
+    }
     const c = this.children.getOr0(parent);
     if (c === 255) this.many.set(parent, this.many.get(parent)! + 1);
     else if (c === 254) { this.children.set(parent, 255); this.many.set(parent, 255); } else this.children.set(parent, c + 1);
