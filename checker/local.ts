@@ -67,8 +67,8 @@ export class LocalExplorer {
   constructor(private readonly ctx: SearchContext, order: 'bfs' | 'any') {
     const { cm, core } = ctx;
     this.core = core;
-    this.store = new FingerprintStore(ctx.maxStoreBytes, Math.max(cm.instances.length, cm.inits.length), order);
     this.queue = new StateQueue(core.W);
+    this.store = new FingerprintStore(ctx.maxStoreBytes, Math.max(cm.instances.length, cm.inits.length), order, 1 << 16, () => this.queue.bytes + (this.graph?.bytes ?? 0));
     this.curPacked = new Uint32Array(core.W);
     this.succ = new Successors(core);
     const nInst = cm.instances.length;

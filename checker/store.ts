@@ -83,7 +83,8 @@ export class FingerprintStore {
    *   parent added before it, parents in the order they were added), which the
    *   compact links need; 'any': a depth-first search, with full links and depths.
    */
-  constructor(readonly maxBytes: number, actions: number, order: 'bfs' | 'any' = 'any', initialCapacity = 1 << 16) {
+  /** @param otherBytes what else counts against maxBytes (the queue), asked when the table would grow. */
+  constructor(readonly maxBytes: number, actions: number, order: 'bfs' | 'any' = 'any', initialCapacity = 1 << 16, private readonly otherBytes: () => number = () => 0) {
     this.links = order === 'bfs' ? new BreadthFirstLinks(actions) : new FullLinks(actions);
     let slots = MIN_SLOTS;
     // Start small enough that a tight limit is enforced by the first growth.
@@ -183,7 +184,7 @@ export class FingerprintStore {
     const oldSlots = this.slots;
     const slots = Math.ceil(oldSlots * GROWTH);
     const extra = slots * 8 + this.links.bytesFor(Math.ceil(slots * MAX_LOAD)) - this.links.bytes;
-    if (this.bytes + extra > this.maxBytes) {
+    if (this.bytes + extra + this.otherBytes() > this.maxBytes) {
       throw new StoreFullError(
         `fingerprint store full: ${this.n.toLocaleString('en-US')} states use ${(this.bytes / 2 ** 20).toFixed(0)} MiB ` +
         `and growing needs ${(extra / 2 ** 20).toFixed(0)} MiB more, over the limit of ${(this.maxBytes / 2 ** 20).toFixed(0)} MiB (--max-memory)`);
