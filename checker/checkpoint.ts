@@ -18,8 +18,8 @@ import { modelSignature } from './parallel/protocol.js';
 
 export type { CheckpointOptions } from './context.js';
 
-type Typed = Float64Array | Int32Array | Uint32Array;
-const KINDS = { Float64Array, Int32Array, Uint32Array } as const;
+type Typed = Float64Array | Int32Array | Uint32Array | Uint16Array | Uint8Array;
+const KINDS = { Float64Array, Int32Array, Uint32Array, Uint16Array, Uint8Array } as const;
 type KindName = keyof typeof KINDS;
 
 /** What a level boundary holds, as named typed arrays and numbers. */

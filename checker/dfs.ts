@@ -14,7 +14,7 @@ import { livenessResults } from './liveness/check.js';
 
 export function depthFirst(ctx: SearchContext): CheckResult {
   const { cm, core, selected } = ctx;
-  const x = new LocalExplorer(ctx);
+  const x = new LocalExplorer(ctx, 'any');
   const { store, queue } = x;
   const found = new Findings(selected, ctx.continueAll);
   let generated = 0;

@@ -13,7 +13,7 @@ import { Coverage } from './coverage.js';
 import { StoreFullError } from './errors.js';
 import { FP, fingerprint } from './fingerprint.js';
 import { StateQueue } from './queue.js';
-import { FingerprintSet, FingerprintStore } from './store.js';
+import { FingerprintSet, FingerprintStore, type StoreContents } from './store.js';
 import { StateGraph } from './liveness/graph.js';
 
 /** How often (in expanded states) the clock is read. */
@@ -63,11 +63,12 @@ export class LocalExplorer {
   private readonly nextLevel = new FingerprintSet();
   private nextLevelDepth = -1;
 
-  constructor(private readonly ctx: SearchContext) {
+  /** @param order 'bfs' when states are expanded in the order they are stored (the compact links of store-links.ts), 'any' for depth-first. */
+  constructor(private readonly ctx: SearchContext, order: 'bfs' | 'any') {
     const { cm, core } = ctx;
     this.core = core;
-    this.store = new FingerprintStore(ctx.maxStoreBytes);
     this.queue = new StateQueue(core.W);
+    this.store = new FingerprintStore(ctx.maxStoreBytes, Math.max(cm.instances.length, cm.inits.length), order, 1 << 16, () => this.queue.bytes + (this.graph?.bytes ?? 0));
     this.curPacked = new Uint32Array(core.W);
     this.succ = new Successors(core);
     const nInst = cm.instances.length;
@@ -227,7 +228,7 @@ export class LocalLevels implements LevelExpander {
   private readonly enabledBefore: Float64Array;
 
   constructor(ctx: SearchContext) {
-    this.x = new LocalExplorer(ctx);
+    this.x = new LocalExplorer(ctx, 'bfs');
     this.keepLevelStart = ctx.opts.checkpoint !== undefined;
     this.generatedByBefore = new Float64Array(this.x.coverage.generatedBy.length);
     this.enabledBefore = new Float64Array(this.x.coverage.enabledStates.length);
@@ -306,11 +307,11 @@ export class LocalLevels implements LevelExpander {
   snapshotLevelStart(): Snapshot {
     const x = this.x;
     const at = this.levelStart!;
-    const s = x.store.contents();
+    const s = x.store.contents(at.newStart);
     // the states stored since the level started are the queue's last ones: their fingerprints come out of the table
     const q = x.queue.contents();
     const W = x.core.W;
-    const added = s.size - at.newStart;
+    const added = x.store.size - at.newStart;
     const fps = new Uint32Array(added * 2);
     for (let k = 0; k < added; k++) {
       fingerprint(q.words, (q.ids.length - added + k) * W, W);
@@ -319,7 +320,7 @@ export class LocalLevels implements LevelExpander {
     }
     return {
       arrays: {
-        table: x.store.tableWithout(fps), parents: s.parents, actions: s.actions, depths: s.depths, queueIds: at.frontier.ids, queueWords: at.frontier.words,
+        table: x.store.tableWithout(fps), ...linkArrays(s.links), queueIds: at.frontier.ids, queueWords: at.frontier.words,
         generatedBy: at.generatedBy, enabledStates: at.enabledStates,
       },
       numbers: { size: at.newStart, generated: at.generated, expanded: x.expanded, cutByDepth: +at.cutByDepth, cutByConstraint: +at.cutByConstraint },
@@ -331,7 +332,7 @@ export class LocalLevels implements LevelExpander {
     const s = x.store.contents();
     const q = x.queue.contents();
     return {
-      arrays: { table: s.table, parents: s.parents, actions: s.actions, depths: s.depths, queueIds: q.ids, queueWords: q.words, generatedBy: x.coverage.generatedBy, enabledStates: x.coverage.enabledStates },
+      arrays: { table: s.table, ...linkArrays(s.links), queueIds: q.ids, queueWords: q.words, generatedBy: x.coverage.generatedBy, enabledStates: x.coverage.enabledStates },
       numbers: { size: s.size, generated: x.generated, expanded: x.expanded, cutByDepth: +x.cutByDepth, cutByConstraint: +x.cutByConstraint },
     };
   }
@@ -340,7 +341,8 @@ export class LocalLevels implements LevelExpander {
     const x = this.x;
     const a = snap.arrays as Record<string, Uint32Array & Float64Array>;
     const n = snap.numbers;
-    x.store.restore({ table: a.table!, parents: a.parents!, actions: a.actions!, depths: a.depths!, size: n.size! });
+    const links = Object.fromEntries(Object.entries(snap.arrays).filter(([k]) => k.startsWith('links.')).map(([k, v]) => [k.slice(6), v as Uint32Array]));
+    x.store.restore({ table: a.table!, links, size: n.size! });
     x.queue.pushAll(a.queueIds!, a.queueWords!);
     x.generated = n.generated!;
     x.expanded = n.expanded!;
@@ -355,4 +357,9 @@ export class LocalLevels implements LevelExpander {
 
   done(): void { /* nothing to wait for */ }
   close(): void { /* nothing to release */ }
+}
+
+/** A store's link arrays under checkpoint names. */
+function linkArrays(links: StoreContents['links']): Record<string, StoreContents['links'][string]> {
+  return Object.fromEntries(Object.entries(links).map(([k, v]) => [`links.${k}`, v]));
 }

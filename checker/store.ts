@@ -1,11 +1,28 @@
 // The set of visited states: 64-bit fingerprints in an open-addressing table
-// (two Uint32 words per slot, linear probing), plus per-state parent links
-// and the action instance that first reached each state, indexed by a dense
-// state id. The links are all a trace needs: the engine replays them.
+// (two Uint32 words per slot, linear probing), numbering each new state with
+// a dense id, plus the links a trace needs (store-links.ts): who first
+// reached each state, and by which action instance. The engine replays the
+// links to rebuild a trace.
+//
+// A slot's home is the fingerprint's low word scaled to the table's size
+// (lo * slots / 2^32), not masked: the table can then grow by half, not
+// double, so it stays between 50 % and 75 % full and costs 10.7-16 bytes per
+// state (12.7 at bench (3,2), 10.7 at (3,3)); and since homes keep the
+// fingerprints' order at any size, moving the entries into a grown table is
+// a forward stream, not random writes. (Growing by a quarter at 80 % full
+// kept it smaller but took a quarter more time per insertion.)
 
 import { StoreFullError } from './errors.js';
+import { type StoreLinks, BreadthFirstLinks, FullLinks, NO_PARENT } from './store-links.js';
 
-const MAX_LOAD = 0.7;
+export { NO_PARENT } from './store-links.js';
+
+const MAX_LOAD = 0.75;
+const GROWTH = 1.5;
+const MIN_SLOTS = 1024;
+
+/** The home slot of fingerprint low word `lo` in a table of `slots` slots (monotone in lo). */
+const homeOf = (lo: number, slots: number): number => (((lo >>> 0) * slots) / 4294967296) >>> 0;
 
 /** A set of 64-bit fingerprints (open addressing, like the store's table), cleared in O(size). */
 export class FingerprintSet {
@@ -23,7 +40,7 @@ export class FingerprintSet {
   }
 
   add(lo: number, hi: number): void {
-    if (this.n + 1 > (this.mask + 1) * MAX_LOAD) this.grow();
+    if (this.n + 1 > (this.mask + 1) * 0.7) this.grow();
     const t = this.table;
     for (let i = lo & this.mask; ; i = (i + 1) & this.mask) {
       const a = t[i << 1]!, b = t[(i << 1) + 1]!;
@@ -45,33 +62,41 @@ export class FingerprintSet {
     for (let j = 0; j < old.length; j += 2) if ((old[j]! | old[j + 1]!) !== 0) this.add(old[j]!, old[j + 1]!);
   }
 }
-export const NO_PARENT = 0xffffffff;
+
+/** What a store holds, for a checkpoint: the table and the links' arrays. */
+export interface StoreContents {
+  readonly table: Uint32Array;
+  readonly size: number;
+  readonly links: Readonly<Record<string, Uint8Array | Uint16Array | Uint32Array | Float64Array>>;
+}
 
 export class FingerprintStore {
   private table: Uint32Array;
-  private mask: number;
-  private parents: Uint32Array;
-  private actions: Uint32Array;
-  private depths: Uint32Array;
+  private slots: number;
+  private limit: number;
   private n = 0;
+  readonly links: StoreLinks;
 
-  /** @param maxBytes memory the store may use before it refuses to grow (StoreFullError). */
-  constructor(readonly maxBytes: number, initialCapacity = 1 << 16) {
-    let cap = 16;
+  /**
+   * @param maxBytes memory the store may use before it refuses to grow (StoreFullError).
+   * @param order 'bfs': states are added in breadth-first order (each one's
+   *   parent added before it, parents in the order they were added), which the
+   *   compact links need; 'any': a depth-first search, with full links and depths.
+   */
+  /** @param otherBytes what else counts against maxBytes (the queue), asked when the table would grow. */
+  constructor(readonly maxBytes: number, actions: number, order: 'bfs' | 'any' = 'any', initialCapacity = 1 << 16, private readonly otherBytes: () => number = () => 0) {
+    this.links = order === 'bfs' ? new BreadthFirstLinks(actions) : new FullLinks(actions);
+    let slots = MIN_SLOTS;
     // Start small enough that a tight limit is enforced by the first growth.
-    while (cap < initialCapacity && cap * 28 <= maxBytes) cap <<= 1;
-    this.table = new Uint32Array(cap * 2);
-    this.mask = cap - 1;
-    this.parents = new Uint32Array(cap >>> 1);
-    this.actions = new Uint32Array(cap >>> 1);
-    this.depths = new Uint32Array(cap >>> 1);
+    while (slots < initialCapacity && slots * 2 * 8 + this.links.bytesFor(Math.ceil(slots * 2 * MAX_LOAD)) <= maxBytes) slots *= 2;
+    this.table = new Uint32Array(slots * 2);
+    this.slots = slots;
+    this.limit = Math.floor(slots * MAX_LOAD);
   }
 
   get size(): number { return this.n; }
 
-  get bytes(): number {
-    return this.table.byteLength + this.parents.byteLength + this.actions.byteLength + this.depths.byteLength;
-  }
+  get bytes(): number { return this.table.byteLength + this.links.bytes; }
 
   /**
    * Adds the fingerprint (lo, hi). Returns the new state's id, or -1 when it
@@ -79,42 +104,43 @@ export class FingerprintStore {
    */
   add(lo: number, hi: number, parent: number, action: number, depth: number): number {
     const t = this.table;
-    const mask = this.mask;
-    let i = lo & mask;
+    const slots = this.slots;
+    let i = homeOf(lo, slots);
     for (;;) {
       const j = i << 1;
       const a = t[j]!;
       const b = t[j + 1]!;
-      if ((a | b) === 0) {
-        t[j] = lo;
-        t[j + 1] = hi;
-        const id = this.n++;
-        if (id >= this.parents.length) this.growLinks();
-        this.parents[id] = parent;
-        this.actions[id] = action;
-        this.depths[id] = depth;
-        if (this.n > (mask + 1) * MAX_LOAD) this.growTable();
-        return id;
-      }
+      if ((a | b) === 0) return this.insertAt(j, lo, hi, parent, action, depth);
       if (a === lo >>> 0 && b === hi >>> 0) return -1;
-      i = (i + 1) & mask;
+      if (++i === slots) i = 0;
     }
+  }
+
+  /** The rare branch of add, out of its way (the probe loop stays small enough to be inlined where it is called). */
+  private insertAt(j: number, lo: number, hi: number, parent: number, action: number, depth: number): number {
+    this.table[j] = lo;
+    this.table[j + 1] = hi;
+    const id = this.n++;
+    this.links.add(id, parent, action, depth);
+    if (this.n > this.limit) this.growTable();
+    return id;
   }
 
   /** Whether the fingerprint (lo, hi) is stored (partial-order reduction's cycle proviso asks). */
   has(lo: number, hi: number): boolean {
     const t = this.table;
-    const mask = this.mask;
-    for (let i = lo & mask; ; i = (i + 1) & mask) {
+    const slots = this.slots;
+    for (let i = homeOf(lo, slots); ; ) {
       const a = t[i << 1]!, b = t[(i << 1) + 1]!;
       if ((a | b) === 0) return false;
       if (a === lo >>> 0 && b === hi >>> 0) return true;
+      if (++i === slots) i = 0;
     }
   }
 
-  /** The whole store, for a checkpoint (views, not copies). */
-  contents(): { table: Uint32Array; parents: Uint32Array; actions: Uint32Array; depths: Uint32Array; size: number } {
-    return { table: this.table, parents: this.parents, actions: this.actions, depths: this.depths, size: this.n };
+  /** The store, for a checkpoint: the table (a view) and the links of the first n states (copies). */
+  contents(n = this.n): StoreContents {
+    return { table: this.table, size: n, links: this.links.contents(n) };
   }
 
   /**
@@ -124,73 +150,60 @@ export class FingerprintStore {
    */
   tableWithout(fps: Uint32Array): Uint32Array {
     const t = this.table;
-    const mask = this.mask;
-    const drop = new Uint8Array(mask + 1);
+    const slots = this.slots;
+    const drop = new Uint8Array(slots);
     for (let k = 0; k < fps.length; k += 2) {
       const lo = fps[k]! >>> 0, hi = fps[k + 1]! >>> 0;
-      for (let i = lo & mask; (t[i << 1]! | t[(i << 1) + 1]!) !== 0; i = (i + 1) & mask) {
+      for (let i = homeOf(lo, slots); (t[i << 1]! | t[(i << 1) + 1]!) !== 0; i = i + 1 === slots ? 0 : i + 1) {
         if (t[i << 1] === lo && t[(i << 1) + 1] === hi) { drop[i] = 1; break; }
       }
     }
     const out = new Uint32Array(t.length);
-    for (let i = 0; i <= mask; i++) {
-      const a = t[i << 1]!, b = t[(i << 1) + 1]!;
-      if ((a | b) === 0 || drop[i]) continue;
-      let j = a & mask;
-      while ((out[j << 1]! | out[(j << 1) + 1]!) !== 0) j = (j + 1) & mask;
-      out[j << 1] = a;
-      out[(j << 1) + 1] = b;
+    for (let i = 0; i < slots; i++) {
+      if ((t[i << 1]! | t[(i << 1) + 1]!) === 0 || drop[i]) continue;
+      insertInto(out, slots, t[i << 1]!, t[(i << 1) + 1]!);
     }
     return out;
   }
 
   /** Takes over a store saved by contents() (checkpoint.ts). */
-  restore(s: { table: Uint32Array; parents: Uint32Array; actions: Uint32Array; depths: Uint32Array; size: number }): void {
+  restore(s: StoreContents): void {
     this.table = s.table;
-    this.mask = s.table.length / 2 - 1;
-    this.parents = s.parents;
-    this.actions = s.actions;
-    this.depths = s.depths;
+    this.slots = s.table.length / 2;
+    this.limit = Math.floor(this.slots * MAX_LOAD);
     this.n = s.size;
+    this.links.restore(s.links, s.size);
   }
 
-  parent(id: number): number { return this.parents[id]!; }
-  action(id: number): number { return this.actions[id]!; }
-  depth(id: number): number { return this.depths[id]!; }
+  parent(id: number): number { return this.links.parent(id); }
+  action(id: number): number { return this.links.action(id); }
+  depth(id: number): number { return this.links.depth(id); }
 
-  private ensureRoom(extra: number): void {
-    if (this.bytes + extra > this.maxBytes) {
+  private growTable(): void {
+    const old = this.table;
+    const oldSlots = this.slots;
+    const slots = Math.ceil(oldSlots * GROWTH);
+    const extra = slots * 8 + this.links.bytesFor(Math.ceil(slots * MAX_LOAD)) - this.links.bytes;
+    if (this.bytes + extra + this.otherBytes() > this.maxBytes) {
       throw new StoreFullError(
         `fingerprint store full: ${this.n.toLocaleString('en-US')} states use ${(this.bytes / 2 ** 20).toFixed(0)} MiB ` +
         `and growing needs ${(extra / 2 ** 20).toFixed(0)} MiB more, over the limit of ${(this.maxBytes / 2 ** 20).toFixed(0)} MiB (--max-memory)`);
     }
-  }
-
-  private growLinks(): void {
-    const cap = this.parents.length * 2;
-    this.ensureRoom(cap * 12 - this.parents.byteLength * 3);
-    const grow = (a: Uint32Array) => { const b = new Uint32Array(cap); b.set(a); return b; };
-    this.parents = grow(this.parents);
-    this.actions = grow(this.actions);
-    this.depths = grow(this.depths);
-  }
-
-  private growTable(): void {
-    const old = this.table;
-    const cap = (this.mask + 1) * 2;
-    this.ensureRoom(cap * 8);
-    const t = new Uint32Array(cap * 2);
-    const mask = cap - 1;
+    const t = new Uint32Array(slots * 2);
     for (let j = 0; j < old.length; j += 2) {
       const a = old[j]!;
       const b = old[j + 1]!;
-      if ((a | b) === 0) continue;
-      let i = a & mask;
-      while ((t[i << 1]! | t[(i << 1) + 1]!) !== 0) i = (i + 1) & mask;
-      t[i << 1] = a;
-      t[(i << 1) + 1] = b;
+      if ((a | b) !== 0) insertInto(t, slots, a, b);
     }
     this.table = t;
-    this.mask = mask;
+    this.slots = slots;
+    this.limit = Math.floor(slots * MAX_LOAD);
   }
+}
+
+function insertInto(t: Uint32Array, slots: number, lo: number, hi: number): void {
+  let i = homeOf(lo, slots);
+  while ((t[i << 1]! | t[(i << 1) + 1]!) !== 0) if (++i === slots) i = 0;
+  t[i << 1] = lo;
+  t[(i << 1) + 1] = hi;
 }

@@ -6,11 +6,13 @@ import { makePacker } from '../../checker/packer.js';
 import { compile } from '../../checker/compile.js';
 import { benchModel } from '../../spec/bench/index.js';
 import { StateQueue } from '../../checker/queue.js';
-import { FingerprintStore } from '../../checker/store.js';
+import { FingerprintStore, NO_PARENT } from '../../checker/store.js';
+import { BreadthFirstLinks } from '../../checker/store-links.js';
+import { check } from '../../checker/search.js';
 
 describe('fingerprint store', () => {
   it('adds each fingerprint once, across many growths, and keeps parent links', () => {
-    const s = new FingerprintStore(2 ** 30);
+    const s = new FingerprintStore(2 ** 30, 7);
     const ids: number[] = [];
     for (let k = 1; k <= 200_000; k++) ids.push(s.add(Math.imul(k, 0x9e3779b1) >>> 0, k, k - 1, k % 7, k % 50));
     expect(ids.every((id, i) => id === i)).toBe(true);
@@ -80,4 +82,31 @@ describe('packer', () => {
   it("packs the benchmark's (3,2) state (36 bits) into 2 words", () => {
     expect(makePacker(compile(benchModel, undefined, { files: 3, procs: 2 }).layout).words).toBe(2);
   });
+});
+
+describe('breadth-first links', () => {
+  it('give back every parent and action of a breadth-first numbering, looked up in any order', () => {
+    // A random breadth-first numbering: 3 initial states, then each state in id order reaches 0..40 new ones (some over 255 with one big fan-out).
+    const truth: number[] = [NO_PARENT, NO_PARENT, NO_PARENT];
+    const links = new BreadthFirstLinks(300);
+    truth.forEach((p, id) => links.add(id, p, id % 3));
+    let seed = 7;
+    const rand = (n: number) => { seed = (Math.imul(seed, 1103515245) + 12345) >>> 0; return seed % n; };
+    for (let x = 0; truth.length < 60_000; x++) {
+      const children = x === 500 ? 700 : rand(3) === 0 ? 0 : rand(41);
+      for (let c = 0; c < children; c++) { links.add(truth.length, x, truth.length % 300); truth.push(x); }
+    }
+    const wrong: number[] = [];
+    for (let id = 0; id < truth.length; id++) if (links.parent(id) !== truth[id] || links.action(id) !== (id < 3 ? id % 3 : id % 300)) wrong.push(id);
+    for (let k = 0; k < 5000; k++) { const id = rand(truth.length); if (links.parent(id) !== truth[id]) wrong.push(id); }
+    for (let id = truth.length - 1; id >= 0; id -= 13) if (links.parent(id) !== truth[id]) wrong.push(id);
+    expect(wrong.slice(0, 5)).toEqual([]);
+    expect(() => links.add(truth.length, 3, 0)).toThrow(/breadth-first order/);
+  });
+
+  it('keep the benchmark (2,3) in at most 16 bytes a state (the table 80 % to 64 % full, a link in about two bytes)', () => {
+    const r = check(compile(benchModel, undefined, { files: 2, procs: 3 }));
+    expect(r.distinctStates).toBe(101_124);
+    expect(r.storeBytes / r.distinctStates).toBeLessThanOrEqual(16);
+  }, 60_000);
 });
