@@ -10,7 +10,6 @@
 import type { ModelParts } from '../../checker/model.js';
 import { attrDaxDiffers } from './actions/fuse.js';
 import type { Behaviour } from './actions/index.js';
-import { faultByInode } from './actions/mmap.js';
 import { forwardToServer, markDontcacheAtIoctl } from './actions/setflag.js';
 import type { Constants } from './constants.js';
 import { ctxFor, type Ctx } from './context.js';
@@ -20,7 +19,7 @@ import { partsFor } from './parts.js';
 import type { Schema } from './state.js';
 
 export function landedBehaviour(ctx: Ctx): Behaviour {
-  const common = { faultRule: faultByInode, writebackUnderDax: false, readOnlyOpens: false };
+  const common = { faultRule: ctx.flavour.faultPath, writebackUnderDax: false, readOnlyOpens: false };
   return ctx.flavour.fs === 'virtiofs'
     ? { ...common, setFlag: forwardToServer, dontcache: attrDaxDiffers(ctx.c) }
     : { ...common, setFlag: markDontcacheAtIoctl(ctx) };

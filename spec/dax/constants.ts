@@ -40,6 +40,11 @@ export const constants = {
   // difference there, and that keeps their traces what the conformance run replays.
   cut: enumConstant(['locks', 'atomic'], 'locks', 'where steps are cut: locks = ioctl check/flip and fault mm/handler are separate steps with the kernel\'s locks as state; atomic = one step each'),
   reclaim: enumConstant(['on', 'off'], 'on', 'memory pressure / drop_caches may evict unreferenced inodes'),
+  // Which of the two filesystems an ext4/xfs design runs on, where they differ
+  // (spec/dax/fault-path.ts): the fault path of a live flip. `xfs` is the
+  // default because the 2017 flip designs were xfs's (flip-on-ioctl is v4.13
+  // xfs); virtiofs designs ignore it.
+  fs: enumConstant(['xfs', 'ext4'], 'xfs', 'ext4/xfs designs: which filesystem (xfs asks IS_DAX at fault time, ext4 follows the vm_ops ext4_file_mmap chose)'),
 };
 
 export type Constants = ConstantValues<typeof constants>;

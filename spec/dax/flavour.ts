@@ -4,6 +4,7 @@
 
 import { match } from 'ts-pattern';
 import type { Constants } from './constants.js';
+import { diskFaultPath, faultByInode, type FaultRule } from './fault-path.js';
 import { Size, type S } from './state.js';
 
 export interface Flavour {
@@ -14,6 +15,8 @@ export interface Flavour {
   readonly dentryDiesAtLastRef: (s: S, f: number) => boolean;
   /** FUSE writes dirty pages back when a file is closed (fuse_flush) and a page-cache VMA goes away (fuse_vma_close). */
   readonly flushOnRelease: boolean;
+  /** Which path a fault takes where the design does not say: xfs asks IS_DAX then, ext4 follows the VMA (spec/dax/fault-path.ts). */
+  readonly faultPath: FaultRule;
 }
 
 /**
@@ -36,6 +39,7 @@ export function ext4xfs(c: Constants): Flavour {
     // and its inode stay on the LRU.
     dentryDiesAtLastRef: (s, f) => s.dDontcache[f] === 1,
     flushOnRelease: false,
+    faultPath: diskFaultPath(c),
   };
 }
 
@@ -73,5 +77,7 @@ export function virtiofsFlavour(c: Constants): Flavour {
     // evicts the inode at once. DCACHE_DONTCACHE kills it in any case.
     dentryDiesAtLastRef: (s, f) => s.dDontcache[f] === 1 || s.entryValid[f] === 0,
     flushOnRelease: true,
+    // fuse_dax_mmap sets fuse_dax_vm_ops at mmap; S_DAX never changes on a live virtiofs inode, so asking it is the same.
+    faultPath: faultByInode,
   };
 }
