@@ -26,6 +26,7 @@ export function landedBehaviour(ctx: Ctx): Behaviour {
 }
 
 export function buildDesign(c: Constants, d: DaxDesign): ModelParts<Schema> {
-  const ctx = ctxFor(c, d.flavour === 'virtiofs' ? virtiofsFlavour(c) : ext4xfs(c));
+  const base = d.flavour === 'virtiofs' ? virtiofsFlavour(c) : ext4xfs(c);
+  const ctx = ctxFor(c, d.flavourChanges ? { ...base, ...d.flavourChanges(base) } : base);
   return partsFor(ctx, { ...landedBehaviour(ctx), ...d.changes?.(ctx) });
 }

@@ -15,6 +15,10 @@ export interface Flavour {
   readonly dentryDiesAtLastRef: (s: S, f: number) => boolean;
   /** FUSE writes dirty pages back when a file is closed (fuse_flush) and a page-cache VMA goes away (fuse_vma_close). */
   readonly flushOnRelease: boolean;
+  /** The last dput kept the dentry (retain_dentry): what that leaves behind (the 5.8-5.10 LRU state; nothing elsewhere). */
+  readonly dentryRetained?: (s: S, f: number) => void;
+  /** iput_final writes a dirty I_DONTCACHE inode back before evicting it (88149082bb8e, 5.11); before, generic_drop_inode dropped it unwritten. */
+  readonly dontcacheEvictWritesBack?: boolean;
   /** Which path a fault takes where the design does not say: xfs asks IS_DAX then, ext4 follows the VMA (spec/dax/fault-path.ts). */
   readonly faultPath: FaultRule;
 }
