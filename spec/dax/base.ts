@@ -12,6 +12,7 @@ import { attrDaxDiffers } from './actions/fuse.js';
 import type { Behaviour } from './actions/index.js';
 import { forwardToServer, markDontcacheAtIoctl } from './actions/setflag.js';
 import type { Constants } from './constants.js';
+import { exclusionRefusal } from './exclusions.js';
 import { ctxFor, type Ctx } from './context.js';
 import type { DaxDesign } from './designs/design.js';
 import { ext4xfs, virtiofsFlavour } from './flavour.js';
@@ -22,7 +23,7 @@ export function landedBehaviour(ctx: Ctx): Behaviour {
   const common = { faultRule: ctx.flavour.faultPath, writebackUnderDax: false, readOnlyOpens: false };
   return ctx.flavour.fs === 'virtiofs'
     ? { ...common, setFlag: forwardToServer, dontcache: attrDaxDiffers(ctx.c) }
-    : { ...common, setFlag: markDontcacheAtIoctl(ctx) };
+    : { ...common, setFlag: { ...markDontcacheAtIoctl(ctx), ...exclusionRefusal(ctx.c) } };
 }
 
 export function buildDesign(c: Constants, d: DaxDesign): ModelParts<Schema> {

@@ -4,6 +4,7 @@
 
 import { match } from 'ts-pattern';
 import type { Constants } from './constants.js';
+import { checkSetting, filesCanBeDax, mountInEffect } from './exclusions.js';
 import { diskFaultPath, faultByInode, type FaultRule } from './fault-path.js';
 import { Size, type S } from './state.js';
 
@@ -26,11 +27,13 @@ export interface Flavour {
 /**
  * ext4/xfs as of v5.8+. S_DAX at iget: ext4_should_enable_dax (fs/ext4/inode.c)
  * and xfs_inode_should_enable_dax (fs/xfs/xfs_iops.c): never -> off, always ->
- * on, inode -> the on-disk flag. The device and the file are taken to be
- * DAX-capable (no inline data, verity, encryption, reflink).
+ * on, inode -> the on-disk flag. The device and the files are DAX-capable
+ * unless the `device` and `unfit` constants say otherwise (spec/dax/exclusions.ts).
  */
 export function ext4xfs(c: Constants): Flavour {
-  const desiredDax = match(c.mount)
+  checkSetting(c);
+  // Files or a device that cannot be DAX (spec/dax/exclusions.ts): never DAX at iget.
+  const desiredDax = !filesCanBeDax(c) ? () => false : match(mountInEffect(c))
     .with('always', () => () => true)
     .with('never', () => () => false)
     .with('inode', () => (s: S, f: number) => s.xflagDax[f] === 1)

@@ -6,6 +6,7 @@ import { bool } from '../../../checker/domain.js';
 import { action, fName, pName, type Ctx } from '../context.js';
 import { flushAndInvalidate, isMapped } from '../inode.js';
 import { ioctlHolds } from '../locks.js';
+import { mountInEffect } from '../exclusions.js';
 import { Fd, ModeChange, Size, Vma, type S } from '../state.js';
 
 export interface SetFlagRule {
@@ -111,7 +112,8 @@ export function markDontcache(s: S, f: number): void {
  * 2017-09-07T21:26.
  */
 export const markDontcacheAtIoctl = (ctx: Ctx): SetFlagRule => ({
-  then: (s, _p, f) => { if (ctx.c.mount === 'inode') markDontcache(s, f); },
+  // The mount in effect: xfs turns dax=always into never on a device without DAX (spec/dax/exclusions.ts).
+  then: (s, _p, f) => { if (mountInEffect(ctx.c) === 'inode') markDontcache(s, f); },
 });
 
 /**
