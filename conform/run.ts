@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { compile, type CompiledModel } from '../checker/compile.js';
 import type { ModelDef } from '../checker/model.js';
 import type { Trace } from '../checker/result.js';
-import { decodeTrace, leftOutVariables, type SavedTrace } from '../traces/codec.js';
+import { decodeTrace, type SavedTrace } from '../traces/codec.js';
 import { encodeTrace } from '../traces/encode.js';
 import { formatItf } from '../traces/itf-write.js';
 import { loadTrace } from '../traces/load.js';
@@ -91,21 +91,6 @@ export interface ConformReport {
 const examplesDir = () => [new URL('../traces/examples/', import.meta.url), new URL('../../traces/examples/', import.meta.url)]
   .map((u) => u.pathname).find((d) => { try { return readdirSync(d).length > 0; } catch { return false; } })!;
 
-/**
- * A recorded trace read against the model it was recorded for. A variable the
- * model gained after the recording (one that only a newer design moves, like
- * the 5.8-5.10 design's dLru) takes its smallest value at every step, the
- * value every design that does not use it keeps.
- */
-function decodeRecorded(saved: SavedTrace, cm: CompiledModel): Trace {
-  const { notInModel, notInTrace } = leftOutVariables(cm, saved);
-  if (notInModel.length > 0 || notInTrace.length === 0) return decodeTrace(saved, cm);
-  const blank = cm.layout.decode(cm.layout.blank()) as Record<string, unknown>;
-  const added = Object.fromEntries(notInTrace.map((k) => [k, blank[k]]));
-  const t = decodeTrace(saved, cm, true);
-  return { ...t, variables: cm.layout.slotNames, steps: t.steps.map((s) => ({ ...s, state: { ...(s.state as object), ...added } })) };
-}
-
 /** The recorded examples of `model` whose fix is `design` and that run to their end under it. */
 export function exampleCases(model: ModelDef<any, any>, design: string): Case[] {
   const dir = examplesDir();
@@ -115,7 +100,7 @@ export function exampleCases(model: ModelDef<any, any>, design: string): Case[] 
     .map((f, k) => {
       const saved = loadTrace(join(dir, f));
       const own = compileFor(model, saved, {});
-      return { name: `e${k}`, trace: decodeRecorded(saved, own), judgedBy: compileFor(model, saved, { design }), saved, origin: f, own: { cm: own, divergesAt: fixes[f]!.divergesAt! } };
+      return { name: `e${k}`, trace: decodeTrace(saved, own), judgedBy: compileFor(model, saved, { design }), saved, origin: f, own: { cm: own, divergesAt: fixes[f]!.divergesAt! } };
     });
 }
 
@@ -123,7 +108,7 @@ export function exampleCases(model: ModelDef<any, any>, design: string): Case[] 
 export function fileCases(model: ModelDef<any, any>, design: string, files: readonly string[]): Case[] {
   return files.map((file, k) => {
     const saved = loadTrace(file);
-    return { name: `t${k}`, trace: decodeRecorded(saved, compileFor(model, saved, {})), judgedBy: compileFor(model, saved, { design }), saved, origin: file };
+    return { name: `t${k}`, trace: decodeTrace(saved, compileFor(model, saved, {})), judgedBy: compileFor(model, saved, { design }), saved, origin: file };
   });
 }
 
