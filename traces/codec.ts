@@ -144,13 +144,17 @@ export function leftOutVariables(cm: CompiledModel, saved: SavedTrace): LeftOut 
  * One recorded state as Layout.decode's plain form, checked against the
  * compiled model's schema. `shared`: only the variables both have are read
  * (the trace's others are left out, the model's others take their smallest
- * value), for a replay across designs whose state differs.
+ * value), for a replay across designs whose state differs. Without it, a
+ * trace that only lacks some of the model's variables reads those at their
+ * smallest value too; one with a variable the model lacks is an error.
  */
 export function itfStateToPlain(cm: CompiledModel, step: RecordedStep, shared = false): unknown {
   const fields = cm.layout.schema.fields;
   const extra = Object.keys(step.values).filter((k) => !(k in fields));
   const missing = Object.keys(fields).filter((k) => !(k in step.values));
-  if (shared && missing.length) {
+  // A trace recorded before the model gained a variable (and lacking nothing else) reads it at its
+  // smallest value, the value every design that does not move it keeps (the 5.8-5.10 design's dLru).
+  if ((shared || extra.length === 0) && missing.length) {
     const blank = cm.layout.decode(cm.layout.blank()) as Record<string, unknown>;
     const out: Record<string, unknown> = {};
     for (const [k, d] of Object.entries(fields)) out[k] = k in step.values ? itfToPlain(d, step.values[k]!, `step ${step.index}, field ${k}`) : blank[k];

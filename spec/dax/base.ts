@@ -10,9 +10,9 @@
 import type { ModelParts } from '../../checker/model.js';
 import { attrDaxDiffers } from './actions/fuse.js';
 import type { Behaviour } from './actions/index.js';
-import { faultByInode } from './actions/mmap.js';
 import { forwardToServer, markDontcacheAtIoctl } from './actions/setflag.js';
 import type { Constants } from './constants.js';
+import { exclusionRefusal } from './exclusions.js';
 import { ctxFor, type Ctx } from './context.js';
 import type { DaxDesign } from './designs/design.js';
 import { ext4xfs, virtiofsFlavour } from './flavour.js';
@@ -22,15 +22,16 @@ import { withTree } from './tree.js';
 import { mountAwareFlavour, withMount } from './mount.js';
 
 export function landedBehaviour(ctx: Ctx): Behaviour {
-  const common = { faultRule: faultByInode, writebackUnderDax: false, readOnlyOpens: false };
+  const common = { faultRule: ctx.flavour.faultPath, writebackUnderDax: false, readOnlyOpens: false };
   return ctx.flavour.fs === 'virtiofs'
     ? { ...common, setFlag: forwardToServer, dontcache: attrDaxDiffers(ctx.c) }
-    : { ...common, setFlag: markDontcacheAtIoctl(ctx) };
+    : { ...common, setFlag: { ...markDontcacheAtIoctl(ctx), ...exclusionRefusal(ctx.c) } };
 }
 
 export function buildDesign(c: Constants, d: DaxDesign): ModelParts<Schema> {
   const remount = c.remount === 'on' && d.flavour !== 'virtiofs';
-  const ctx = ctxFor(c, d.flavour === 'virtiofs' ? virtiofsFlavour(c) : remount ? mountAwareFlavour(c) : ext4xfs(c));
+  const plain = d.flavour === 'virtiofs' ? virtiofsFlavour(c) : remount ? mountAwareFlavour(c) : ext4xfs(c);
+  const ctx = ctxFor(c, d.flavourChanges ? { ...plain, ...d.flavourChanges(plain) } : plain);
   const parts = partsFor(ctx, { ...landedBehaviour(ctx), ...d.changes?.(ctx) });
   const tree = c.dirs === 0 ? parts
     // virtiofs creates through FUSE_CREATE and the server decides FUSE_ATTR_DAX: the tree is ext4/xfs only.

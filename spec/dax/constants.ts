@@ -67,6 +67,17 @@ export const constants = {
   // open or mapped) and mount again with any dax= mode. `mount` is then the
   // mode the run starts with.
   remount: enumConstant(['off', 'on'], 'off', 'ext4/xfs: umount (refused while files are in use) and mount again with dax=inode|always|never within the run'),
+  // Which of the two filesystems an ext4/xfs design runs on, where they differ
+  // (spec/dax/fault-path.ts): the fault path of a live flip. `xfs` is the
+  // default because the 2017 flip designs were xfs's (flip-on-ioctl is v4.13
+  // xfs); virtiofs designs ignore it.
+  fs: enumConstant(['xfs', 'ext4'], 'xfs', 'ext4/xfs designs: which filesystem (xfs asks IS_DAX at fault time, ext4 follows the vm_ops ext4_file_mmap chose)'),
+  // Files and devices that cannot be DAX (spec/dax/exclusions.ts). `none` and
+  // `dax` are the defaults: every file and the device DAX-capable, as before.
+  unfit: enumConstant(['none', 'journal-data', 'inline-data', 'encrypted', 'verity', 'reflink'], 'none',
+    'ext4/xfs designs: every file has this attribute (ext4: journal-data, inline-data, encrypted, verity; xfs: reflink)'),
+  device: enumConstant(['dax', 'nodax', 'blocksize'], 'dax',
+    'ext4/xfs designs: the device: DAX-capable; no DAX (fs_dax_get_by_bdev gives none); DAX but a block size other than PAGE_SIZE'),
 };
 
 export type Constants = ConstantValues<typeof constants>;

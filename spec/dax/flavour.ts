@@ -5,6 +5,8 @@
 import { match } from 'ts-pattern';
 import type { Constants } from './constants.js';
 import { connectionOf, serverSendsAttrDax } from './fuse-init.js';
+import { checkSetting, filesCanBeDax, mountInEffect } from './exclusions.js';
+import { diskFaultPath, faultByInode, type FaultRule } from './fault-path.js';
 import { Size, type S } from './state.js';
 
 export interface Flavour {
@@ -15,16 +17,24 @@ export interface Flavour {
   readonly dentryDiesAtLastRef: (s: S, f: number) => boolean;
   /** FUSE writes dirty pages back when a file is closed (fuse_flush) and a page-cache VMA goes away (fuse_vma_close). */
   readonly flushOnRelease: boolean;
+  /** The last dput kept the dentry (retain_dentry): what that leaves behind (the 5.8-5.10 LRU state; nothing elsewhere). */
+  readonly dentryRetained?: (s: S, f: number) => void;
+  /** iput_final writes a dirty I_DONTCACHE inode back before evicting it (88149082bb8e, 5.11); before, generic_drop_inode dropped it unwritten. */
+  readonly dontcacheEvictWritesBack?: boolean;
+  /** Which path a fault takes where the design does not say: xfs asks IS_DAX then, ext4 follows the VMA (spec/dax/fault-path.ts). */
+  readonly faultPath: FaultRule;
 }
 
 /**
  * ext4/xfs as of v5.8+. S_DAX at iget: ext4_should_enable_dax (fs/ext4/inode.c)
  * and xfs_inode_should_enable_dax (fs/xfs/xfs_iops.c): never -> off, always ->
- * on, inode -> the on-disk flag. The device and the file are taken to be
- * DAX-capable (no inline data, verity, encryption, reflink).
+ * on, inode -> the on-disk flag. The device and the files are DAX-capable
+ * unless the `device` and `unfit` constants say otherwise (spec/dax/exclusions.ts).
  */
 export function ext4xfs(c: Constants): Flavour {
-  const desiredDax = match(c.mount)
+  checkSetting(c);
+  // Files or a device that cannot be DAX (spec/dax/exclusions.ts): never DAX at iget.
+  const desiredDax = !filesCanBeDax(c) ? () => false : match(mountInEffect(c))
     .with('always', () => () => true)
     .with('never', () => () => false)
     .with('inode', () => (s: S, f: number) => s.xflagDax[f] === 1)
@@ -37,6 +47,7 @@ export function ext4xfs(c: Constants): Flavour {
     // and its inode stay on the LRU.
     dentryDiesAtLastRef: (s, f) => s.dDontcache[f] === 1,
     flushOnRelease: false,
+    faultPath: diskFaultPath(c),
   };
 }
 
@@ -77,5 +88,7 @@ export function virtiofsFlavour(c: Constants): Flavour {
     // evicts the inode at once. DCACHE_DONTCACHE kills it in any case.
     dentryDiesAtLastRef: (s, f) => s.dDontcache[f] === 1 || s.entryValid[f] === 0,
     flushOnRelease: true,
+    // fuse_dax_mmap sets fuse_dax_vm_ops at mmap; S_DAX never changes on a live virtiofs inode, so asking it is the same.
+    faultPath: faultByInode,
   };
 }

@@ -12,6 +12,8 @@ import { flipOnIoctlDesign } from './designs/flip-on-ioctl.js';
 import { ext4Patch9 } from './designs/ext4-patch9.js';
 import { flipWithoutFlushDesign } from './designs/flip-without-flush.js';
 import { instantiateOnly } from './designs/instantiate-only.js';
+import { instantiateOnly510 } from './designs/instantiate-only-5.10.js';
+import { xfsV413MountDax } from './designs/xfs-v4.13-mount-dax.js';
 import { perMappingEbusy } from './designs/per-mapping-ebusy.js';
 import { perMapping } from './designs/per-mapping.js';
 import { setOnlyOnEmptyFileDesign } from './designs/set-only-on-empty-file.js';
@@ -31,6 +33,7 @@ export const daxModel = defineModel({
     'flip-without-flush': flipWithoutFlushDesign,
     'flip-on-ioctl': flipOnIoctlDesign,
     'ext4-patch9': ext4Patch9,
+    'xfs-v4.13-mount-dax': xfsV413MountDax,
     'ebusy-while-mapped': ebusyWhileMapped,
     'ebusy-while-open': ebusyWhileOpen,
     'ebusy-block-new-mappings': ebusyBlockNewMappings,
@@ -38,6 +41,7 @@ export const daxModel = defineModel({
     'per-mapping': perMapping,
     'per-mapping-ebusy': perMappingEbusy,
     'instantiate-only': instantiateOnly,
+    'instantiate-only-5.10': instantiateOnly510,
     'virtiofs-v3-isdax-bug': virtiofsV3,
     'virtiofs-v6': virtiofsV6,
     'virtiofs-dontcache-at-ioctl': virtiofsDontcacheAtIoctl,

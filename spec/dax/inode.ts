@@ -3,7 +3,7 @@
 // operations the kernel runs on the inode's mapping.
 
 import type { Ctx } from './context.js';
-import { Fd, InCore, ModeChange, PageCache, Pte, Vma, type S } from './state.js';
+import { DentryLru, Fd, InCore, ModeChange, PageCache, Pte, Vma, type S } from './state.js';
 import type { Flavour } from './flavour.js';
 
 /** An open file or a mapping pins the dentry and so the inode (a VMA holds its own struct file). */
@@ -39,8 +39,8 @@ export function instantiate(s: S, f: number, flavour: Flavour): void {
  * generic/608 test_buffered_data_lost). Reclaim never picks a dirty inode
  * (its guard), so the writeback here is only the I_DONTCACHE case.
  */
-export function evict(s: S, f: number, how: typeof InCore.evicted | typeof InCore.reclaimed): void {
-  if (s.pageCache[f] === PageCache.dirty) s.storage[f] = s.pageVersion[f]!;
+export function evict(s: S, f: number, how: typeof InCore.evicted | typeof InCore.reclaimed, writesBack = true): void {
+  if (writesBack && s.pageCache[f] === PageCache.dirty) s.storage[f] = s.pageVersion[f]!;
   s.pageCache[f] = PageCache.none;
   s.pageVersion[f] = 0;
   s.daxEntries[f] = 0;
@@ -49,6 +49,7 @@ export function evict(s: S, f: number, how: typeof InCore.evicted | typeof InCor
   s.entryValid[f] = 0;
   s.attrValid[f] = 0;
   s.modeChange[f] = ModeChange.none;
+  s.dLru[f] = DentryLru.none;
   s.inode[f] = how;
 }
 
@@ -57,8 +58,9 @@ export function evict(s: S, f: number, how: typeof InCore.evicted | typeof InCor
  * flavour says so, and iput_final evicts the inode.
  */
 export function releaseRef(s: S, f: number, ctx: Ctx): void {
-  if (referenced(s, f, ctx.P) || !ctx.flavour.dentryDiesAtLastRef(s, f)) return;
-  evict(s, f, InCore.evicted);
+  if (referenced(s, f, ctx.P)) return;
+  if (!ctx.flavour.dentryDiesAtLastRef(s, f)) { ctx.flavour.dentryRetained?.(s, f); return; }
+  evict(s, f, InCore.evicted, ctx.flavour.dontcacheEvictWritesBack !== false || s.iDontcache[f] === 0);
 }
 
 /**

@@ -1,7 +1,8 @@
 // One design's model: schema, initial states, actions, properties, goals,
 // from the flavour (in the context) and the design's behaviour.
 
-import { arrayOf, bool, enumOf } from '../../checker/domain.js';
+import { arrayOf, bool, enumOf, int } from '../../checker/domain.js';
+import { flagAllowed } from './exclusions.js';
 import { initOf, type ModelParts } from '../../checker/model.js';
 import { actionsFor, cutWords, lockingFor, type Behaviour } from './actions/index.js';
 import type { Ctx } from './context.js';
@@ -20,7 +21,8 @@ export function initFor(ctx: Ctx) {
   const sizes = ctx.flavour.fs === 'virtiofs' ? ['small', 'big'] as const : ['empty', 'small'] as const;
   const SizeAtStart = enumOf(...sizes);
   return initOf<Schema>()({
-    params: { xflagDax: arrayOf(ctx.Files, bool), size: arrayOf(ctx.Files, SizeAtStart) },
+    // A file with an ext4 attribute that excludes DAX cannot carry the flag (spec/dax/exclusions.ts flagAllowed).
+    params: { xflagDax: arrayOf(ctx.Files, ctx.flavour.fs === 'virtiofs' || flagAllowed(ctx.c) ? bool : int(0, 0)), size: arrayOf(ctx.Files, SizeAtStart) },
     effect: (s, a) => {
       for (let f = 0; f < ctx.F; f++) {
         s.xflagDax[f] = a.xflagDax[f]!;

@@ -57,6 +57,16 @@ export const ModeChange = enumOf('none', 'afterLastClose', 'otherwise', 'onDeman
  */
 export const FaultStage = enumOf('none', 'page_mkwrite', 'pfn_mkwrite');
 
+/**
+ * Where the file's unused dentry stands on the dcache LRU (fs/dcache.c
+ * retain_dentry, v5.10): never retained since it was allocated; put on the
+ * LRU at the first dput to zero (d_lru_add); DCACHE_REFERENCED set at the
+ * next. Only the 5.8-5.10 design reads it (spec/dax/dcache-5.10.ts): there
+ * fast_dput keeps a REFERENCED dentry on the LRU without looking at
+ * DCACHE_DONTCACHE; elsewhere it stays `none`.
+ */
+export const DentryLru = enumOf('none', 'lru', 'referenced');
+
 /** cut=locks: the path a write(2) chose from IS_DAX before taking the I/O lock, while it waits for the lock. */
 export const WritePath = enumOf('none', 'buffered', 'dax');
 
@@ -122,6 +132,8 @@ export function shapeOf(c: Pick<Constants, 'files' | 'procs' | 'versions'>) {
     ioctl: perProcFile(bool),
     /** cut=locks: a write(2) between its choice of path and its copy under the I/O lock. */
     writePath: perProcFile(WritePath),
+    /** 5.8-5.10 design only: the dentry's place on the dcache LRU (DentryLru). */
+    dLru: perFile(DentryLru),
   });
   return { Files, Procs, schema };
 }

@@ -33,7 +33,7 @@ describe('loading a design file changes no built-in model', () => {
     expect(Object.keys(combined.presentation!.words)).toEqual([...before.src.words, 'Fsync']);
     // The built-in lists are what they were.
     expect({ src: snapshot(daxModel), dist: snapshot(api.daxModel), models: Object.keys(builtInModels) }).toEqual(before);
-    expect(Object.keys(daxModel.designs)).toHaveLength(13);
+    expect(Object.keys(daxModel.designs)).toHaveLength(15);
     expect(() => compile(daxModel, 'flip-when-unmapped')).toThrow(UsageError);
   });
 

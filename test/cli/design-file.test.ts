@@ -66,7 +66,7 @@ describe('a design file outside the repository', () => {
     expect(r.code).toBe(0);
     const [m] = JSON.parse(r.stdout);
     expect(m.designs.slice(-2)).toEqual(['virtiofs-dontcache-at-ioctl', 'flip-when-unmapped']);
-    expect(m.designs).toHaveLength(14);
+    expect(m.designs).toHaveLength(16);
     // Open, SetFlag (the -EBUSY check), SetFlagFlip: the lock cut splits a design's check from its flip.
     expect(m.cells['flip-when-unmapped'].SDaxStableWhileInUse).toMatchObject({ status: 'violated', traceLength: 3 });
     expect(m.cells['flip-when-unmapped'].SomeFileFsynced).toMatchObject({ status: 'reached', traceLength: 2 });
@@ -147,7 +147,7 @@ describe("mistakes in a design file are the user's: exit 2, one line, file and l
     `daxcheck: error: noprop.ts: design mine property Mine constrains action 'Fsync', which model dax does not have; its actions are: ${actions}\n`));
   it('a state variable used but not declared', () => expect(error('undeclared.ts')).toBe(
     "daxcheck: error: undeclared.ts: design mine: action Touch reads state variable 'touched', which is not declared; declare it in the design's variables "
-    + '(declared: xflagDax, size, storage, lastWrite, inode, sDax, iDontcache, dDontcache, entryValid, attrValid, pageCache, daxEntries, pageVersion, modeChange, fd, vma, vmaReadOnly, pte, fault, ioctl, writePath)\n'));
+    + '(declared: xflagDax, size, storage, lastWrite, inode, sDax, iDontcache, dDontcache, entryValid, attrValid, pageCache, daxEntries, pageVersion, modeChange, fd, vma, vmaReadOnly, pte, fault, ioctl, writePath, dLru)\n'));
   it('a type error: the first, with file, line and column, and how many more', () => expect(error('types.ts')).toBe(
     `daxcheck: error: types.ts:1:24: '"daxcheck"' has no exported member named 'flipWithoutFlsh'. Did you mean 'flipWithoutFlush'? (and 1 more)\n`));
   it('a type error in a chain of them: the first level and the innermost one', () => {

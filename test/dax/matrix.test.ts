@@ -218,6 +218,59 @@ const expected: Record<string, Row> = {
     FlagSetNotYetInEffect: reached(2),
     DontCacheMarked: reached(2), // Open, SetFlag
   },
+  'instantiate-only-5.10': {
+    // What landed, with the dcache and iput_final of 5.8-5.10 (spec/dax/dcache-5.10.ts). S_DAX still changes only at
+    // iget, so the mapping rows are instantiate-only's.
+    NoMixedMappings: holds,
+    StatxTellsTheTruth: holds,
+    FaultFollowsMapping: holds,
+    MkwriteServedAsStarted: holds,
+    SDaxStableWhileInUse: holds,
+    SDaxStableUnderOtherUsers: holds,
+    // Open, SetFlag(1) (marked), Write (a dirty page), Close: generic_drop_inode says drop for I_DONTCACHE, iput_final
+    // skips write_inode_now, evict truncates the page cache; Open, Read: the old data (before 88149082bb8e).
+    ReadSeesLastWrite: violated(6),
+    NoSpuriousDontCache: holds,
+    // Statx, Statx (the dentry's second dput to zero: DCACHE_REFERENCED), Open, SetFlag(1), Close: fast_dput keeps the
+    // REFERENCED dentry without looking at DCACHE_DONTCACHE; Open: the old inode, S_DAX 0 (before 77573fa310d9).
+    NewModeAfterLastClose: violated(6),
+    // The same without the last open: the stale inode stays cached forever (only reclaim, which is not fair, evicts it).
+    ModeConverges: violated(5),
+    DaxMappingLive: reached(3),
+    PcMappingLive: reached(3),
+    FlagChangedWhileMapped: reached(3),
+    ReinstantiatedOtherMode: reached(4), // a dentry that was never retained still dies at the first close
+    SDaxChanged: reached(4),
+    ChangeOnDemand: vacuous,
+    FlagSetNotYetInEffect: reached(2),
+    DontCacheMarked: reached(2),
+  },
+  'xfs-v4.13-mount-dax': {
+    // -o dax: every file DAX at iget; the ioctl sets S_DAX from the requested flag. Open, Mmap (a DAX VMA), SetFlag(0)
+    // on a file whose flag is already 0 (the request is compared with IS_DAX), PageFault: a page in a DAX VMA.
+    NoMixedMappings: violated(4),
+    StatxTellsTheTruth: holds, // faults ask IS_DAX, and statx reports it
+    FaultFollowsMapping: violated(4),
+    // Open p1, Open p2, Mmap, SetFlag(0), PageFault(read) (a page), PageFault(write) -> page_mkwrite, SetFlag(1) by p2,
+    // FaultHandler: DAX path with a vmf set up for a page (one step more than flip-on-ioctl: a DAX file first goes to the page cache).
+    MkwriteServedAsStarted: violated(8),
+    SDaxStableWhileInUse: violated(2), // Open, SetFlag(0)
+    SDaxStableUnderOtherUsers: violated(3),
+    // Open p1, Open p2, SetFlag(0), Write (buffered chosen), SetFlag(1) by p2, WriteData, Read through DAX.
+    ReadSeesLastWrite: violated(7),
+    NoSpuriousDontCache: vacuous, // nothing marks
+    // Open, SetFlag(0), Close, Open: the mount says DAX, the cached inode is still page cache (until reclaim).
+    NewModeAfterLastClose: violated(4),
+    ModeConverges: violated(3),
+    DaxMappingLive: reached(3),
+    PcMappingLive: reached(4), // Open, SetFlag(0), Mmap, PageFault
+    FlagChangedWhileMapped: reached(3),
+    ReinstantiatedOtherMode: vacuous, // nothing evicts at a last reference; reclaim counts as `otherwise`
+    SDaxChanged: reached(2),
+    ChangeOnDemand: reached(3),
+    FlagSetNotYetInEffect: reached(2), // Open, SetFlag(0): the mount asks for DAX, S_DAX is 0
+    DontCacheMarked: vacuous,
+  },
   'virtiofs-v3-isdax-bug': {
     // S_DAX is set only in fuse_iget on virtiofs, in every design: the data side is safe (cut atomic: exact).
     NoMixedMappings: holds,

@@ -33,6 +33,8 @@ export interface Behaviour {
   readonly noLocksToCut?: boolean;
   /** read(2) and write(2) choose DAX or the page cache under the I/O lock (Jan Kara, 2017-09-08: "we can serialize against IO in progress"). */
   readonly ioChoosesUnderLock?: boolean;
+  /** Reclaim as the design's kernel ran it, where it differs from 6.12's (spec/dax/actions/reclaim.ts). */
+  readonly dropCaches?: (ctx: Ctx) => ActionDef<Schema, any> | undefined;
 }
 
 /**
@@ -102,7 +104,7 @@ export function actionsFor(ctx: Ctx, b: Behaviour): Record<string, ActionDef<Sch
     Exit: exit(ctx),
     Statx: statx(ctx, lookup, virtiofs ? fuseGetattr(ctx, b.dontcache!) : undefined),
     Timeout: virtiofs ? entryTimeout(ctx) : undefined,
-    DropCaches: dropCaches(ctx),
+    DropCaches: b.dropCaches ? b.dropCaches(ctx) : dropCaches(ctx),
   };
   const out: Record<string, ActionDef<Schema, any>> = {};
   for (const [k, a] of Object.entries(all)) if (a) out[k] = SECOND_HALVES.has(k) || a.actor !== 'p' ? a : waitsWhileBusy(a, ctx);

@@ -7,23 +7,9 @@ import { evictedBy, releaseRef, writeBack } from '../inode.js';
 import { FaultStage, Fd, PageCache, Pte, Size, Vma, type S } from '../state.js';
 import { inFault, ioctlHolds, type Locking } from '../locks.js';
 
-/** Which path a page fault takes: true for DAX (dax_iomap_fault), false for the page cache (filemap_fault / page_mkwrite). */
-export type FaultRule = (s: S, p: number, f: number) => boolean;
-
-/**
- * The fault handler asks the inode at fault time: __xfs_filemap_fault and
- * xfs_filemap_page_mkwrite test IS_DAX (fs/xfs/xfs_file.c, v4.13 and after).
- * ext4 picks its vm_ops at mmap time instead (ext4_file_mmap), which is the
- * same thing whenever S_DAX cannot change under a mapping.
- */
-export const faultByInode: FaultRule = (s, _p, f) => s.sDax[f] === 1;
-
-/**
- * Dave Chinner's proposal (seed 003, 2017-09-07T23:25, <20170907232543.GB17782@dastard>):
- * "make DAX is a property of the mapping and instantiate it from the inode
- * only at mmap() time"; the fault path follows the VMA.
- */
-export const faultByMapping: FaultRule = (s, p, f) => s.vma[p]![f] === Vma.dax;
+// The fault rules live with the per-filesystem fault path (spec/dax/fault-path.ts).
+export { faultByInode, faultByMapping, type FaultRule } from '../fault-path.js';
+import type { FaultRule } from '../fault-path.js';
 
 /**
  * MAP_SHARED, PROT_READ plus PROT_WRITE when the fd allows it. ->mmap and

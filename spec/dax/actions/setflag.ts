@@ -7,6 +7,7 @@ import { action, fName, pName, type Ctx } from '../context.js';
 import { flushAndInvalidate, isMapped } from '../inode.js';
 import { ioctlHolds } from '../locks.js';
 import { mountModeOf } from '../mount.js';
+import { mountInEffect } from '../exclusions.js';
 import { Fd, ModeChange, Size, Vma, type S } from '../state.js';
 
 export interface SetFlagRule {
@@ -20,6 +21,8 @@ export interface SetFlagRule {
   readonly forwarded?: boolean;
   /** `then` may change S_DAX of the live inode (the flip designs). */
   readonly flipsLive?: boolean;
+  /** Which requests are steps, where not only those that change the flag (xfs v4.13 compared the request with IS_DAX). */
+  readonly isAStep?: (s: S, f: number, v: number) => boolean;
 }
 
 const SETFLAG_SOURCE = 'fs/ioctl.c ioctl_fssetxattr -> vfs_fileattr_set -> ext4_fileattr_set / xfs_fileattr_set (5.13+); '
@@ -35,11 +38,12 @@ const SETFLAG_SOURCE = 'fs/ioctl.c ioctl_fssetxattr -> vfs_fileattr_set -> ext4_
  */
 export function setFlag(ctx: Ctx, rule: SetFlagRule) {
   const refuses = rule.refuses;
+  const isAStep = rule.isAStep;
   return action({
     params: { p: ctx.Procs, f: ctx.Files, v: bool },
     actor: 'p',
-    guard: (s, { p, f, v }) => s.fd[p]![f] !== Fd.closed && s.xflagDax[f] !== v && !(refuses && refuses(s, p, f, v)),
-    guardDoc: `the process has the file open and v changes the flag${rule.refusal ? `; ${rule.refusal}` : ''}`,
+    guard: (s, { p, f, v }) => s.fd[p]![f] !== Fd.closed && (isAStep ? isAStep(s, f, v) : s.xflagDax[f] !== v) && !(refuses && refuses(s, p, f, v)),
+    guardDoc: `the process has the file open and ${rule.isAStep ? 'v changes the flag or S_DAX' : 'v changes the flag'}${rule.refusal ? `; ${rule.refusal}` : ''}`,
     effect: (s, { p, f, v }) => {
       s.xflagDax[f] = v;
       rule.then(s, p, f, v);
@@ -109,7 +113,9 @@ export function markDontcache(s: S, f: number): void {
  * 2017-09-07T21:26.
  */
 export const markDontcacheAtIoctl = (ctx: Ctx): SetFlagRule => ({
-  then: (s, _p, f) => { if (mountModeOf(ctx, s) === 'inode') markDontcache(s, f); },
+  // The mount in effect: the mode of the last mount (spec/dax/mount.ts), and xfs
+  // turns dax=always into never on a device without DAX (spec/dax/exclusions.ts).
+  then: (s, _p, f) => { if (mountInEffect({ ...ctx.c, mount: mountModeOf(ctx, s) }) === 'inode') markDontcache(s, f); },
 });
 
 /**

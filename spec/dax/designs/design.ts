@@ -5,10 +5,13 @@
 import type { DesignInfo } from '../../../checker/model.js';
 import type { Behaviour } from '../actions/index.js';
 import type { Ctx } from '../context.js';
+import type { Flavour } from '../flavour.js';
 
 export interface DaxDesign extends DesignInfo {
   /** ext4/xfs (the 2017 designs) or virtiofs (the 2021 ones). */
   readonly flavour: 'ext4/xfs' | 'virtiofs';
   /** When S_DAX changes and what the ioctl, the fault path, writeback and the lookup do, where it differs from what landed. */
   readonly changes?: (ctx: Ctx) => Partial<Behaviour>;
+  /** What the design changes in its filesystem's own behaviour (the dcache of a kernel version, a mount option). */
+  readonly flavourChanges?: (base: Flavour) => Partial<Flavour>;
 }
