@@ -14,8 +14,6 @@ import { useColor } from './color.js';
 import { UsageError } from '../checker/errors.js';
 import { ExitCode } from '../checker/result.js';
 import { positiveNumber } from './options.js';
-import { combinedExitCode, matrixPerProcess } from './matrix-per-process.js';
-import { availableParallelism } from 'node:os';
 
 export function cellText(cell: MatrixCell | undefined, color: boolean): string {
   const c = pc.createColors(color);
@@ -167,15 +165,6 @@ export function registerMatrix(program: Command): void {
       }
       const color = useColor(process.stdout);
       const maxSeconds = positiveNumber('--max-seconds', o.maxSeconds);
-      if (chosen.length > 1 && availableParallelism() > 1) {
-        const args = [...(o.maxSeconds ? ['--max-seconds', o.maxSeconds] : []), ...(o.json ? ['--json'] : []), ...(o.symmetry ? ['--symmetry'] : []), ...(o.por ? ['--por'] : [])];
-        const env = { ...process.env, COLUMNS: String(outputWidth()), ...(color ? { FORCE_COLOR: '1' } : { NO_COLOR: '1' }) };
-        const runs = await matrixPerProcess(chosen.map((m) => m.name), args, env);
-        if (o.json) process.stdout.write(JSON.stringify(runs.flatMap((r) => (r.code === 0 || r.code === ExitCode.cutShort ? JSON.parse(r.stdout) : []))) + '\n');
-        else for (const r of runs) process.stdout.write(r.stdout);
-        process.exitCode = combinedExitCode(runs.map((r) => r.code));
-        return;
-      }
       const results: MatrixResult[] = [];
       for (const model of chosen) {
         const m = runMatrix(model, {
