@@ -8,6 +8,24 @@
 
 import type { CompiledModel } from './compile.js';
 
+/** The runs of contiguous instances for which `same` holds between neighbours (instances of one action are contiguous). */
+function runsOf(cm: CompiledModel, same: (a: CompiledModel['instances'][number], b: CompiledModel['instances'][number]) => boolean): { action: number; from: number; to: number }[] {
+  const runs: { action: number; from: number; to: number }[] = [];
+  cm.instances.forEach((inst, i) => {
+    const last = runs[runs.length - 1];
+    if (last && last.to === i && same(cm.instances[last.from]!, inst)) last.to = i + 1;
+    else runs.push({ action: inst.action, from: i, to: i + 1 });
+  });
+  return runs;
+}
+
+/** The index of each instance's run, for a switch over runs. */
+function runIndex(cm: CompiledModel, runs: readonly { from: number; to: number }[]): Int32Array {
+  const run = new Int32Array(cm.instances.length);
+  runs.forEach((r, k) => run.fill(k, r.from, r.to));
+  return run;
+}
+
 /** Writes into `out` the instances whose guard holds on `view`, in instance order; returns how many. */
 export type GuardLoop = (view: unknown, out: Int32Array) => number;
 
@@ -19,12 +37,7 @@ export type GuardLoop = (view: unknown, out: Int32Array) => number;
  * An action without a guard adds all its instances. Avoided actions are left out.
  */
 export function makeGuardLoop(cm: CompiledModel, avoided: ReadonlySet<number>): GuardLoop {
-  const ranges: { action: number; from: number; to: number }[] = [];
-  cm.instances.forEach((inst, i) => {
-    const last = ranges[ranges.length - 1];
-    if (last && last.to === i && cm.instances[last.from]!.action === inst.action && cm.instances[last.from]!.guard === inst.guard) last.to = i + 1;
-    else ranges.push({ action: inst.action, from: i, to: i + 1 });
-  });
+  const ranges = runsOf(cm, (a, b) => a.action === b.action && a.guard === b.guard);
   const kept = ranges.filter((r) => !avoided.has(r.action));
   const lines: string[] = ['return function guardsHolding(v, out) {', '  let n = 0;'];
   kept.forEach((r, k) => {
@@ -51,14 +64,8 @@ export type GuardOf = (view: unknown, i: number) => boolean;
  * called at one site would be the megamorphic call this avoids).
  */
 export function makeGuardOf(cm: CompiledModel): GuardOf {
-  const ranges: { from: number; to: number }[] = [];
-  cm.instances.forEach((inst, i) => {
-    const last = ranges[ranges.length - 1];
-    if (last && last.to === i && cm.instances[last.from]!.guard === inst.guard) last.to = i + 1;
-    else ranges.push({ from: i, to: i + 1 });
-  });
-  const run = new Int32Array(cm.instances.length);
-  ranges.forEach((r, k) => run.fill(k, r.from, r.to));
+  const ranges = runsOf(cm, (a, b) => a.guard === b.guard);
+  const run = runIndex(cm, ranges);
   const lines: string[] = ['return function guardOf(v, i) {', '  switch (R[i]) {'];
   ranges.forEach((r, k) => {
     lines.push(cm.instances[r.from]!.guard === undefined ? `    case ${k}: return true;` : `    case ${k}: return G${k}(v, P[i]);`);
@@ -76,14 +83,8 @@ export type EffectOf = (view: unknown, i: number) => boolean;
 
 /** One instance's effect, by index, dispatched as guardOf is. */
 export function makeEffectOf(cm: CompiledModel): EffectOf {
-  const ranges: { from: number; to: number }[] = [];
-  cm.instances.forEach((inst, i) => {
-    const last = ranges[ranges.length - 1];
-    if (last && last.to === i && cm.instances[last.from]!.effect === inst.effect) last.to = i + 1;
-    else ranges.push({ from: i, to: i + 1 });
-  });
-  const run = new Int32Array(cm.instances.length);
-  ranges.forEach((r, k) => run.fill(k, r.from, r.to));
+  const ranges = runsOf(cm, (a, b) => a.effect === b.effect);
+  const run = runIndex(cm, ranges);
   const lines: string[] = ['return function effectOf(v, i) {', '  switch (R[i]) {'];
   ranges.forEach((_, k) => lines.push(`    case ${k}: return E${k}(v, P[i]) !== false;`));
   lines.push('  }', '  return false;', '};');

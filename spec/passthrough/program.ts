@@ -9,7 +9,7 @@ import type { Schema } from './state.js';
 
 type Step = ShownStep<Plain<Schema>>;
 
-/** The file slot a step's open took (the lowest free one, actions.ts Open). */
+/** The file slot a step's open took (a free one, Open's parameter `f`; read from the states so that it holds whichever). */
 export function openedSlot(s: Step): number {
   return s.after.file.findIndex((x, i) => s.before.file[i]!.kind === 'free' && x.kind !== 'free');
 }

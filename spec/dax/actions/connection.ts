@@ -1,5 +1,6 @@
 // virtiofs: a connection that never came up (spec/dax/fuse-init.ts). The
-// mount failed, or FUSE_INIT did and every request since is -ECONNREFUSED:
+// mount failed, or FUSE_INIT did and every request since is -ECONNREFUSED
+// (fs/fuse/dev.c `fuse_get_req`: `fc->conn_error`, v6.12):
 // no open or statx of a file reaches the server, so none takes a step, and
 // nothing else can start without an open file.
 
