@@ -8,6 +8,7 @@ import type { ModelDef } from '../checker/model.js';
 import { benchModel } from './bench/index.js';
 import { daxModel } from './dax/index.js';
 import { passthroughModel } from './passthrough/index.js';
+import { virtiofsModesModel } from './virtiofs-modes/index.js';
 
 export interface BuiltInModel {
   readonly model: ModelDef<any, any>;
@@ -25,6 +26,7 @@ const compiledModule = (path: string): string =>
 export const builtInModels: Readonly<Record<string, BuiltInModel>> = {
   dax: { model: daxModel, module: compiledModule('dax/index.js'), export: 'daxModel' },
   passthrough: { model: passthroughModel, module: compiledModule('passthrough/index.js'), export: 'passthroughModel' },
+  'virtiofs-modes': { model: virtiofsModesModel, module: compiledModule('virtiofs-modes/index.js'), export: 'virtiofsModesModel' },
   bench: { model: benchModel, module: compiledModule('bench/index.js'), export: 'benchModel' },
 };
 
