@@ -200,7 +200,7 @@ describe('--model-file: a whole model from a file', () => {
 
   it('an unknown model lists the file\'s models too; a file without a model says so', () => {
     expect(run('check', 'nope', '--model-file', 'counter.ts').stderr).toBe(
-      "daxcheck: error: unknown model 'nope'; the models are: dax, passthrough, bench, counter (from --model-file)\n");
+      "daxcheck: error: unknown model 'nope'; the models are: dax, passthrough, virtiofs-modes, bench, counter (from --model-file)\n");
     expect(run('check', 'dax', '--model-file', 'flip-when-unmapped.ts').stderr).toBe(
       "daxcheck: error: flip-when-unmapped.ts exports no model; export one made with defineModel({ name, summary, constants, build, designs, defaultDesign }) from 'daxcheck'\n");
   });

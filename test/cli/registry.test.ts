@@ -13,7 +13,7 @@ import { examplesDir } from '../../testkit/traces.js';
 
 describe('built-in models', () => {
   it('each is registered under its own name, and `models` is the same list', () => {
-    expect(Object.keys(builtInModels)).toEqual(['dax', 'passthrough', 'bench']);
+    expect(Object.keys(builtInModels)).toEqual(['dax', 'passthrough', 'virtiofs-modes', 'bench']);
     for (const [name, b] of Object.entries(builtInModels)) {
       expect(b.model.name).toBe(name);
       expect(models[name]).toBe(b.model);
@@ -34,7 +34,7 @@ describe('built-in models', () => {
   });
 
   it('an unknown name lists the models', () => {
-    expect(() => modelNamed('nosuch')).toThrow(new UsageError("unknown model 'nosuch'; the models are: dax, passthrough, bench"));
+    expect(() => modelNamed('nosuch')).toThrow(new UsageError("unknown model 'nosuch'; the models are: dax, passthrough, virtiofs-modes, bench"));
     expect(() => modelSourceOf('nosuch')).toThrow(UsageError);
   });
 
@@ -43,7 +43,7 @@ describe('built-in models', () => {
     expect(modelOfTrace(saved)).toBe(builtInModels.bench!.model);
     expect(modelOfTrace(saved, 'dax')).toBe(builtInModels.dax!.model);
     const anonymous = { ...saved, meta: { ...saved.meta, model: undefined } };
-    expect(() => modelOfTrace(anonymous)).toThrow(/the trace does not name its model \(#meta.model\); give --model \(one of dax, passthrough, bench\)/);
+    expect(() => modelOfTrace(anonymous)).toThrow(/the trace does not name its model \(#meta.model\); give --model \(one of dax, passthrough, virtiofs-modes, bench\)/);
   });
 });
 
