@@ -29,12 +29,12 @@ export function propertiesFor(w: World, k: Kernel, readsFrom: (s: S, r: Route) =
   };
 
   return {
-    NoPageCacheOnDaxInode: {
+    NoPageCacheBesideDax: {
       kind: 'invariant',
-      doc: 'while the inode is S_DAX, its mapping holds no page-cache page, no VMA maps it through the page cache, and no file\'s I/O goes through the page cache',
+      doc: 'while the inode is S_DAX or a VMA maps it through the DAX window, its mapping holds no page-cache page, no VMA maps it through the page cache, and no file\'s I/O goes through the page cache',
       source: 'fs/fuse/dax.c fuse_dax_inode_init (a_ops = fuse_dax_file_aops: noop_dirty_folio, fuse_dax_writepages) and fuse_dax_mmap (v6.12); seed 002 [Note]: "switch a_ops atomiclly"',
       nonVacuousIf: ['DaxFileOpen', 'PageCacheMapped'],
-      holds: (s: S) => s.inode.sDax === 0 || (s.pages === PageCache.none && !pageCacheUser(s)),
+      holds: (s: S) => (s.inode.sDax === 0 && !mapped(s, VmaMap.dax)) || (s.pages === PageCache.none && !pageCacheUser(s)),
     },
     NoPageCacheBesidePassthrough: {
       kind: 'invariant',

@@ -36,7 +36,7 @@ const expected: Record<string, Record<string, MatrixCell>> = {
     // S_DAX is set only by fuse_dax_inode_init at fuse_iget and a DAX inode's reads, writes and
     // mmaps all go through DAX (fs/fuse/file.c fuse_file_read_iter / _write_iter / fuse_file_mmap
     // test FUSE_IS_DAX first), so no page-cache user ever meets a DAX inode.
-    NoPageCacheOnDaxInode: holds,
+    NoPageCacheBesideDax: holds,
     ...backingVmaOutlivesPassthrough,
     // fs/fuse/iomode.c: a DAX inode takes no io mode at all, a non-DAX one the rules of the
     // passthrough model, and release goes by ff->iomode, which never changes under a file.
@@ -53,7 +53,7 @@ const expected: Record<string, Record<string, MatrixCell>> = {
   'switch-live': {
     // Lookup, Server FUSE_ATTR_DAX=1, Open(caching), Mmap (page cache), Lookup switches to DAX:
     // the VMA keeps fuse_file_vm_ops (filemap_fault) on an inode whose a_ops are fuse_dax_file_aops.
-    NoPageCacheOnDaxInode: violated(5),
+    NoPageCacheBesideDax: violated(5),
     NoPageCacheBesidePassthrough: violated(5),
     // Lookup (S_DAX=1), Server 0, Open(caching) (no io mode on a DAX inode), Lookup switches off:
     // the caching file now reads through the page cache holding IOM_NONE.
@@ -71,7 +71,7 @@ const expected: Record<string, Record<string, MatrixCell>> = {
   },
   'passthrough-on-dax': {
     // S_DAX still changes only at fuse_iget, and a DAX inode still has no page-cache route.
-    NoPageCacheOnDaxInode: holds,
+    NoPageCacheBesideDax: holds,
     ...backingVmaOutlivesPassthrough,
     ModeCounterConsistent: holds,
     IocachectrNoUnderflow: holds,
@@ -102,9 +102,9 @@ describe('virtiofs-modes verdict table', () => {
       expect(cells[d]!.NoPageCacheBesidePassthrough, d).toEqual(vacuous);
       expect(cells[d]!.PassthroughFileOpen, d).toEqual(vacuous);
     }
-    expect(cells.landed).toMatchObject({ NoPageCacheOnDaxInode: holds, ModeCounterConsistent: holds, ReadSeesLastWrite: holds, SDaxFixedWhileInUse: holds });
-    expect(cells['passthrough-on-dax']).toMatchObject({ NoPageCacheOnDaxInode: holds, ModeCounterConsistent: holds, ReadSeesLastWrite: holds });
-    expect(cells['switch-live']).toMatchObject({ NoPageCacheOnDaxInode: violated(5), ModeCounterConsistent: violated(4), ReadSeesLastWrite: violated(7), SDaxFixedWhileInUse: violated(4) });
+    expect(cells.landed).toMatchObject({ NoPageCacheBesideDax: holds, ModeCounterConsistent: holds, ReadSeesLastWrite: holds, SDaxFixedWhileInUse: holds });
+    expect(cells['passthrough-on-dax']).toMatchObject({ NoPageCacheBesideDax: holds, ModeCounterConsistent: holds, ReadSeesLastWrite: holds });
+    expect(cells['switch-live']).toMatchObject({ NoPageCacheBesideDax: violated(5), ModeCounterConsistent: violated(4), ReadSeesLastWrite: violated(7), SDaxFixedWhileInUse: violated(4) });
   });
 
   it('under dax=never every design is landed\'s passthrough model; under dax=always only passthrough-on-dax mixes', () => {
