@@ -6,6 +6,7 @@
 import { defineModel, initOf } from '../../checker/model.js';
 import { actionsFor } from './actions.js';
 import { landed, passthroughOnDax, switchLive, type ModesDesign } from './design.js';
+import { virtiofsModesPresentation } from './kernel-words.js';
 import { propertiesFor } from './properties.js';
 import { constants, worldFor, type Constants, type Schema } from './state.js';
 import { bool } from '../../checker/domain.js';
@@ -28,6 +29,7 @@ export const virtiofsModesModel = defineModel({
   constants,
   build,
   defaultDesign: 'landed',
+  presentation: virtiofsModesPresentation,
   designs: {
     landed,
     'switch-live': switchLive,
