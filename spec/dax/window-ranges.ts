@@ -21,13 +21,14 @@ export function rangesIn(c: WindowConstants): number {
 
 /**
  * Whether the state follows which chunk of which file holds a range: with a
- * window that can run out, or a server that may refuse FUSE_SETUPMAPPING
- * (the fault then needs to know whether it asks the server at all).
+ * window that can run out, files of two chunks (whose second chunk's
+ * accesses are steps only through their range), or a server that may refuse
+ * FUSE_SETUPMAPPING (the fault then needs to know whether it asks the server at all).
  * Otherwise the variable is not in the state, so the default runs, their
  * state counts and their traces are what they were.
  */
 export function tracksRanges(c: WindowConstants): boolean {
-  return rangesIn(c) !== Infinity || c.setupMapping === 'may-fail';
+  return rangesIn(c) !== Infinity || c.setupMapping === 'may-fail' || c.fileChunks === 'two';
 }
 
 /** Chunks a file over the server's size threshold spans (fileChunks=two: it is over 2 MiB too). Smaller files have one. */
