@@ -54,10 +54,20 @@ export const constants = {
   window: enumConstant(['present', 'absent'], 'present', 'virtiofs: the device exposes a DAX window (virtio_fs_setup_dax)'),
   // The server's FUSE_INIT reply: FUSE_MAP_ALIGNMENT with a map_alignment of at most 21 (2 MiB), one over it, or no FUSE_MAP_ALIGNMENT at all.
   mapAlignment: enumConstant(['fits', 'too-large', 'not-replied'], 'fits', 'virtiofs: FUSE_MAP_ALIGNMENT in the FUSE_INIT reply: map_alignment <= 21, > 21, or the flag not set'),
+  // --- virtiofs DAX window (issue 15; spec/dax/window-ranges.ts, spec/dax/actions/dax-window.ts) ---
   // How many 2 MiB ranges the window holds (fuse_dax_mem_range_init): `enough`
-  // for every file's one page, or `one` for all files (cache-size=2M), where a
-  // DAX access of a second file finds the window exhausted (spec/dax/actions/dax-window.ts).
-  windowRanges: enumConstant(['enough', 'one'], 'enough', 'virtiofs: 2 MiB ranges in the DAX window: enough for every file, or one for all of them (range exhaustion and the free-range worker)'),
+  // for every chunk of every file; `one` for all files (cache-size=2M); `two`,
+  // more than one but, with files=3 or fileChunks=two, fewer than the chunks
+  // that want one. Where a DAX access finds the window exhausted it waits, or
+  // reclaims a range of its own file inline.
+  windowRanges: enumConstant(['enough', 'one', 'two'], 'enough', 'virtiofs: 2 MiB ranges in the DAX window: enough for every file, one for all of them, or two (range exhaustion, inline reclaim and the free-range worker)'),
+  // FUSE_DAX_SHIFT: a file over 2 MiB needs a range per 2 MiB chunk. `two`: a
+  // file over the server's size threshold is over 2 MiB as well and spans two
+  // chunks; the model follows the data and PTEs of the first only (its one page).
+  fileChunks: enumConstant(['one', 'two'], 'one', 'virtiofs: 2 MiB chunks a big file spans: one, or two (a range per chunk; only the first chunk\'s data and PTEs are followed)'),
+  // The server's answer to FUSE_SETUPMAPPING (fuse_setup_one_mapping): always
+  // success, or success or an error at each request.
+  setupMapping: enumConstant(['succeeds', 'may-fail'], 'succeeds', 'virtiofs: the server maps every FUSE_SETUPMAPPING, or may refuse any (the fault is SIGBUS, read/write -errno)'),
   // Directories (spec/dax/tree.ts): 0 keeps the flat model, whose files exist
   // before the run; n >= 1 gives directories d1..dn (d1 the run's own
   // directory) and files created in the run by Create and Copy, moved by

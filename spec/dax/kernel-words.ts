@@ -47,6 +47,10 @@ export const daxPresentation: Presentation<Plain<Schema>> = {
     Timeout: (s) => `time passes: ${s.params.f}'s entry and attribute timeouts expire`,
     DropCaches: (s) => `kernel: reclaim evicts ${s.params.f}'s unused inode`,
     RangeReclaim: (s) => `kernel: the DAX free-range worker takes ${s.params.f}'s window range back (its DAX mappings are unmapped)`,
+    // fileChunks=two / setupMapping=may-fail (spec/dax/actions/dax-window.ts).
+    ChunkFault: (s) => `${s.params.p}: page fault: load from ${s.params.f}'s mapping 2 MiB in (its second chunk)`,
+    ChunkIo: (s) => `${s.params.p}: pread or pwrite(fd of ${s.params.f}, 1 byte 2 MiB in: its second chunk)`,
+    FaultSigbus: (s) => `${s.params.p}: page fault: ${yes(s.params.write) ? 'store to' : 'load from'} ${s.params.f}'s mapping; the server refuses FUSE_SETUPMAPPING and ${s.params.p} dies of SIGBUS`,
     ...treeWords,
     ...mountWords,
   },

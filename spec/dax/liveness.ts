@@ -25,6 +25,36 @@ import type { Ctx } from './context.js';
 import { timeoutPasses } from './fuse-timeout.js';
 import { referenced } from './inode.js';
 import { InCore, type S, type Schema } from './state.js';
+import { freeRanges } from './actions/dax-window.js';
+import { rangesIn } from './window-ranges.js';
+
+/**
+ * virtiofs with a window that can run out (windowRanges=one|two): once no
+ * range is free, one eventually is, which is what every fault sleeping in
+ * wait_event(range_waitq, nr_free_ranges > 0) and every read or write in
+ * wait_event_killable_exclusive waits for (fs/fuse/dax.c __fuse_dax_fault,
+ * alloc_dax_mapping_reclaim). Nobody is assumed to close, unmap or exit, so
+ * only the free-range worker can free a range: it is a delayed work item,
+ * queued while fewer than max(20 %, 1) ranges are free and requeued by itself
+ * while that lasts (__kick_dmap_free_worker, fuse_dax_free_mem_worker), and a
+ * workqueue runs what is queued, so WF_vars(RangeReclaim). This promises the
+ * wake-up, not the range to a given waiter: wait_event is not exclusive and
+ * the woken fault retries its allocation against everyone else's, so one
+ * waiter can lose every time (no fairness among waiters is claimed).
+ */
+function windowLiveness(ctx: Ctx): Record<string, LivenessProperty<Schema>> {
+  if (ctx.flavour.fs !== 'virtiofs' || rangesIn(ctx.c) === Infinity) return {};
+  return {
+    WindowRangeFreed: {
+      kind: 'liveness',
+      doc: 'once every range of the DAX window is taken, one is eventually free again (what a DAX access waiting for a range waits for)',
+      source: 'fs/fuse/dax.c __fuse_dax_fault (wait_event range_waitq), alloc_dax_mapping_reclaim, __kick_dmap_free_worker, fuse_dax_free_mem_worker',
+      formula: leadsTo((s: S) => freeRanges(ctx, s) === 0, (s: S) => freeRanges(ctx, s) > 0),
+      trigger: 'WindowExhausted',
+      fairness: [weakFairness('RangeReclaim')],
+    },
+  };
+}
 
 export function liveness(ctx: Ctx): Record<string, LivenessProperty<Schema>> {
   const desired = (s: S, f: number) => (ctx.flavour.desiredDax(s, f) ? 1 : 0);
@@ -42,6 +72,7 @@ export function liveness(ctx: Ctx): Record<string, LivenessProperty<Schema>> {
       trigger: 'StaleAndUnused',
       fairness: timeoutIsFair ? [weakFairness('Timeout', { perInstance: true })] : [],
     },
+    ...windowLiveness(ctx),
   };
 }
 

@@ -78,6 +78,25 @@ export const daxReproducer: CReproducer<Plain<Schema>> = {
         shell: '# a window of one 2 MiB range (cache-size=2M): a DAX access to another file kicks the worker',
       }),
     },
+    // virtiofs window steps, model-only (no DAX window in the VM): what a program would do, by hand.
+    ChunkFault: {
+      manual: (s) => ({
+        why: `a fault 2 MiB into ${s.params.f}'s mapping (the second 2 MiB chunk, another window range); the programs touch byte 0 only`,
+        shell: '# map the file over 2 MiB and load from offset 2 MiB',
+      }),
+    },
+    ChunkIo: {
+      manual: (s) => ({
+        why: `a pread or pwrite 2 MiB into ${s.params.f} (its second chunk); the programs touch byte 0 only`,
+        shell: '# pread(fd, buf, 1, 2 << 20)',
+      }),
+    },
+    FaultSigbus: {
+      manual: (s) => ({
+        why: `virtiofsd must answer ${s.params.f}'s FUSE_SETUPMAPPING with an error; no program can make it`,
+        shell: '# a virtiofsd patched to fail FUSE_SETUPMAPPING (e.g. -EIO); the faulting process dies of SIGBUS',
+      }),
+    },
     ...treeSteps,
     ...mountSteps,
   },

@@ -5,6 +5,7 @@
 import { arrayOf, bool, enumOf, indexSet, int, record } from '../../checker/domain.js';
 import type { View } from '../../checker/layout.js';
 import type { Constants } from './constants.js';
+import { chunksOfBigFile, tracksRanges } from './window-ranges.js';
 
 /** How a process holds a file open. O_RDONLY opens exist only where a design asks for them (Ted Ts'o's rule). */
 export const Fd = enumOf('closed', 'O_RDWR', 'O_RDONLY');
@@ -70,8 +71,11 @@ export const DentryLru = enumOf('none', 'lru', 'referenced');
 /** cut=locks: the path a write(2) chose from IS_DAX before taking the I/O lock, while it waits for the lock. */
 export const WritePath = enumOf('none', 'buffered', 'dax');
 
-export function shapeOf(c: Pick<Constants, 'files' | 'procs' | 'versions'>) {
+type ShapeConstants = Pick<Constants, 'files' | 'procs' | 'versions'> & Partial<Pick<Constants, 'windowRanges' | 'setupMapping' | 'fileChunks'>>;
+
+export function shapeOf(c: ShapeConstants) {
   const Files = indexSet('f', c.files);
+  const Chunks = indexSet('chunk', chunksOfBigFile(c));
   const Procs = indexSet('p', c.procs);
   const Version = int(0, c.versions);
   const perFile = <D extends Parameters<typeof arrayOf>[1]>(d: D) => arrayOf(Files, d);
@@ -134,8 +138,17 @@ export function shapeOf(c: Pick<Constants, 'files' | 'procs' | 'versions'>) {
     writePath: perProcFile(WritePath),
     /** 5.8-5.10 design only: the dentry's place on the dcache LRU (DentryLru). */
     dLru: perFile(DentryLru),
+    /**
+     * virtiofs, only where the DAX window can run out or FUSE_SETUPMAPPING can
+     * fail (spec/dax/window-ranges.ts; absent otherwise, so the default state
+     * and its traces are unchanged): the chunk holds a range of the window, a
+     * fuse_dax_mapping in the inode's interval tree (fs/fuse/dax.c
+     * fuse_setup_one_mapping). DAX entries in i_pages (daxEntries, the first
+     * chunk's) imply the first chunk's range.
+     */
+    ...(tracksRanges(c) ? { daxRange: perFile(arrayOf(Chunks, bool)) } : {}),
   });
-  return { Files, Procs, schema };
+  return { Files, Procs, Chunks, schema };
 }
 
 export type Schema = ReturnType<typeof shapeOf>['schema'];

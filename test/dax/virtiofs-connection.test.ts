@@ -161,7 +161,10 @@ describe('the DAX window with one range (windowRanges=one): exhaustion and the f
     const cm = compile(daxModel, 'virtiofs-v6', { ...two, procs: '1', versions: '1' });
     const r = check(cm, { properties: ['ReadSeesLastWrite', 'NoMixedMappings', 'StatxTellsTheTruth', 'FaultFollowsMapping', 'DaxMappingLive'] });
     // A deadlock (a state with no enabled step: everyone waiting for the range) would be reported too.
-    expect([r.complete, r.deadlock, r.distinctStates]).toEqual([true, undefined, 184592]);
+    // 229,744 states since the window's ranges are a variable of their own (daxRange): a range a read or
+    // write took is kept until the worker or eviction frees it, as the kernel does; it used to be given
+    // back in the same step (184,592 states then).
+    expect([r.complete, r.deadlock, r.distinctStates]).toEqual([true, undefined, 229744]);
     const status = Object.fromEntries(r.properties.map((p) => [p.name, p.status]));
     expect(status).toEqual({
       ReadSeesLastWrite: 'holds', NoMixedMappings: 'holds', StatxTellsTheTruth: 'holds', FaultFollowsMapping: 'holds',
