@@ -108,5 +108,5 @@ describe('breadth-first links', () => {
     const r = check(compile(benchModel, undefined, { files: 2, procs: 3 }));
     expect(r.distinctStates).toBe(101_124);
     expect(r.storeBytes / r.distinctStates).toBeLessThanOrEqual(16);
-  }, 60_000);
+  });
 });

@@ -62,12 +62,12 @@ function compareWithAndWithout(cm: CompiledModel, opts: SearchOptions = {}): { p
 describe('symmetry reduction', () => {
   for (const procs of [2, 3]) {
     for (const design of Object.keys(daxModel.designs)) {
-      it(`gives dax ${design} the same verdicts at files=1 procs=${procs}`, () => { compareWithAndWithout(compile(daxModel, design, { procs })); }, 60_000);
+      it(`gives dax ${design} the same verdicts at files=1 procs=${procs}`, () => { compareWithAndWithout(compile(daxModel, design, { procs })); });
     }
   }
 
   for (const design of ['instantiate-only', 'flip-on-ioctl']) {
-    it(`gives dax ${design} the same verdicts at files=2 procs=1`, () => { compareWithAndWithout(compile(daxModel, design, { files: 2, procs: 1 })); }, 60_000);
+    it(`gives dax ${design} the same verdicts at files=2 procs=1`, () => { compareWithAndWithout(compile(daxModel, design, { files: 2, procs: 1 })); });
   }
 
   // The file and VMA slots: (2,2,2) renames both; (1,3,3) three VMA slots among three processes.
@@ -75,12 +75,12 @@ describe('symmetry reduction', () => {
     for (const design of Object.keys(passthroughModel.designs)) {
       it(`gives passthrough ${design} the same verdicts at files=${files} vmas=${vmas} procs=${procs}`, () => {
         compareWithAndWithout(compile(passthroughModel, design, { files, vmas, procs }));
-      }, 60_000);
+      });
     }
   }
 
   for (const [files, procs, design] of [[2, 2, 'instantiate-only'], [2, 2, 'flip-on-ioctl'], [2, 3, 'instantiate-only'], [3, 1, 'flip-on-ioctl']] as const) {
-    it(`gives bench ${design} the same verdicts at (${files},${procs})`, () => { compareWithAndWithout(compile(benchModel, design, { files, procs })); }, 60_000);
+    it(`gives bench ${design} the same verdicts at (${files},${procs})`, () => { compareWithAndWithout(compile(benchModel, design, { files, procs })); });
   }
 
   // bench's files never interact, so its reachable states are R^F, with R the
@@ -123,7 +123,7 @@ describe('symmetry reduction', () => {
     const dfs = check(cm, { symmetry: true, continueAfterViolation: true, strategy: 'dfs' });
     expect(dfs.distinctStates).toBe(one.distinctStates);
     expect(dfs.symmetry?.representedStates).toBe(one.symmetry?.representedStates);
-  }, 60_000);
+  });
 
   it('is off unless asked, and a model that declares nothing is not reduced', () => {
     const cm = compile(benchModel, undefined, { files: 2, procs: 2 });

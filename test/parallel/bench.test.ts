@@ -94,7 +94,8 @@ describe('parallel BFS on the benchmark model', () => {
     expect(r.complete).toBe(false);
     expect(r.incompleteReason).toBe('time limit of 0.5 s reached');
     expect(r.queueLeft).toBeGreaterThan(0);
-    expect(r.seconds).toBeLessThan(5);
+    // Unlimited, (3,3) takes about two minutes of both cores: far above this even on a loaded machine.
+    expect(r.seconds).toBeLessThan(30);
   });
 
   it('(3,2): the benchmark count, through several table growths rehashed by the workers, with progress lines', () => {
