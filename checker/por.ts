@@ -80,3 +80,51 @@ export function declaredIndependent(ind: Independence, i: number, j: number): bo
   return (ind.touched[i]! & ind.touched[j]!) === 0;
 }
 
+
+/**
+ * With --symmetry too, the ample sets must be the same up to renaming: what
+ * an instance touches, renamed, must be what the renamed instance touches
+ * (renaming the component set permutes the components; renaming any other
+ * symmetric set leaves them). Checked on the adjacent transpositions of each
+ * symmetric set, which generate its renamings, so on the whole group.
+ * Returns the first instance that breaks it, in words, or undefined.
+ */
+export function touchesBreakSymmetry(cm: CompiledModel, ind: Independence): string | undefined {
+  const maskOf = (def: CompiledModel['actionDefs'][number], prm: Readonly<Record<string, number>>) => {
+    if (!def.touches) return ind.all;
+    let m = 0;
+    for (const c of def.touches(prm)) m |= 1 << c;
+    return m >>> 0;
+  };
+  const swapBits = (m: number, k: number) => {
+    const a = (m >>> k) & 1, b = (m >>> (k + 1)) & 1;
+    return a === b ? m : (m ^ ((1 << k) | (1 << (k + 1)))) >>> 0;
+  };
+  for (let i = 0; i < cm.instances.length; i++) {
+    const inst = cm.instances[i]!;
+    const def = cm.actionDefs[inst.action]!;
+    if (!def.touches) continue;
+    const prm = inst.params as Readonly<Record<string, number>>;
+    const domains = def.params as Readonly<Record<string, { kind: string; prefix?: string }>>;
+    for (const set of cm.symmetric) {
+      for (let k = 0; k + 1 < set.size; k++) {
+        const renamed: Record<string, number> = {};
+        for (const [name, v] of Object.entries(prm)) {
+          const d = domains[name];
+          renamed[name] = d?.kind === 'index' && d.prefix === set.prefix && (v === k || v === k + 1) ? (v === k ? k + 1 : k) : v;
+        }
+        const want = set.prefix === ind.set ? swapBits(ind.touched[i]!, k) : ind.touched[i]!;
+        if (maskOf(def, renamed) !== want) {
+          return `${cm.label(inst)} touches ${maskWords(ind, ind.touched[i]!)}, but with ${set.prefix}${k + 1} and ${set.prefix}${k + 2} swapped it touches ${maskWords(ind, maskOf(def, renamed))}, not ${maskWords(ind, want)}`;
+        }
+      }
+    }
+  }
+  return undefined;
+}
+
+function maskWords(ind: Independence, m: number): string {
+  const out: string[] = [];
+  for (let c = 0; c < ind.components; c++) if (m & (1 << c)) out.push(`${ind.set}${c + 1}`);
+  return `[${out.join(', ')}]`;
+}
