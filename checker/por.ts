@@ -16,16 +16,40 @@
 //       runs (its guard reads only g's part and the shared part, which no
 //       closed component's step writes);
 //   C2  instead of invisibility: the properties are local to the components
-//       (the model claims it with `components`), and what is kept is every
-//       local state of every component (and every step from it), which is
-//       what an invariant, a goal or an action property local to a component
-//       can observe (Godefroid, ch. 6: persistent sets with the cycle proviso
-//       preserve local states);
+//       (the model claims it with `components`): an invariant is a
+//       conjunction, a goal a disjunction, of predicates over one component
+//       each (and the shared part, which only steps touching every component
+//       write), and an action property reads only the components its step
+//       touches. What is kept is every local state of every component (and
+//       every step from it), which is what such a property can observe
+//       (Godefroid, ch. 6: persistent sets with the cycle proviso preserve
+//       local states). (A disjunction as an invariant, or a conjunction as a
+//       goal, asks for a combination of local states: not kept.)
 //   C3  the cycle proviso for breadth-first search: s is reduced only if every
 //       ample successor is a state not stored before, so it gets depth
 //       depth(s) + 1. Every edge out of a reduced state then goes one level
 //       deeper, so every cycle of the reduced graph passes through a fully
 //       expanded state, and no enabled step is put off for ever.
+//
+// With --symmetry too, s is the stored representative of its orbit (a
+// concrete state), its ample set is chosen on it as above, and its successors
+// are canonicalised after, so C3 is checked on orbits. This is sound when the
+// reduction is itself symmetric: what an instance touches, renamed, is what
+// the renamed instance touches (touchesBreakSymmetry checks it on the
+// generators of the group; search.ts refuses the combination otherwise), and
+// the properties are symmetric (as --symmetry requires). Then give every
+// concrete state t = σ(r) of the orbit of a stored r the ample set σ(ample(r))
+// (for one σ with σ(r) = t): these are the enabled steps of component σ(g) at
+// t, closed because closedness is the same up to renaming, so C0 and C1 hold
+// at t. An edge t -> u of that concrete graph maps to the stored edge r ->
+// canon(u), so a cycle of it maps to a closed walk of stored orbits, which
+// passes a fully expanded r (C3 on orbits), whose concrete t is fully expanded
+// too. The concrete graph therefore satisfies C0-C3 and keeps every local
+// state; its states are exactly the orbits stored, and the properties cannot
+// tell the states of an orbit apart (Emerson, Jha, Peled, "Combining partial
+// order and symmetry reductions", TACAS 1997, take the same route). The
+// orbits' sizes then sum to that graph's states, not the model's, so no
+// count without the reductions is reported.
 //
 // Deadlocks are kept by C0 and C1 alone. Traces are still runs of the model,
 // but no longer the shortest (a step of another file may be put first), so
