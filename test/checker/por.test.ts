@@ -132,7 +132,6 @@ describe('partial-order reduction', () => {
       },
     } as typeof daxModel;
     const cm = compile(perFile, 'flip-on-ioctl', { files: 2 });
-    expect(cm.notes).toBeDefined();
     const found = fc.sample(fc.array(fc.nat(), { minLength: 4, maxLength: 30 }), { numRuns: 60, seed: 7 })
       .map((steps) => independenceViolation(cm, walk(cm, steps))).filter((v) => v !== undefined);
     expect(found.length).toBeGreaterThan(0);
