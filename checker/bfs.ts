@@ -267,7 +267,8 @@ export function breadthFirst(ctx: SearchContext, ex: LevelExpander): CheckResult
     links: ex.links, findings: found,
     distinct, generated, queueLeft, depth: maxSeenDepth, seconds, storeBytes: ex.storeBytes, peakRss: ctx.peakRss,
     actionOf, generatedBy, distinctBy, enabledStates, liveness, livenessSkipped: ctx.livenessSkipped,
-    symmetry: core.symmetry, representedStates: ex.representedStates,
+    // Under --por too the orbits stand for the reduced graph's states, not the model's: no count without the reductions.
+    symmetry: core.symmetry, representedStates: core.independence ? undefined : ex.representedStates,
     ...(core.independence ? { partialOrder: { components: core.independence.set, reducedStates: ex.reducedStates ?? 0 } } : {}),
   });
 }

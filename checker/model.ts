@@ -256,7 +256,7 @@ export interface ModelDef<
    * components for partial-order reduction: component f is every variable
    * indexed by f (`pflag[f]`, `vma[p][f]`), and the rest of the state is
    * shared by all. Declaring it also claims that every property is local to
-   * the components: an invariant or goal is a conjunction or disjunction of
+   * the components: an invariant is a conjunction, a goal a disjunction, of
    * predicates over one component each, an action property reads only the
    * components its step touches. Actions say what they touch (ActionDef.touches).
    */

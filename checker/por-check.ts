@@ -36,15 +36,29 @@ export function independenceViolation(cm: CompiledModel, state: Int32Array): str
     }
     for (let j = i + 1; j < n; j++) {
       if (!declaredIndependent(ind, i, j)) continue;
-      const sj = after[j];
-      // from i's successor: is j still (or still not) enabled, and where does it lead?
-      const ij = si ? stepFrom(core, si, j) : undefined;
-      const ji = sj ? stepFrom(core, sj, i) : undefined;
-      if (si && (ij !== undefined) !== (sj !== undefined)) return `${name(i)} ${sj ? 'disables' : 'enables'} ${name(j)}, declared independent`;
-      if (sj && (ji !== undefined) !== (si !== undefined)) return `${name(j)} ${si ? 'disables' : 'enables'} ${name(i)}, declared independent`;
-      if (ij && ji && !ij.every((v, k) => v === ji[k])) return `${name(i)} and ${name(j)} reach different states in the two orders, declared independent`;
+      const why = interference(core, state, i, j, si, after[j]);
+      if (why) return `${why}, declared independent`;
     }
   }
+  return undefined;
+}
+
+/**
+ * Whether instances i and j interfere at `state`: one enables or disables the
+ * other, or the two orders reach different states; in words, or undefined
+ * when they are independent there. `si`/`sj`: their successors, when known.
+ */
+export function interference(
+  core: TransitionCore, state: Int32Array, i: number, j: number,
+  si: Int32Array | undefined = stepFrom(core, state, i), sj: Int32Array | undefined = stepFrom(core, state, j),
+): string | undefined {
+  const name = (k: number) => core.cm.label(core.cm.instances[k]!);
+  // from i's successor: is j still (or still not) enabled, and where does it lead?
+  const ij = si ? stepFrom(core, si, j) : undefined;
+  const ji = sj ? stepFrom(core, sj, i) : undefined;
+  if (si && (ij !== undefined) !== (sj !== undefined)) return `${name(i)} ${sj ? 'disables' : 'enables'} ${name(j)}`;
+  if (sj && (ji !== undefined) !== (si !== undefined)) return `${name(j)} ${si ? 'disables' : 'enables'} ${name(i)}`;
+  if (ij && ji && !ij.every((v, k) => v === ji[k])) return `${name(i)} and ${name(j)} reach different states in the two orders`;
   return undefined;
 }
 

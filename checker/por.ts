@@ -16,16 +16,40 @@
 //       runs (its guard reads only g's part and the shared part, which no
 //       closed component's step writes);
 //   C2  instead of invisibility: the properties are local to the components
-//       (the model claims it with `components`), and what is kept is every
-//       local state of every component (and every step from it), which is
-//       what an invariant, a goal or an action property local to a component
-//       can observe (Godefroid, ch. 6: persistent sets with the cycle proviso
-//       preserve local states);
+//       (the model claims it with `components`): an invariant is a
+//       conjunction, a goal a disjunction, of predicates over one component
+//       each (and the shared part, which only steps touching every component
+//       write), and an action property reads only the components its step
+//       touches. What is kept is every local state of every component (and
+//       every step from it), which is what such a property can observe
+//       (Godefroid, ch. 6: persistent sets with the cycle proviso preserve
+//       local states). (A disjunction as an invariant, or a conjunction as a
+//       goal, asks for a combination of local states: not kept.)
 //   C3  the cycle proviso for breadth-first search: s is reduced only if every
 //       ample successor is a state not stored before, so it gets depth
 //       depth(s) + 1. Every edge out of a reduced state then goes one level
 //       deeper, so every cycle of the reduced graph passes through a fully
 //       expanded state, and no enabled step is put off for ever.
+//
+// With --symmetry too, s is the stored representative of its orbit (a
+// concrete state), its ample set is chosen on it as above, and its successors
+// are canonicalised after, so C3 is checked on orbits. This is sound when the
+// reduction is itself symmetric: what an instance touches, renamed, is what
+// the renamed instance touches (touchesBreakSymmetry checks it on the
+// generators of the group; search.ts refuses the combination otherwise), and
+// the properties are symmetric (as --symmetry requires). Then give every
+// concrete state t = σ(r) of the orbit of a stored r the ample set σ(ample(r))
+// (for one σ with σ(r) = t): these are the enabled steps of component σ(g) at
+// t, closed because closedness is the same up to renaming, so C0 and C1 hold
+// at t. An edge t -> u of that concrete graph maps to the stored edge r ->
+// canon(u), so a cycle of it maps to a closed walk of stored orbits, which
+// passes a fully expanded r (C3 on orbits), whose concrete t is fully expanded
+// too. The concrete graph therefore satisfies C0-C3 and keeps every local
+// state; its states are exactly the orbits stored, and the properties cannot
+// tell the states of an orbit apart (Emerson, Jha, Peled, "Combining partial
+// order and symmetry reductions", TACAS 1997, take the same route). The
+// orbits' sizes then sum to that graph's states, not the model's, so no
+// count without the reductions is reported.
 //
 // Deadlocks are kept by C0 and C1 alone. Traces are still runs of the model,
 // but no longer the shortest (a step of another file may be put first), so
@@ -80,3 +104,51 @@ export function declaredIndependent(ind: Independence, i: number, j: number): bo
   return (ind.touched[i]! & ind.touched[j]!) === 0;
 }
 
+
+/**
+ * With --symmetry too, the ample sets must be the same up to renaming: what
+ * an instance touches, renamed, must be what the renamed instance touches
+ * (renaming the component set permutes the components; renaming any other
+ * symmetric set leaves them). Checked on the adjacent transpositions of each
+ * symmetric set, which generate its renamings, so on the whole group.
+ * Returns the first instance that breaks it, in words, or undefined.
+ */
+export function touchesBreakSymmetry(cm: CompiledModel, ind: Independence): string | undefined {
+  const maskOf = (def: CompiledModel['actionDefs'][number], prm: Readonly<Record<string, number>>) => {
+    if (!def.touches) return ind.all;
+    let m = 0;
+    for (const c of def.touches(prm)) m |= 1 << c;
+    return m >>> 0;
+  };
+  const swapBits = (m: number, k: number) => {
+    const a = (m >>> k) & 1, b = (m >>> (k + 1)) & 1;
+    return a === b ? m : (m ^ ((1 << k) | (1 << (k + 1)))) >>> 0;
+  };
+  for (let i = 0; i < cm.instances.length; i++) {
+    const inst = cm.instances[i]!;
+    const def = cm.actionDefs[inst.action]!;
+    if (!def.touches) continue;
+    const prm = inst.params as Readonly<Record<string, number>>;
+    const domains = def.params as Readonly<Record<string, { kind: string; prefix?: string }>>;
+    for (const set of cm.symmetric) {
+      for (let k = 0; k + 1 < set.size; k++) {
+        const renamed: Record<string, number> = {};
+        for (const [name, v] of Object.entries(prm)) {
+          const d = domains[name];
+          renamed[name] = d?.kind === 'index' && d.prefix === set.prefix && (v === k || v === k + 1) ? (v === k ? k + 1 : k) : v;
+        }
+        const want = set.prefix === ind.set ? swapBits(ind.touched[i]!, k) : ind.touched[i]!;
+        if (maskOf(def, renamed) !== want) {
+          return `${cm.label(inst)} touches ${maskWords(ind, ind.touched[i]!)}, but with ${set.prefix}${k + 1} and ${set.prefix}${k + 2} swapped it touches ${maskWords(ind, maskOf(def, renamed))}, not ${maskWords(ind, want)}`;
+        }
+      }
+    }
+  }
+  return undefined;
+}
+
+function maskWords(ind: Independence, m: number): string {
+  const out: string[] = [];
+  for (let c = 0; c < ind.components; c++) if (m & (1 << c)) out.push(`${ind.set}${c + 1}`);
+  return `[${out.join(', ')}]`;
+}

@@ -11,6 +11,7 @@ import { LocalLevels } from './local.js';
 import { ParallelLevels } from './parallel/levels.js';
 import type { CheckResult } from './result.js';
 import { UsageError } from './errors.js';
+import { independenceOf, touchesBreakSymmetry } from './por.js';
 
 export { DEFAULT_STORE_BYTES, type ModelSource, type SearchOptions } from './context.js';
 
@@ -23,8 +24,12 @@ export function check(cm: CompiledModel, opts: SearchOptions = {}): CheckResult 
     throw new UsageError('--symmetry does not combine with --checkpoint or --resume (a checkpoint does not keep the orbit counts); leave one out');
   }
   if (opts.por) {
-    const other = opts.strategy === 'dfs' ? '--dfs' : workers > 1 ? '--workers above 1' : opts.symmetry ? '--symmetry' : opts.checkpoint || opts.resume ? '--checkpoint and --resume' : undefined;
+    const other = opts.strategy === 'dfs' ? '--dfs' : workers > 1 ? '--workers above 1' : opts.checkpoint || opts.resume ? '--checkpoint and --resume' : undefined;
     if (other) throw new UsageError(`--por takes a breadth-first search on one thread and does not combine with ${other} yet`);
+    // With --symmetry the ample sets are computed on the stored representative, so they must agree up to renaming (por.ts).
+    const ind = opts.symmetry && cm.symmetric.length > 0 ? independenceOf(cm) : undefined;
+    const broken = ind ? touchesBreakSymmetry(cm, ind) : undefined;
+    if (broken) throw new UsageError(`--por with --symmetry: ${broken}; the model's touches must treat the symmetric elements alike (or leave one reduction out)`);
   }
   const ctx = new SearchContext(cm, opts);
   if (opts.strategy === 'dfs') return depthFirst(ctx);

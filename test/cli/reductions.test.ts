@@ -38,6 +38,14 @@ describe('reductions on the command line', () => {
     expect(json[0].runs.map((x: { symmetry: { representedStates: number } }) => x.symmetry.representedStates)).toEqual([10_404, 16_900]);
   });
 
+  it('matrix --symmetry --por: both in the title, the same verdicts, no count without the reductions', () => {
+    const r = daxcheck('matrix', 'bench', '--symmetry', '--por');
+    expect(r.code).toBe(0); // a verdict table exits 0 whatever its cells say
+    expect(r.stdout.replace(/\s+/g, ' ')).toContain('symmetry reduction over f, p, partial-order reduction over f');
+    expect(r.stdout).toMatch(/NoMixedMappings\s+holds\s+VIOLATED/);
+    expect(r.stdout).toMatch(/states \(unreduced\)\s+-\s+-/);
+  });
+
   it('refuses --por with --workers or --dfs, and --symmetry with --checkpoint, in one line', () => {
     for (const [args, msg] of [
       [['--por', '--workers', '2'], '--por takes a breadth-first search on one thread and does not combine with --workers above 1 yet'],
