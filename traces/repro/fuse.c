@@ -36,6 +36,7 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/types.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #define NPROCS 1
@@ -49,6 +50,15 @@
 /* 1: the server does not implement OPEN (every FUSE_OPEN gets -ENOSYS; the kernel then sets fc->no_open). */
 #define SERVER_NO_OPEN 0
 #define PARALLEL_DIRECT_WRITES 0
+/*
+ * 1 (constant backingIds=ioctl): no backing id is registered at set-up; the
+ * steps call FUSE_DEV_IOC_BACKING_OPEN / _CLOSE (the parent keeps a /dev/fuse
+ * descriptor for them), and an OPEN reply names the model's id as it is: each
+ * program has a connection of its own, whose idr_alloc_cyclic gives 1, 2, ...
+ * in order (fs/fuse/passthrough.c fuse_backing_id_alloc, v6.12), so the
+ * model's b-th registration is the kernel's id b.
+ */
+#define BACKING_IOCTL 0
 #define MAX_DIO (DIO_WRITES > 0 ? DIO_WRITES : 1)
 /* Write slot w writes one byte at DIO_BASE + w pages (within EOF): the server holds such a FUSE_WRITE until the step that ends it. */
 #define DIO_BASE (2 * PAGE)
@@ -63,7 +73,9 @@
 #define HELPER static __attribute__((unused))
 
 /* What the server answers an OPEN with (fuse_open_out.open_flags). */
-enum open_reply { REPLY_CACHING, REPLY_DIRECT_IO, REPLY_PASSTHROUGH };
+enum open_reply { REPLY_CACHING, REPLY_DIRECT_IO, REPLY_PASSTHROUGH, REPLY_PASSTHROUGH_DIRECT_IO, REPLY_PASSTHROUGH_KEEP_CACHE, REPLY_CACHING_ODIRECT };
+/* The last: the user's open(2) has O_DIRECT, and the server answers without FOPEN_DIRECT_IO. */
+#define REPLY_IS_PASSTHROUGH(r) ((r) == REPLY_PASSTHROUGH || (r) == REPLY_PASSTHROUGH_DIRECT_IO || (r) == REPLY_PASSTHROUGH_KEEP_CACHE)
 /* What a worker's region maps, as the model's VmaMap names it. */
 enum map_kind { MAP_KIND_PRIVATE, MAP_KIND_SHARED, MAP_KIND_BACKING };
 #define MMAP_SHARED 0x10
@@ -71,6 +83,7 @@ enum map_kind { MAP_KIND_PRIVATE, MAP_KIND_SHARED, MAP_KIND_BACKING };
 #define MMAP_REFUSED 0x20
 
 #define FOPEN_DIRECT_IO_BIT (1u << 0)
+#define FOPEN_KEEP_CACHE_BIT (1u << 1)
 #define FOPEN_PASSTHROUGH_BIT (1u << 7)
 #define FOPEN_PARALLEL_DIRECT_WRITES_BIT (1u << 6)
 #define INIT_EXT (1u << 30)
@@ -78,6 +91,7 @@ enum map_kind { MAP_KIND_PRIVATE, MAP_KIND_SHARED, MAP_KIND_BACKING };
 #define INIT2_PASSTHROUGH (1u << (37 - 32))
 struct backing_map { int32_t fd; uint32_t flags; uint64_t padding; };
 #define DEV_IOC_BACKING_OPEN _IOW(229, 1, struct backing_map)
+#define DEV_IOC_BACKING_CLOSE _IOW(229, 2, uint32_t)
 
 struct fuse_in { uint32_t len, opcode; uint64_t unique, nodeid; uint32_t uid, gid, pid; uint16_t extlen, pad; };
 struct fuse_out { uint32_t len; int32_t error; uint64_t unique; };
@@ -115,6 +129,8 @@ struct control {
   /* Per slot, since the program began: FUSE_RELEASE and FUSE_WRITE requests the server saw. */
   int released[NFILES], writes[NFILES];
   int reads;
+  /* Per slot: FUSE_READs of less than a page, which only a direct read sends (page-cache reads ask for whole pages). */
+  int direct_reads[NFILES];
   /*
    * Direct-io writes in flight, by the model's write slot: the server holds
    * its FUSE_WRITE (held) until the parent asks for the reply (release); the
@@ -135,6 +151,8 @@ static int cmd_pipe[NPROCS][2], ack_pipe[NPROCS][2];
 static int alive[NPROCS];
 static int machine;
 static pid_t server_pid;
+/* BACKING_IOCTL: the parent's descriptor of /dev/fuse, for the backing-id ioctls. */
+static int dev_fd = -1;
 static struct stat file_st, backing_st[NBACKINGS];
 
 /* A worker's own state: descriptors by file slot, and its mappings (pieces after splits). */
@@ -300,6 +318,8 @@ static void open_backings(void)
 {
   int b;
 
+  if (BACKING_IOCTL)
+    return; /* the steps register them */
   for (b = 0; b < NBACKINGS; b++) {
     int bfd = open(backing_path[b], O_RDWR);
     struct backing_map map = { bfd, 0, 0 };
@@ -432,9 +452,11 @@ static void serve(void)
         slot_of_fh[opens] = ctl->next_slot;
       o.fh = (uint64_t)++opens;
       o.open_flags = r == REPLY_DIRECT_IO ? FOPEN_DIRECT_IO_BIT | (PARALLEL_DIRECT_WRITES ? FOPEN_PARALLEL_DIRECT_WRITES_BIT : 0)
-        : r == REPLY_PASSTHROUGH ? FOPEN_PASSTHROUGH_BIT : 0;
-      if (r == REPLY_PASSTHROUGH)
-        o.backing_id = ctl->backing_id[ctl->next_backing - 1];
+        : r == REPLY_PASSTHROUGH ? FOPEN_PASSTHROUGH_BIT
+        : r == REPLY_PASSTHROUGH_DIRECT_IO ? FOPEN_PASSTHROUGH_BIT | FOPEN_DIRECT_IO_BIT
+        : r == REPLY_PASSTHROUGH_KEEP_CACHE ? FOPEN_PASSTHROUGH_BIT | FOPEN_KEEP_CACHE_BIT : 0;
+      if (REPLY_IS_PASSTHROUGH(r))
+        o.backing_id = BACKING_IOCTL ? ctl->next_backing : ctl->backing_id[ctl->next_backing - 1];
       reply(h->unique, 0, &o, sizeof o);
       break;
     }
@@ -446,6 +468,8 @@ static void serve(void)
       if (len > (long)in->size)
         len = in->size;
       __atomic_add_fetch(&ctl->reads, 1, __ATOMIC_SEQ_CST);
+      if (in->size < (uint32_t)PAGE && slot_of(in->fh) >= 0)
+        __atomic_add_fetch(&ctl->direct_reads[slot_of(in->fh)], 1, __ATOMIC_SEQ_CST);
       reply(h->unique, 0, data, (size_t)len);
       break;
     }
@@ -533,7 +557,10 @@ static void mount_fuse(void)
     signal(SIGCHLD, SIG_DFL);
     serve();
   }
-  close(fuse_fd);
+  if (BACKING_IOCTL)
+    dev_fd = fuse_fd;
+  else
+    close(fuse_fd);
   /* The first request waits for FUSE_INIT's reply. */
   if (stat(file_path, &file_st) != 0)
     fail(file_path);
@@ -722,7 +749,7 @@ static void serve_cmd(struct cmd c)
 
   switch (c.op) {
   case OP_OPEN:
-    fds[f] = open(file_path, O_RDWR);
+    fds[f] = open(file_path, O_RDWR | (ctl->next_reply == REPLY_CACHING_ODIRECT ? O_DIRECT : 0));
     expect_ok((fds[f] >= 0) == (f != NFILES));
     obs_ret(f == NFILES ? -1 : f, "open", fds[f], errno);
     break;
@@ -974,6 +1001,79 @@ HELPER void open_wake(int p, int slot)
   run(p, OP_OPEN_JOIN, slot, 0);
 }
 
+/* FUSE_DEV_IOC_BACKING_OPEN of backing file `id` (the model's id-th registration), by the server's side; refused: the step expects an error. */
+HELPER void backing_open(int id, int refused)
+{
+  int bfd = open(backing_path[(id - 1) % NBACKINGS], O_RDWR), r, e;
+  struct backing_map map = { bfd, 0, 0 };
+
+  r = ioctl(dev_fd, DEV_IOC_BACKING_OPEN, &map);
+  e = errno;
+  close(bfd); /* the fuse_backing holds its own reference */
+  if ((r < 0) != refused || (!refused && r != id))
+    step_failed = 1;
+  printf(machine ? "@obs server - ret backing_open %d %s\n" : "    server: FUSE_DEV_IOC_BACKING_OPEN = %d (%s)\n", r, r < 0 ? errno_name(e) : "0");
+}
+
+/* FUSE_DEV_IOC_BACKING_CLOSE of id. */
+HELPER void backing_close(int id, int refused)
+{
+  uint32_t arg = (uint32_t)id;
+  int r = ioctl(dev_fd, DEV_IOC_BACKING_CLOSE, &arg), e = errno;
+
+  if ((r < 0) != refused)
+    step_failed = 1;
+  printf(machine ? "@obs server - ret backing_close %d %s\n" : "    server: FUSE_DEV_IOC_BACKING_CLOSE = %d (%s)\n", r, r < 0 ? errno_name(e) : "0");
+}
+
+/*
+ * BACKING_IOCTL: the errors of the ioctls that depend on their arguments and
+ * the caller, not on the state, tried once at set-up (fs/fuse/passthrough.c
+ * fuse_backing_open / fuse_backing_close, v6.12): flags not 0 and id 0 are
+ * -EINVAL, a caller without CAP_SYS_ADMIN -EPERM, an id never given -ENOENT.
+ * Each uses an id or a descriptor no step uses, and registers nothing.
+ */
+static void probe_backing_errors(void)
+{
+  int bfd = open(backing_path[0], O_RDWR), r, st, bad = 0;
+  struct backing_map map = { bfd, 1, 0 };
+  uint32_t id = 0;
+  pid_t pid;
+
+  r = ioctl(dev_fd, DEV_IOC_BACKING_OPEN, &map);
+  printf("server: probe BACKING_OPEN flags=1: %s (fuse_backing_open: -EINVAL)\n", r < 0 ? errno_name(errno) : "accepted");
+  bad |= !(r < 0 && errno == EINVAL);
+  r = ioctl(dev_fd, DEV_IOC_BACKING_CLOSE, &id);
+  printf("server: probe BACKING_CLOSE id=0: %s (fuse_backing_close: -EINVAL)\n", r < 0 ? errno_name(errno) : "accepted");
+  bad |= !(r < 0 && errno == EINVAL);
+  id = 1000;
+  r = ioctl(dev_fd, DEV_IOC_BACKING_CLOSE, &id);
+  printf("server: probe BACKING_CLOSE id=1000: %s (fuse_backing_close: -ENOENT)\n", r < 0 ? errno_name(errno) : "accepted");
+  bad |= !(r < 0 && errno == ENOENT);
+  fflush(stdout);
+  signal(SIGCHLD, SIG_DFL); /* so that waitpid finds the child */
+  pid = fork();
+  if (pid == 0) {
+    struct backing_map m = { bfd, 0, 0 };
+
+    /* uid 0 -> 65534 clears every capability (capabilities(7)). */
+    if (setresgid(65534, 65534, 65534) != 0 || setresuid(65534, 65534, 65534) != 0)
+      _exit(2);
+    r = ioctl(dev_fd, DEV_IOC_BACKING_OPEN, &m);
+    printf("server: probe BACKING_OPEN without CAP_SYS_ADMIN: %s (fuse_backing_open: -EPERM)\n", r < 0 ? errno_name(errno) : "accepted");
+    fflush(stdout);
+    _exit(r < 0 && errno == EPERM ? 0 : 1);
+  }
+  if (pid < 0 || waitpid(pid, &st, 0) != pid || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
+    bad = 1;
+  signal(SIGCHLD, SIG_IGN);
+  close(bfd);
+  if (bad) {
+    printf("repro: a backing-id ioctl did not fail as fs/fuse/passthrough.c says (above)\n");
+    exit(2);
+  }
+}
+
 HELPER void fork_proc(int p, int q)
 {
   if (alive[q])
@@ -989,7 +1089,7 @@ HELPER void exit_proc(int p)
 }
 
 static int last_step = -1;
-static int seen_released[NFILES], seen_writes[NFILES];
+static int seen_released[NFILES], seen_writes[NFILES], seen_direct_reads[NFILES];
 
 /* After a step: what the server saw (once it is idle), then every live process's mappings. */
 static void observe_all(void)
@@ -1006,6 +1106,10 @@ static void observe_all(void)
     if (n != seen_writes[f])
       printf(machine ? "@obs server file%d writes %d\n" : "    server: FUSE_WRITE through file%d (%d)\n", f + 1, n - seen_writes[f]);
     seen_writes[f] = n;
+    n = __atomic_load_n(&ctl->direct_reads[f], __ATOMIC_SEQ_CST);
+    if (n != seen_direct_reads[f])
+      printf(machine ? "@obs server file%d directreads %d\n" : "    server: FUSE_READ of less than a page through file%d (%d): a direct read\n", f + 1, n - seen_direct_reads[f]);
+    seen_direct_reads[f] = n;
   }
   if (DIO_WRITES > 0) {
     /* Which writes the server holds (in flight), and whether the caching open of a thread sleeps in the kernel. */
@@ -1109,6 +1213,8 @@ usage:
 static void settle(void)
 {
   mount_fuse();
+  if (BACKING_IOCTL && PASSTHROUGH_INIT == 0)
+    probe_backing_errors();
   if (!machine)
     printf("setup: FUSE mounted on %s (server pid %d), %d backing file(s) registered\n", mnt, (int)server_pid, NBACKINGS);
   step(0, "initial state", "no file of the inode is open");
