@@ -42,7 +42,7 @@ const errnoOf = (r: 'OK' | ErrnoName): number => (r === 'OK' ? Errno.none : Errn
 function flagsText(flags: number, backingId: number): string {
   return match(OpenFlags.values[flags]!)
     .with('FOPEN_PASSTHROUGH', 'FOPEN_PASSTHROUGH|FOPEN_DIRECT_IO', 'FOPEN_PASSTHROUGH|FOPEN_KEEP_CACHE', (n) => `${n} backing_id=${backingId}`)
-    .with('caching', 'FOPEN_DIRECT_IO', 'O_DIRECT caching', (n) => n)
+    .with('caching', 'FOPEN_DIRECT_IO', 'caching+O_DIRECT', (n) => n)
     .exhaustive();
 }
 

@@ -1,7 +1,7 @@
 // Goals of the open-flag and backing-id constants (each only under its
 // constant, so the default table is unchanged). The invariants need nothing
 // new: a FOPEN_PASSTHROUGH|FOPEN_DIRECT_IO file counts as a passthrough open
-// and an O_DIRECT caching file as a caching open in every one of them
+// and a caching+O_DIRECT file as a caching open in every one of them
 // (properties.ts: isPassthroughKind, isCachingKind).
 
 import type { Property } from '../../checker/model.js';
@@ -40,8 +40,8 @@ export function fopenPropertiesFor(w: World): Record<string, Prop> {
       doc: 'only files the user opened with O_DIRECT (answered without FOPEN_DIRECT_IO) are open, no mapping, and a FOPEN_PASSTHROUGH open was just refused: O_DIRECT alone puts the inode in caching io mode',
       source: 'fs/fuse/iomode.c fuse_file_io_open: "if user opens a file open with O_DIRECT, but server did not specify FOPEN_DIRECT_IO, ... we put the inode in caching mode" (v6.12)',
       reached: (s: S) => {
-        if (s.refused.call !== RefusedCall['Open(FOPEN_PASSTHROUGH)'] || !open(s, FileKind['O_DIRECT caching'])) return false;
-        for (let f = 0; f < w.nf; f++) if (s.file[f].kind !== FileKind.free && s.file[f].kind !== FileKind['O_DIRECT caching']) return false;
+        if (s.refused.call !== RefusedCall['Open(FOPEN_PASSTHROUGH)'] || !open(s, FileKind['caching+O_DIRECT'])) return false;
+        for (let f = 0; f < w.nf; f++) if (s.file[f].kind !== FileKind.free && s.file[f].kind !== FileKind['caching+O_DIRECT']) return false;
         for (let v = 0; v < w.nv; v++) if (s.vma[v].map !== VmaMap.unmapped) return false;
         return true;
       },

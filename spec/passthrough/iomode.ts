@@ -78,7 +78,7 @@ export function openCheck(s: S, flags: number, backingId: number): 'OK' | 'EIO' 
     case 'FOPEN_PASSTHROUGH|FOPEN_DIRECT_IO': return uncachedIoStartCheck(s, backingId) === 'OK' ? 'OK' : 'EIO';
     case 'FOPEN_PASSTHROUGH|FOPEN_KEEP_CACHE': return 'EIO';
     case 'caching':
-    case 'O_DIRECT caching': {
+    case 'caching+O_DIRECT': {
       const r = cachedIoOpenCheck(s);
       return r === 'ETXTBSY' ? 'EIO' : r;
     }
@@ -90,7 +90,7 @@ export function openCheck(s: S, flags: number, backingId: number): 'OK' | 'EIO' 
 export function takeOpenRef(s: S, f: number, flags: number, backingId: number): void {
   const name = OpenFlags.values[flags]!;
   switch (name) {
-    case 'caching': case 'O_DIRECT caching': cachedIoOpen(s, f); return;
+    case 'caching': case 'caching+O_DIRECT': cachedIoOpen(s, f); return;
     case 'FOPEN_DIRECT_IO': return;
     case 'FOPEN_PASSTHROUGH': case 'FOPEN_PASSTHROUGH|FOPEN_DIRECT_IO': uncachedIoOpen(s, f, backingId); return;
     case 'FOPEN_PASSTHROUGH|FOPEN_KEEP_CACHE': throw new Error('FOPEN_PASSTHROUGH|FOPEN_KEEP_CACHE never opens');

@@ -18,11 +18,11 @@ type Step = ShownStep<Plain<Schema>>;
 const reply = (s: Step) => {
   const flags = String(s.params.flags);
   return flags === 'caching' ? 'open_flags without FOPEN_DIRECT_IO or FOPEN_PASSTHROUGH'
-    : flags === 'O_DIRECT caching' ? 'open_flags without FOPEN_DIRECT_IO or FOPEN_PASSTHROUGH to an open(2) with O_DIRECT'
+    : flags === 'caching+O_DIRECT' ? 'open_flags without FOPEN_DIRECT_IO or FOPEN_PASSTHROUGH to an open(2) with O_DIRECT'
       : flags.startsWith('FOPEN_PASSTHROUGH') ? `open_flags=${flags}, backing_id=${s.params.backing}` : `open_flags=${flags}`;
 };
 
-const oDirect = (s: Step) => (String(s.params.flags) === 'O_DIRECT caching' ? ', O_RDWR|O_DIRECT' : '');
+const oDirect = (s: Step) => (String(s.params.flags) === 'caching+O_DIRECT' ? ', O_RDWR|O_DIRECT' : '');
 
 /** What a refused call did, from the errno the step recorded. */
 const outcome = (s: Step) => (s.after.refused.errno === 'HANG' ? 'sleeps in wait_event(fi->direct_io_waitq)' : `returns -${s.after.refused.errno}`);

@@ -56,19 +56,19 @@ export type Constants = ConstantValues<typeof constants>;
  * What the server answered in the OPEN reply's open_flags; `caching` has
  * neither bit. The last three exist only under their constants (the Open
  * guard says which): passthroughDirectIo, keepCache, and userODirect, whose
- * `O_DIRECT caching` is the user's O_DIRECT open answered without
+ * `caching+O_DIRECT` is the user's O_DIRECT open answered without
  * FOPEN_DIRECT_IO.
  */
 export const OpenFlags = enumOf('caching', 'FOPEN_DIRECT_IO', 'FOPEN_PASSTHROUGH',
-  'FOPEN_PASSTHROUGH|FOPEN_DIRECT_IO', 'FOPEN_PASSTHROUGH|FOPEN_KEEP_CACHE', 'O_DIRECT caching');
+  'FOPEN_PASSTHROUGH|FOPEN_DIRECT_IO', 'FOPEN_PASSTHROUGH|FOPEN_KEEP_CACHE', 'caching+O_DIRECT');
 
 /** A file slot: released (free), or open with the server's open_flags (FOPEN_PASSTHROUGH|FOPEN_KEEP_CACHE never opens). */
-export const FileKind = enumOf('free', 'caching', 'FOPEN_DIRECT_IO', 'FOPEN_PASSTHROUGH', 'FOPEN_PASSTHROUGH|FOPEN_DIRECT_IO', 'O_DIRECT caching');
+export const FileKind = enumOf('free', 'caching', 'FOPEN_DIRECT_IO', 'FOPEN_PASSTHROUGH', 'FOPEN_PASSTHROUGH|FOPEN_DIRECT_IO', 'caching+O_DIRECT');
 
 /** Files in passthrough io mode (fuse_file_passthrough(ff) set): FOPEN_PASSTHROUGH, with or without FOPEN_DIRECT_IO. */
 export const isPassthroughKind = (k: number): boolean => k === FileKind.FOPEN_PASSTHROUGH || k === FileKind['FOPEN_PASSTHROUGH|FOPEN_DIRECT_IO'];
 /** Files that took a caching reference at open (fuse_file_cached_io_open): a caching reply, with or without the user's O_DIRECT. */
-export const isCachingKind = (k: number): boolean => k === FileKind.caching || k === FileKind['O_DIRECT caching'];
+export const isCachingKind = (k: number): boolean => k === FileKind.caching || k === FileKind['caching+O_DIRECT'];
 /** Reply flags with FOPEN_PASSTHROUGH set. */
 export const hasPassthroughFlag = (flags: number): boolean =>
   flags === OpenFlags.FOPEN_PASSTHROUGH || flags === OpenFlags['FOPEN_PASSTHROUGH|FOPEN_DIRECT_IO'] || flags === OpenFlags['FOPEN_PASSTHROUGH|FOPEN_KEEP_CACHE'];
@@ -101,7 +101,7 @@ export const EverMapped = enumOf('never', 'MAP_PRIVATE', 'MAP_SHARED');
  * self-loop and never appear in a trace.
  */
 export const RefusedCall = enumOf('none', 'Open(caching)', 'Open(FOPEN_DIRECT_IO)', 'Open(FOPEN_PASSTHROUGH)', 'Mmap(MAP_PRIVATE)', 'Mmap(MAP_SHARED)',
-  'Open(FOPEN_PASSTHROUGH|FOPEN_DIRECT_IO)', 'Open(FOPEN_PASSTHROUGH|FOPEN_KEEP_CACHE)', 'Open(O_DIRECT caching)', 'BackingOpen', 'BackingClose');
+  'Open(FOPEN_PASSTHROUGH|FOPEN_DIRECT_IO)', 'Open(FOPEN_PASSTHROUGH|FOPEN_KEEP_CACHE)', 'Open(caching+O_DIRECT)', 'BackingOpen', 'BackingClose');
 /** What the refused call returned; HANG: it sleeps in wait_event(fi->direct_io_waitq). */
 export const Errno = enumOf('none', 'EIO', 'ENODEV', 'ETXTBSY', 'HANG', 'ENOENT', 'EPERM');
 export type ErrnoName = (typeof Errno.values)[number];
@@ -160,11 +160,11 @@ export function worldFor(c: Constants) {
     /** Which OPEN replies the server may give (index: OpenFlags), under the constants. */
     replies: OpenFlags.values.map((n) => n === 'FOPEN_PASSTHROUGH|FOPEN_DIRECT_IO' ? c.passthroughDirectIo === 'true'
       : n === 'FOPEN_PASSTHROUGH|FOPEN_KEEP_CACHE' ? c.keepCache === 'true'
-        : n === 'O_DIRECT caching' ? c.userODirect === 'true' : true),
+        : n === 'caching+O_DIRECT' ? c.userODirect === 'true' : true),
     /** Files whose read/write go to the server (fuse_direct_IO / fuse_direct_io), each with the DirectIo step. */
     directIoKinds: [
       ...(c.passthroughDirectIo === 'true' ? [FileKind['FOPEN_PASSTHROUGH|FOPEN_DIRECT_IO'], ...(c.dioWrites > 0 ? [] : [FileKind.FOPEN_DIRECT_IO])] : []),
-      ...(c.userODirect === 'true' ? [FileKind['O_DIRECT caching']] : []),
+      ...(c.userODirect === 'true' ? [FileKind['caching+O_DIRECT']] : []),
     ],
   };
 }

@@ -17,7 +17,7 @@ import { finalState, play } from '../../testkit/passthrough-play.js';
 
 const PTDIO = { flags: 'FOPEN_PASSTHROUGH|FOPEN_DIRECT_IO' } as const;
 const PT = { flags: 'FOPEN_PASSTHROUGH' } as const;
-const ODIRECT = { flags: 'O_DIRECT caching' } as const;
+const ODIRECT = { flags: 'caching+O_DIRECT' } as const;
 
 describe('passthroughDirectIo: FOPEN_PASSTHROUGH|FOPEN_DIRECT_IO', () => {
   const on = { passthroughDirectIo: 'true' };
@@ -66,7 +66,7 @@ describe('userODirect: O_DIRECT without FOPEN_DIRECT_IO', () => {
       ['Close', { f: 'file1' }], ['Open', PT],
     ], on);
     expect(t[1]!.state).toMatchObject({ iocachectr: 1, fb: 0 });
-    expect((t[1]!.state as any).file[0]).toMatchObject({ kind: 'O_DIRECT caching', iomode: 'IOM_CACHED' });
+    expect((t[1]!.state as any).file[0]).toMatchObject({ kind: 'caching+O_DIRECT', iomode: 'IOM_CACHED' });
     expect(t[2]!.label).toBe('Read/Write file1 -> server (O_DIRECT: fuse_direct_IO)');
     expect(finalState(t)).toMatchObject({ iocachectr: -1, fb: 1 });
     expect(() => play('landed', [['Open', ODIRECT], ['PageCacheIo', { f: 'file1' }]], on)).toThrow(/step 2/);

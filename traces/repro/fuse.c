@@ -1215,6 +1215,9 @@ static void settle(void)
   mount_fuse();
   if (BACKING_IOCTL && PASSTHROUGH_INIT == 0)
     probe_backing_errors();
+  /* p1 is alive from the start (the model's initial state): a trace may begin with a step of the server's, after which p1's mappings are observed. */
+  if (!alive[0])
+    spawn(0);
   if (!machine)
     printf("setup: FUSE mounted on %s (server pid %d), %d backing file(s) registered\n", mnt, (int)server_pid, NBACKINGS);
   step(0, "initial state", "no file of the inode is open");

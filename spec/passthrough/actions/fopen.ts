@@ -39,7 +39,7 @@ export function directIoActions(w: World): Record<string, ActionDef<Schema, any>
     guard: (s, { f }) => kinds.has(s.file[f].kind) && (!w.dio || lockFree(s)),
     effect: (s) => { s.refused.call = RefusedCall.none; s.refused.errno = Errno.none; },
     guardDoc: 'the file\'s read/write go to the server: FOPEN_PASSTHROUGH|FOPEN_DIRECT_IO, FOPEN_DIRECT_IO, or a caching file the user opened with O_DIRECT',
-    label: ({ f }, before) => `Read/Write ${fileName(f)} -> server (${before.file[f].kind === FileKind['O_DIRECT caching'] ? 'O_DIRECT: fuse_direct_IO' : 'FOPEN_DIRECT_IO'})`,
+    label: ({ f }, before) => `Read/Write ${fileName(f)} -> server (${before.file[f].kind === FileKind['caching+O_DIRECT'] ? 'O_DIRECT: fuse_direct_IO' : 'FOPEN_DIRECT_IO'})`,
     source: 'fs/fuse/file.c fuse_file_read_iter / fuse_file_write_iter ("FOPEN_DIRECT_IO overrides FOPEN_PASSTHROUGH"), fuse_cache_read_iter -> generic_file_read_iter -> fuse_direct_IO (v6.12)',
   });
   return { DirectIo };
