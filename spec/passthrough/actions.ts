@@ -21,7 +21,7 @@ import { actionsOf } from '../../checker/model.js';
 import { cachedIoOpenCheck, ioRelease, openCheck, takeOpenRef } from './iomode.js';
 import type { CacheMmapPolicy } from './policy.js';
 import {
-  BackingIdState, Errno, EverMapped, FileKind, IoMode, OpenFlags, RefusedCall, VmaMap, hasPassthroughFlag, isPassthroughKind,
+  BackingIdState, Errno, EverMapped, FileKind, IoMode, OpenFlags, PageCache, RefusedCall, VmaMap, hasPassthroughFlag, isPassthroughKind, keepsCache,
   type ErrnoName, type S, type Schema, type World,
 } from './state.js';
 import { vmaTable } from './vmas.js';
@@ -30,8 +30,10 @@ const action = actionsOf<Schema>();
 
 const Sharing = enumOf('MAP_PRIVATE', 'MAP_SHARED');
 
+// FOPEN_KEEP_CACHE changes only what the open does to the page cache, not the file's kind;
 // FOPEN_PASSTHROUGH|FOPEN_KEEP_CACHE never opens (-1).
-const FILE_KIND_OF_FLAGS = OpenFlags.values.map((n) => (n in FileKind ? FileKind[n as keyof typeof FileKind] as number : -1));
+const kindName = (n: string) => (n === 'FOPEN_PASSTHROUGH|FOPEN_KEEP_CACHE' ? n : n.replace('|FOPEN_KEEP_CACHE', ''));
+const FILE_KIND_OF_FLAGS = OpenFlags.values.map((n) => (kindName(n) in FileKind ? FileKind[kindName(n) as keyof typeof FileKind] as number : -1));
 const REFUSED_OPEN = OpenFlags.values.map((n) => RefusedCall[`Open(${n})` as const]);
 const REFUSED_MMAP = Sharing.values.map((n) => RefusedCall[`Mmap(${n})` as const]);
 
@@ -42,7 +44,7 @@ const errnoOf = (r: 'OK' | ErrnoName): number => (r === 'OK' ? Errno.none : Errn
 function flagsText(flags: number, backingId: number): string {
   return match(OpenFlags.values[flags]!)
     .with('FOPEN_PASSTHROUGH', 'FOPEN_PASSTHROUGH|FOPEN_DIRECT_IO', 'FOPEN_PASSTHROUGH|FOPEN_KEEP_CACHE', (n) => `${n} backing_id=${backingId}`)
-    .with('caching', 'FOPEN_DIRECT_IO', 'caching+O_DIRECT', (n) => n)
+    .with('caching', 'FOPEN_DIRECT_IO', 'caching+O_DIRECT', 'caching|FOPEN_KEEP_CACHE', 'FOPEN_DIRECT_IO|FOPEN_KEEP_CACHE', (n) => n)
     .exhaustive();
 }
 
@@ -115,6 +117,8 @@ export function baseActions(w: World) {
       s.file[f].kind = FILE_KIND_OF_FLAGS[flags]!;
       s.file[f].heldBy[p] = 1;
       takeOpenRef(s, f, flags, backing);
+      // fuse_open: invalidate_inode_pages2 after an open without FOPEN_KEEP_CACHE (fs/fuse/file.c, v6.12).
+      if (w.pageCacheData && !keepsCache(flags)) s.pageCache = PageCache.empty;
     },
     guardDoc: 'the process is alive, file slot f is free (the new struct file takes it), and fuse_file_io_open accepts these open_flags in the inode\'s mode (else the step is OpenRefused)',
     label: ({ p, flags, backing, f }) => `Open(${flagsText(flags, backing)}) ${procName(p)} -> ${fileName(f)}`,
@@ -274,6 +278,8 @@ export function cacheMmapActions(w: World, policy: CacheMmapPolicy) {
       if (map === VmaMap.backing_file) return;
       const file = s.file[f];
       if (file.kind !== FileKind.FOPEN_DIRECT_IO) return;
+      // fuse_file_mmap: invalidate_inode_pages2 before a direct-io file's page-cache mmap (v6.12).
+      if (w.pageCacheData) s.pageCache = PageCache.empty;
       // EverMapped and Sharing order their values alike: never < MAP_PRIVATE < MAP_SHARED.
       if (sharing + 1 > file.everMapped) file.everMapped = sharing + 1;
       if (policy.entersCachingMode(sharing === Sharing.MAP_SHARED)) policy.onCacheMmap(s, f);

@@ -5,6 +5,8 @@
 //   FUSE_READ of less than a page (`directreads`: fuse_direct_io sends the
 //   user's byte count, where a page-cache read asks for whole pages, so no
 //   other step may show one);
+// - a read through the page cache with keepCache=true: `server` (the server's
+//   data as it is) or `stale` (an older version the page cache kept);
 // - BackingOpen / BackingClose: the ioctl's return value (the id: each
 //   program's connection gives 1, 2, ... in order) or its errno.
 
@@ -43,6 +45,12 @@ export function withFopenObservations(base: ObservationRules<Plain<Schema>>): Ob
         return op === 'read' || op === 'write' ? { expected: `${op} returns 1 (one byte)`, agrees: Number(ret) === 1 && err === '0' } : { expected: `no ${op} in step DirectIo`, agrees: false };
       }
       if (isBacking(s) && o.what === 'ret' && o.who === 'server') return backingRet(s, o.value);
+      // keepCache=true: a read through the page cache returns what the page holds, stale or not.
+      const read = (s.after as { read?: string }).read;
+      if (o.what === 'data' && s.action === 'PageCacheIo' && read !== undefined) {
+        const want = read === 'stale' ? 'stale' : 'server';
+        return { expected: read === 'stale' ? 'stale (an older version of the server\'s data, kept in the page cache)' : 'server (the server\'s data as it is)', agrees: o.value[0] === want };
+      }
       return base.judge(o, s);
     },
     required: (s: Step, seen?: ReadonlySet<string>) => {

@@ -5,7 +5,7 @@
 // (properties.ts: isPassthroughKind, isCachingKind).
 
 import type { Property } from '../../checker/model.js';
-import { BackingIdState, FileKind, RefusedCall, VmaMap, isPassthroughKind, type S, type Schema, type World } from './state.js';
+import { BackingIdState, FileKind, ReadData, RefusedCall, VmaMap, isPassthroughKind, type S, type Schema, type World } from './state.js';
 
 type Prop = Property<Schema>;
 
@@ -45,6 +45,14 @@ export function fopenPropertiesFor(w: World): Record<string, Prop> {
         for (let v = 0; v < w.nv; v++) if (s.vma[v].map !== VmaMap.unmapped) return false;
         return true;
       },
+    };
+  }
+  if (w.pageCacheData) {
+    out.StaleReadThroughPageCache = {
+      kind: 'reachable',
+      doc: 'a read(2) through the page cache returns data the server has changed since (FUSE\'s cache is not coherent with the server without FUSE_NOTIFY_INVAL_*; only an open without FOPEN_KEEP_CACHE drops it)',
+      source: 'fs/fuse/file.c fuse_open: invalidate_inode_pages2 unless FOPEN_KEEP_CACHE; fuse_cache_read_iter (v6.12)',
+      reached: (s: S) => s.read === ReadData.stale,
     };
   }
   if (w.backingIoctl) {

@@ -9,6 +9,7 @@ import { constrainForDio, dioActions, landedDio, withInodeEvents } from './actio
 import { withPassthroughInit, withServerOpen } from './actions/init.js';
 import { backingActions } from './actions/backing.js';
 import { directIoActions } from './actions/fopen.js';
+import { pageCacheActions, withPageCache } from './actions/page-cache.js';
 import { fopenPropertiesFor } from './fopen-properties.js';
 import { dioPropertiesFor } from './dio-properties.js';
 import { dioFileIomode } from './designs/dio-file-iomode.js';
@@ -33,10 +34,10 @@ function build(c: Constants, d: PassthroughDesign) {
     Fork: base.Fork, Split: base.Split, VmaClose: mmap.VmaClose, Exit: base.Exit,
     PageCacheIo: base.PageCacheIo, PassthroughIo: base.PassthroughIo, Fault: base.Fault,
     // Only under their constants (none at the defaults).
-    ...directIoActions(w), ...backingActions(w),
+    ...directIoActions(w), ...backingActions(w), ...pageCacheActions(w),
   };
   // dioWrites > 0: the writes' actions after the others, and the counter's events after every step.
-  const actions = w.dio ? withInodeEvents({ ...constrainForDio(w, core), ...dioActions(w, d.dio ?? landedDio) }) : core;
+  const actions = withPageCache(w, w.dio ? withInodeEvents({ ...constrainForDio(w, core), ...dioActions(w, d.dio ?? landedDio) }) : core);
   return {
     schema: w.schema,
     // Every slot starts at its smallest value, so the counter is set explicitly.

@@ -73,11 +73,12 @@ export function openCheck(s: S, flags: number, backingId: number): 'OK' | 'EIO' 
   const passthrough = name === 'FOPEN_PASSTHROUGH' || name === 'FOPEN_PASSTHROUGH|FOPEN_DIRECT_IO' || name === 'FOPEN_PASSTHROUGH|FOPEN_KEEP_CACHE';
   if (s.fb !== 0 && !passthrough) return 'EIO';
   switch (name) {
-    case 'FOPEN_DIRECT_IO': return 'OK';
+    case 'FOPEN_DIRECT_IO': case 'FOPEN_DIRECT_IO|FOPEN_KEEP_CACHE': return 'OK';
     case 'FOPEN_PASSTHROUGH':
     case 'FOPEN_PASSTHROUGH|FOPEN_DIRECT_IO': return uncachedIoStartCheck(s, backingId) === 'OK' ? 'OK' : 'EIO';
     case 'FOPEN_PASSTHROUGH|FOPEN_KEEP_CACHE': return 'EIO';
     case 'caching':
+    case 'caching|FOPEN_KEEP_CACHE':
     case 'caching+O_DIRECT': {
       const r = cachedIoOpenCheck(s);
       return r === 'ETXTBSY' ? 'EIO' : r;
@@ -90,8 +91,8 @@ export function openCheck(s: S, flags: number, backingId: number): 'OK' | 'EIO' 
 export function takeOpenRef(s: S, f: number, flags: number, backingId: number): void {
   const name = OpenFlags.values[flags]!;
   switch (name) {
-    case 'caching': case 'caching+O_DIRECT': cachedIoOpen(s, f); return;
-    case 'FOPEN_DIRECT_IO': return;
+    case 'caching': case 'caching|FOPEN_KEEP_CACHE': case 'caching+O_DIRECT': cachedIoOpen(s, f); return;
+    case 'FOPEN_DIRECT_IO': case 'FOPEN_DIRECT_IO|FOPEN_KEEP_CACHE': return;
     case 'FOPEN_PASSTHROUGH': case 'FOPEN_PASSTHROUGH|FOPEN_DIRECT_IO': uncachedIoOpen(s, f, backingId); return;
     case 'FOPEN_PASSTHROUGH|FOPEN_KEEP_CACHE': throw new Error('FOPEN_PASSTHROUGH|FOPEN_KEEP_CACHE never opens');
     default: unreachable(name);

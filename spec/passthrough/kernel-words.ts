@@ -64,6 +64,7 @@ export const passthroughPresentation: Presentation<Plain<Schema>> = {
     PassthroughIo: (s) => `read(2) or write(2) on ${s.params.f}: passed through to the backing file`,
     Fault: (s) => `${vmaOf(s).proc}: page fault on ${s.params.v} (${vmaOf(s).map} of ${vmaOf(s).file}): filemap_fault`,
     DirectIo: (s) => `read(2) or write(2) on ${s.params.f}: to the server (FUSE_READ / FUSE_WRITE of the user's bytes), past the page cache and any backing file`,
+    ServerChangesData: () => 'the server\'s data changes (another client, or a write to the file it serves from) and the kernel is not told: the cached page is stale',
     BackingOpen: (s) => `the server: ioctl(/dev/fuse, FUSE_DEV_IOC_BACKING_OPEN, backing file ${s.params.id}) = ${s.params.id}`,
     BackingOpenRefused: (s) => `the server: ioctl(/dev/fuse, FUSE_DEV_IOC_BACKING_OPEN) ${outcome(s)}`,
     BackingClose: (s) => `the server: ioctl(/dev/fuse, FUSE_DEV_IOC_BACKING_CLOSE, ${s.params.id}) = 0; open files keep their backing file`,

@@ -24,6 +24,7 @@ const REPLY: Readonly<Record<string, string>> = {
   caching: 'REPLY_CACHING', FOPEN_DIRECT_IO: 'REPLY_DIRECT_IO', FOPEN_PASSTHROUGH: 'REPLY_PASSTHROUGH',
   'FOPEN_PASSTHROUGH|FOPEN_DIRECT_IO': 'REPLY_PASSTHROUGH_DIRECT_IO', 'FOPEN_PASSTHROUGH|FOPEN_KEEP_CACHE': 'REPLY_PASSTHROUGH_KEEP_CACHE',
   'caching+O_DIRECT': 'REPLY_CACHING_ODIRECT',
+  'caching|FOPEN_KEEP_CACHE': 'REPLY_CACHING_KEEP_CACHE', 'FOPEN_DIRECT_IO|FOPEN_KEEP_CACHE': 'REPLY_DIRECT_IO_KEEP_CACHE',
 };
 const PASSTHROUGH_KINDS = new Set(['FOPEN_PASSTHROUGH', 'FOPEN_PASSTHROUGH|FOPEN_DIRECT_IO']);
 const KIND: Readonly<Record<string, string>> = { MAP_PRIVATE: 'MAP_KIND_PRIVATE', MAP_SHARED: 'MAP_KIND_SHARED', backing_file: 'MAP_KIND_BACKING' };
@@ -50,6 +51,7 @@ export const passthroughReproducer: CReproducer<Plain<Schema>> = {
     SERVER_NO_OPEN: c.serverOpen === 'ENOSYS' ? 1 : 0,
     PASSTHROUGH_INIT: c.passthroughInit === 'not-offered' ? 1 : c.passthroughInit === 'stack-depth-0' ? 2 : 0,
     BACKING_IOCTL: c.backingIds === 'ioctl' ? 1 : 0,
+    PAGE_CACHE_DATA: c.keepCache === 'true' ? 1 : 0,
     DIO_WRITES: Number(c.dioWrites ?? 0), PARALLEL_DIRECT_WRITES: Number(c.dioWrites ?? 0) > 0 && c.parallelDirectWrites !== 'false' ? 1 : 0,
   }),
   // Where the backing files live; the FUSE file system itself is the program's.
@@ -70,6 +72,7 @@ export const passthroughReproducer: CReproducer<Plain<Schema>> = {
     PageCacheIo: { c: (s) => `file_io(P(${ioProcess(s)}), ${F(s.params.f)});`, can: (s) => ioProcess(s) >= 0 },
     PassthroughIo: { c: (s) => `file_io(P(${ioProcess(s)}), ${F(s.params.f)});`, can: (s) => ioProcess(s) >= 0 },
     DirectIo: { c: (s) => `file_io(P(${ioProcess(s)}), ${F(s.params.f)});`, can: (s) => ioProcess(s) >= 0 },
+    ServerChangesData: { c: () => 'server_changes();' },
     BackingOpen: { c: (s) => `backing_open(${Number(s.params.id)}, 0);` },
     BackingOpenRefused: { c: (s) => `backing_open(${Number(s.params.id)}, 1);` },
     BackingClose: { c: (s) => `backing_close(${Number(s.params.id)}, 0);` },

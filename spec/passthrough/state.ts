@@ -46,7 +46,7 @@ export const constants = {
   passthroughInit: enumConstant(['granted', 'not-offered', 'stack-depth-0'], 'granted', 'the FUSE_INIT reply: FUSE_PASSTHROUGH with max_stack_depth 1 (granted), without FUSE_PASSTHROUGH, or with max_stack_depth 0; only granted sets fc->passthrough (fs/fuse/inode.c process_init_reply)'),
   parallelDirectWrites: enumConstant(['true', 'false'], 'true', 'FOPEN_PARALLEL_DIRECT_WRITES in the server\'s FOPEN_DIRECT_IO replies (false: every dio write takes the exclusive inode lock)'),
   passthroughDirectIo: enumConstant(['false', 'true'], 'false', 'the server may answer OPEN with FOPEN_PASSTHROUGH|FOPEN_DIRECT_IO: passthrough io mode and backing-file mmap, read/write to the server (fs/fuse/file.c fuse_file_read_iter "FOPEN_DIRECT_IO overrides FOPEN_PASSTHROUGH"); true also gives FOPEN_DIRECT_IO files their read/write step'),
-  keepCache: enumConstant(['false', 'true'], 'false', 'the server may answer OPEN with FOPEN_PASSTHROUGH|FOPEN_KEEP_CACHE, outside FOPEN_PASSTHROUGH_MASK: open(2) is -EIO (fs/fuse/iomode.c fuse_file_passthrough_open)'),
+  keepCache: enumConstant(['false', 'true'], 'false', 'the server may add FOPEN_KEEP_CACHE to its OPEN replies (fuse_open then keeps the page cache: stale data across opens; with FOPEN_PASSTHROUGH it is outside FOPEN_PASSTHROUGH_MASK, open(2) -EIO), and the server\'s data may change (page-cache contents kept: actions/page-cache.ts)'),
   userODirect: enumConstant(['false', 'true'], 'false', 'a user may open(2) with O_DIRECT a file the server answers without FOPEN_DIRECT_IO: a caching file (caching io mode) whose read/write go to the server through fuse_direct_IO'),
   backingIds: enumConstant(['registered', 'ioctl'], 'registered', 'the server\'s backing ids: registered at set-up and never closed, or FUSE_DEV_IOC_BACKING_OPEN / _CLOSE as steps of the server (fs/fuse/passthrough.c fuse_backing_open, fuse_backing_close)'),
 };
@@ -60,7 +60,11 @@ export type Constants = ConstantValues<typeof constants>;
  * FOPEN_DIRECT_IO.
  */
 export const OpenFlags = enumOf('caching', 'FOPEN_DIRECT_IO', 'FOPEN_PASSTHROUGH',
-  'FOPEN_PASSTHROUGH|FOPEN_DIRECT_IO', 'FOPEN_PASSTHROUGH|FOPEN_KEEP_CACHE', 'caching+O_DIRECT');
+  'FOPEN_PASSTHROUGH|FOPEN_DIRECT_IO', 'FOPEN_PASSTHROUGH|FOPEN_KEEP_CACHE', 'caching+O_DIRECT',
+  'caching|FOPEN_KEEP_CACHE', 'FOPEN_DIRECT_IO|FOPEN_KEEP_CACHE');
+/** Replies with FOPEN_KEEP_CACHE: fuse_open does not invalidate the inode's page cache after them. */
+export const keepsCache = (flags: number): boolean =>
+  flags === OpenFlags['caching|FOPEN_KEEP_CACHE'] || flags === OpenFlags['FOPEN_DIRECT_IO|FOPEN_KEEP_CACHE'] || flags === OpenFlags['FOPEN_PASSTHROUGH|FOPEN_KEEP_CACHE'];
 
 /** A file slot: released (free), or open with the server's open_flags (FOPEN_PASSTHROUGH|FOPEN_KEEP_CACHE never opens). */
 export const FileKind = enumOf('free', 'caching', 'FOPEN_DIRECT_IO', 'FOPEN_PASSTHROUGH', 'FOPEN_PASSTHROUGH|FOPEN_DIRECT_IO', 'caching+O_DIRECT');
@@ -101,7 +105,17 @@ export const EverMapped = enumOf('never', 'MAP_PRIVATE', 'MAP_SHARED');
  * self-loop and never appear in a trace.
  */
 export const RefusedCall = enumOf('none', 'Open(caching)', 'Open(FOPEN_DIRECT_IO)', 'Open(FOPEN_PASSTHROUGH)', 'Mmap(MAP_PRIVATE)', 'Mmap(MAP_SHARED)',
-  'Open(FOPEN_PASSTHROUGH|FOPEN_DIRECT_IO)', 'Open(FOPEN_PASSTHROUGH|FOPEN_KEEP_CACHE)', 'Open(caching+O_DIRECT)', 'BackingOpen', 'BackingClose');
+  'Open(FOPEN_PASSTHROUGH|FOPEN_DIRECT_IO)', 'Open(FOPEN_PASSTHROUGH|FOPEN_KEEP_CACHE)', 'Open(caching+O_DIRECT)', 'BackingOpen', 'BackingClose',
+  'Open(caching|FOPEN_KEEP_CACHE)', 'Open(FOPEN_DIRECT_IO|FOPEN_KEEP_CACHE)');
+
+/**
+ * keepCache=true: the page the programs read (page 0, its first byte) in the
+ * FUSE inode's page cache: not cached, cached as the server has it, or cached
+ * while the server's data has changed since (stale).
+ */
+export const PageCache = enumOf('empty', 'current', 'stale');
+/** HISTORY (keepCache=true): what the last step's read(2) through the page cache returned. */
+export const ReadData = enumOf('none', 'current', 'stale');
 /** What the refused call returned; HANG: it sleeps in wait_event(fi->direct_io_waitq). */
 export const Errno = enumOf('none', 'EIO', 'ENODEV', 'ETXTBSY', 'HANG', 'ENOENT', 'EPERM');
 export type ErrnoName = (typeof Errno.values)[number];
@@ -146,8 +160,11 @@ export function worldFor(c: Constants) {
   const noOpenField = c.serverOpen === 'ENOSYS' ? { noOpen: bool } : {};
   // fc->backing_files_map as the server's ids, only for backingIds=ioctl (actions/backing.ts); id b is slot b-1.
   const backingIdField = c.backingIds === 'ioctl' ? { backingMap: arrayOf(indexSet('id', c.backings), BackingIdState) } : {};
-  const schema = record((c.dioWrites > 0 ? { ...baseFields, ...noOpenField, ...backingIdField, ...dio.fields } : { ...baseFields, ...noOpenField, ...backingIdField }) as
-    typeof baseFields & typeof dio.fields & { noOpen: typeof bool; backingMap: ArrayDomain<typeof BackingIdState> });
+  // The page cache's page 0, only for keepCache=true (actions/page-cache.ts).
+  const pageCacheFields = c.keepCache === 'true' ? { pageCache: PageCache, read: ReadData } : {};
+  const extra = { ...noOpenField, ...backingIdField, ...pageCacheFields };
+  const schema = record((c.dioWrites > 0 ? { ...baseFields, ...extra, ...dio.fields } : { ...baseFields, ...extra }) as
+    typeof baseFields & typeof dio.fields & { noOpen: typeof bool; backingMap: ArrayDomain<typeof BackingIdState>; pageCache: typeof PageCache; read: typeof ReadData });
   return {
     c, Files, Vmas, Procs, schema, counterRange,
     Writers: dio.Writers, nw: c.dioWrites, dio: c.dioWrites > 0,
@@ -157,9 +174,10 @@ export function worldFor(c: Constants) {
     nf: c.files, nv: c.vmas, np: c.procs,
     allowMmap: c.directIoAllowMmap === 'true',
     backingIoctl: c.backingIds === 'ioctl',
+    pageCacheData: c.keepCache === 'true',
     /** Which OPEN replies the server may give (index: OpenFlags), under the constants. */
     replies: OpenFlags.values.map((n) => n === 'FOPEN_PASSTHROUGH|FOPEN_DIRECT_IO' ? c.passthroughDirectIo === 'true'
-      : n === 'FOPEN_PASSTHROUGH|FOPEN_KEEP_CACHE' ? c.keepCache === 'true'
+      : n.endsWith('|FOPEN_KEEP_CACHE') ? c.keepCache === 'true'
         : n === 'caching+O_DIRECT' ? c.userODirect === 'true' : true),
     /** Files whose read/write go to the server (fuse_direct_IO / fuse_direct_io), each with the DirectIo step. */
     directIoKinds: [

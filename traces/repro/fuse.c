@@ -59,6 +59,15 @@
  * model's b-th registration is the kernel's id b.
  */
 #define BACKING_IOCTL 0
+/*
+ * 1 (constant keepCache=true): the server's data at offset 0 has a version
+ * (its byte: SERVER_BYTE, then 'a', 'b', ...) that server_changes() moves on
+ * without telling the kernel, and a read reports a byte of an older version
+ * as `stale`: what the page cache kept. So that nothing but read(2) reads
+ * page 0 into the page cache, mappings are MADV_RANDOM (no read-around) and
+ * are read at their last page.
+ */
+#define PAGE_CACHE_DATA 0
 #define MAX_DIO (DIO_WRITES > 0 ? DIO_WRITES : 1)
 /* Write slot w writes one byte at DIO_BASE + w pages (within EOF): the server holds such a FUSE_WRITE until the step that ends it. */
 #define DIO_BASE (2 * PAGE)
@@ -73,7 +82,8 @@
 #define HELPER static __attribute__((unused))
 
 /* What the server answers an OPEN with (fuse_open_out.open_flags). */
-enum open_reply { REPLY_CACHING, REPLY_DIRECT_IO, REPLY_PASSTHROUGH, REPLY_PASSTHROUGH_DIRECT_IO, REPLY_PASSTHROUGH_KEEP_CACHE, REPLY_CACHING_ODIRECT };
+enum open_reply { REPLY_CACHING, REPLY_DIRECT_IO, REPLY_PASSTHROUGH, REPLY_PASSTHROUGH_DIRECT_IO, REPLY_PASSTHROUGH_KEEP_CACHE, REPLY_CACHING_ODIRECT,
+  REPLY_CACHING_KEEP_CACHE, REPLY_DIRECT_IO_KEEP_CACHE };
 /* The last: the user's open(2) has O_DIRECT, and the server answers without FOPEN_DIRECT_IO. */
 #define REPLY_IS_PASSTHROUGH(r) ((r) == REPLY_PASSTHROUGH || (r) == REPLY_PASSTHROUGH_DIRECT_IO || (r) == REPLY_PASSTHROUGH_KEEP_CACHE)
 /* What a worker's region maps, as the model's VmaMap names it. */
@@ -131,6 +141,8 @@ struct control {
   int reads;
   /* Per slot: FUSE_READs of less than a page, which only a direct read sends (page-cache reads ask for whole pages). */
   int direct_reads[NFILES];
+  /* PAGE_CACHE_DATA: the version of the server's data at offset 0. */
+  int version;
   /*
    * Direct-io writes in flight, by the model's write slot: the server holds
    * its FUSE_WRITE (held) until the parent asks for the reply (release); the
@@ -344,6 +356,25 @@ static void open_backings(void)
   }
 }
 
+/* The byte at offset 0 of version v of the server's data (PAGE_CACHE_DATA; always SERVER_BYTE otherwise). */
+static unsigned char version_byte(int v)
+{
+  return v == 0 || !PAGE_CACHE_DATA ? SERVER_BYTE : (unsigned char)('a' + (v - 1) % 26);
+}
+
+/* What a read of offset 0 returned: the server's data as it is, an older version of it (kept in the page cache), or the backing file's. */
+static const char *data_name(unsigned char byte)
+{
+  int v = __atomic_load_n(&ctl->version, __ATOMIC_SEQ_CST), k;
+
+  if (byte == version_byte(v))
+    return "server";
+  for (k = 0; k < v; k++)
+    if (byte == version_byte(k))
+      return "stale";
+  return byte == BACKING_BYTE ? "backing" : "other";
+}
+
 /* The waiting open's struct file takes its model slot only when the open returns (ctl->wait_slot). */
 #define SLOT_OF_WAITER (-2)
 
@@ -452,6 +483,8 @@ static void serve(void)
         slot_of_fh[opens] = ctl->next_slot;
       o.fh = (uint64_t)++opens;
       o.open_flags = r == REPLY_DIRECT_IO ? FOPEN_DIRECT_IO_BIT | (PARALLEL_DIRECT_WRITES ? FOPEN_PARALLEL_DIRECT_WRITES_BIT : 0)
+        : r == REPLY_CACHING_KEEP_CACHE ? FOPEN_KEEP_CACHE_BIT
+        : r == REPLY_DIRECT_IO_KEEP_CACHE ? FOPEN_DIRECT_IO_BIT | FOPEN_KEEP_CACHE_BIT
         : r == REPLY_PASSTHROUGH ? FOPEN_PASSTHROUGH_BIT
         : r == REPLY_PASSTHROUGH_DIRECT_IO ? FOPEN_PASSTHROUGH_BIT | FOPEN_DIRECT_IO_BIT
         : r == REPLY_PASSTHROUGH_KEEP_CACHE ? FOPEN_PASSTHROUGH_BIT | FOPEN_KEEP_CACHE_BIT : 0;
@@ -468,6 +501,7 @@ static void serve(void)
       if (len > (long)in->size)
         len = in->size;
       __atomic_add_fetch(&ctl->reads, 1, __ATOMIC_SEQ_CST);
+      data[0] = in->offset == 0 ? version_byte(__atomic_load_n(&ctl->version, __ATOMIC_SEQ_CST)) : SERVER_BYTE;
       if (in->size < (uint32_t)PAGE && slot_of(in->fh) >= 0)
         __atomic_add_fetch(&ctl->direct_reads[slot_of(in->fh)], 1, __ATOMIC_SEQ_CST);
       reply(h->unique, 0, data, (size_t)len);
@@ -681,7 +715,7 @@ static void observe_vmas(void)
       sig = sigsetjmp(fault_jmp, 1);
       if (sig == 0) {
         in_fault = 1;
-        if (*(volatile unsigned char *)start == BACKING_BYTE)
+        if (*(volatile unsigned char *)(PAGE_CACHE_DATA ? end - PAGE : start) == BACKING_BYTE)
           kind = MAP_KIND_BACKING;
       }
       in_fault = 0;
@@ -766,6 +800,8 @@ static void serve_cmd(struct cmd c)
 
     expect_ok((p == MAP_FAILED) == ((c.arg & MMAP_REFUSED) != 0));
     obs_ret(f, "mmap", p == MAP_FAILED ? -1 : 0, errno);
+    if (p != MAP_FAILED && PAGE_CACHE_DATA && madvise(p, (size_t)(FILE_PAGES * PAGE), MADV_RANDOM) != 0)
+      obs(f, "note madvise %s", errno_name(errno));
     if (p != MAP_FAILED && nregions < MAX_REGIONS) {
       /* The model says what it maps (a passthrough file maps its backing file); maps are observed separately. */
       regions[nregions].addr = p;
@@ -818,7 +854,7 @@ static void serve_cmd(struct cmd c)
     expect_ok(r == 1);
     obs_ret(f, "read", r, errno);
     if (r == 1)
-      obs(f, "data %s", byte == SERVER_BYTE ? "server" : byte == BACKING_BYTE ? "backing" : "other");
+      obs(f, "data %s", data_name(byte));
     r = (int)pwrite(fds[f], &byte, 1, 1);
     expect_ok(r == 1);
     obs_ret(f, "write", r, errno);
@@ -1072,6 +1108,12 @@ static void probe_backing_errors(void)
     printf("repro: a backing-id ioctl did not fail as fs/fuse/passthrough.c says (above)\n");
     exit(2);
   }
+}
+
+/* ServerChangesData: the server's data at offset 0 changes, and the kernel is not told. */
+HELPER void server_changes(void)
+{
+  __atomic_add_fetch(&ctl->version, 1, __ATOMIC_SEQ_CST);
 }
 
 HELPER void fork_proc(int p, int q)
