@@ -13,9 +13,9 @@
 //   server that implements OPEN (ff->args set, so I/O modes apply; constant
 //   serverOpen=ENOSYS: fc->no_open, actions/init.ts) and passthrough granted
 //   at FUSE_INIT (constant passthroughInit), no writeback cache (FUSE_INIT
-//   makes it exclusive with passthrough), no page-cache contents (so
-//   FOPEN_KEEP_CACHE shows only where it makes an open fail: constant
-//   keepCache), and by default backing ids registered at set-up and never
+//   makes it exclusive with passthrough), by default no page-cache contents
+//   (constant keepCache=true keeps one page: FOPEN_KEEP_CACHE and stale data,
+//   actions/page-cache.ts), and by default backing ids registered at set-up and never
 //   closed (constant backingIds=ioctl: FUSE_DEV_IOC_BACKING_OPEN/_CLOSE as
 //   steps, actions/backing.ts).
 // - By default (dioWrites=0) no parallel direct-io writes (fuse_dio_lock ->
