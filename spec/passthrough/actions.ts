@@ -21,7 +21,7 @@ import { actionsOf } from '../../checker/model.js';
 import { cachedIoOpenCheck, ioRelease, openCheck, takeOpenRef } from './iomode.js';
 import type { CacheMmapPolicy } from './policy.js';
 import {
-  Errno, EverMapped, FileKind, IoMode, OpenFlags, RefusedCall, VmaMap,
+  BackingIdState, Errno, EverMapped, FileKind, IoMode, OpenFlags, PageCache, RefusedCall, VmaMap, hasPassthroughFlag, isPassthroughKind, keepsCache,
   type ErrnoName, type S, type Schema, type World,
 } from './state.js';
 import { vmaTable } from './vmas.js';
@@ -30,7 +30,10 @@ const action = actionsOf<Schema>();
 
 const Sharing = enumOf('MAP_PRIVATE', 'MAP_SHARED');
 
-const FILE_KIND_OF_FLAGS = OpenFlags.values.map((n) => FileKind[n]);
+// FOPEN_KEEP_CACHE changes only what the open does to the page cache, not the file's kind;
+// FOPEN_PASSTHROUGH|FOPEN_KEEP_CACHE never opens (-1).
+const kindName = (n: string) => (n === 'FOPEN_PASSTHROUGH|FOPEN_KEEP_CACHE' ? n : n.replace('|FOPEN_KEEP_CACHE', ''));
+const FILE_KIND_OF_FLAGS = OpenFlags.values.map((n) => (kindName(n) in FileKind ? FileKind[kindName(n) as keyof typeof FileKind] as number : -1));
 const REFUSED_OPEN = OpenFlags.values.map((n) => RefusedCall[`Open(${n})` as const]);
 const REFUSED_MMAP = Sharing.values.map((n) => RefusedCall[`Mmap(${n})` as const]);
 
@@ -40,15 +43,15 @@ const errnoOf = (r: 'OK' | ErrnoName): number => (r === 'OK' ? Errno.none : Errn
 
 function flagsText(flags: number, backingId: number): string {
   return match(OpenFlags.values[flags]!)
-    .with('FOPEN_PASSTHROUGH', (n) => `${n} backing_id=${backingId}`)
-    .with('caching', 'FOPEN_DIRECT_IO', (n) => n)
+    .with('FOPEN_PASSTHROUGH', 'FOPEN_PASSTHROUGH|FOPEN_DIRECT_IO', 'FOPEN_PASSTHROUGH|FOPEN_KEEP_CACHE', (n) => `${n} backing_id=${backingId}`)
+    .with('caching', 'FOPEN_DIRECT_IO', 'caching+O_DIRECT', 'caching|FOPEN_KEEP_CACHE', 'FOPEN_DIRECT_IO|FOPEN_KEEP_CACHE', (n) => n)
     .exhaustive();
 }
 
 function errnoText(e: ErrnoName): string {
   return match(e)
     .with('HANG', () => 'sleeps in wait_event(direct_io_waitq)')
-    .with('EIO', 'ENODEV', 'ETXTBSY', (n) => `= -${n}`)
+    .with('EIO', 'ENODEV', 'ETXTBSY', 'ENOENT', 'EPERM', (n) => `= -${n}`)
     .with('none', () => '')
     .exhaustive();
 }
@@ -91,18 +94,31 @@ export function baseActions(w: World) {
   const { vt, dropRef } = fileRefs(w);
   const Backing = int(1, w.c.backings);
   // The backing id only means something for FOPEN_PASSTHROUGH; other opens use the first.
-  const backingApplies = (flags: number, b: number) => flags === OpenFlags.FOPEN_PASSTHROUGH || b === 1;
+  const backingApplies = (flags: number, b: number) => w.replies[flags] === true && (hasPassthroughFlag(flags) || b === 1);
+  /**
+   * openCheck, and with backingIds=ioctl the id the reply names: one not in
+   * fc->backing_files_map (never registered, or closed) is -ENOENT in
+   * fuse_passthrough_open, -EIO from open(2) (fs/fuse/passthrough.c
+   * fuse_passthrough_open, fs/fuse/iomode.c fuse_file_io_open "fail:", v6.12).
+   */
+  const openResult = (s: S, flags: number, backing: number): 'OK' | 'EIO' | 'HANG' => {
+    const r = openCheck(s, flags, backing);
+    if (r === 'OK' && w.backingIoctl && hasPassthroughFlag(flags) && s.backingMap[backing - 1] !== BackingIdState.registered) return 'EIO';
+    return r;
+  };
 
   const Open = action({
     params: { p: Procs, flags: OpenFlags, backing: Backing, f: Files },
     actor: 'p',
     guard: (s, { p, flags, backing, f }) =>
-      s.alive[p] === 1 && backingApplies(flags, backing) && s.file[f].kind === FileKind.free && openCheck(s, flags, backing) === 'OK',
+      s.alive[p] === 1 && backingApplies(flags, backing) && s.file[f].kind === FileKind.free && openResult(s, flags, backing) === 'OK',
     effect: (s, { p, flags, backing, f }) => {
       clearRefused(s);
       s.file[f].kind = FILE_KIND_OF_FLAGS[flags]!;
       s.file[f].heldBy[p] = 1;
       takeOpenRef(s, f, flags, backing);
+      // fuse_open: invalidate_inode_pages2 after an open without FOPEN_KEEP_CACHE (fs/fuse/file.c, v6.12).
+      if (w.pageCacheData && !keepsCache(flags)) s.pageCache = PageCache.empty;
     },
     guardDoc: 'the process is alive, file slot f is free (the new struct file takes it), and fuse_file_io_open accepts these open_flags in the inode\'s mode (else the step is OpenRefused)',
     label: ({ p, flags, backing, f }) => `Open(${flagsText(flags, backing)}) ${procName(p)} -> ${fileName(f)}`,
@@ -115,10 +131,10 @@ export function baseActions(w: World) {
     params: { p: Procs, flags: OpenFlags, backing: Backing },
     actor: 'p',
     guard: (s, { p, flags, backing }) =>
-      s.alive[p] === 1 && backingApplies(flags, backing) && openCheck(s, flags, backing) !== 'OK',
+      s.alive[p] === 1 && backingApplies(flags, backing) && openResult(s, flags, backing) !== 'OK',
     effect: (s, { flags, backing }) => {
       s.refused.call = REFUSED_OPEN[flags]!;
-      s.refused.errno = errnoOf(openCheck(s, flags, backing));
+      s.refused.errno = errnoOf(openResult(s, flags, backing));
     },
     guardDoc: 'fuse_file_io_open refuses these open_flags in the inode\'s mode; the step records what it returned',
     label: ({ p, flags, backing }, _before, after) => `Open(${flagsText(flags, backing)}) ${procName(p)} ${errnoText(Errno.values[after.refused.errno]!)}`,
@@ -233,21 +249,22 @@ export function cacheMmapActions(w: World, policy: CacheMmapPolicy) {
 
   /**
    * fuse_file_mmap, in the kernel's order (fs/fuse/file.c, a23e1966, v6.9+):
-   * a passthrough file maps its backing file; any other file of an inode with
+   * a passthrough file maps its backing file (FOPEN_DIRECT_IO beside
+   * FOPEN_PASSTHROUGH too: fuse_file_passthrough(ff) is tested first, v6.12); any other file of an inode with
    * a fuse_backing gets -ENODEV; a FOPEN_DIRECT_IO MAP_SHARED needs
    * FUSE_DIRECT_IO_ALLOW_MMAP (else -ENODEV) and then caching mode, whose
    * -ETXTBSY mmap returns as is (it is not turned into EIO as in open).
    */
   const mmapCheck = (s: S, f: number, shared: boolean): 'OK' | 'ENODEV' | 'ETXTBSY' | 'HANG' => {
     const kind = s.file[f].kind;
-    if (kind === FileKind.FOPEN_PASSTHROUGH) return 'OK';
+    if (isPassthroughKind(kind)) return 'OK';
     if (s.fb !== 0) return 'ENODEV';
     if (kind !== FileKind.FOPEN_DIRECT_IO) return 'OK';
     if (shared && !w.allowMmap) return 'ENODEV';
     return policy.entersCachingMode(shared) ? cachedIoOpenCheck(s) : 'OK';
   };
   const mapOf = (s: S, f: number, shared: number): number =>
-    s.file[f].kind === FileKind.FOPEN_PASSTHROUGH ? VmaMap.backing_file : shared ? VmaMap.MAP_SHARED : VmaMap.MAP_PRIVATE;
+    isPassthroughKind(s.file[f].kind) ? VmaMap.backing_file : shared ? VmaMap.MAP_SHARED : VmaMap.MAP_PRIVATE;
 
   const Mmap = action({
     params: { p: Procs, f: Files, sharing: Sharing, to: Vmas },
@@ -261,6 +278,8 @@ export function cacheMmapActions(w: World, policy: CacheMmapPolicy) {
       if (map === VmaMap.backing_file) return;
       const file = s.file[f];
       if (file.kind !== FileKind.FOPEN_DIRECT_IO) return;
+      // fuse_file_mmap: invalidate_inode_pages2 before a direct-io file's page-cache mmap (v6.12).
+      if (w.pageCacheData) s.pageCache = PageCache.empty;
       // EverMapped and Sharing order their values alike: never < MAP_PRIVATE < MAP_SHARED.
       if (sharing + 1 > file.everMapped) file.everMapped = sharing + 1;
       if (policy.entersCachingMode(sharing === Sharing.MAP_SHARED)) policy.onCacheMmap(s, f);

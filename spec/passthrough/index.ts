@@ -7,6 +7,10 @@ import { defineModel } from '../../checker/model.js';
 import { baseActions, cacheMmapActions } from './actions.js';
 import { constrainForDio, dioActions, landedDio, withInodeEvents } from './actions/dio.js';
 import { withPassthroughInit, withServerOpen } from './actions/init.js';
+import { backingActions } from './actions/backing.js';
+import { directIoActions } from './actions/fopen.js';
+import { pageCacheActions, withPageCache } from './actions/page-cache.js';
+import { fopenPropertiesFor } from './fopen-properties.js';
 import { dioPropertiesFor } from './dio-properties.js';
 import { dioFileIomode } from './designs/dio-file-iomode.js';
 import { dioSharedUnderCacheBit } from './designs/dio-shared-under-cache-bit.js';
@@ -29,15 +33,17 @@ function build(c: Constants, d: PassthroughDesign) {
     Mmap: mmap.Mmap, MmapRefused: mmap.MmapRefused,
     Fork: base.Fork, Split: base.Split, VmaClose: mmap.VmaClose, Exit: base.Exit,
     PageCacheIo: base.PageCacheIo, PassthroughIo: base.PassthroughIo, Fault: base.Fault,
+    // Only under their constants (none at the defaults).
+    ...directIoActions(w), ...backingActions(w), ...pageCacheActions(w),
   };
   // dioWrites > 0: the writes' actions after the others, and the counter's events after every step.
-  const actions = w.dio ? withInodeEvents({ ...constrainForDio(w, core), ...dioActions(w, d.dio ?? landedDio) }) : core;
+  const actions = withPageCache(w, w.dio ? withInodeEvents({ ...constrainForDio(w, core), ...dioActions(w, d.dio ?? landedDio) }) : core);
   return {
     schema: w.schema,
     // Every slot starts at its smallest value, so the counter is set explicitly.
     init: { params: {}, effect: (s: S) => { s.alive[0] = 1; s.iocachectr = 0; if (w.noOpen) s.noOpen = 1; } },
     actions,
-    properties: { ...propertiesFor(w, d.policy), ...livenessFor(w), ...dioPropertiesFor(w) },
+    properties: { ...propertiesFor(w, d.policy), ...livenessFor(w), ...dioPropertiesFor(w), ...fopenPropertiesFor(w) },
     ...(d.constraint ? { constraint: d.constraint(w) } : {}),
   };
 }

@@ -60,15 +60,26 @@ export function uncachedIoOpen(s: S, f: number, backingId: number): void {
  * fuse_file_io_open: what open(2) returns for a reply with these open_flags.
  * Every failure is -EIO (its "fail:" label): a wrong open mode is the server's
  * mistake. A FOPEN_DIRECT_IO open takes no reference but is still refused on
- * a passthrough inode.
+ * a passthrough inode. FOPEN_PASSTHROUGH|FOPEN_DIRECT_IO is a passthrough open
+ * (FOPEN_DIRECT_IO is inside FOPEN_PASSTHROUGH_MASK); FOPEN_KEEP_CACHE is not,
+ * so fuse_file_passthrough_open is -EINVAL for it ("a strange and undesired
+ * combination"). The user's O_DIRECT without FOPEN_DIRECT_IO is a caching
+ * open ("we put the inode in caching mode to prevent parallel dio": a later
+ * fcntl() may clear O_DIRECT). fs/fuse/iomode.c, v6.12 (linux-6.12.y 6.12.19),
+ * as a23e1966.
  */
 export function openCheck(s: S, flags: number, backingId: number): 'OK' | 'EIO' | 'HANG' {
-  if (s.fb !== 0 && flags !== OpenFlags.FOPEN_PASSTHROUGH) return 'EIO';
   const name = OpenFlags.values[flags]!;
+  const passthrough = name === 'FOPEN_PASSTHROUGH' || name === 'FOPEN_PASSTHROUGH|FOPEN_DIRECT_IO' || name === 'FOPEN_PASSTHROUGH|FOPEN_KEEP_CACHE';
+  if (s.fb !== 0 && !passthrough) return 'EIO';
   switch (name) {
-    case 'FOPEN_DIRECT_IO': return 'OK';
-    case 'FOPEN_PASSTHROUGH': return uncachedIoStartCheck(s, backingId) === 'OK' ? 'OK' : 'EIO';
-    case 'caching': {
+    case 'FOPEN_DIRECT_IO': case 'FOPEN_DIRECT_IO|FOPEN_KEEP_CACHE': return 'OK';
+    case 'FOPEN_PASSTHROUGH':
+    case 'FOPEN_PASSTHROUGH|FOPEN_DIRECT_IO': return uncachedIoStartCheck(s, backingId) === 'OK' ? 'OK' : 'EIO';
+    case 'FOPEN_PASSTHROUGH|FOPEN_KEEP_CACHE': return 'EIO';
+    case 'caching':
+    case 'caching|FOPEN_KEEP_CACHE':
+    case 'caching+O_DIRECT': {
       const r = cachedIoOpenCheck(s);
       return r === 'ETXTBSY' ? 'EIO' : r;
     }
@@ -80,9 +91,10 @@ export function openCheck(s: S, flags: number, backingId: number): 'OK' | 'EIO' 
 export function takeOpenRef(s: S, f: number, flags: number, backingId: number): void {
   const name = OpenFlags.values[flags]!;
   switch (name) {
-    case 'caching': cachedIoOpen(s, f); return;
-    case 'FOPEN_DIRECT_IO': return;
-    case 'FOPEN_PASSTHROUGH': uncachedIoOpen(s, f, backingId); return;
+    case 'caching': case 'caching|FOPEN_KEEP_CACHE': case 'caching+O_DIRECT': cachedIoOpen(s, f); return;
+    case 'FOPEN_DIRECT_IO': case 'FOPEN_DIRECT_IO|FOPEN_KEEP_CACHE': return;
+    case 'FOPEN_PASSTHROUGH': case 'FOPEN_PASSTHROUGH|FOPEN_DIRECT_IO': uncachedIoOpen(s, f, backingId); return;
+    case 'FOPEN_PASSTHROUGH|FOPEN_KEEP_CACHE': throw new Error('FOPEN_PASSTHROUGH|FOPEN_KEEP_CACHE never opens');
     default: unreachable(name);
   }
 }

@@ -18,8 +18,11 @@ type Step = ShownStep<Plain<Schema>>;
 const reply = (s: Step) => {
   const flags = String(s.params.flags);
   return flags === 'caching' ? 'open_flags without FOPEN_DIRECT_IO or FOPEN_PASSTHROUGH'
-    : flags === 'FOPEN_PASSTHROUGH' ? `open_flags=FOPEN_PASSTHROUGH, backing_id=${s.params.backing}` : `open_flags=${flags}`;
+    : flags === 'caching+O_DIRECT' ? 'open_flags without FOPEN_DIRECT_IO or FOPEN_PASSTHROUGH to an open(2) with O_DIRECT'
+      : flags.startsWith('FOPEN_PASSTHROUGH') ? `open_flags=${flags}, backing_id=${s.params.backing}` : `open_flags=${flags}`;
 };
+
+const oDirect = (s: Step) => (String(s.params.flags) === 'caching+O_DIRECT' ? ', O_RDWR|O_DIRECT' : '');
 
 /** What a refused call did, from the errno the step recorded. */
 const outcome = (s: Step) => (s.after.refused.errno === 'HANG' ? 'sleeps in wait_event(fi->direct_io_waitq)' : `returns -${s.after.refused.errno}`);
@@ -40,12 +43,12 @@ export const passthroughPresentation: Presentation<Plain<Schema>> = {
   words: {
     Open: (s) => {
       const f = taken(s.before.file, s.after.file, (x) => x.kind === 'free');
-      return `${s.params.p}: fd = open(the file); the server replies ${reply(s)}: a new struct file, file${f + 1}`;
+      return `${s.params.p}: fd = open(the file${oDirect(s)}); the server replies ${reply(s)}: a new struct file, file${f + 1}`;
     },
-    OpenRefused: (s) => `${s.params.p}: open(the file); the server replies ${reply(s)}; fuse_file_io_open refuses it: open ${outcome(s)}`,
+    OpenRefused: (s) => `${s.params.p}: open(the file${oDirect(s)}); the server replies ${reply(s)}; fuse_file_io_open refuses it: open ${outcome(s)}`,
     Close: (s) => `${s.params.p}: close(fd of ${s.params.f})${releaseWords(s, indexOf(s.params.f))}`,
     Mmap: (s) => {
-      const backing = s.before.file[indexOf(s.params.f)]!.kind === 'FOPEN_PASSTHROUGH';
+      const backing = s.before.file[indexOf(s.params.f)]!.kind.startsWith('FOPEN_PASSTHROUGH');
       return `${s.params.p}: mmap(fd of ${s.params.f}, ${s.params.sharing})${backing ? ', which maps the backing file' : ''}`;
     },
     MmapRefused: (s) => `${s.params.p}: mmap(fd of ${s.params.f}, ${s.params.sharing}) ${outcome(s)}`,
@@ -60,6 +63,12 @@ export const passthroughPresentation: Presentation<Plain<Schema>> = {
     PageCacheIo: (s) => `read(2) or write(2) on ${s.params.f}: through the inode's page cache`,
     PassthroughIo: (s) => `read(2) or write(2) on ${s.params.f}: passed through to the backing file`,
     Fault: (s) => `${vmaOf(s).proc}: page fault on ${s.params.v} (${vmaOf(s).map} of ${vmaOf(s).file}): filemap_fault`,
+    DirectIo: (s) => `read(2) or write(2) on ${s.params.f}: to the server (FUSE_READ / FUSE_WRITE of the user's bytes), past the page cache and any backing file`,
+    ServerChangesData: () => 'the server\'s data changes (another client, or a write to the file it serves from) and the kernel is not told: the cached page is stale',
+    BackingOpen: (s) => `the server: ioctl(/dev/fuse, FUSE_DEV_IOC_BACKING_OPEN, backing file ${s.params.id}) = ${s.params.id}`,
+    BackingOpenRefused: (s) => `the server: ioctl(/dev/fuse, FUSE_DEV_IOC_BACKING_OPEN) ${outcome(s)}`,
+    BackingClose: (s) => `the server: ioctl(/dev/fuse, FUSE_DEV_IOC_BACKING_CLOSE, ${s.params.id}) = 0; open files keep their backing file`,
+    BackingCloseRefused: (s) => `the server: ioctl(/dev/fuse, FUSE_DEV_IOC_BACKING_CLOSE, ${s.params.id}) ${outcome(s)}`,
     ...dioWords,
   },
   lanes: 'file',

@@ -19,14 +19,18 @@
 import { int } from '../../checker/domain.js';
 import { leadsTo, weakFairness, type LivenessProperty } from '../../checker/model.js';
 import { openCheck } from './iomode.js';
-import { FileKind, OpenFlags, VmaMap, type S, type Schema, type World } from './state.js';
+import { FileKind, OpenFlags, VmaMap, isCachingKind, type S, type Schema, type World } from './state.js';
 
 export function livenessFor(w: World): Record<string, LivenessProperty<Schema>> {
   // Without fc->passthrough no passthrough open is ever accepted: nothing to wait for.
   if (!w.passthroughGranted) return {};
+  // backingIds=ioctl: the server may close every id, after which no passthrough
+  // open is accepted; that is the server's choice, not the kernel's, so the
+  // property (which assumes the ids stay) is left out.
+  if (w.backingIoctl) return {};
   const backings = int(1, w.c.backings);
   const cachingUsersReleased = (s: S) => {
-    for (let f = 0; f < w.nf; f++) if (s.file[f].kind === FileKind.caching || s.file[f].kind === FileKind.FOPEN_DIRECT_IO) return false;
+    for (let f = 0; f < w.nf; f++) if (isCachingKind(s.file[f].kind) || s.file[f].kind === FileKind.FOPEN_DIRECT_IO) return false;
     for (let v = 0; v < w.nv; v++) if (s.vma[v].map === VmaMap.MAP_SHARED || s.vma[v].map === VmaMap.MAP_PRIVATE) return false;
     return true;
   };

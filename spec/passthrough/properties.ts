@@ -21,7 +21,7 @@
 import type { Property } from '../../checker/model.js';
 import { sharedWriteRefs } from './dio-state.js';
 import type { CacheMmapPolicy } from './policy.js';
-import { Errno, FileKind, IoMode, RefusedCall, VmaMap, type S, type Schema, type World } from './state.js';
+import { Errno, FileKind, IoMode, RefusedCall, VmaMap, isCachingKind, isPassthroughKind, type S, type Schema, type World } from './state.js';
 
 type Prop = Property<Schema>;
 
@@ -33,12 +33,18 @@ function queries(w: World) {
     return n;
   };
   const any = (s: S, kind: number): boolean => count(s, kind) > 0;
+  /** Files of the kinds `is` names (isPassthroughKind, isCachingKind). */
+  const countOf = (s: S, is: (k: number) => boolean): number => {
+    let n = 0;
+    for (let f = 0; f < nf; f++) if (is(s.file[f].kind)) n++;
+    return n;
+  };
   const mapped = (s: S, pred: (s: S, map: number, f: number) => boolean): number => {
     let n = 0;
     for (let v = 0; v < nv; v++) if (s.vma[v].map !== VmaMap.unmapped && pred(s, s.vma[v].map, s.vma[v].file)) n++;
     return n;
   };
-  return { count, any, mapped };
+  return { count, any, countOf, mapped };
 }
 
 const anyMap = () => true;
@@ -59,7 +65,7 @@ const NON_VACUOUS_COUNTER = ['PassthroughOpened', 'DirectIoMmapped', 'ForkCloned
  */
 export function modeCounterConsistent(w: World, policy: CacheMmapPolicy): Prop {
   const { nf, counterRange } = w;
-  const { count, mapped } = queries(w);
+  const { countOf, mapped } = queries(w);
   return {
     kind: 'invariant',
     doc: 'fi->iocachectr equals caching opens + direct-io files holding a cached reference (per design) - passthrough opens; '
@@ -68,17 +74,17 @@ export function modeCounterConsistent(w: World, policy: CacheMmapPolicy): Prop {
     source: 'fs/fuse/iomode.c (a23e1966, v6.9+): iocachectr, ff->iomode, fuse_inode_backing; the WARN_ONs in fuse_file_cached_io_release and fuse_inode_uncached_io_end',
     nonVacuousIf: NON_VACUOUS_COUNTER,
     holds: (s: S) => {
-      const nP = count(s, FileKind.FOPEN_PASSTHROUGH);
+      const nP = countOf(s, isPassthroughKind);
       // serverOpen=ENOSYS: no file holds an io mode (fuse_file_io_open without ff->args).
-      let expected = (w.noOpen ? 0 : count(s, FileKind.caching)) - nP;
+      let expected = (w.noOpen ? 0 : countOf(s, isCachingKind)) - nP;
       for (let f = 0; f < nf; f++) {
         const file = s.file[f];
         const dioRef = file.kind === FileKind.FOPEN_DIRECT_IO && policy.directIoFileHoldsRef(file.everMapped);
         if (dioRef) expected++;
-        const want = (file.kind === FileKind.caching && !w.noOpen) || dioRef ? IoMode.IOM_CACHED
-          : file.kind === FileKind.FOPEN_PASSTHROUGH ? IoMode.IOM_UNCACHED : IoMode.IOM_NONE;
+        const want = (isCachingKind(file.kind) && !w.noOpen) || dioRef ? IoMode.IOM_CACHED
+          : isPassthroughKind(file.kind) ? IoMode.IOM_UNCACHED : IoMode.IOM_NONE;
         if (file.iomode !== want) return false;
-        if (file.kind === FileKind.FOPEN_PASSTHROUGH && file.backingId !== s.fb) return false;
+        if (isPassthroughKind(file.kind) && file.backingId !== s.fb) return false;
       }
       if (policy.refPerSharedMapping) expected += mapped(s, sharedDirectIo);
       // dioWrites > 0: each shared-lock dio write in flight holds one uncached
@@ -97,8 +103,9 @@ export function modeCounterConsistent(w: World, policy: CacheMmapPolicy): Prop {
 
 export function propertiesFor(w: World, policy: CacheMmapPolicy): Record<string, Prop> {
   const { nv } = w;
-  const { count, any, mapped } = queries(w);
-  const passthroughOpen = (s: S) => any(s, FileKind.FOPEN_PASSTHROUGH);
+  const { countOf, mapped } = queries(w);
+  const passthroughOpen = (s: S) => countOf(s, isPassthroughKind) > 0;
+  const cachingOpen = (s: S) => countOf(s, isCachingKind) > 0;
 
   return {
     NoCachedAndPassthroughTogether: {
@@ -107,7 +114,7 @@ export function propertiesFor(w: World, policy: CacheMmapPolicy): Record<string,
       source: 'seed 004 (Amir Goldstein, 6 Dec 2023): "caching and passthrough mode on the same inode cannot mix"; fs/fuse/iomode.c (a23e1966, v6.9+)',
       nonVacuousIf: NON_VACUOUS_MODES,
       holds: (s: S) => !passthroughOpen(s)
-        || (!any(s, FileKind.caching) && mapped(s, sharedPageCache) === 0),
+        || (!cachingOpen(s) && mapped(s, sharedPageCache) === 0),
     },
     NoPageCacheUserWithPassthrough: {
       kind: 'invariant',
@@ -118,7 +125,7 @@ export function propertiesFor(w: World, policy: CacheMmapPolicy): Record<string,
         + 'so a violation here is the comment against the code, not a mainline bug',
       nonVacuousIf: NON_VACUOUS_MODES,
       holds: (s: S) => !passthroughOpen(s)
-        || (!any(s, FileKind.caching) && mapped(s, pageCache) === 0),
+        || (!cachingOpen(s) && mapped(s, pageCache) === 0),
     },
     ModeCounterConsistent: modeCounterConsistent(w, policy),
     IocachectrNoUnderflow: {
@@ -126,7 +133,7 @@ export function propertiesFor(w: World, policy: CacheMmapPolicy): Record<string,
       doc: 'fi->iocachectr never goes below what the open passthrough files account for: the underflow Amir saw in fuse_vma_close()',
       source: 'seed 004 (Amir Goldstein, 6 Dec 2023): "it keeps underflowing in fuse_vma_close()"',
       nonVacuousIf: NON_VACUOUS_COUNTER,
-      holds: (s: S) => s.iocachectr >= -count(s, FileKind.FOPEN_PASSTHROUGH) - (w.dio ? sharedWriteRefs(w.nw, s.dio) : 0),
+      holds: (s: S) => s.iocachectr >= -countOf(s, isPassthroughKind) - (w.dio ? sharedWriteRefs(w.nw, s.dio) : 0),
     },
 
     PassthroughOpened: {
@@ -159,7 +166,7 @@ export function propertiesFor(w: World, policy: CacheMmapPolicy): Record<string,
       doc: 'the open question: every mapping is gone and only FOPEN_DIRECT_IO opens are left (no caching, no passthrough open), yet the last step was a refused FOPEN_PASSTHROUGH open',
       source: 'seed 004 (Amir Goldstein, 6 Dec 2023): the taint "stays with the file until release"; fs/fuse/file.c fuse_file_mmap "stays in caching io mode until the direct_io file release" (a23e1966)',
       reached: (s: S) => s.refused.call === RefusedCall['Open(FOPEN_PASSTHROUGH)']
-        && mapped(s, anyMap) === 0 && !any(s, FileKind.caching) && !passthroughOpen(s),
+        && mapped(s, anyMap) === 0 && !cachingOpen(s) && !passthroughOpen(s),
     },
     CachedOpenBlocks: {
       kind: 'reachable',

@@ -36,6 +36,7 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/types.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #define NPROCS 1
@@ -49,6 +50,24 @@
 /* 1: the server does not implement OPEN (every FUSE_OPEN gets -ENOSYS; the kernel then sets fc->no_open). */
 #define SERVER_NO_OPEN 0
 #define PARALLEL_DIRECT_WRITES 0
+/*
+ * 1 (constant backingIds=ioctl): no backing id is registered at set-up; the
+ * steps call FUSE_DEV_IOC_BACKING_OPEN / _CLOSE (the parent keeps a /dev/fuse
+ * descriptor for them), and an OPEN reply names the model's id as it is: each
+ * program has a connection of its own, whose idr_alloc_cyclic gives 1, 2, ...
+ * in order (fs/fuse/passthrough.c fuse_backing_id_alloc, v6.12), so the
+ * model's b-th registration is the kernel's id b.
+ */
+#define BACKING_IOCTL 0
+/*
+ * 1 (constant keepCache=true): the server's data at offset 0 has a version
+ * (its byte: SERVER_BYTE, then 'a', 'b', ...) that server_changes() moves on
+ * without telling the kernel, and a read reports a byte of an older version
+ * as `stale`: what the page cache kept. So that nothing but read(2) reads
+ * page 0 into the page cache, mappings are MADV_RANDOM (no read-around) and
+ * are read at their last page.
+ */
+#define PAGE_CACHE_DATA 0
 #define MAX_DIO (DIO_WRITES > 0 ? DIO_WRITES : 1)
 /* Write slot w writes one byte at DIO_BASE + w pages (within EOF): the server holds such a FUSE_WRITE until the step that ends it. */
 #define DIO_BASE (2 * PAGE)
@@ -63,7 +82,10 @@
 #define HELPER static __attribute__((unused))
 
 /* What the server answers an OPEN with (fuse_open_out.open_flags). */
-enum open_reply { REPLY_CACHING, REPLY_DIRECT_IO, REPLY_PASSTHROUGH };
+enum open_reply { REPLY_CACHING, REPLY_DIRECT_IO, REPLY_PASSTHROUGH, REPLY_PASSTHROUGH_DIRECT_IO, REPLY_PASSTHROUGH_KEEP_CACHE, REPLY_CACHING_ODIRECT,
+  REPLY_CACHING_KEEP_CACHE, REPLY_DIRECT_IO_KEEP_CACHE };
+/* The last: the user's open(2) has O_DIRECT, and the server answers without FOPEN_DIRECT_IO. */
+#define REPLY_IS_PASSTHROUGH(r) ((r) == REPLY_PASSTHROUGH || (r) == REPLY_PASSTHROUGH_DIRECT_IO || (r) == REPLY_PASSTHROUGH_KEEP_CACHE)
 /* What a worker's region maps, as the model's VmaMap names it. */
 enum map_kind { MAP_KIND_PRIVATE, MAP_KIND_SHARED, MAP_KIND_BACKING };
 #define MMAP_SHARED 0x10
@@ -71,6 +93,7 @@ enum map_kind { MAP_KIND_PRIVATE, MAP_KIND_SHARED, MAP_KIND_BACKING };
 #define MMAP_REFUSED 0x20
 
 #define FOPEN_DIRECT_IO_BIT (1u << 0)
+#define FOPEN_KEEP_CACHE_BIT (1u << 1)
 #define FOPEN_PASSTHROUGH_BIT (1u << 7)
 #define FOPEN_PARALLEL_DIRECT_WRITES_BIT (1u << 6)
 #define INIT_EXT (1u << 30)
@@ -78,6 +101,7 @@ enum map_kind { MAP_KIND_PRIVATE, MAP_KIND_SHARED, MAP_KIND_BACKING };
 #define INIT2_PASSTHROUGH (1u << (37 - 32))
 struct backing_map { int32_t fd; uint32_t flags; uint64_t padding; };
 #define DEV_IOC_BACKING_OPEN _IOW(229, 1, struct backing_map)
+#define DEV_IOC_BACKING_CLOSE _IOW(229, 2, uint32_t)
 
 struct fuse_in { uint32_t len, opcode; uint64_t unique, nodeid; uint32_t uid, gid, pid; uint16_t extlen, pad; };
 struct fuse_out { uint32_t len; int32_t error; uint64_t unique; };
@@ -115,6 +139,10 @@ struct control {
   /* Per slot, since the program began: FUSE_RELEASE and FUSE_WRITE requests the server saw. */
   int released[NFILES], writes[NFILES];
   int reads;
+  /* Per slot: FUSE_READs of less than a page, which only a direct read sends (page-cache reads ask for whole pages). */
+  int direct_reads[NFILES];
+  /* PAGE_CACHE_DATA: the version of the server's data at offset 0. */
+  int version;
   /*
    * Direct-io writes in flight, by the model's write slot: the server holds
    * its FUSE_WRITE (held) until the parent asks for the reply (release); the
@@ -135,6 +163,8 @@ static int cmd_pipe[NPROCS][2], ack_pipe[NPROCS][2];
 static int alive[NPROCS];
 static int machine;
 static pid_t server_pid;
+/* BACKING_IOCTL: the parent's descriptor of /dev/fuse, for the backing-id ioctls. */
+static int dev_fd = -1;
 static struct stat file_st, backing_st[NBACKINGS];
 
 /* A worker's own state: descriptors by file slot, and its mappings (pieces after splits). */
@@ -300,6 +330,8 @@ static void open_backings(void)
 {
   int b;
 
+  if (BACKING_IOCTL)
+    return; /* the steps register them */
   for (b = 0; b < NBACKINGS; b++) {
     int bfd = open(backing_path[b], O_RDWR);
     struct backing_map map = { bfd, 0, 0 };
@@ -322,6 +354,25 @@ static void open_backings(void)
     }
     close(bfd); /* the kernel holds its own reference (fuse_backing) */
   }
+}
+
+/* The byte at offset 0 of version v of the server's data (PAGE_CACHE_DATA; always SERVER_BYTE otherwise). */
+static unsigned char version_byte(int v)
+{
+  return v == 0 || !PAGE_CACHE_DATA ? SERVER_BYTE : (unsigned char)('a' + (v - 1) % 26);
+}
+
+/* What a read of offset 0 returned: the server's data as it is, an older version of it (kept in the page cache), or the backing file's. */
+static const char *data_name(unsigned char byte)
+{
+  int v = __atomic_load_n(&ctl->version, __ATOMIC_SEQ_CST), k;
+
+  if (byte == version_byte(v))
+    return "server";
+  for (k = 0; k < v; k++)
+    if (byte == version_byte(k))
+      return "stale";
+  return byte == BACKING_BYTE ? "backing" : "other";
 }
 
 /* The waiting open's struct file takes its model slot only when the open returns (ctl->wait_slot). */
@@ -432,9 +483,13 @@ static void serve(void)
         slot_of_fh[opens] = ctl->next_slot;
       o.fh = (uint64_t)++opens;
       o.open_flags = r == REPLY_DIRECT_IO ? FOPEN_DIRECT_IO_BIT | (PARALLEL_DIRECT_WRITES ? FOPEN_PARALLEL_DIRECT_WRITES_BIT : 0)
-        : r == REPLY_PASSTHROUGH ? FOPEN_PASSTHROUGH_BIT : 0;
-      if (r == REPLY_PASSTHROUGH)
-        o.backing_id = ctl->backing_id[ctl->next_backing - 1];
+        : r == REPLY_CACHING_KEEP_CACHE ? FOPEN_KEEP_CACHE_BIT
+        : r == REPLY_DIRECT_IO_KEEP_CACHE ? FOPEN_DIRECT_IO_BIT | FOPEN_KEEP_CACHE_BIT
+        : r == REPLY_PASSTHROUGH ? FOPEN_PASSTHROUGH_BIT
+        : r == REPLY_PASSTHROUGH_DIRECT_IO ? FOPEN_PASSTHROUGH_BIT | FOPEN_DIRECT_IO_BIT
+        : r == REPLY_PASSTHROUGH_KEEP_CACHE ? FOPEN_PASSTHROUGH_BIT | FOPEN_KEEP_CACHE_BIT : 0;
+      if (REPLY_IS_PASSTHROUGH(r))
+        o.backing_id = BACKING_IOCTL ? ctl->next_backing : ctl->backing_id[ctl->next_backing - 1];
       reply(h->unique, 0, &o, sizeof o);
       break;
     }
@@ -446,6 +501,9 @@ static void serve(void)
       if (len > (long)in->size)
         len = in->size;
       __atomic_add_fetch(&ctl->reads, 1, __ATOMIC_SEQ_CST);
+      data[0] = in->offset == 0 ? version_byte(__atomic_load_n(&ctl->version, __ATOMIC_SEQ_CST)) : SERVER_BYTE;
+      if (in->size < (uint32_t)PAGE && slot_of(in->fh) >= 0)
+        __atomic_add_fetch(&ctl->direct_reads[slot_of(in->fh)], 1, __ATOMIC_SEQ_CST);
       reply(h->unique, 0, data, (size_t)len);
       break;
     }
@@ -533,7 +591,10 @@ static void mount_fuse(void)
     signal(SIGCHLD, SIG_DFL);
     serve();
   }
-  close(fuse_fd);
+  if (BACKING_IOCTL)
+    dev_fd = fuse_fd;
+  else
+    close(fuse_fd);
   /* The first request waits for FUSE_INIT's reply. */
   if (stat(file_path, &file_st) != 0)
     fail(file_path);
@@ -654,7 +715,7 @@ static void observe_vmas(void)
       sig = sigsetjmp(fault_jmp, 1);
       if (sig == 0) {
         in_fault = 1;
-        if (*(volatile unsigned char *)start == BACKING_BYTE)
+        if (*(volatile unsigned char *)(PAGE_CACHE_DATA ? end - PAGE : start) == BACKING_BYTE)
           kind = MAP_KIND_BACKING;
       }
       in_fault = 0;
@@ -722,7 +783,7 @@ static void serve_cmd(struct cmd c)
 
   switch (c.op) {
   case OP_OPEN:
-    fds[f] = open(file_path, O_RDWR);
+    fds[f] = open(file_path, O_RDWR | (ctl->next_reply == REPLY_CACHING_ODIRECT ? O_DIRECT : 0));
     expect_ok((fds[f] >= 0) == (f != NFILES));
     obs_ret(f == NFILES ? -1 : f, "open", fds[f], errno);
     break;
@@ -739,6 +800,8 @@ static void serve_cmd(struct cmd c)
 
     expect_ok((p == MAP_FAILED) == ((c.arg & MMAP_REFUSED) != 0));
     obs_ret(f, "mmap", p == MAP_FAILED ? -1 : 0, errno);
+    if (p != MAP_FAILED && PAGE_CACHE_DATA && madvise(p, (size_t)(FILE_PAGES * PAGE), MADV_RANDOM) != 0)
+      obs(f, "note madvise %s", errno_name(errno));
     if (p != MAP_FAILED && nregions < MAX_REGIONS) {
       /* The model says what it maps (a passthrough file maps its backing file); maps are observed separately. */
       regions[nregions].addr = p;
@@ -791,7 +854,7 @@ static void serve_cmd(struct cmd c)
     expect_ok(r == 1);
     obs_ret(f, "read", r, errno);
     if (r == 1)
-      obs(f, "data %s", byte == SERVER_BYTE ? "server" : byte == BACKING_BYTE ? "backing" : "other");
+      obs(f, "data %s", data_name(byte));
     r = (int)pwrite(fds[f], &byte, 1, 1);
     expect_ok(r == 1);
     obs_ret(f, "write", r, errno);
@@ -974,6 +1037,85 @@ HELPER void open_wake(int p, int slot)
   run(p, OP_OPEN_JOIN, slot, 0);
 }
 
+/* FUSE_DEV_IOC_BACKING_OPEN of backing file `id` (the model's id-th registration), by the server's side; refused: the step expects an error. */
+HELPER void backing_open(int id, int refused)
+{
+  int bfd = open(backing_path[(id - 1) % NBACKINGS], O_RDWR), r, e;
+  struct backing_map map = { bfd, 0, 0 };
+
+  r = ioctl(dev_fd, DEV_IOC_BACKING_OPEN, &map);
+  e = errno;
+  close(bfd); /* the fuse_backing holds its own reference */
+  if ((r < 0) != refused || (!refused && r != id))
+    step_failed = 1;
+  printf(machine ? "@obs server - ret backing_open %d %s\n" : "    server: FUSE_DEV_IOC_BACKING_OPEN = %d (%s)\n", r, r < 0 ? errno_name(e) : "0");
+}
+
+/* FUSE_DEV_IOC_BACKING_CLOSE of id. */
+HELPER void backing_close(int id, int refused)
+{
+  uint32_t arg = (uint32_t)id;
+  int r = ioctl(dev_fd, DEV_IOC_BACKING_CLOSE, &arg), e = errno;
+
+  if ((r < 0) != refused)
+    step_failed = 1;
+  printf(machine ? "@obs server - ret backing_close %d %s\n" : "    server: FUSE_DEV_IOC_BACKING_CLOSE = %d (%s)\n", r, r < 0 ? errno_name(e) : "0");
+}
+
+/*
+ * BACKING_IOCTL: the errors of the ioctls that depend on their arguments and
+ * the caller, not on the state, tried once at set-up (fs/fuse/passthrough.c
+ * fuse_backing_open / fuse_backing_close, v6.12): flags not 0 and id 0 are
+ * -EINVAL, a caller without CAP_SYS_ADMIN -EPERM, an id never given -ENOENT.
+ * Each uses an id or a descriptor no step uses, and registers nothing.
+ */
+static void probe_backing_errors(void)
+{
+  int bfd = open(backing_path[0], O_RDWR), r, st, bad = 0;
+  struct backing_map map = { bfd, 1, 0 };
+  uint32_t id = 0;
+  pid_t pid;
+
+  r = ioctl(dev_fd, DEV_IOC_BACKING_OPEN, &map);
+  printf("server: probe BACKING_OPEN flags=1: %s (fuse_backing_open: -EINVAL)\n", r < 0 ? errno_name(errno) : "accepted");
+  bad |= !(r < 0 && errno == EINVAL);
+  r = ioctl(dev_fd, DEV_IOC_BACKING_CLOSE, &id);
+  printf("server: probe BACKING_CLOSE id=0: %s (fuse_backing_close: -EINVAL)\n", r < 0 ? errno_name(errno) : "accepted");
+  bad |= !(r < 0 && errno == EINVAL);
+  id = 1000;
+  r = ioctl(dev_fd, DEV_IOC_BACKING_CLOSE, &id);
+  printf("server: probe BACKING_CLOSE id=1000: %s (fuse_backing_close: -ENOENT)\n", r < 0 ? errno_name(errno) : "accepted");
+  bad |= !(r < 0 && errno == ENOENT);
+  fflush(stdout);
+  signal(SIGCHLD, SIG_DFL); /* so that waitpid finds the child */
+  pid = fork();
+  if (pid == 0) {
+    struct backing_map m = { bfd, 0, 0 };
+
+    /* uid 0 -> 65534 clears every capability (capabilities(7)). */
+    if (setresgid(65534, 65534, 65534) != 0 || setresuid(65534, 65534, 65534) != 0)
+      _exit(2);
+    r = ioctl(dev_fd, DEV_IOC_BACKING_OPEN, &m);
+    printf("server: probe BACKING_OPEN without CAP_SYS_ADMIN: %s (fuse_backing_open: -EPERM)\n", r < 0 ? errno_name(errno) : "accepted");
+    fflush(stdout);
+    _exit(r < 0 && errno == EPERM ? 0 : 1);
+  }
+  if (pid < 0 || waitpid(pid, &st, 0) != pid || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
+    bad = 1;
+  signal(SIGCHLD, SIG_IGN);
+  close(bfd);
+  if (bad) {
+    printf("repro: a backing-id ioctl did not fail as fs/fuse/passthrough.c says (above)\n");
+    exit(2);
+  }
+}
+
+/* ServerChangesData: the server's data at offset 0 changes, and the kernel is not told. */
+HELPER void server_changes(void)
+{
+  __atomic_add_fetch(&ctl->version, 1, __ATOMIC_SEQ_CST);
+}
+
 HELPER void fork_proc(int p, int q)
 {
   if (alive[q])
@@ -989,7 +1131,7 @@ HELPER void exit_proc(int p)
 }
 
 static int last_step = -1;
-static int seen_released[NFILES], seen_writes[NFILES];
+static int seen_released[NFILES], seen_writes[NFILES], seen_direct_reads[NFILES];
 
 /* After a step: what the server saw (once it is idle), then every live process's mappings. */
 static void observe_all(void)
@@ -1006,6 +1148,10 @@ static void observe_all(void)
     if (n != seen_writes[f])
       printf(machine ? "@obs server file%d writes %d\n" : "    server: FUSE_WRITE through file%d (%d)\n", f + 1, n - seen_writes[f]);
     seen_writes[f] = n;
+    n = __atomic_load_n(&ctl->direct_reads[f], __ATOMIC_SEQ_CST);
+    if (n != seen_direct_reads[f])
+      printf(machine ? "@obs server file%d directreads %d\n" : "    server: FUSE_READ of less than a page through file%d (%d): a direct read\n", f + 1, n - seen_direct_reads[f]);
+    seen_direct_reads[f] = n;
   }
   if (DIO_WRITES > 0) {
     /* Which writes the server holds (in flight), and whether the caching open of a thread sleeps in the kernel. */
@@ -1109,6 +1255,11 @@ usage:
 static void settle(void)
 {
   mount_fuse();
+  if (BACKING_IOCTL && PASSTHROUGH_INIT == 0)
+    probe_backing_errors();
+  /* p1 is alive from the start (the model's initial state): a trace may begin with a step of the server's, after which p1's mappings are observed. */
+  if (!alive[0])
+    spawn(0);
   if (!machine)
     printf("setup: FUSE mounted on %s (server pid %d), %d backing file(s) registered\n", mnt, (int)server_pid, NBACKINGS);
   step(0, "initial state", "no file of the inode is open");

@@ -8,13 +8,13 @@
 // backing id to name: the open fails before any id is looked up.
 
 import type { ActionDef } from '../../../checker/model.js';
-import { Errno, FileKind, OpenFlags, RefusedCall, type S, type Schema, type World } from '../state.js';
+import { Errno, FileKind, OpenFlags, RefusedCall, hasPassthroughFlag, type S, type Schema, type World } from '../state.js';
 
 export function withPassthroughInit<A extends Record<'Open' | 'OpenRefused', ActionDef<Schema, any>>>(w: World, base: A): A {
   if (w.passthroughGranted) return base;
-  const passthrough = (a: { flags: number }) => a.flags === OpenFlags.FOPEN_PASSTHROUGH;
+  const passthrough = (a: { flags: number }) => hasPassthroughFlag(a.flags);
   // backing=1 stands for "whatever id the reply names": it is never looked up.
-  const refusedHere = (s: S, a: any) => passthrough(a) && a.backing === 1 && s.alive[a.p] === 1;
+  const refusedHere = (s: S, a: any) => passthrough(a) && w.replies[a.flags] === true && a.backing === 1 && s.alive[a.p] === 1;
   return {
     ...base,
     Open: { ...base.Open, guard: (s: S, a: any) => !passthrough(a) && base.Open.guard!(s, a) },
@@ -23,7 +23,7 @@ export function withPassthroughInit<A extends Record<'Open' | 'OpenRefused', Act
       guard: (s: S, a: any) => (passthrough(a) ? refusedHere(s, a) : base.OpenRefused.guard!(s, a)),
       effect: (s: S, a: any) => {
         if (!passthrough(a)) return base.OpenRefused.effect(s, a);
-        s.refused.call = RefusedCall['Open(FOPEN_PASSTHROUGH)'];
+        s.refused.call = RefusedCall[`Open(${OpenFlags.values[a.flags]!})`];
         s.refused.errno = Errno.EIO;
       },
       source: 'fs/fuse/iomode.c fuse_file_passthrough_open: !fc->passthrough -> -EINVAL, fuse_file_io_open "fail:" -> -EIO (a23e1966); fs/fuse/inode.c process_init_reply (v6.12)',
