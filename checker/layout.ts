@@ -126,24 +126,17 @@ export class Layout<S extends RecordDomain = RecordDomain> {
     throw new Error('a scalar has no view of its own');
   }
 
-  /** Scalar fields of a record are accessors on a shared prototype: cheap, and monomorphic per record type. */
+  /**
+   * Scalar fields of a record are accessors on a shared prototype: cheap, and
+   * monomorphic per record type. The prototype depends only on the record's
+   * field names and widths, so it is shared by every layout with that record
+   * (recordPrototype): a guard or an effect that a model's designs share then
+   * sees one hidden class of view in every design, where one prototype per
+   * layout made it see a new one per design checked (megamorphic after four).
+   */
   private recordProto(d: RecordDomain): object {
     let proto = this.recordProtos.get(d);
-    if (proto) return proto;
-    proto = {};
-    let off = 0;
-    for (const [k, f] of Object.entries(d.fields)) {
-      if (isScalar(f)) {
-        const at = off;
-        Object.defineProperty(proto, k, {
-          get(this: { $buf: Int32Array; $base: number }) { return this.$buf[this.$base + at]; },
-          set(this: { $buf: Int32Array; $base: number }, v: number) { this.$buf[this.$base + at] = v; },
-          enumerable: true,
-        });
-      }
-      off += width(f);
-    }
-    this.recordProtos.set(d, proto);
+    if (!proto) { proto = recordPrototype(d); this.recordProtos.set(d, proto); }
     return proto;
   }
 
@@ -188,6 +181,30 @@ export class Layout<S extends RecordDomain = RecordDomain> {
     };
     walk(this.schema, plain, '');
   }
+}
+
+/** Record prototypes by shape (field names, which are scalars, widths): one per shape in the process. */
+const prototypesByShape = new Map<string, object>();
+
+function recordPrototype(d: RecordDomain): object {
+  const shape = Object.entries(d.fields).map(([k, f]) => `${JSON.stringify(k)}:${isScalar(f) ? 's' : width(f)}`).join(',');
+  let proto = prototypesByShape.get(shape);
+  if (proto) return proto;
+  proto = {};
+  let off = 0;
+  for (const [k, f] of Object.entries(d.fields)) {
+    if (isScalar(f)) {
+      const at = off;
+      Object.defineProperty(proto, k, {
+        get(this: { $buf: Int32Array; $base: number }) { return this.$buf[this.$base + at]; },
+        set(this: { $buf: Int32Array; $base: number }, v: number) { this.$buf[this.$base + at] = v; },
+        enumerable: true,
+      });
+    }
+    off += width(f);
+  }
+  prototypesByShape.set(shape, proto);
+  return proto;
 }
 
 export class SchemaError extends Error {

@@ -76,7 +76,22 @@ export function makeSuccessorLoop(cm: CompiledModel, avoided: ReadonlySet<number
   lines.push('  out.count = m;', '  out.enabled = enabled;', '};');
   const names = ranges.flatMap((_, k) => [`G${k}`, `E${k}`]);
   const fns = ranges.flatMap((r) => [cm.instances[r.from]!.guard, cm.instances[r.from]!.effect]);
-  // eslint-disable-next-line no-new-func
-  const factory = new Function('P', ...names, lines.filter(Boolean).join('\n')) as (...args: unknown[]) => SuccessorLoop;
+  const source = lines.filter(Boolean).join('\n');
+  const key = names.join(',') + '\n' + source;
+  let factory = factories.get(key);
+  if (!factory) {
+    // eslint-disable-next-line no-new-func
+    factory = new Function('P', ...names, source) as (...args: unknown[]) => SuccessorLoop;
+    factories.set(key, factory);
+  }
   return factory(cm.instances.map((i) => i.params), ...fns);
 }
+
+/**
+ * The factories made so far, by their source. Designs of one model mostly
+ * have the same instances, so the same source: the loops one factory makes
+ * share its feedback and optimised code, and a design checked after another
+ * starts with a warm loop instead of a cold one. (The source fixes the code;
+ * the guards, effects and parameters are the factory's arguments.)
+ */
+const factories = new Map<string, (...args: unknown[]) => SuccessorLoop>();

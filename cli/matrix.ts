@@ -14,6 +14,7 @@ import { useColor } from './color.js';
 import { UsageError } from '../checker/errors.js';
 import { ExitCode } from '../checker/result.js';
 import { positiveNumber } from './options.js';
+import { tablesInLanes } from './matrix-lanes.js';
 
 export function cellText(cell: MatrixCell | undefined, color: boolean): string {
   const c = pc.createColors(color);
@@ -165,17 +166,24 @@ export function registerMatrix(program: Command): void {
       }
       const color = useColor(process.stdout);
       const maxSeconds = positiveNumber('--max-seconds', o.maxSeconds);
-      const results: MatrixResult[] = [];
-      for (const model of chosen) {
+      const show = (m: MatrixResult) => {
+        if (o.por && !m.runs.some((r) => r.partialOrder)) process.stderr.write(`note: --por: model ${m.model} declares no components, so nothing is reduced\n`);
+        if (o.symmetry && !m.runs.some((r) => r.symmetry)) process.stderr.write(`note: --symmetry: model ${m.model} declares no interchangeable index sets, so nothing is reduced\n`);
+        if (!o.json) process.stdout.write(formatMatrix(m, color, outputWidth()) + '\n\n');
+      };
+      // Several built-in models (npm start): one table per thread at a time (matrix-lanes.ts).
+      const several = !withFiles && chosen.length > 1;
+      const results: MatrixResult[] = several
+        ? await tablesInLanes(chosen.map((m) => m.name), { maxSeconds, ...(o.symmetry ? { symmetry: true } : {}), ...(o.por ? { por: true } : {}) }, !o.json, show)
+        : [];
+      if (!several) for (const model of chosen) {
         const m = runMatrix(model, {
           designs: o.design, constants: o.const,
           search: { maxSeconds, ...(o.symmetry ? { symmetry: true } : {}), ...(o.por ? { por: true } : {}), modelSource: withFiles?.source ?? modelSourceOf(model.name), onProgress: (p) => process.stderr.write(`  ${model.name}: ${progressLine(p)}\n`) },
           onDesign: o.json ? undefined : (d, r) => process.stderr.write(`  checked ${model.name} / ${d}: ${num(r.distinctStates)} states, ${r.seconds.toFixed(2)} s\n`),
         });
-        if (o.por && !m.runs.some((r) => r.partialOrder)) process.stderr.write(`note: --por: model ${model.name} declares no components, so nothing is reduced\n`);
-        if (o.symmetry && !m.runs.some((r) => r.symmetry)) process.stderr.write(`note: --symmetry: model ${model.name} declares no interchangeable index sets, so nothing is reduced\n`);
         results.push(m);
-        if (!o.json) process.stdout.write(formatMatrix(m, color, outputWidth()) + '\n\n');
+        show(m);
       }
       // The violations are the table's content, and so are the cells a model's
       // own state constraint bounds; a limit that cut a run short is not.
