@@ -121,6 +121,11 @@ export class ParallelLevels implements LevelExpander {
   /** The initial states, packed, until the first level makes them its frontier. */
   private initialWords: number[] | undefined = [];
   private frontierSab = new SharedArrayBuffer(0);
+  /** The buffer the next frontier is written to (the one before the current), and absorb's work arrays, kept from level to level. */
+  private spareFrontier = new SharedArrayBuffer(0);
+  private bucketsBuf = new Uint32Array(0);
+  private instsBuf = new Uint32Array(0);
+  private fillBuf = new Uint32Array(0);
   private readonly ports: MessagePort[] = [];
   private readonly threads: Worker[] = [];
   private readonly ready: boolean[];
@@ -149,10 +154,11 @@ export class ParallelLevels implements LevelExpander {
     if (this.nInst + 1 >= 2 ** 20) throw new UsageError(`--workers: ${this.nInst} action instances are more than the parallel engine numbers (2^20)`);
     this.store = new BreadthFirstLinks(Math.max(this.nInst, cm.inits.length));
     // The largest table the memory limit allows is reserved; a tight limit is enforced by the first growth.
-    let most = MIN_SLOTS;
-    while (most < 2 ** 30 && this.storeBytesFor(grownSlots(most)) <= ctx.maxStoreBytes) most = grownSlots(most);
-    ({ sab: this.tableSab, capacity: this.capacity } = reserveTable(most, MIN_SLOTS));
-    while (this.slots < 1 << 16 && grownSlots(this.slots) <= this.capacity && this.storeBytesFor(grownSlots(this.slots)) <= ctx.maxStoreBytes) this.slots = grownSlots(this.slots);
+    // The sequential store's sizes (store.ts): doubling up to 2^16 slots, then by half.
+    while (this.slots < 1 << 16 && this.storeBytesFor(this.slots * 2) <= ctx.maxStoreBytes) this.slots *= 2;
+    let most = this.slots;
+    while (grownSlots(most) < 2 ** 30 && this.storeBytesFor(grownSlots(most)) <= ctx.maxStoreBytes) most = grownSlots(most);
+    ({ sab: this.tableSab, capacity: this.capacity } = reserveTable(most, this.slots));
     this.table = new Uint32Array(this.tableSab);
     this.control = new Int32Array(new SharedArrayBuffer(CONTROL_WORDS * 4));
     // one slot per worker, and one for the coordinator's own engine
@@ -457,7 +463,9 @@ export class ParallelLevels implements LevelExpander {
     const used = Atomics.load(this.control, C_ENTRY);
     let newN = 0;
     for (const r of reports) newN += r.count;
-    const buckets = new Uint32Array(prevN + 1);
+    if (this.bucketsBuf.length < prevN + 1) { this.bucketsBuf = new Uint32Array(Math.ceil((prevN + 1) * 1.25)); this.fillBuf = new Uint32Array(this.bucketsBuf.length); }
+    const buckets = this.bucketsBuf.subarray(0, prevN + 1);
+    buckets.fill(0);
     for (let e = 0; e < used; e++) {
       const seg = arena[e >>> SEGMENT_BITS]!;
       const at = (e & segMask) * EW;
@@ -468,10 +476,13 @@ export class ParallelLevels implements LevelExpander {
     }
     for (let x = 1; x <= prevN; x++) buckets[x]! += buckets[x - 1]!;
     if (buckets[prevN] !== newN) throw new Error(`parallel search: the arena holds ${buckets[prevN]} new states, the engines stored ${newN}`);
-    const fill = buckets.slice(0, prevN);
-    const nextSab = new SharedArrayBuffer(newN * W * 4);
+    const fill = this.fillBuf;
+    fill.set(buckets.subarray(0, prevN));
+    if (this.spareFrontier.byteLength < newN * W * 4) this.spareFrontier = new SharedArrayBuffer(Math.ceil(newN * 1.25) * W * 4);
+    const nextSab = this.spareFrontier;
     const f = new Uint32Array(nextSab);
-    const insts = new Uint32Array(newN);
+    if (this.instsBuf.length < newN) this.instsBuf = new Uint32Array(Math.ceil(newN * 1.25));
+    const insts = this.instsBuf;
     for (let e = 0; e < used; e++) {
       const seg = arena[e >>> SEGMENT_BITS]!;
       const at = (e & segMask) * EW;
@@ -501,6 +512,7 @@ export class ParallelLevels implements LevelExpander {
       }
       for (let p = lo; p < hi; p++) this.store.add(newStart + p, base + x, insts[p]!);
     }
+    this.spareFrontier = this.frontierSab;
     this.frontierSab = nextSab;
     this.count = newStart + newN;
     if (this.ctx.core.symmetry) for (let p = 0; p < newN; p++) this.representedStates += this.ctx.core.orbitSize(f, p * W);
