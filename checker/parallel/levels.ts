@@ -5,8 +5,9 @@
 // level, bit-packed, in a SharedArrayBuffer; N worker threads claim chunks of
 // it from a shared cursor, expand them exactly as the sequential engine does,
 // and insert successors into one shared fingerprint table (protocol.ts,
-// shared-table.ts). At the end of a level each worker hands back the new
-// states it stored; the coordinator numbers them in *canonical* order — by
+// shared-table.ts), the new ones with their packed words into the level's
+// shared arena. At the end of a level the coordinator numbers the arena's
+// states in *canonical* order — by
 // (parent id, action instance) of their first discovery in the sequential
 // engine's order, which the table's keys record — so state ids, parent links,
 // traces, coverage and the choice among simultaneous violations are the
@@ -24,12 +25,19 @@
 // would scatter the invariants the comments above describe.
 //
 // Growth: a worker reserves room for the worst case (every successor new)
-// before it claims a chunk, so the table can never overfill; when the load
-// passes GROW_LOAD, or a claim does not fit, it sets C_GROW and pauses. Once
-// every worker has paused at a chunk boundary, the coordinator doubles the
-// table (the workers rehash it, a range each) and resumes the level where the
-// cursor stands. A table the memory limit does not allow is a StoreFullError:
-// the result is incomplete, and no state is ever dropped silently.
+// before it claims a chunk, so neither the table nor the arena can overfill;
+// when the load passes GROW_LOAD (or the arena's room its margin), or a claim
+// does not fit, it sets C_GROW and pauses. Once every worker has paused at a
+// chunk boundary, the coordinator grows the table by half in place (its
+// buffer is reserved once, and only the part in use takes memory) and adds
+// arena segments, and resumes the level where the cursor stands. A table the
+// memory limit does not allow is a StoreFullError: the result is incomplete,
+// and no state is ever dropped silently.
+//
+// Memory: 8 bytes a slot at a load of 50-75 %, the parent links as the
+// sequential engine keeps them (store-links.ts BreadthFirstLinks, about 2
+// bytes a state), and per state of the largest level its arena entry and
+// its frontier words.
 
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -39,12 +47,12 @@ import type { ModelSource, SearchContext } from '../context.js';
 import { SchemaViolation, StoreFullError, UsageError } from '../errors.js';
 import { FP, fingerprint } from '../fingerprint.js';
 import type { Links } from '../trace.js';
-import { NO_PARENT } from '../store.js';
+import { BreadthFirstLinks, NO_PARENT } from '../store-links.js';
 import {
-  C_COUNT, C_CURSOR, C_GROW, C_HARD, C_LIMIT, C_RESERVED, C_SIGNAL, C_STOP, CONTROL_WORDS, GROW_LOAD, HARD_LOAD, LINK_BYTES,
-  SLOT_WORDS, STAT_WORDS, modelSignature, type Command, type LevelReport, type Reply, type WorkerData,
+  C_COUNT, C_CURSOR, C_ENTRY, C_GROW, C_HARD, C_LIMIT, C_RESERVED, C_SIGNAL, C_STOP, CONTROL_WORDS, ENTRY_BLOCK, ENTRY_HEAD, GROW_LOAD, HARD_LOAD,
+  SEGMENT_BITS, SLOT_WORDS, STAT_WORDS, modelSignature, type Command, type LevelReport, type Reply, type WorkerData,
 } from './protocol.js';
-import { allocTable, insert, insertDeferred, nonZero, rehashRange } from './shared-table.js';
+import { entryWords, grownSlots, growInPlace, insertFinal, nonZero, reserveTable, tableHi } from './shared-table.js';
 import { Engine } from './worker-engine.js';
 import { StateGraph } from '../liveness/graph.js';
 import { addLevelToGraph } from './level-edges.js';
@@ -52,8 +60,8 @@ import { addLevelToGraph } from './level-edges.js';
 const WAIT_MS = 200;
 /** Most states a worker claims at once (fewer near the end of a level, and when the table is nearly full). */
 const DEFAULT_CHUNK = 1024;
-/** Below this many slots the coordinator rehashes a growing table itself. */
-const PARALLEL_REHASH_SLOTS = 1 << 18;
+/** The smallest table. */
+const MIN_SLOTS = 1024;
 /** The coordinator grows the table before a level so each worker can claim chunks of at least this many states. */
 const HEADROOM_STATES = 64;
 /** Levels smaller than this the coordinator expands itself (DAXCHECK_PARALLEL_LOCAL_STATES; 0: never). */
@@ -86,26 +94,38 @@ function workerModelSource(source: ModelSource): ModelSource {
   return { ...source, module: twin.href };
 }
 
-const tableBytes = (cap: number) => cap * SLOT_WORDS * 4;
-/** The memory a table of `cap` slots commits the store to: the table, and links for as many states as it may hold. */
-const storeBytesFor = (cap: number) => tableBytes(cap) + Math.ceil(cap * HARD_LOAD) * LINK_BYTES;
+const tableBytes = (slots: number) => slots * SLOT_WORDS * 4;
 
 export class ParallelLevels implements LevelExpander {
   readonly links: Links;
   private readonly W: number;
   private readonly EW: number;
   private readonly nInst: number;
-  private cap = 16;
-  private tableSab: SharedArrayBuffer;
-  private table: Uint32Array;
+  /** Slots in use, and how many the reserved buffer holds. */
+  private slots = MIN_SLOTS;
+  private readonly capacity: number;
+  private readonly tableSab: SharedArrayBuffer;
+  private readonly table: Uint32Array;
+  /** The level's new states (protocol.ts), in segments, kept from level to level. */
+  private readonly arenaSabs: SharedArrayBuffer[] = [];
+  private readonly arena: Uint32Array[] = [];
+  /** Arena entries an engine may leave unused, and the room kept free beyond the reservations. */
+  private readonly arenaSlack: number;
+  private readonly arenaMargin: number;
+  /** States stored before the level being expanded. */
+  private levelBase = 0;
   private readonly control: Int32Array;
   private readonly stats: Float64Array;
-  private parents = new Uint32Array(1024);
-  private actions = new Uint32Array(1024);
+  private readonly store: BreadthFirstLinks;
   private count = 0;
   /** The initial states, packed, until the first level makes them its frontier. */
   private initialWords: number[] | undefined = [];
   private frontierSab = new SharedArrayBuffer(0);
+  /** The buffer the next frontier is written to (the one before the current), and absorb's work arrays, kept from level to level. */
+  private spareFrontier = new SharedArrayBuffer(0);
+  private bucketsBuf = new Uint32Array(0);
+  private instsBuf = new Uint32Array(0);
+  private fillBuf = new Uint32Array(0);
   private readonly ports: MessagePort[] = [];
   private readonly threads: Worker[] = [];
   private readonly ready: boolean[];
@@ -129,19 +149,29 @@ export class ParallelLevels implements LevelExpander {
     }
     const source = workerModelSource(ctx.opts.modelSource);
     this.W = ctx.core.W;
-    this.EW = this.W + 2;
+    this.EW = entryWords(this.W);
     this.nInst = cm.instances.length;
     if (this.nInst + 1 >= 2 ** 20) throw new UsageError(`--workers: ${this.nInst} action instances are more than the parallel engine numbers (2^20)`);
-    while (this.cap < 1 << 16 && storeBytesFor(this.cap * 2) <= ctx.maxStoreBytes) this.cap <<= 1;
-    this.tableSab = allocTable(this.cap);
+    this.store = new BreadthFirstLinks(Math.max(this.nInst, cm.inits.length));
+    // The largest table the memory limit allows is reserved; a tight limit is enforced by the first growth.
+    // The sequential store's sizes (store.ts): doubling up to 2^16 slots, then by half.
+    while (this.slots < 1 << 16 && this.storeBytesFor(this.slots * 2) <= ctx.maxStoreBytes) this.slots *= 2;
+    let most = this.slots;
+    while (grownSlots(most) < 2 ** 30 && this.storeBytesFor(grownSlots(most)) <= ctx.maxStoreBytes) most = grownSlots(most);
+    ({ sab: this.tableSab, capacity: this.capacity } = reserveTable(most, this.slots));
     this.table = new Uint32Array(this.tableSab);
     this.control = new Int32Array(new SharedArrayBuffer(CONTROL_WORDS * 4));
     // one slot per worker, and one for the coordinator's own engine
     this.stats = new Float64Array(new SharedArrayBuffer((nWorkers + 1) * STAT_WORDS * 8));
-    this.setLimits();
-    this.links = { parent: (id) => this.parents[id]!, action: (id) => this.actions[id]! };
+    this.links = { parent: (id) => this.store.parent(id), action: (id) => this.store.action(id) };
 
     const chunk = Math.max(1, Math.floor(Number(process.env.DAXCHECK_PARALLEL_CHUNK ?? DEFAULT_CHUNK)) || DEFAULT_CHUNK);
+    this.arenaSlack = (nWorkers + 1) * ENTRY_BLOCK;
+    // Room for every claim's worst case keeps claims whole between growths; under a tight memory limit it takes at most a sixteenth of it.
+    const worstClaims = (nWorkers + 1) * chunk * Math.max(1, this.nInst);
+    this.arenaMargin = Math.min(worstClaims, Math.floor(ctx.maxStoreBytes / 16 / (this.EW * 4))) + this.arenaSlack;
+    this.growArena(this.arenaMargin + this.arenaSlack);
+    this.setLimits();
     const liveness = ctx.selected.liveness ?? [];
     this.graph = liveness.length > 0 ? new StateGraph(liveness, this.nInst) : undefined;
     const options = {
@@ -172,23 +202,26 @@ export class ParallelLevels implements LevelExpander {
     this.localWhileStarting = this.localStates > 0 ? Math.max(this.localStates, LOCAL_STATES_WHILE_STARTING) : 0;
   }
 
-  get storeBytes(): number { return this.table.byteLength + this.parents.byteLength + this.actions.byteLength + (this.graph?.bytes ?? 0); }
+  get storeBytes(): number { return tableBytes(this.slots) + this.store.bytes + this.arenaBytes + (this.graph?.bytes ?? 0); }
+
+  private get arenaBytes(): number { return this.arena.length * this.arena[0]!.byteLength; }
+
+  /** The memory a table of `slots` slots commits the store to: the table, and links for as many states as it may hold. */
+  private storeBytesFor(slots: number): number { return tableBytes(slots) + this.store.bytesFor(Math.ceil(slots * HARD_LOAD)); }
 
   addInitial(words: Uint32Array, init: number): number {
     fingerprint(words, 0, this.W);
     const lo = nonZero(FP[0]!);
-    const hi = nonZero(FP[1]!);
-    if (this.count + 1 > this.cap * HARD_LOAD) this.grow(1, true);
-    if (!insert(this.table, this.cap - 1, lo, hi, 0, init)) return -1;
+    const hi = tableHi(FP[1]!);
+    if (this.count + 1 > this.slots * HARD_LOAD) this.grow(1, true);
+    if (!insertFinal(this.table, this.slots, lo, hi)) return -1;
     const id = this.count++;
     Atomics.store(this.control, C_COUNT, this.count);
-    this.ensureLinks(this.count);
-    this.parents[id] = NO_PARENT;
-    this.actions[id] = init;
+    this.store.add(id, NO_PARENT, init);
     for (let w = 0; w < this.W; w++) this.initialWords!.push(words[w]!);
     this.representedStates += this.ctx.core.orbitSize(words, 0);
     if (this.graph) {
-      this.graph.stored(lo, hi, id);
+      this.graph.stored(lo, nonZero(FP[1]!), id); // the edge logs' form of the fingerprint (level-edges.ts)
       this.ctx.core.loadNext(words, 0);
       this.graph.label(id, this.ctx.core.nextView);
     }
@@ -208,12 +241,15 @@ export class ParallelLevels implements LevelExpander {
     this.pollReady();
     this.local = req.size < this.localStates || (!this.allReady && req.size < this.localWhileStarting);
     if (!this.local && !this.allReady) this.waitReady();
+    this.levelBase = this.count;
     this.grow(nWorkers * HEADROOM_STATES * nInst, false);
     Atomics.store(control, C_CURSOR, 0);
     Atomics.store(control, C_RESERVED, 0);
     Atomics.store(control, C_GROW, 0);
+    Atomics.store(control, C_ENTRY, 0);
     this.dispatch({
-      type: 'level', frontier: this.frontierSab, size: req.size, levelStart: req.levelStart, depth: req.depth, table: this.tableSab,
+      type: 'level', frontier: this.frontierSab, size: req.size, levelStart: req.levelStart, depth: req.depth,
+      table: this.tableSab, slots: this.slots, arena: this.arenaSabs,
       invOpen: req.invOpen, apOpen: req.apOpen, goalOpen: req.goalOpen, deadlockOpen: req.deadlockOpen,
     });
     let fullReason: string | undefined;
@@ -229,10 +265,10 @@ export class ParallelLevels implements LevelExpander {
         break;
       }
       Atomics.store(control, C_GROW, 0);
-      this.dispatch({ type: 'resume', table: this.tableSab });
+      this.dispatch({ type: 'resume', slots: this.slots, arena: this.arenaSabs });
     }
     const tA = performance.now();
-    const reports = this.dispatch({ type: 'finalize' });
+    const reports = this.dispatch({ type: 'finalize', settleStart: 0, settleEnd: Atomics.load(control, C_ENTRY) });
     const tB = performance.now();
     const unexpanded = req.size - Math.min(req.size, Atomics.load(control, C_CURSOR));
     const { newStates, buckets } = this.absorb(reports, req);
@@ -240,7 +276,7 @@ export class ParallelLevels implements LevelExpander {
       addLevelToGraph(this.graph, this.ctx.core, reports.map((r) => r.edges!), req.levelStart, req.levelStart + req.size, newStates, new Uint32Array(this.frontierSab));
     }
     if (process.env.DAXCHECK_PAR_DEBUG) {
-      process.stderr.write(`level ${req.depth} size ${req.size} new ${newStates} expand ${(tA - tL).toFixed(1)} finalize ${(tB - tA).toFixed(1)} absorb ${(performance.now() - tB).toFixed(1)} ms cap ${this.cap}${this.local ? ' (coordinator)' : ''}\n`);
+      process.stderr.write(`level ${req.depth} size ${req.size} new ${newStates} expand ${(tA - tL).toFixed(1)} finalize ${(tB - tA).toFixed(1)} absorb ${(performance.now() - tB).toFixed(1)} ms slots ${this.slots}${this.local ? ' (coordinator)' : ''}\n`);
     }
     Atomics.store(control, C_STOP, 0);
     const minOver = (pick: (r: LevelReport) => number) => {
@@ -286,18 +322,21 @@ export class ParallelLevels implements LevelExpander {
 
   // ---- talking to the workers ------------------------------------------------
 
+  /** The bounds the engines claim work against: the table's load, and the arena's room for this level's new states. */
   private setLimits(): void {
-    Atomics.store(this.control, C_LIMIT, Math.floor(this.cap * GROW_LOAD));
-    Atomics.store(this.control, C_HARD, Math.floor(this.cap * HARD_LOAD));
+    const room = this.levelBase + (this.arena.length << SEGMENT_BITS);
+    Atomics.store(this.control, C_LIMIT, Math.min(Math.floor(this.slots * GROW_LOAD), room - this.arenaMargin));
+    Atomics.store(this.control, C_HARD, Math.min(Math.floor(this.slots * HARD_LOAD), room - this.arenaSlack));
   }
 
-  private ensureLinks(n: number): void {
-    if (n <= this.parents.length) return;
-    let len = this.parents.length;
-    while (len < n) len *= 2;
-    const grow = (a: Uint32Array) => { const b = new Uint32Array(len); b.set(a); return b; };
-    this.parents = grow(this.parents);
-    this.actions = grow(this.actions);
+  /** Adds arena segments until the arena holds `entries`. */
+  private growArena(entries: number): void {
+    const words = (1 << SEGMENT_BITS) * this.EW;
+    while (this.arena.length << SEGMENT_BITS < entries) {
+      const sab = new SharedArrayBuffer(words * 4);
+      this.arenaSabs.push(sab);
+      this.arena.push(new Uint32Array(sab));
+    }
   }
 
   private sendAll(cmd: (w: number) => Command): void {
@@ -378,75 +417,81 @@ export class ParallelLevels implements LevelExpander {
       const r = this.localEngine.handle(cmd);
       return r.type === 'finalized' ? [r] : undefined;
     }
+    if (cmd.type === 'finalize') {
+      const part = Math.ceil(cmd.settleEnd / this.nWorkers);
+      this.sendAll((w) => ({ type: 'finalize', settleStart: Math.min(cmd.settleEnd, w * part), settleEnd: Math.min(cmd.settleEnd, (w + 1) * part) }));
+      return this.collect('finalized');
+    }
     this.sendAll(() => cmd);
-    if (cmd.type === 'finalize') return this.collect('finalized');
     this.collect('paused');
   }
 
-  /** Grows the table until it is at most GROW_LOAD full and leaves room for `headroom` insertions; workers are paused. */
+  /**
+   * Grows the table until it is at most GROW_LOAD full and leaves room for
+   * `headroom` insertions, and the arena until it holds them and its margin;
+   * workers are paused.
+   */
   private grow(headroom: number, mustFit: boolean): void {
     const count = Atomics.load(this.control, C_COUNT);
-    let newCap = this.cap;
-    while (count > newCap * GROW_LOAD || count + headroom > newCap * HARD_LOAD) newCap *= 2;
-    if (newCap === this.cap) return;
-    const maxBytes = this.ctx.maxStoreBytes;
-    if (storeBytesFor(newCap) > maxBytes) {
-      if (!mustFit && count <= this.cap * GROW_LOAD) return;
-      const have = storeBytesFor(this.cap);
-      throw new StoreFullError(
-        `fingerprint store full: ${count.toLocaleString('en-US')} states use ${(have / 2 ** 20).toFixed(0)} MiB ` +
-        `and growing needs ${((storeBytesFor(newCap) - have) / 2 ** 20).toFixed(0)} MiB more, over the limit of ${(maxBytes / 2 ** 20).toFixed(0)} MiB (--max-memory)`);
+    this.growArena(count - this.levelBase + headroom + 2 * this.arenaMargin);
+    let to = this.slots;
+    while (count > to * GROW_LOAD || count + headroom > to * HARD_LOAD) to = grownSlots(to);
+    if (to !== this.slots) {
+      const maxBytes = this.ctx.maxStoreBytes;
+      if (to > this.capacity || this.storeBytesFor(to) > maxBytes) {
+        if (mustFit || count > this.slots * GROW_LOAD) {
+          const have = this.storeBytesFor(this.slots);
+          throw new StoreFullError(
+            `fingerprint store full: ${count.toLocaleString('en-US')} states use ${(have / 2 ** 20).toFixed(0)} MiB ` +
+            `and growing needs ${((this.storeBytesFor(to) - have) / 2 ** 20).toFixed(0)} MiB more, over the limit of ${(maxBytes / 2 ** 20).toFixed(0)} MiB (--max-memory)`);
+        }
+      } else {
+        growInPlace(this.table, this.slots, to);
+        this.slots = to;
+      }
     }
-    const next = allocTable(newCap);
-    const to = new Uint32Array(next);
-    const cap = this.cap;
-    if (!this.local && this.allReady && cap >= PARALLEL_REHASH_SLOTS) {
-      const part = Math.ceil(cap / this.nWorkers);
-      this.sendAll((w) => ({ type: 'rehash', from: this.tableSab, to: next, start: Math.min(cap, w * part), end: Math.min(cap, (w + 1) * part) }));
-      for (const r of this.collect('rehashed')) insertDeferred(to, r.deferred);
-    } else {
-      insertDeferred(to, rehashRange(this.table, to, 0, cap));
-    }
-    this.tableSab = next;
-    this.table = to;
-    this.cap = newCap;
     this.setLimits();
   }
 
-  /** Numbers the new level canonically: by parent id, then instance; fills the links and the next frontier. */
+  /** Numbers the new level canonically, by parent id, then instance, from the arena; fills the links and the next frontier. */
   private absorb(reports: readonly LevelReport[], req: LevelRequest): { newStates: number; buckets: Uint32Array } {
-    const { W, EW } = this;
+    const { W, EW, arena } = this;
+    const segMask = (1 << SEGMENT_BITS) - 1;
     const base = req.levelStart;
     const prevN = req.size;
     const newStart = base + prevN;
+    const used = Atomics.load(this.control, C_ENTRY);
     let newN = 0;
     for (const r of reports) newN += r.count;
-    const buckets = new Uint32Array(prevN + 1);
-    for (const r of reports) {
-      const b = new Uint32Array(r.buffer);
-      for (let e = 0; e < r.count; e++) {
-        const x = b[e * EW + W]! - base;
-        if (x < 0 || x >= prevN) throw new Error(`parallel search: a new state's parent ${b[e * EW + W]} is not in the level`);
-        buckets[x + 1]!++;
-      }
+    if (this.bucketsBuf.length < prevN + 1) { this.bucketsBuf = new Uint32Array(Math.ceil((prevN + 1) * 1.25)); this.fillBuf = new Uint32Array(this.bucketsBuf.length); }
+    const buckets = this.bucketsBuf.subarray(0, prevN + 1);
+    buckets.fill(0);
+    for (let e = 0; e < used; e++) {
+      const seg = arena[e >>> SEGMENT_BITS]!;
+      const at = (e & segMask) * EW;
+      if (seg[at + 1] === 0) continue; // an entry never used
+      const x = seg[at + 2]! - 1 - base;
+      if (x < 0 || x >= prevN) throw new Error(`parallel search: a new state's parent ${x + base} is not in the level`);
+      buckets[x + 1]!++;
     }
     for (let x = 1; x <= prevN; x++) buckets[x]! += buckets[x - 1]!;
-    const fill = buckets.slice(0, prevN);
-    this.ensureLinks(newStart + newN);
-    const { parents, actions } = this;
-    const nextSab = new SharedArrayBuffer(newN * W * 4);
+    if (buckets[prevN] !== newN) throw new Error(`parallel search: the arena holds ${buckets[prevN]} new states, the engines stored ${newN}`);
+    const fill = this.fillBuf;
+    fill.set(buckets.subarray(0, prevN));
+    if (this.spareFrontier.byteLength < newN * W * 4) this.spareFrontier = new SharedArrayBuffer(Math.ceil(newN * 1.25) * W * 4);
+    const nextSab = this.spareFrontier;
     const f = new Uint32Array(nextSab);
-    for (const r of reports) {
-      const b = new Uint32Array(r.buffer);
-      for (let e = 0; e < r.count; e++) {
-        const at = e * EW;
-        const rank = b[at + W]!;
-        const inst = b[at + W + 1]!;
-        const p = fill[rank - base]!++;
-        for (let k = 0; k < W; k++) f[p * W + k] = b[at + k]!;
-        parents[newStart + p] = rank;
-        actions[newStart + p] = inst;
-      }
+    if (this.instsBuf.length < newN) this.instsBuf = new Uint32Array(Math.ceil(newN * 1.25));
+    const insts = this.instsBuf;
+    for (let e = 0; e < used; e++) {
+      const seg = arena[e >>> SEGMENT_BITS]!;
+      const at = (e & segMask) * EW;
+      if (seg[at + 1] === 0) continue;
+      const p = fill[seg[at + 2]! - 1 - base]!++;
+      for (let k = 0; k < W; k++) f[p * W + k] = seg[at + ENTRY_HEAD + k]!;
+      insts[p] = seg[at + 3]!;
+      seg[at + 1] = 0; // free for the next level: a reader that sees 0 waits for the writer
+      seg[at + 2] = 0;
     }
     // Within one parent, by instance (insertion sort: a parent has few new successors).
     const tmp = new Uint32Array(W);
@@ -454,18 +499,20 @@ export class ParallelLevels implements LevelExpander {
       const lo = buckets[x]!;
       const hi = buckets[x + 1]!;
       for (let p = lo + 1; p < hi; p++) {
-        const inst = actions[newStart + p]!;
+        const inst = insts[p]!;
         for (let k = 0; k < W; k++) tmp[k] = f[p * W + k]!;
         let q = p;
-        while (q > lo && actions[newStart + q - 1]! > inst) {
-          actions[newStart + q] = actions[newStart + q - 1]!;
+        while (q > lo && insts[q - 1]! > inst) {
+          insts[q] = insts[q - 1]!;
           for (let k = 0; k < W; k++) f[q * W + k] = f[(q - 1) * W + k]!;
           q--;
         }
-        actions[newStart + q] = inst;
+        insts[q] = inst;
         for (let k = 0; k < W; k++) f[q * W + k] = tmp[k]!;
       }
+      for (let p = lo; p < hi; p++) this.store.add(newStart + p, base + x, insts[p]!);
     }
+    this.spareFrontier = this.frontierSab;
     this.frontierSab = nextSab;
     this.count = newStart + newN;
     if (this.ctx.core.symmetry) for (let p = 0; p < newN; p++) this.representedStates += this.ctx.core.orbitSize(f, p * W);

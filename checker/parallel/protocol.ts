@@ -4,36 +4,55 @@
 // worker finds the model it must compile.
 //
 // The fingerprint table is open addressing with linear probing over a
-// SharedArrayBuffer, four Uint32 words per slot:
+// SharedArrayBuffer, two Uint32 words per slot: the 64-bit fingerprint
+// [lo, hi], lo forced non-zero (0 marks an empty slot), hi to 31 non-zero
+// bits. A slot's home is lo scaled to the table's size (shared-table.ts
+// homeOf), so the table grows by half, in place (growInPlace).
 //
-//   [lo, hi, rank + 1, inst]
+// A state new in the level being expanded has an *arena entry* (a shared
+// array in segments of 2^SEGMENT_BITS entries, which the coordinator adds to
+// while the engines pause), and its slot holds [lo, MARK + entry] until the
+// level ends:
 //
-// lo and hi are the 64-bit fingerprint, both forced non-zero so that lo = 0
-// marks an empty slot and hi = 0 a slot whose writer has claimed lo (by
-// Atomics.compareExchange) but not yet published hi. (rank, inst) is the
-// state's *canonical discovery key*: the sequential engine's id of the parent
-// it is first reached from in breadth-first order, and the action instance
-// taken (rank is stored plus one, so that 0 means "not yet visible"; a
-// reader that sees 0 re-reads after synchronising on hi). Several workers can reach the same new state in one level; each
+//   entry: [lo, hi, rank + 1, inst, packed words ...]
+//
+// (rank, inst) is the state's *canonical discovery key*: the sequential
+// engine's id of the parent it is first reached from in breadth-first order,
+// and the action instance taken (rank is stored plus one, so that 0 means
+// "not yet visible"; a reader that sees 0 re-reads after synchronising on the
+// slot). Several engines can reach the same new state in one level; each
 // lowers the key to its own (rank, inst) when smaller, so at the end of the
 // level every key is the one the sequential engine would have recorded. The
-// coordinator then numbers the new level in key order, which reproduces the
-// sequential engine's state ids, parent links, traces and coverage exactly.
+// engines then write each entry's hi into its slot (settleEntries), and the
+// coordinator numbers the new level in key order from the arena, which
+// reproduces the sequential engine's state ids, parent links, traces and
+// coverage exactly. So the table costs 8 bytes a slot, and the keys exist
+// only for the new states of one level.
+//
+// A slot is claimed by Atomics.compareExchange on lo, then the entry is
+// written, then the second word is published with Atomics.store; a reader
+// that sees lo but a second word of 0 waits for it.
 
 import type { MessagePort } from 'node:worker_threads';
 import type { CompiledModel } from '../compile.js';
 import type { ModelSource } from '../context.js';
 import type { ViolationOrigin } from '../errors.js';
 
-export const SLOT_WORDS = 4;
+export const SLOT_WORDS = 2;
+/** A slot's second word from MARK up: the arena entry (second word - MARK) of a state new in this level. */
+export const MARK = 0x80000000;
+/** Words of an arena entry before the packed state. */
+export const ENTRY_HEAD = 4;
+/** Entries per arena segment (a power of two). */
+export const SEGMENT_BITS = 14;
+/** Entries an engine takes from the arena at once (with one atomic add). */
+export const ENTRY_BLOCK = 64;
 /** The inst word of a slot while a worker holds it to lower the key. */
 export const LOCKED = 0xffffffff;
 /** The table grows when this fraction of its slots is used ... */
 export const GROW_LOAD = 0.75;
 /** ... and never holds more than this (claims of work reserve room first). */
 export const HARD_LOAD = 0.9;
-/** Bytes per state the parent/action links take (two Uint32 arrays). */
-export const LINK_BYTES = 8;
 
 // ---- control block (Int32Array over a SharedArrayBuffer) -----------------
 
@@ -51,9 +70,11 @@ export const C_GROW = 4;
 export const C_SIGNAL = 5;
 /** The count above which the table must grow (GROW_LOAD x capacity). */
 export const C_LIMIT = 6;
-/** Hard bound on count + reserved (HARD_LOAD x capacity). */
+/** Hard bound on count + reserved (HARD_LOAD x capacity, and what the arena holds). */
 export const C_HARD = 7;
-export const CONTROL_WORDS = 8;
+/** The next free arena entry (engines take ENTRY_BLOCK at a time). */
+export const C_ENTRY = 8;
+export const CONTROL_WORDS = 9;
 
 /** Per-worker progress figures in a shared Float64Array: generated, expanded. */
 export const STAT_WORDS = 2;
@@ -126,15 +147,18 @@ export type Command =
     readonly levelStart: number;
     readonly depth: number;
     readonly table: SharedArrayBuffer;
+    /** Slots of the table in use. */
+    readonly slots: number;
+    readonly arena: readonly SharedArrayBuffer[];
     /** 1 for a property still looked for. */
     readonly invOpen: readonly number[];
     readonly apOpen: readonly number[];
     readonly goalOpen: readonly number[];
     readonly deadlockOpen: boolean;
   }
-  | { readonly type: 'rehash'; readonly from: SharedArrayBuffer; readonly to: SharedArrayBuffer; readonly start: number; readonly end: number }
-  | { readonly type: 'resume'; readonly table: SharedArrayBuffer }
-  | { readonly type: 'finalize' }
+  | { readonly type: 'resume'; readonly slots: number; readonly arena: readonly SharedArrayBuffer[] }
+  /** The keys are final: settle the arena entries [settleStart, settleEnd) into the table and report. */
+  | { readonly type: 'finalize'; readonly settleStart: number; readonly settleEnd: number }
   | { readonly type: 'close' };
 
 export type PauseReason = 'done' | 'stop' | 'grow';
@@ -157,8 +181,7 @@ export interface LevelEdges {
 /** What a worker found in one level; positions are rank * (instances + 1) + inst, -1 for none. */
 export interface LevelReport {
   readonly type: 'finalized';
-  /** New states: per entry the packed words, then the final (rank, inst). */
-  readonly buffer: ArrayBuffer;
+  /** New states this engine stored (their entries are in the arena). */
   readonly count: number;
   readonly generated: number;
   readonly expanded: number;
@@ -187,6 +210,5 @@ export interface WorkerFailure {
 export type Reply =
   | { readonly type: 'ready' }
   | { readonly type: 'paused'; readonly reason: PauseReason }
-  | { readonly type: 'rehashed'; readonly deferred: Uint32Array }
   | LevelReport
   | WorkerFailure;

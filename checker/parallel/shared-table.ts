@@ -1,133 +1,141 @@
-// The shared fingerprint table's operations that are not in a worker's hot
-// loop: inserting the initial states (coordinator), moving entries into a
-// grown table (workers, a range each, concurrently), finding a state's
-// final key. The slot format is described in protocol.ts.
+// The shared fingerprint table and the level's arena of new states, and the
+// operations on them that are not in a worker's hot loop: reserving the
+// table, inserting the initial states (coordinator), growing the table in
+// place, finding an entry's slot. The formats are described in protocol.ts.
 
-import { LOCKED, SLOT_WORDS } from './protocol.js';
+import { ENTRY_HEAD, LOCKED, MARK, SEGMENT_BITS, SLOT_WORDS } from './protocol.js';
 
-export function allocTable(capacity: number): SharedArrayBuffer {
-  return new SharedArrayBuffer(capacity * SLOT_WORDS * 4);
-}
-
-/** Fingerprint halves as the table stores them: both non-zero. */
+/** Fingerprint low words as the table stores them: non-zero (0 marks an empty slot). */
 export function nonZero(x: number): number {
   return x === 0 ? 1 : x;
 }
 
+/** Fingerprint high words as the table stores them: 31 bits (the top bit marks a new state's arena entry), non-zero. */
+export function tableHi(x: number): number {
+  const h = x & 0x7fffffff;
+  return h === 0 ? 1 : h;
+}
+
+/** The home slot of low word `lo` in a table of `slots` slots: lo scaled, so homes keep lo's order at every size (store.ts). */
+export function homeOf(lo: number, slots: number): number {
+  return (((lo >>> 0) * slots) / 4294967296) >>> 0;
+}
+
+/** Slots a table grows to from `slots` (by half, as the sequential store: it stays 50-75 % full, not 37-75 %). */
+export function grownSlots(slots: number): number {
+  return Math.ceil(slots * 1.5);
+}
+
 /**
- * Inserts (lo, hi) with key (rank, inst), or lowers the key of the entry
- * already there to (rank, inst) when smaller. Safe to run concurrently with
- * other inserts into the same table. Returns true when the state is new.
- * The caller guarantees a free slot exists (the load is bounded). The worker
- * hot loop has its own copy of this code (worker-engine.ts).
+ * The table's buffer: room for `slots` slots, reserved, not committed. The
+ * table uses a prefix of it and grows in place; the system gives memory only
+ * to the pages written (a prefix), so the peak is the table's size, without a
+ * second copy while it grows. Fewer slots when the system refuses the
+ * reservation; at least `least`.
  */
-export function insert(t: Uint32Array, mask: number, lo: number, hi: number, rank: number, inst: number): boolean {
-  const rank1 = rank + 1;
-  let i = lo & mask;
+export function reserveTable(slots: number, least: number): { sab: SharedArrayBuffer; capacity: number } {
+  let cap = Math.max(least, Math.min(slots, 2 ** 30 - 1));
   for (;;) {
-    const j = i << 2;
-    let a = t[j]!;
-    if (a === 0) {
-      a = Atomics.compareExchange(t, j, 0, lo);
-      if (a === 0) {
-        t[j + 2] = rank1;
-        t[j + 3] = inst;
-        Atomics.store(t, j + 1, hi); // publishes the key with it
-        return true;
-      }
+    try {
+      return { sab: new SharedArrayBuffer(cap * SLOT_WORDS * 4), capacity: cap };
+    } catch (e) {
+      if (!(e instanceof RangeError) || cap <= least) throw e;
+      cap = Math.max(least, Math.floor(cap / 2));
     }
-    if (a === lo) {
-      let b = t[j + 1]!;
-      while (b === 0) b = Atomics.load(t, j + 1);
-      if (b === hi) {
-        // Plain reads: hi is written once, and keys only decrease, so a stale
-        // key errs on the side of taking the lock, except a key not yet
-        // visible at all (0), which is read again after synchronising on hi.
-        let r = t[j + 2]!;
-        if (r === 0) { Atomics.load(t, j + 1); r = Atomics.load(t, j + 2); }
-        if (rank1 < r) lowerKey(t, j, rank1, inst);
-        return false;
-      }
-    }
-    i = (i + 1) & mask;
   }
 }
 
-/** Lowers the key of the slot at word j to (rank1 - 1, inst) if smaller, holding the inst word as a lock. */
-export function lowerKey(t: Uint32Array, j: number, rank1: number, inst: number): void {
+/** Inserts a state with its final high word, with the table to itself (the coordinator's initial states). True when new. */
+export function insertFinal(t: Uint32Array, slots: number, lo: number, hi: number): boolean {
+  for (let s = homeOf(lo, slots); ; s = s + 1 === slots ? 0 : s + 1) {
+    const j = s << 1;
+    if (t[j] === 0) { t[j] = lo; t[j + 1] = hi; return true; }
+    if (t[j] === lo && t[j + 1] === hi) return false;
+  }
+}
+
+/** Lowers the key of the arena entry at word `at` to (rank1 - 1, inst) if smaller, holding the inst word as a lock. */
+export function lowerKey(a: Uint32Array, at: number, rank1: number, inst: number): void {
   for (;;) {
-    const held = Atomics.load(t, j + 3);
+    const held = Atomics.load(a, at + 3);
     if (held === LOCKED) continue;
-    if (Atomics.compareExchange(t, j + 3, held, LOCKED) !== held) continue;
-    if (rank1 < Atomics.load(t, j + 2)) {
-      Atomics.store(t, j + 2, rank1);
-      Atomics.store(t, j + 3, inst);
+    if (Atomics.compareExchange(a, at + 3, held, LOCKED) !== held) continue;
+    if (rank1 < Atomics.load(a, at + 2)) {
+      Atomics.store(a, at + 2, rank1);
+      Atomics.store(a, at + 3, inst);
     } else {
-      Atomics.store(t, j + 3, held);
+      Atomics.store(a, at + 3, held);
     }
     return;
   }
 }
 
-/** The slot index (in words) holding (lo, hi); the fingerprint must be present. */
-export function slotOf(t: Uint32Array, mask: number, lo: number, hi: number): number {
-  let i = lo & mask;
-  for (;;) {
-    const j = i << 2;
-    if (t[j] === lo && t[j + 1] === hi) return j;
+/** The slot (word index) holding (lo, second); the entry must be present. */
+export function slotOf(t: Uint32Array, slots: number, lo: number, second: number): number {
+  for (let s = homeOf(lo, slots); ; s = s + 1 === slots ? 0 : s + 1) {
+    const j = s << 1;
+    if (t[j] === lo && t[j + 1] === second) return j;
     if (t[j] === 0) throw new Error('parallel search: a stored state is missing from the fingerprint table');
-    i = (i + 1) & mask;
   }
 }
 
 /**
- * Moves the entries of from[start, end) (slot indices) into `to`, a table
- * twice as large, concurrently with other ranges. An entry whose home slot
- * in `from` is h has its home at h or h + |from| in `to`, so a range's
- * entries land in two regions of `to` that no other range writes:
- * [start, end) and [start + |from|, end + |from|). Entries are written
- * there with plain stores, in order (a near-sequential stream, not random
- * access); the few whose probe would leave the regions (displaced across a
- * range boundary, or wrapped around the table end) are returned instead,
- * four words each, for the caller to insert once every range is done.
+ * Grows the table from `slots` to `to` slots in place (the buffer holds both;
+ * the slots past `slots` are empty), with the table to itself. Homes only
+ * move up as the table grows (homeOf is monotone in the size), so entries are
+ * moved from the last slot down: an entry whose new home is at or above its
+ * old slot can be placed at the first free slot from there, which no entry
+ * still to be moved can occupy. The few that cannot (a home that moves less
+ * than the entry's displacement, near the table's start; a cluster that wraps
+ * around the end) are set aside and inserted once every other entry is in.
  */
-export function rehashRange(from: Uint32Array, to: Uint32Array, start: number, end: number): Uint32Array {
-  const oldCap = from.length / SLOT_WORDS;
-  const mask = to.length / SLOT_WORDS - 1;
-  const deferred: number[] = [];
-  for (let s = start; s < end; s++) {
-    const j = s << 2;
-    const lo = from[j]!;
-    if (lo === 0) continue;
-    let i = lo & mask;
-    const regionEnd = i < oldCap ? end : end + oldCap;
-    if (i < (i < oldCap ? start : start + oldCap)) { deferred.push(lo, from[j + 1]!, from[j + 2]!, from[j + 3]!); continue; }
-    for (;;) {
-      if (i >= regionEnd) { deferred.push(lo, from[j + 1]!, from[j + 2]!, from[j + 3]!); break; }
-      const k = i << 2;
-      if (to[k] === 0) {
-        to[k] = lo;
-        to[k + 1] = from[j + 1]!;
-        to[k + 2] = from[j + 2]!;
-        to[k + 3] = from[j + 3]!;
-        break;
-      }
-      i++;
-    }
+export function growInPlace(t: Uint32Array, slots: number, to: number): void {
+  const aside: number[] = [];
+  // The run at the start may hold entries that wrapped around the end.
+  for (let s = 0; s < slots && t[s << 1] !== 0; s++) {
+    aside.push(t[s << 1]!, t[(s << 1) + 1]!);
+    t[s << 1] = 0;
+    t[(s << 1) + 1] = 0;
   }
-  return Uint32Array.from(deferred);
+  for (let s = slots - 1; s >= 0; s--) {
+    const j = s << 1;
+    const lo = t[j]!;
+    if (lo === 0) continue;
+    const second = t[j + 1]!;
+    t[j] = 0;
+    t[j + 1] = 0;
+    let i = homeOf(lo, to);
+    if (i < s) { aside.push(lo, second); continue; }
+    while (i < to && t[i << 1] !== 0) i++;
+    if (i === to) { aside.push(lo, second); continue; }
+    t[i << 1] = lo;
+    t[(i << 1) + 1] = second;
+  }
+  for (let k = 0; k < aside.length; k += 2) {
+    let i = homeOf(aside[k]!, to);
+    while (t[i << 1] !== 0) i = i + 1 === to ? 0 : i + 1;
+    t[i << 1] = aside[k]!;
+    t[(i << 1) + 1] = aside[k + 1]!;
+  }
 }
 
-/** Inserts entries that rehashRange deferred (four words each), with the table to itself. */
-export function insertDeferred(to: Uint32Array, entries: Uint32Array): void {
-  const mask = to.length / SLOT_WORDS - 1;
-  for (let e = 0; e < entries.length; e += 4) {
-    let i = entries[e]! & mask;
-    while (to[i << 2] !== 0) i = (i + 1) & mask;
-    const k = i << 2;
-    to[k] = entries[e]!;
-    to[k + 1] = entries[e + 1]!;
-    to[k + 2] = entries[e + 2]!;
-    to[k + 3] = entries[e + 3]!;
+/**
+ * Gives each of the arena entries [start, end) its table slot's final high
+ * word: during a level a new state's slot holds MARK + its entry index, so
+ * that other engines reach its key through it. Run when the level's keys are
+ * final, by each engine over its own range.
+ */
+export function settleEntries(t: Uint32Array, slots: number, arena: readonly Uint32Array[], ew: number, start: number, end: number): void {
+  const segMask = (1 << SEGMENT_BITS) - 1;
+  for (let e = start; e < end; e++) {
+    const seg = arena[e >>> SEGMENT_BITS]!;
+    const at = (e & segMask) * ew;
+    const hi = seg[at + 1]!;
+    if (hi === 0) continue; // an entry never used (the end of an engine's block)
+    const lo = seg[at]!;
+    t[slotOf(t, slots, lo, MARK + e) + 1] = hi;
   }
 }
+
+/** Words of one arena entry for states of `w` words. */
+export const entryWords = (w: number): number => ENTRY_HEAD + w;

@@ -1,8 +1,8 @@
 // A parallel-search worker: compiles the same model as the coordinator, then
 // expands chunks of the current breadth-first level that it claims from a
 // shared cursor, inserting successors into the shared fingerprint table and
-// keeping the new ones in a local buffer that it hands back (transferred,
-// not copied) at the end of the level. Successors come from the transition
+// writing the new ones into the level's shared arena, where the coordinator
+// reads them at the end of the level. Successors come from the transition
 // core (core.ts), as in every other engine; what is written here is only
 // where they go: the shared table, and candidates for the canonical minimum.
 // Over 300 lines because the table insert is inlined into expand(): it is the
@@ -18,11 +18,11 @@ import { FP, fingerprint } from '../fingerprint.js';
 import type { ModelDef } from '../model.js';
 import { selectProperties } from '../select.js';
 import {
-  C_COUNT, C_CURSOR, C_GROW, C_HARD, C_LIMIT, C_RESERVED, C_SIGNAL, C_STOP, SLOT_WORDS, STAT_WORDS,
+  C_COUNT, C_CURSOR, C_ENTRY, C_GROW, C_HARD, C_LIMIT, C_RESERVED, C_SIGNAL, C_STOP, ENTRY_BLOCK, ENTRY_HEAD, MARK, SEGMENT_BITS, STAT_WORDS,
   modelSignature, type Command, type LevelReport, type PauseReason, type Reply, type WorkerData, type EngineData,
   type WorkerFailure,
 } from './protocol.js';
-import { lowerKey, rehashRange } from './shared-table.js';
+import { entryWords, homeOf, lowerKey, settleEntries } from './shared-table.js';
 import { EdgeLog } from './level-edges.js';
 
 /** Fewest states a worker claims at once near the end of a level (unless the table is nearly full). */
@@ -47,9 +47,7 @@ export async function start(data: WorkerData): Promise<void> {
   const port = data.port;
   const control = new Int32Array(data.control);
   const post = (reply: Reply) => {
-    if (reply.type === 'finalized') port.postMessage(reply, [reply.buffer]);
-    else if (reply.type === 'rehashed') port.postMessage(reply, [reply.deferred.buffer as ArrayBuffer]);
-    else port.postMessage(reply);
+    port.postMessage(reply);
     Atomics.add(control, C_SIGNAL, 1);
     Atomics.notify(control, C_SIGNAL);
   };
@@ -82,13 +80,17 @@ export class Engine {
   private readonly core: TransitionCore;
   private readonly succ: Successors;
   private readonly W: number;
-  /** Words per buffered new state: the packed words, then (lo, hi), later the final (rank, inst). */
+  /** Words of an arena entry. */
   private readonly EW: number;
   private readonly nInst: number;
 
   // the level being expanded
   private table: Uint32Array<ArrayBufferLike> = new Uint32Array(0);
-  private mask = 0;
+  private slots = 0;
+  private arena: Uint32Array[] = [];
+  /** The arena entries this engine has taken and not used yet: [entryNext, entryEnd). */
+  private entryNext = 0;
+  private entryEnd = 0;
   private frontier: Uint32Array<ArrayBufferLike> = new Uint32Array(0);
   private size = 0;
   private levelStart = 0;
@@ -96,8 +98,7 @@ export class Engine {
   private deadlockOpen = false;
 
   // what it found in this level
-  private buf: Uint32Array;
-  private bufLen = 0;
+  private stored = 0;
   private invCand: number[][];
   private goalCand: number[][];
   private apMin: number[];
@@ -129,9 +130,8 @@ export class Engine {
     this.core = new TransitionCore(cm, sel, { avoidActions: data.options.avoidActions }, { symmetry: data.options.symmetry });
     this.succ = new Successors(this.core);
     this.W = this.core.W;
-    this.EW = this.W + 2;
+    this.EW = entryWords(this.W);
     this.nInst = cm.instances.length;
-    this.buf = new Uint32Array(1024 * this.EW);
     this.invCand = sel.invariants.map(() => []);
     this.goalCand = sel.goals.map(() => []);
     this.apMin = sel.actionProperties.map(() => -1);
@@ -144,7 +144,8 @@ export class Engine {
   handle(cmd: Exclude<Command, { type: 'close' }>): Exclude<Reply, { type: 'error' | 'ready' }> {
     switch (cmd.type) {
       case 'level':
-        this.setTable(cmd.table);
+        this.table = new Uint32Array(cmd.table);
+        this.setTable(cmd.slots, cmd.arena);
         this.frontier = new Uint32Array(cmd.frontier);
         this.size = cmd.size;
         this.levelStart = cmd.levelStart;
@@ -156,23 +157,23 @@ export class Engine {
         this.startLevel();
         return { type: 'paused', reason: this.run() };
       case 'resume':
-        this.setTable(cmd.table);
+        this.setTable(cmd.slots, cmd.arena);
         return { type: 'paused', reason: this.run() };
-      case 'rehash':
-        return { type: 'rehashed', deferred: rehashRange(new Uint32Array(cmd.from), new Uint32Array(cmd.to), cmd.start, cmd.end) };
       case 'finalize':
+        settleEntries(this.table, this.slots, this.arena, this.EW, cmd.settleStart, cmd.settleEnd);
         return this.finalize();
     }
   }
 
-  private setTable(sab: SharedArrayBuffer): void {
-    this.table = new Uint32Array(sab);
-    this.mask = this.table.length / SLOT_WORDS - 1;
+  private setTable(slots: number, arena: readonly SharedArrayBuffer[]): void {
+    this.slots = slots;
+    for (let k = this.arena.length; k < arena.length; k++) this.arena.push(new Uint32Array(arena[k]!));
   }
 
   private startLevel(): void {
-    this.bufLen = 0;
-    if (this.buf.length === 0) this.buf = new Uint32Array(1024 * this.EW); // transferred away at the last level's end
+    this.stored = 0;
+    this.entryNext = 0;
+    this.entryEnd = 0;
     for (const c of this.invCand) c.length = 0;
     for (const c of this.goalCand) c.length = 0;
     this.apMin.fill(-1);
@@ -227,9 +228,10 @@ export class Engine {
 
   /** Expands frontier[start, end); returns how many new states it stored. */
   private expand(start: number, end: number): number {
-    const { core, succ, W, EW, nInst, frontier, levelStart, succLo, succHi } = this;
+    const { core, succ, W, EW, nInst, frontier, levelStart, succLo, succHi, arena } = this;
     const table = this.table;
-    const mask = this.mask;
+    const slots = this.slots;
+    const segMask = (1 << SEGMENT_BITS) - 1;
     const checkDeadlock = this.data.options.checkDeadlock && this.deadlockOpen;
     const atBound = this.depth >= this.data.options.maxDepth;
     const stride = nInst + 1;
@@ -264,64 +266,75 @@ export class Engine {
         coverage.count(i, id);
         fingerprint(words, q * W, W);
         succLo[q] = FP[0]! === 0 ? 1 : FP[0]!;
-        succHi[q] = FP[1]! === 0 ? 1 : FP[1]!;
+        succHi[q] = FP[1]!;
       }
       if (edgeLog) {
         edgeLog.begin(pos);
-        for (let q = 0; q < m; q++) edgeLog.edge(succLo[q]!, succHi[q]!, succ.inst[q]!);
+        for (let q = 0; q < m; q++) edgeLog.edge(succLo[q]!, succHi[q]! === 0 ? 1 : succHi[q]!, succ.inst[q]!);
         if (atBound && enabled) edgeLog.partial();
       }
 
       // Touch every successor's home slot first: the loads are independent,
       // so their cache misses overlap instead of stalling one insert each.
       let touch = 0;
-      for (let q = 0; q < m; q++) touch ^= table[(succLo[q]! & mask) << 2]!;
+      for (let q = 0; q < m; q++) touch ^= table[homeOf(succLo[q]!, slots) << 1]!;
       this.sink ^= touch;
 
       for (let q = 0; q < m; q++) {
         const lo = succLo[q]!;
-        const hi = succHi[q]!;
+        const h = succHi[q]! & 0x7fffffff;
+        const hi = h === 0 ? 1 : h;
         const i = succ.inst[q]!;
-        // Insert, or lower the key of the state already there (shared-table.ts insert, inlined).
-        let s = lo & mask;
-        let isNew = false;
+        // Insert, or lower the key of the new state already there (protocol.ts).
+        let s = homeOf(lo, slots);
+        let entry = -1;
         for (;;) {
-          const j = s << 2;
+          const j = s << 1;
           let x = table[j]!;
           if (x === 0) {
             x = Atomics.compareExchange(table, j, 0, lo);
             if (x === 0) {
-              table[j + 2] = id1;
-              table[j + 3] = i;
-              Atomics.store(table, j + 1, hi);
-              isNew = true;
+              if (this.entryNext === this.entryEnd) this.takeBlock();
+              entry = this.entryNext++;
+              const seg = arena[entry >>> SEGMENT_BITS]!;
+              const at = (entry & segMask) * EW;
+              seg[at] = lo;
+              seg[at + 1] = hi;
+              seg[at + 2] = id1;
+              seg[at + 3] = i;
+              for (let k = 0; k < W; k++) seg[at + ENTRY_HEAD + k] = words[q * W + k]!;
+              Atomics.store(table, j + 1, MARK + entry);
               break;
             }
           }
           if (x === lo) {
             let y = table[j + 1]!;
             while (y === 0) y = Atomics.load(table, j + 1);
-            if (y === hi) {
-              let r = table[j + 2]!;
-              if (r === 0) { Atomics.load(table, j + 1); r = Atomics.load(table, j + 2); }
-              if (id1 < r) lowerKey(table, j, id1, i);
-              break;
+            if (y === hi) break; // stored in an earlier level
+            if (y >= MARK) {
+              const e = y - MARK;
+              const seg = arena[e >>> SEGMENT_BITS]!;
+              const at = (e & segMask) * EW;
+              // Plain reads: the entry is written once before its slot is published, and keys
+              // only decrease, so a stale key errs on the side of taking the lock, except one
+              // not yet visible at all (0), which is read again after synchronising on the slot.
+              let b = seg[at + 1]!;
+              if (b === 0) { Atomics.load(table, j + 1); b = Atomics.load(seg, at + 1); }
+              if (b === hi) {
+                let r = seg[at + 2]!;
+                if (r === 0) { Atomics.load(table, j + 1); r = Atomics.load(seg, at + 2); }
+                if (id1 < r) lowerKey(seg, at, id1, i);
+                break;
+              }
             }
           }
-          s = (s + 1) & mask;
+          s = s + 1 === slots ? 0 : s + 1;
         }
-        if (!isNew) continue;
+        if (entry < 0) continue;
 
         inserted++;
-        if (this.bufLen * EW === this.buf.length) this.growBuf();
-        const buf = this.buf;
-        const at = this.bufLen * EW;
-        for (let k = 0; k < W; k++) buf[at + k] = words[q * W + k]!;
-        buf[at + W] = lo;
-        buf[at + W + 1] = hi;
-        const entry = this.bufLen++;
         if (anyStateCheck) {
-          // Candidates only: whether this worker's insertion is the canonical discovery is known at finalize.
+          // Candidates only: whether this engine's insertion is the canonical discovery is known at finalize.
           core.loadNext(words, q * W);
           core.checkNext();
           for (let h = 0; h < core.invHitCount; h++) { this.invCand[core.invHits[h]!]!.push(entry); this.violated(); }
@@ -332,7 +345,15 @@ export class Engine {
     }
     this.generated += generated;
     this.expanded += end - start;
+    this.stored += inserted;
     return inserted;
+  }
+
+  /** Takes the next block of arena entries (the claim's reservation guarantees the arena holds it). */
+  private takeBlock(): void {
+    this.entryNext = Atomics.add(this.control, C_ENTRY, ENTRY_BLOCK);
+    this.entryEnd = this.entryNext + ENTRY_BLOCK;
+    if (this.entryEnd > this.arena.length << SEGMENT_BITS) throw new Error('parallel search: the level arena is full (the claims reserve room for it)');
   }
 
   /** A violation was recorded: unless --continue, no worker claims further work. */
@@ -342,47 +363,27 @@ export class Engine {
     Atomics.store(this.control, C_STOP, 1);
   }
 
-  private growBuf(): void {
-    const b = new Uint32Array(this.buf.length * 2);
-    b.set(this.buf);
-    this.buf = b;
-  }
-
-  /** Every worker has stopped expanding: keys are final. Read them, find the smallest candidates, hand the buffer over. */
+  /** Every engine has stopped expanding: keys are final. Find the smallest candidates. */
   private finalize(): LevelReport {
-    const { W, EW, table, mask, buf, bufLen } = this;
+    const { EW, arena } = this;
     const stride = this.nInst + 1;
-    let touch = 0;
-    for (let e0 = 0; e0 < bufLen; e0 += 32) {
-      const e1 = Math.min(bufLen, e0 + 32);
-      // As in expand(): touch a batch of home slots first so the cache misses overlap.
-      for (let e = e0; e < e1; e++) touch ^= table[(buf[e * EW + W]! & mask) << 2]!;
-      for (let e = e0; e < e1; e++) {
-        const at = e * EW;
-        const lo = buf[at + W]!;
-        const hi = buf[at + W + 1]!;
-        let s = lo & mask;
-        for (;;) {
-          const j = s << 2;
-          if (table[j] === lo && table[j + 1] === hi) { buf[at + W] = table[j + 2]! - 1; buf[at + W + 1] = table[j + 3]!; break; }
-          if (table[j] === 0) throw new Error('parallel search: a new state is missing from the fingerprint table');
-          s = (s + 1) & mask;
-        }
-      }
-    }
-    this.sink ^= touch;
+    const segMask = (1 << SEGMENT_BITS) - 1;
+    const keyOf = (e: number) => {
+      const seg = arena[e >>> SEGMENT_BITS]!;
+      const at = (e & segMask) * EW;
+      return (seg[at + 2]! - 1) * stride + seg[at + 3]!;
+    };
     const minOf = (cands: number[]) => {
       let best = -1;
       for (const e of cands) {
-        const p = buf[e * EW + W]! * stride + buf[e * EW + W + 1]!;
+        const p = keyOf(e);
         if (best < 0 || p < best) best = p;
       }
       return best;
     };
     const report: LevelReport = {
       type: 'finalized',
-      buffer: buf.buffer as ArrayBuffer,
-      count: bufLen,
+      count: this.stored,
       generated: this.generated,
       expanded: this.expanded,
       generatedBy: this.coverage.generatedBy,
@@ -397,8 +398,6 @@ export class Engine {
     };
     this.totalGenerated += this.generated;
     this.totalExpanded += this.expanded;
-    this.buf = new Uint32Array(0);
-    this.bufLen = 0;
     return report;
   }
 }

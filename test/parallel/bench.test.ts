@@ -98,7 +98,7 @@ describe('parallel BFS on the benchmark model', () => {
     expect(r.seconds).toBeLessThan(30);
   });
 
-  it('(3,2): the benchmark count, through several table growths rehashed by the workers, with progress lines', () => {
+  it('(3,2): the benchmark count, through several table growths in place, with progress lines', () => {
     const seen: number[] = [];
     const r = check(bench(3, 2), { workers: 2, modelSource: benchSource, progressEverySeconds: 0.2, onProgress: (p) => seen.push(p.distinctStates) });
     expect(r.distinctStates).toBe(1_061_208);
