@@ -54,12 +54,24 @@ export function checkSetting(c: C): void {
     throw new UsageError(`--const unfit=${c.unfit} is an ext4 attribute; give --const fs=ext4 with it (xfs has: reflink)`);
   }
   if (c.unfit === 'reflink' && c.fs !== 'xfs') throw new UsageError('--const unfit=reflink is an xfs attribute; give it with --const fs=xfs (ext4 has: journal-data, inline-data, encrypted, verity)');
-  if (c.fs === 'ext4' && c.mount === 'always' && c.device !== 'dax') {
-    throw new UsageError(`--const device=${c.device} with mount=always on ext4: the mount fails (ext4_check_feature_compatibility: "DAX unsupported by block device.", -EINVAL), so there is no run to check; xfs turns DAX off instead`);
+  const failure = mountFailure(c);
+  if (failure) {
+    throw new UsageError(`--const ${c.device !== 'dax' ? `device=${c.device}` : `unfit=${c.unfit}`} with mount=always on ext4: the mount fails (ext4_check_feature_compatibility: ${failure}), so there is no run to check${c.device !== 'dax' ? '; xfs turns DAX off instead' : ''}`);
   }
-  if (c.fs === 'ext4' && c.mount === 'always' && c.unfit === 'inline-data') {
-    throw new UsageError('--const unfit=inline-data with mount=always on ext4: the mount fails (ext4_check_feature_compatibility: "Cannot use DAX on a filesystem that may contain inline data", -EINVAL)');
-  }
+}
+
+/**
+ * Why mount(2) with this setting fails, or undefined if it mounts:
+ * ext4_check_feature_compatibility (fs/ext4/super.c, v6.12) refuses
+ * dax=always on a device without DAX (or with a block size other than
+ * PAGE_SIZE) and on a filesystem with the inline_data feature; xfs mounts
+ * whatever the device (xfs_setup_dax_always turns DAX off).
+ */
+export function mountFailure(c: C): string | undefined {
+  if (c.fs !== 'ext4' || c.mount !== 'always') return undefined;
+  if (c.device !== 'dax') return '"DAX unsupported by block device.", -EINVAL';
+  if (c.unfit === 'inline-data') return '"Cannot use DAX on a filesystem that may contain inline data", -EINVAL';
+  return undefined;
 }
 
 /** The mount mode in effect: xfs_setup_dax_always makes dax=always on a device that cannot do DAX dax=never. */

@@ -68,4 +68,19 @@ describe('devices that cannot do DAX', () => {
     expect(() => compile(daxModel, 'instantiate-only', { fs: 'ext4', device: 'nodax', mount: 'always' })).toThrow(/the mount fails .*DAX unsupported by block device/);
     expect(() => compile(daxModel, 'instantiate-only', { fs: 'ext4', unfit: 'inline-data', mount: 'always' })).toThrow(/may contain inline data/);
   });
+
+  it('ext4 with remount=on on such a device: Mount(dax=always) is a failing mount(2), no step; dax=never and dax=inode mount', () => {
+    for (const constants of [{ fs: 'ext4', device: 'nodax', remount: 'on' }, { fs: 'ext4', device: 'blocksize', remount: 'on' }, { fs: 'ext4', unfit: 'inline-data', remount: 'on' }]) {
+      const refused = playDax({ design: 'instantiate-only', constants, init: 'size=[small]', steps: ['Umount', 'Mount mode=always'] });
+      expect(refused.ok).toBe(false);
+      expect(refused.refusal).toMatchObject({ step: 2, reason: 'guard', action: 'Mount' });
+      const never = playDax({ design: 'instantiate-only', constants, init: 'size=[small]', steps: ['Umount', 'Mount mode=never', 'Open p=p1 f=f1', 'Close p=p1 f=f1', 'Umount', 'Mount mode=inode', 'Open p=p1 f=f1'], expect: ['sDax[f1]=false', 'mountMode=inode'] });
+      expect(never.ok).toBe(true);
+    }
+    // xfs mounts dax=always on it and turns DAX off (xfs_setup_dax_always): a step, after which nothing is DAX
+    const xfs = playDax({ design: 'instantiate-only', constants: { device: 'nodax', remount: 'on' }, init: 'xflagDax=[true] size=[small]', steps: ['Umount', 'Mount mode=always', 'Open p=p1 f=f1'], expect: ['sDax[f1]=false'] });
+    expect(xfs.ok).toBe(true);
+    // the initial mount still has to succeed: mount=always there is exit 2, as without remount
+    expect(() => compile(daxModel, 'instantiate-only', { fs: 'ext4', device: 'nodax', remount: 'on', mount: 'always' })).toThrow(UsageError);
+  });
 });
