@@ -31,7 +31,7 @@ export function landedBehaviour(ctx: Ctx): Behaviour {
 export function buildDesign(c: Constants, d: DaxDesign): ModelParts<Schema> {
   const remount = c.remount === 'on' && d.flavour !== 'virtiofs';
   const plain = d.flavour === 'virtiofs' ? virtiofsFlavour(c) : remount ? mountAwareFlavour(c) : ext4xfs(c);
-  const ctx = ctxFor(c, d.flavourChanges ? { ...plain, ...d.flavourChanges(plain) } : plain);
+  const ctx = ctxFor(c, d.flavourChanges ? { ...plain, ...d.flavourChanges(plain, c) } : plain);
   const parts = partsFor(ctx, { ...landedBehaviour(ctx), ...d.changes?.(ctx) });
   const tree = c.dirs === 0 ? parts
     // virtiofs creates through FUSE_CREATE and the server decides FUSE_ATTR_DAX: the tree is ext4/xfs only.
