@@ -36,12 +36,17 @@
 //   Turning off DAX.") or with a block size other than PAGE_SIZE ("DAX not
 //   supported for blocksize"); dax=inode mounts, and xfs_inode_supports_dax
 //   refuses every file.
+// A verity file opens only for reading: fsverity_file_open (fs/verity/open.c,
+// called from ext4_file_open) fails an open with FMODE_WRITE with -EPERM, so
+// with unfit=verity every open is O_RDONLY and nothing writes the file.
+//
 // In either filesystem the flag ioctl does not look at the device: under
 // dax=inode ext4_dax_dontcache and xfs_ioctl_setattr_prepare_dax mark the
 // inode when the flag changes, an eviction the next iget gains nothing from.
 
 import { UsageError } from '../../checker/errors.js';
 import type { Constants } from './constants.js';
+import type { ActionDef } from '../../checker/model.js';
 import type { S } from './state.js';
 
 type C = Pick<Constants, 'fs' | 'unfit' | 'device' | 'mount'>;
@@ -99,5 +104,19 @@ export function exclusionRefusal(c: C): { refuses: (s: S, p: number, f: number, 
   return {
     refuses: (_s: S, _p: number, _f: number, v: number) => v === 1,
     refusal: `-EOPNOTSUPP: setting FS_XFLAG_DAX on ${WHAT[c.unfit]} (ext4_ioctl_setflags, dax_compatible)`,
+  };
+}
+
+/** Every open of a verity file is O_RDONLY (fsverity_file_open: -EPERM for a writer). */
+export function opensReadOnly(c: C): boolean {
+  return c.unfit === 'verity';
+}
+
+/** Open with only its O_RDONLY instance: an O_RDWR open of a verity file fails and changes nothing. */
+export function readOnlyOpen(open: ActionDef<any, any>): ActionDef<any, any> {
+  return {
+    ...open,
+    guard: (s: S, prm: any) => prm.ro === 1 && (open.guard ? open.guard(s, prm) : true),
+    guardDoc: `O_RDONLY (a verity file: fsverity_file_open fails O_RDWR with -EPERM); ${open.guardDoc ?? 'always'}`,
   };
 }

@@ -18,6 +18,16 @@ type Step = ShownStep<Plain<Schema>>;
 const P = (s: Step, k = 'p') => `P(${indexOf(s.params[k])})`;
 const F = (s: Step) => `F(${indexOf(s.params.f)})`;
 
+/** The unfit constant's values in the order the runtime's UNFIT numbers them (traces/repro/runtime.c). */
+const UNFIT = ['none', 'journal-data', 'inline-data', 'encrypted', 'verity', 'reflink'];
+
+/** How the filesystem must be made for the unfit and device constants (conform/vm/init reads these words). */
+const PREP: Readonly<Record<string, string>> = {
+  'inline-data': 'mkfs.ext4 -O inline_data', encrypted: 'mkfs.ext4 -O encrypt (the program sets an fscrypt v2 policy on DIR)',
+  verity: 'mkfs.ext4 -O verity', 'journal-data': 'each file gets chattr +j', reflink: 'each file is FICLONEd into a sibling',
+  nodax: 'a device without DAX (a raw-mode pmem namespace)', blocksize: 'mkfs with a 1024-byte block (ext4 -b 1024, xfs -b size=1024)',
+};
+
 /** Bytes of each size class: empty, one page, past virtiofs's 32 KiB threshold. */
 const SIZES: Readonly<Record<string, number>> = { empty: 0, small: 4096, big: 65536 };
 
@@ -90,7 +100,7 @@ export const daxReproducer: CReproducer<Plain<Schema>> = {
     return { daxFlag: flag, size: SIZES[size] ?? 4096, note: `FS_XFLAG_DAX = ${flag ? 1 : 0}, size ${size}` };
   },
   setup: treeSetup,
-  defines: (constants) => ({ NDIRS: Number(constants.dirs ?? 0) }),
+  defines: (constants) => ({ NDIRS: Number(constants.dirs ?? 0), UNFIT: Math.max(0, UNFIT.indexOf(String(constants.unfit ?? 'none'))) }),
   mountHint: (design, constants) => {
     const mode = typeof constants.mount === 'string' ? constants.mount : 'inode';
     if (design.startsWith('virtiofs')) {
@@ -99,7 +109,8 @@ export const daxReproducer: CReproducer<Plain<Schema>> = {
         `--cache=${constants.cache ?? 'auto'} and a per-file DAX policy${constants.policy ? ` (the model's policy: ${constants.policy})` : ''}.`,
       ];
     }
-    return [`ext4 or xfs on a pmem device (or memmap= emulated pmem), mounted with -o dax=${mode}.`];
+    const prep = [constants.unfit, constants.device].map((v) => PREP[String(v)]).filter(Boolean);
+    return [`ext4 or xfs on a pmem device (or memmap= emulated pmem), mounted with -o dax=${mode}.`, ...(prep.length ? [`Made unfit: ${prep.join('; ')}.`] : [])];
   },
   observations: withMountObservations(withTreeObservations(daxObservations)),
 };

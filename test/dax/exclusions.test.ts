@@ -22,6 +22,16 @@ describe('files that cannot be DAX', () => {
     expect(r.ok).toBe(true);
   });
 
+  it('ext4 verity: an O_RDWR open is -EPERM (fsverity_file_open), no step; the file is only read', () => {
+    const rw = playDax({ design: 'instantiate-only', constants: { fs: 'ext4', unfit: 'verity' }, init: 'size=[small]', steps: ['Open p=p1 f=f1 ro=false'] });
+    expect(rw.refusal).toMatchObject({ step: 1, reason: 'guard', action: 'Open' });
+    const ro = playDax({ design: 'instantiate-only', constants: { fs: 'ext4', unfit: 'verity' }, init: 'size=[small]', steps: ['Open p=p1 f=f1 ro=true', 'Read p=p1 f=f1'], expect: ['fd[p1][f1]=O_RDONLY', 'sDax[f1]=false'] });
+    expect(ro.ok).toBe(true);
+    // other files open O_RDWR as before, and are written
+    const j = playDax({ design: 'instantiate-only', constants: { fs: 'ext4', unfit: 'journal-data' }, init: 'size=[small]', steps: ['Open p=p1 f=f1', 'Write p=p1 f=f1'], expect: ['fd[p1][f1]=O_RDWR'] });
+    expect(j.ok).toBe(true);
+  });
+
   it('ext4: such a file never carries the flag, so the initial states have it clear', () => {
     const cm = compile(daxModel, 'instantiate-only', { fs: 'ext4', unfit: 'verity' });
     expect(cm.inits).toHaveLength(2); // size empty or small, the flag clear
