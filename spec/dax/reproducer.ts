@@ -101,6 +101,15 @@ export const daxReproducer: CReproducer<Plain<Schema>> = {
   },
   setup: treeSetup,
   defines: (constants) => ({ NDIRS: Number(constants.dirs ?? 0), UNFIT: Math.max(0, UNFIT.indexOf(String(constants.unfit ?? 'none'))) }),
+  // conform/vm/init makes the file systems for device= and unfit= (mkfs options, a raw namespace); an ext4
+  // attribute needs ext4, reflink xfs (spec/dax/exclusions.ts).
+  machine: (constants) => {
+    const unfit = String(constants.unfit ?? 'none');
+    const device = String(constants.device ?? 'dax');
+    const prep = [...(device !== 'dax' ? [`device=${device}`] : []), ...(unfit !== 'none' ? [`unfit=${unfit}`] : [])];
+    const fileSystems = unfit === 'none' ? undefined : unfit === 'reflink' ? ['xfs'] : ['ext4'];
+    return { prep, ...(fileSystems ? { fileSystems } : {}) };
+  },
   mountHint: (design, constants) => {
     const mode = typeof constants.mount === 'string' ? constants.mount : 'inode';
     if (design.startsWith('virtiofs')) {
