@@ -920,10 +920,12 @@ static void enable_verity(int f)
 /* The attribute the kernel shows for UNFIT (FS_IOC_GETFLAGS), checked once the file is set up. */
 static void check_unfit(int f)
 {
-  static const int want[] = { 0, FS_JOURNAL_DATA_FL, 0, FS_ENCRYPT_FL, FS_VERITY_FL, 0 };
+  /* An empty file has no inline data yet (ext4 sets EXT4_INLINE_DATA_FL with its first inline write). */
+  static const int want[] = { 0, FS_JOURNAL_DATA_FL, FS_INLINE_DATA_FL, FS_ENCRYPT_FL, FS_VERITY_FL, 0 };
   int flags = 0, fd;
+  struct stat st;
 
-  if (want[UNFIT] == 0)
+  if (want[UNFIT] == 0 || (UNFIT == 2 && (stat(paths[f], &st) != 0 || st.st_size == 0)))
     return;
   fd = open(paths[f], O_RDONLY);
   if (fd < 0 || ioctl(fd, FS_IOC_GETFLAGS, &flags) != 0)
@@ -948,6 +950,9 @@ HELPER void setup_file(int f, int dax_flag, long size)
   fd = open(paths[f], O_RDWR | O_CREAT | O_TRUNC, 0644);
   if (fd < 0)
     fail(paths[f]);
+  /* UNFIT 2: few enough bytes to sit in the inode (still the size class small), so that the file has inline data. */
+  if (UNFIT == 2 && size > 0)
+    size = 16;
   if (size > 0 && write(fd, zeros, (size_t)size) != size)
     fail("write");
   make_unfit(f, fd, size);
