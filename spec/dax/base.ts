@@ -10,7 +10,8 @@
 import type { ModelParts } from '../../checker/model.js';
 import { attrDaxDiffers } from './actions/fuse.js';
 import type { Behaviour } from './actions/index.js';
-import { forwardToServer, markDontcacheAtIoctl } from './actions/setflag.js';
+import { forwardToServer, markDontcacheAtIoctl, type SetFlagRule } from './actions/setflag.js';
+import { refusedAfterMark } from './request-errors.js';
 import type { Constants } from './constants.js';
 import { exclusionRefusal, opensReadOnly, readOnlyOpen } from './exclusions.js';
 import { ctxFor, type Ctx } from './context.js';
@@ -21,11 +22,17 @@ import type { Schema } from './state.js';
 import { withTree } from './tree.js';
 import { mountAwareFlavour, withMount } from './mount.js';
 
+/** flagRequest=plus-refused: the landed ioctl's requests may also carry an attribute refused after the mark (spec/dax/request-errors.ts). */
+function withRefusedAttr(ctx: Ctx, rule: SetFlagRule): SetFlagRule {
+  const failsPartWay = refusedAfterMark(ctx);
+  return failsPartWay ? { ...rule, failsPartWay } : rule;
+}
+
 export function landedBehaviour(ctx: Ctx): Behaviour {
   const common = { faultRule: ctx.flavour.faultPath, writebackUnderDax: false, readOnlyOpens: false };
   return ctx.flavour.fs === 'virtiofs'
     ? { ...common, setFlag: forwardToServer, dontcache: attrDaxDiffers(ctx.c) }
-    : { ...common, setFlag: { ...markDontcacheAtIoctl(ctx), ...exclusionRefusal(ctx.c) }, readOnlyOpens: opensReadOnly(ctx.c) };
+    : { ...common, setFlag: withRefusedAttr(ctx, { ...markDontcacheAtIoctl(ctx), ...exclusionRefusal(ctx.c) }), readOnlyOpens: opensReadOnly(ctx.c) };
 }
 
 export function buildDesign(c: Constants, d: DaxDesign): ModelParts<Schema> {

@@ -5,7 +5,12 @@
 // - ext4: fs/ext4/inode.c ext4_should_enable_dax refuses, before it looks at
 //   the device, the mount option or EXT4_INODE_DAX: journalled data
 //   (ext4_should_journal_data), inline data, EXT4_INODE_ENCRYPT,
-//   EXT4_INODE_VERITY. So not even dax=always makes such a file DAX.
+//   EXT4_INODE_VERITY. So not even dax=always makes such a file DAX, except
+//   the journal flag: ext4_inode_journal_mode (fs/ext4/ext4_jbd2.c) counts
+//   EXT4_INODE_JOURNAL_DATA only on a mount without delalloc, and delalloc is
+//   the default, so under dax=always a `chattr +j` file is DAX (seen on
+//   6.12.117: conform dax --const unfit=journal-data --const remount=on). The
+//   model's mount has delalloc; -o nodelalloc and data=journal are left out.
 // - xfs: fs/xfs/xfs_iops.c xfs_inode_supports_dax tests only a regular file,
 //   the block size and the device; a reflinked file can be DAX in 6.12
 //   (v5.10 still refused it there, and xfs_ioctl_setattr_xflags failed
@@ -86,7 +91,8 @@ export function mountInEffect(c: C): Constants['mount'] {
 
 /** Whether any file can be DAX at iget, whatever its flag and the mount (ext4_should_enable_dax / xfs_inode_supports_dax). */
 export function filesCanBeDax(c: C): boolean {
-  return c.device === 'dax' && !EXT4_ONLY.includes(c.unfit);
+  // journal-data: ext4_should_journal_data is false under delalloc (ext4_inode_journal_mode), so only the flag is kept off.
+  return c.device === 'dax' && (!EXT4_ONLY.includes(c.unfit) || c.unfit === 'journal-data');
 }
 
 /** Whether a file may carry FS_XFLAG_DAX at all (ext4 dax_compatible keeps EXT4_DAX_FL and EXT4_DAX_MUT_EXCL apart). */

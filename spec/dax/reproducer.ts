@@ -47,7 +47,8 @@ export const daxReproducer: CReproducer<Plain<Schema>> = {
     Read: { c: (s) => `run(${P(s)}, OP_READ, ${F(s)}, 0);` },
     Write: { c: (s) => `run(${P(s)}, OP_WRITE, ${F(s)}, next_version(${F(s)})${yes(s.params.extend) ? ' | WRITE_EXTEND' : ''});` },
     Writeback: { c: (s) => `writeback(${F(s)});` },
-    SetFlag: { c: (s) => `run(${P(s)}, OP_SETFLAG, ${F(s)}, ${yes(s.params.v) ? 1 : 0});` },
+    // flagRequest=plus-refused (spec/dax/request-errors.ts): SETFLAG_REALTIME / SETFLAG_PROJID add the refused attribute.
+    SetFlag: { c: (s) => `run(${P(s)}, OP_SETFLAG, ${F(s)}, ${yes(s.params.v) ? 1 : 0}${yes(s.params.rt) ? ' | SETFLAG_REALTIME' : ''}${yes(s.params.projid) ? ' | SETFLAG_PROJID' : ''});` },
     // cut=locks only (designs that flip S_DAX live, none of which is in a kernel one can run): the kernel's own
     // halves of an ioctl and of a fault. A program cannot stop the kernel between the halves, only race it.
     SetFlagFlip: {

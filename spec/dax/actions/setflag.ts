@@ -39,6 +39,12 @@ export interface PartWayFailure {
   readonly changes: (s: S, p: number, f: number, v: number) => boolean;
   /** The error, in the kernel's words (the label says it). */
   readonly error: string;
+  /**
+   * The failure is the caller's choice: a request that also carries another
+   * attribute, given as SetFlag's boolean parameter `param` (the request fails
+   * only where it is true).
+   */
+  readonly chosenBy?: string;
 }
 
 const SETFLAG_SOURCE = 'fs/ioctl.c ioctl_fssetxattr -> vfs_fileattr_set -> ext4_fileattr_set / xfs_fileattr_set (5.13+); '
@@ -56,21 +62,27 @@ export function setFlag(ctx: Ctx, rule: SetFlagRule) {
   const refuses = rule.refuses;
   const isAStep = rule.isAStep;
   const partWay = rule.failsPartWay;
-  const failsPartWay = (s: S, p: number, f: number, v: number) => partWay !== undefined && partWay.fails(s, p, f, v);
+  const chosen = partWay?.chosenBy;
+  type Prm = { p: number; f: number; v: number } & Record<string, number>;
+  const failsPartWay = (s: S, prm: Prm) => partWay !== undefined && (chosen === undefined || prm[chosen] === 1) && partWay.fails(s, prm.p, prm.f, prm.v);
   return action({
-    params: { p: ctx.Procs, f: ctx.Files, v: bool },
+    params: { p: ctx.Procs, f: ctx.Files, v: bool, ...(chosen ? { [chosen]: bool } : {}) } as { p: typeof ctx.Procs; f: typeof ctx.Files; v: typeof bool },
     actor: 'p',
-    guard: (s, { p, f, v }) => s.fd[p]![f] !== Fd.closed && (isAStep ? isAStep(s, f, v) : s.xflagDax[f] !== v) && !(refuses && refuses(s, p, f, v))
-      && (!failsPartWay(s, p, f, v) || partWay!.changes(s, p, f, v)),
+    guard: (s, prm) => {
+      const { p, f, v } = prm;
+      return s.fd[p]![f] !== Fd.closed && (isAStep ? isAStep(s, f, v) : s.xflagDax[f] !== v) && !(refuses && refuses(s, p, f, v))
+        && (!failsPartWay(s, prm as Prm) || partWay!.changes(s, p, f, v));
+    },
     guardDoc: `the process has the file open and ${rule.isAStep ? 'v changes the flag or S_DAX' : 'v changes the flag'}${rule.refusal ? `; ${rule.refusal}` : ''}`
       + `${partWay ? `; where it fails with ${partWay.error}, only if what it did first changes something` : ''}`,
-    effect: (s, { p, f, v }) => {
-      if (failsPartWay(s, p, f, v)) { partWay!.done(s, p, f, v); return; }
+    effect: (s, prm) => {
+      const { p, f, v } = prm;
+      if (failsPartWay(s, prm as Prm)) { partWay!.done(s, p, f, v); return; }
       s.xflagDax[f] = v;
       rule.then(s, p, f, v);
     },
-    label: ({ p, f, v }, before) => `SetFlag(FS_XFLAG_DAX=${v}) ${pName(p)} ${fName(f)}${rule.forwarded ? ' → FUSE_IOCTL' : ''}`
-      + `${failsPartWay(before, p, f, v) ? ` → ${partWay!.error}` : ''}`,
+    label: (prm, before) => `SetFlag(FS_XFLAG_DAX=${prm.v}${chosen && (prm as Prm)[chosen] ? ` + ${chosen}` : ''}) ${pName(prm.p)} ${fName(prm.f)}${rule.forwarded ? ' → FUSE_IOCTL' : ''}`
+      + `${failsPartWay(before, prm as Prm) ? ` → ${partWay!.error}` : ''}`,
     source: SETFLAG_SOURCE,
   });
 }
