@@ -15,7 +15,7 @@
 //   the block size and the device; a reflinked file can be DAX in 6.12
 //   (v5.10 still refused it there, and xfs_ioctl_setattr_xflags failed
 //   FS_XFLAG_DAX on it with -EINVAL after xfs_ioctl_setattr_prepare_dax had
-//   marked it; that v5.10 path is not modelled). 6.12 still keeps DAX and
+//   marked it: spec/dax/reflink-5.10.ts, under instantiate-only-5.10). 6.12 still keeps DAX and
 //   reflinked data apart at the remap (xfs_reflink_remap_prep: IS_DAX of
 //   both files must agree), which the model, with no remap, does not reach.
 // The flag ioctl, ext4 (fs/ext4/ioctl.c ext4_ioctl_setflags, from
@@ -24,7 +24,8 @@
 // (verity, encrypt, journal data, inline data), and setting any of those on
 // a DAX_FL inode, with -EOPNOTSUPP, before ext4_dax_dontcache marks
 // anything: the request changes nothing, so it is a refusal, not a step, and
-// a file can never have both (init: FS_XFLAG_DAX clear).
+// a file can never have both (init: FS_XFLAG_DAX clear). The other error
+// exits, in order: spec/dax/request-errors.ts.
 //
 // Devices (`device`): fs_dax_get_by_bdev (drivers/dax/super.c) gives no
 // dax_device for a queue without QUEUE_FLAG_DAX or a partition not aligned
