@@ -109,6 +109,12 @@ export interface CReproducer<State = any> {
   readonly defines?: (constants: Readonly<Record<string, number | string>>) => Readonly<Record<string, number>>;
   /** The file systems a conformance VM can run the program on, and those it runs by default (absent: ext4 and xfs, both). */
   readonly fileSystems?: { readonly accepted: readonly string[]; readonly byDefault: readonly string[] };
+  /**
+   * How a conformance VM must make its file systems for these constants: words
+   * the VM's init reads (e.g. `device=nodax`), and the file systems that can
+   * hold such a setting at all (absent: no preparation, any accepted one).
+   */
+  readonly machine?: (constants: Readonly<Record<string, number | string>>) => { readonly prep: readonly string[]; readonly fileSystems?: readonly string[] };
   /** What each step of the program prints, for the program's header (default: S_DAX and FS_XFLAG_DAX). */
   readonly prints?: string;
   /** Where to run the program: the filesystem and mount options the design and constants assume. */

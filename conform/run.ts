@@ -7,6 +7,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFile
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compile, type CompiledModel } from '../checker/compile.js';
+import { UsageError } from '../checker/errors.js';
 import type { ModelDef } from '../checker/model.js';
 import type { Trace } from '../checker/result.js';
 import { decodeTrace, type SavedTrace } from '../traces/codec.js';
@@ -161,6 +162,10 @@ export async function conform(model: ModelDef<any, any>, opts: ConformOptions): 
     ...ws!.cases,
     ...(opts.examples ? exampleCases(model, opts.design) : []),
   ];
+  // How the VM makes the file systems for these constants (a device without DAX, unfit files' features).
+  const prep = model.presentation.c.machine?.(cm.constants);
+  const badFs = opts.fs.filter((f) => prep?.fileSystems && !prep.fileSystems.includes(f));
+  if (badFs.length > 0) throw new UsageError(`--fs ${opts.fs.join(',')}: with ${prep!.prep.join(' ')} the run needs --fs ${prep!.fileSystems!.join(',')} (the setting exists only there)`);
   const machine: Machine = prepareMachine(opts.log);
   opts.log(`kernel ${machine.kernel} (${machine.kernelPackage}); ${cases.length} traces on ${opts.fs.join(', ')}`);
   const work = mkdtempSync(join(tmpdir(), 'daxcheck-conform-'));
@@ -169,7 +174,7 @@ export async function conform(model: ModelDef<any, any>, opts: ConformOptions): 
     const bin = await buildPrograms(cases.map((c) => ({ name: c.name, source: programOf(model, c) })), work);
     const buildSeconds = (performance.now() - t0) / 1000;
     opts.log(`built ${cases.length} programs in ${buildSeconds.toFixed(1)} s; booting`);
-    const b = await boot(machine, bin, cases.map((c) => c.name), opts.fs, work, 120 + 5 * cases.length * opts.fs.length);
+    const b = await boot(machine, bin, cases.map((c) => c.name), opts.fs, work, 120 + 5 * cases.length * opts.fs.length, prep?.prep ?? []);
     if (b.timedOut || b.exitCode !== 0) opts.log(`qemu ${b.timedOut ? 'timed out' : `exited ${b.exitCode}`}; console: ${b.consoleLog.split('\n').slice(-5).join(' | ')}`);
     const judged = judgeBoot(model, cases, opts.fs, b.output);
     for (const e of judged.errors) opts.log(`vm: ${e}`);

@@ -118,11 +118,13 @@ export interface BootResult {
   readonly consoleLog: string;
 }
 
-/** One boot: every program in `names` on every file system in `fs`, in that order. */
-export async function boot(machine: Machine, bin: string, names: readonly string[], fs: readonly string[], work: string, timeoutSeconds: number): Promise<BootResult> {
+/** One boot: every program in `names` on every file system in `fs`, in that order, the file systems made as `prep` says. */
+export async function boot(machine: Machine, bin: string, names: readonly string[], fs: readonly string[], work: string, timeoutSeconds: number, prep: readonly string[] = []): Promise<BootResult> {
   const extra = join(work, 'extra');
   mkdirSync(join(extra, 'conform'), { recursive: true });
   writeFileSync(join(extra, 'conform', 'fs'), fs.join('\n') + '\n');
+  // How init makes the file systems (conform/vm/init: a raw namespace, mkfs options); empty for the default.
+  writeFileSync(join(extra, 'conform', 'prep'), prep.join(' ') + '\n');
   writeFileSync(join(extra, 'conform', 'traces'), names.join('\n') + '\n');
   spawnSync('cp', [bin, join(extra, 'conform', 'run')]);
   spawnSync('install', ['-m', '755', join(vmDir(), 'init'), join(extra, 'init')]);

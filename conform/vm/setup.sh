@@ -82,7 +82,8 @@ ln -sf mke2fs "$R/sbin/mkfs.ext4"
 cp /etc/mke2fs.conf "$R/etc/"
 M=$WORK/k/lib/modules/$KV
 # In dependency order; init loads them with insmod in the order of this list.
-MODS="libnvdimm nd_btt nd_pmem nfit nd_e820 dax_pmem crc16 mbcache jbd2 crc32c_generic libcrc32c ext4 xfs"
+# xts and cts: fscrypt's AES-256-XTS contents and AES-256-CTS names (CONFIG_FS_ENCRYPTION_ALGS=m), for unfit=encrypted.
+MODS="libnvdimm nd_btt nd_pmem nfit nd_e820 dax_pmem crc16 mbcache jbd2 crc32c_generic libcrc32c xts cts ext4 xfs"
 : > "$R/lib/modules/order"
 for m in $MODS; do
   f=$(grep -E "(^|/)$m\.ko(\.xz)?:" "$M/modules.dep" | cut -d: -f1 || true)

@@ -88,6 +88,13 @@ export const constants = {
     'ext4/xfs designs: every file has this attribute (ext4: journal-data, inline-data, encrypted, verity; xfs: reflink)'),
   device: enumConstant(['dax', 'nodax', 'blocksize'], 'dax',
     'ext4/xfs designs: the device: DAX-capable; no DAX (fs_dax_get_by_bdev gives none); DAX but a block size other than PAGE_SIZE'),
+  // --- The flag ioctl's error paths (issue 15; spec/dax/request-errors.ts) ---
+  // `dax`: the request changes FS_XFLAG_DAX and nothing else, as before.
+  // `plus-refused`: a request may also carry an attribute the filesystem
+  // refuses only after d_mark_dontcache (SetFlag's parameter rt on xfs,
+  // projid on ext4).
+  flagRequest: enumConstant(['dax', 'plus-refused'], 'dax',
+    'ext4/xfs designs: FS_IOC_FSSETXATTR changes only FS_XFLAG_DAX (dax), or may also carry an attribute refused after the mark: xfs FS_XFLAG_REALTIME without a realtime device, ext4 a project ID without the project feature'),
 };
 
 export type Constants = ConstantValues<typeof constants>;

@@ -22,6 +22,7 @@ import type { ActionDef, ModelParts } from '../../checker/model.js';
 import { MountMode, mountActions, type MountS } from './actions/mount.js';
 import type { Constants } from './constants.js';
 import type { Ctx } from './context.js';
+import { mountFailure } from './exclusions.js';
 import { ext4xfs, type Flavour } from './flavour.js';
 import type { S, Schema } from './state.js';
 
@@ -35,7 +36,8 @@ export function mountModeOf(ctx: Ctx, s: S): Constants['mount'] {
 /** ext4/xfs whose S_DAX at iget follows the mode in force, as ext4xfs does for each mode. */
 export function mountAwareFlavour(c: Constants): Flavour {
   const base = ext4xfs(c);
-  const perMode = MountMode.values.map((mount) => ext4xfs({ ...c, mount }));
+  // A mode whose mount fails (ext4 dax=always on a device without DAX) is never in force: Mount refuses it.
+  const perMode = MountMode.values.map((mount) => (mountFailure({ ...c, mount }) ? base : ext4xfs({ ...c, mount })));
   return { ...base, desiredDax: (s, f) => perMode[(s as MountS).mountMode]!.desiredDax(s, f) };
 }
 

@@ -11,7 +11,7 @@
 // as the model's lastWrite numbers them (actions/io.ts, actions/mmap.ts).
 
 import type { Plain } from '../../checker/layout.js';
-import { indexOf, type Expectation, type Observation, type ObservationRules, type ShownStep } from '../../checker/presentation.js';
+import { indexOf, isShownTrue, type Expectation, type Observation, type ObservationRules, type ShownStep } from '../../checker/presentation.js';
 import type { Schema } from './state.js';
 
 type Step = ShownStep<Plain<Schema>>;
@@ -37,11 +37,28 @@ function dataSeen(s: Step, p: number, f: number): number {
   return pte.startsWith('dax') ? a.storage[f]! : a.pageVersion[f]!;
 }
 
+/**
+ * The flag ioctl's result. A request that fails part-way is still a step
+ * (actions/setflag.ts failsPartWay): with FS_XFLAG_REALTIME on xfs -EINVAL,
+ * with a project ID on ext4 -EOPNOTSUPP (spec/dax/request-errors.ts), and
+ * on a reflinked xfs v5.10 file, where the flag is not what was asked and the
+ * ioctl is not held past its check (a cut=locks SetFlag), -EINVAL.
+ */
+function ioctlOutcome(s: Step, f: number): { expected: string; ok: (ret: number) => boolean; errno?: string } {
+  const failed = (errno: string, why: string) => ({ expected: `-1 (${errno}: ${why})`, ok: (r: number) => r === -1, errno });
+  if (s.action !== 'SetFlag') return { expected: '0', ok: (r) => r === 0 };
+  if (isShownTrue(s.params.rt)) return failed('EINVAL', 'FS_XFLAG_REALTIME without a realtime device, after the mark');
+  if (isShownTrue(s.params.projid)) return failed('EOPNOTSUPP', 'a project ID without the project feature, after the flag is written');
+  if (s.after.xflagDax[f] !== isShownTrue(s.params.v) && s.after.ioctl[indexOf(s.params.p)]![f] !== true) return failed('EINVAL', 'failed after its mark');
+  return { expected: '0', ok: (r) => r === 0 };
+}
+
 /** What a successful call of each kind returns (the model took the step, so it succeeded). */
-function successOf(s: Step, op: string, f: number): { expected: string; ok: (ret: number) => boolean } | undefined {
+function successOf(s: Step, op: string, f: number): { expected: string; ok: (ret: number) => boolean; errno?: string } | undefined {
   switch (op) {
     case 'open': return { expected: 'a descriptor (>= 0), errno 0', ok: (r) => r >= 0 };
-    case 'close': case 'mmap': case 'munmap': case 'ioctl': return { expected: '0', ok: (r) => r === 0 };
+    case 'close': case 'mmap': case 'munmap': return { expected: '0', ok: (r) => r === 0 };
+    case 'ioctl': return ioctlOutcome(s, f);
     case 'write': return { expected: '1 (one byte written)', ok: (r) => r === 1 };
     case 'read': {
       const empty = s.after.size[f] === 'empty';
@@ -78,7 +95,7 @@ function judge(o: Observation, s: Step): Expectation | undefined {
       const [op, ret, err] = o.value;
       const ok = successOf(s, op ?? '', f);
       if (!ok) return undefined;
-      return { expected: `${op} returns ${ok.expected}`, agrees: err === '0' && ok.ok(Number(ret)) };
+      return { expected: `${op} returns ${ok.expected}`, agrees: err === (ok.errno ?? '0') && ok.ok(Number(ret)) };
     }
     default: return undefined;
   }

@@ -18,6 +18,16 @@ type Step = ShownStep<Plain<Schema>>;
 const P = (s: Step, k = 'p') => `P(${indexOf(s.params[k])})`;
 const F = (s: Step) => `F(${indexOf(s.params.f)})`;
 
+/** The unfit constant's values in the order the runtime's UNFIT numbers them (traces/repro/runtime.c). */
+const UNFIT = ['none', 'journal-data', 'inline-data', 'encrypted', 'verity', 'reflink'];
+
+/** How the filesystem must be made for the unfit and device constants (conform/vm/init reads these words). */
+const PREP: Readonly<Record<string, string>> = {
+  'inline-data': 'mkfs.ext4 -O inline_data', encrypted: 'mkfs.ext4 -O encrypt (the program sets an fscrypt v2 policy on DIR)',
+  verity: 'mkfs.ext4 -O verity', 'journal-data': 'each file gets chattr +j', reflink: 'each file is FICLONEd into a sibling',
+  nodax: 'a device without DAX (a raw-mode pmem namespace)', blocksize: 'mkfs with a 1024-byte block (ext4 -b 1024, xfs -b size=1024)',
+};
+
 /** Bytes of each size class: empty, one page, past virtiofs's 32 KiB threshold. */
 const SIZES: Readonly<Record<string, number>> = { empty: 0, small: 4096, big: 65536 };
 
@@ -37,7 +47,8 @@ export const daxReproducer: CReproducer<Plain<Schema>> = {
     Read: { c: (s) => `run(${P(s)}, OP_READ, ${F(s)}, 0);` },
     Write: { c: (s) => `run(${P(s)}, OP_WRITE, ${F(s)}, next_version(${F(s)})${yes(s.params.extend) ? ' | WRITE_EXTEND' : ''});` },
     Writeback: { c: (s) => `writeback(${F(s)});` },
-    SetFlag: { c: (s) => `run(${P(s)}, OP_SETFLAG, ${F(s)}, ${yes(s.params.v) ? 1 : 0});` },
+    // flagRequest=plus-refused (spec/dax/request-errors.ts): SETFLAG_REALTIME / SETFLAG_PROJID add the refused attribute.
+    SetFlag: { c: (s) => `run(${P(s)}, OP_SETFLAG, ${F(s)}, ${yes(s.params.v) ? 1 : 0}${yes(s.params.rt) ? ' | SETFLAG_REALTIME' : ''}${yes(s.params.projid) ? ' | SETFLAG_PROJID' : ''});` },
     // cut=locks only (designs that flip S_DAX live, none of which is in a kernel one can run): the kernel's own
     // halves of an ioctl and of a fault. A program cannot stop the kernel between the halves, only race it.
     SetFlagFlip: {
@@ -109,7 +120,16 @@ export const daxReproducer: CReproducer<Plain<Schema>> = {
     return { daxFlag: flag, size: SIZES[size] ?? 4096, note: `FS_XFLAG_DAX = ${flag ? 1 : 0}, size ${size}` };
   },
   setup: treeSetup,
-  defines: (constants) => ({ NDIRS: Number(constants.dirs ?? 0) }),
+  defines: (constants) => ({ NDIRS: Number(constants.dirs ?? 0), UNFIT: Math.max(0, UNFIT.indexOf(String(constants.unfit ?? 'none'))) }),
+  // conform/vm/init makes the file systems for device= and unfit= (mkfs options, a raw namespace); an ext4
+  // attribute needs ext4, reflink xfs (spec/dax/exclusions.ts).
+  machine: (constants) => {
+    const unfit = String(constants.unfit ?? 'none');
+    const device = String(constants.device ?? 'dax');
+    const prep = [...(device !== 'dax' ? [`device=${device}`] : []), ...(unfit !== 'none' ? [`unfit=${unfit}`] : [])];
+    const fileSystems = unfit === 'none' ? undefined : unfit === 'reflink' ? ['xfs'] : ['ext4'];
+    return { prep, ...(fileSystems ? { fileSystems } : {}) };
+  },
   mountHint: (design, constants) => {
     const mode = typeof constants.mount === 'string' ? constants.mount : 'inode';
     if (design.startsWith('virtiofs')) {
@@ -118,7 +138,8 @@ export const daxReproducer: CReproducer<Plain<Schema>> = {
         `--cache=${constants.cache ?? 'auto'} and a per-file DAX policy${constants.policy ? ` (the model's policy: ${constants.policy})` : ''}.`,
       ];
     }
-    return [`ext4 or xfs on a pmem device (or memmap= emulated pmem), mounted with -o dax=${mode}.`];
+    const prep = [constants.unfit, constants.device].map((v) => PREP[String(v)]).filter(Boolean);
+    return [`ext4 or xfs on a pmem device (or memmap= emulated pmem), mounted with -o dax=${mode}.`, ...(prep.length ? [`Made unfit: ${prep.join('; ')}.`] : [])];
   },
   observations: withMountObservations(withTreeObservations(daxObservations)),
 };

@@ -18,8 +18,24 @@ describe('files that cannot be DAX', () => {
   }
 
   it('ext4: not even dax=always makes such a file DAX (ext4_should_enable_dax tests it first)', () => {
-    const r = playDax({ design: 'instantiate-only', constants: { fs: 'ext4', unfit: 'journal-data', mount: 'always' }, init: 'size=[small]', steps: ['Open p=p1 f=f1', 'Mmap p=p1 f=f1'], expect: ['sDax[f1]=false', 'vma[p1][f1]=pagecache'] });
+    const r = playDax({ design: 'instantiate-only', constants: { fs: 'ext4', unfit: 'encrypted', mount: 'always' }, init: 'size=[small]', steps: ['Open p=p1 f=f1', 'Mmap p=p1 f=f1'], expect: ['sDax[f1]=false', 'vma[p1][f1]=pagecache'] });
     expect(r.ok).toBe(true);
+  });
+
+  it('ext4 journal-data: under delalloc (the default) the journal flag does not make ext4_should_journal_data true, so dax=always makes the file DAX', () => {
+    // ext4_inode_journal_mode counts EXT4_INODE_JOURNAL_DATA only without delalloc; 6.12.117 showed S_DAX 1 and MAP_SYNC accepted
+    const r = playDax({ design: 'instantiate-only', constants: { fs: 'ext4', unfit: 'journal-data', mount: 'always' }, init: 'size=[small]', steps: ['Open p=p1 f=f1', 'Mmap p=p1 f=f1'], expect: ['sDax[f1]=true', 'vma[p1][f1]=dax'] });
+    expect(r.ok).toBe(true);
+  });
+
+  it('ext4 verity: an O_RDWR open is -EPERM (fsverity_file_open), no step; the file is only read', () => {
+    const rw = playDax({ design: 'instantiate-only', constants: { fs: 'ext4', unfit: 'verity' }, init: 'size=[small]', steps: ['Open p=p1 f=f1 ro=false'] });
+    expect(rw.refusal).toMatchObject({ step: 1, reason: 'guard', action: 'Open' });
+    const ro = playDax({ design: 'instantiate-only', constants: { fs: 'ext4', unfit: 'verity' }, init: 'size=[small]', steps: ['Open p=p1 f=f1 ro=true', 'Read p=p1 f=f1'], expect: ['fd[p1][f1]=O_RDONLY', 'sDax[f1]=false'] });
+    expect(ro.ok).toBe(true);
+    // other files open O_RDWR as before, and are written
+    const j = playDax({ design: 'instantiate-only', constants: { fs: 'ext4', unfit: 'journal-data' }, init: 'size=[small]', steps: ['Open p=p1 f=f1', 'Write p=p1 f=f1'], expect: ['fd[p1][f1]=O_RDWR'] });
+    expect(j.ok).toBe(true);
   });
 
   it('ext4: such a file never carries the flag, so the initial states have it clear', () => {
@@ -67,5 +83,20 @@ describe('devices that cannot do DAX', () => {
   it('ext4, dax=always on a device without DAX: the mount fails, exit 2 with the kernel\'s message', () => {
     expect(() => compile(daxModel, 'instantiate-only', { fs: 'ext4', device: 'nodax', mount: 'always' })).toThrow(/the mount fails .*DAX unsupported by block device/);
     expect(() => compile(daxModel, 'instantiate-only', { fs: 'ext4', unfit: 'inline-data', mount: 'always' })).toThrow(/may contain inline data/);
+  });
+
+  it('ext4 with remount=on on such a device: Mount(dax=always) is a failing mount(2), no step; dax=never and dax=inode mount', () => {
+    for (const constants of [{ fs: 'ext4', device: 'nodax', remount: 'on' }, { fs: 'ext4', device: 'blocksize', remount: 'on' }, { fs: 'ext4', unfit: 'inline-data', remount: 'on' }]) {
+      const refused = playDax({ design: 'instantiate-only', constants, init: 'size=[small]', steps: ['Umount', 'Mount mode=always'] });
+      expect(refused.ok).toBe(false);
+      expect(refused.refusal).toMatchObject({ step: 2, reason: 'guard', action: 'Mount' });
+      const never = playDax({ design: 'instantiate-only', constants, init: 'size=[small]', steps: ['Umount', 'Mount mode=never', 'Open p=p1 f=f1', 'Close p=p1 f=f1', 'Umount', 'Mount mode=inode', 'Open p=p1 f=f1'], expect: ['sDax[f1]=false', 'mountMode=inode'] });
+      expect(never.ok).toBe(true);
+    }
+    // xfs mounts dax=always on it and turns DAX off (xfs_setup_dax_always): a step, after which nothing is DAX
+    const xfs = playDax({ design: 'instantiate-only', constants: { device: 'nodax', remount: 'on' }, init: 'xflagDax=[true] size=[small]', steps: ['Umount', 'Mount mode=always', 'Open p=p1 f=f1'], expect: ['sDax[f1]=false'] });
+    expect(xfs.ok).toBe(true);
+    // the initial mount still has to succeed: mount=always there is exit 2, as without remount
+    expect(() => compile(daxModel, 'instantiate-only', { fs: 'ext4', device: 'nodax', remount: 'on', mount: 'always' })).toThrow(UsageError);
   });
 });

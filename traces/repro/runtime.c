@@ -15,6 +15,8 @@
 #include <sys/types.h>
 #include <unistd.h>
 #include <linux/fs.h>
+#include <linux/fscrypt.h>
+#include <linux/fsverity.h>
 
 #ifndef STATX_ATTR_DAX
 #define STATX_ATTR_DAX 0x00200000 /* include/uapi/linux/stat.h, v5.8 */
@@ -33,8 +35,19 @@
 #define NFILES 1
 /* Directories d1.. (the model's dirs constant); 0: the files sit in DIR itself. */
 #define NDIRS 0
+/*
+ * Files that cannot be DAX (the model's unfit constant, spec/dax/exclusions.ts):
+ * 0 none, 1 journal-data (FS_JOURNAL_DATA_FL), 2 inline-data (the filesystem's
+ * inline_data feature; nothing per file), 3 encrypted (DIR gets an fscrypt v2
+ * policy before its files are made), 4 verity (FS_IOC_ENABLE_VERITY after the
+ * data is written), 5 reflink (FICLONE of the file's data into a sibling).
+ */
+#define UNFIT 0
 #define MAP_LEN 4096L
 #define BIG_LEN 65536L
+/* A flag request's argument beyond the DAX bit: an attribute the filesystem refuses after its mark (spec/dax/request-errors.ts). */
+#define SETFLAG_REALTIME 0x2
+#define SETFLAG_PROJID 0x4
 /* A write's argument: the data version, and whether to take the file past 32 KiB. */
 #define WRITE_EXTEND 0x100
 /* virtiofsd's cache=auto keeps entries and attributes about 1 s; raise this for other settings. */
@@ -487,16 +500,21 @@ static void serve(struct cmd c)
         say("ioctl(f%d, FS_IOC_FSGETXATTR): %s", f + 1, strerror(errno));
       break;
     }
-    if (c.arg)
+    if (c.arg & 1)
       fa.fsx_xflags |= FS_XFLAG_DAX;
     else
       fa.fsx_xflags &= ~FS_XFLAG_DAX;
+    if (c.arg & SETFLAG_REALTIME)
+      fa.fsx_xflags |= FS_XFLAG_REALTIME;
+    if (c.arg & SETFLAG_PROJID)
+      fa.fsx_projid = 1;
     r = ioctl(fds[f], FS_IOC_FSSETXATTR, &fa);
     unexpected(r, 0);
     if (machine)
       obs_ret(f, "ioctl", r, errno);
     else
-      say("ioctl(f%d, FS_IOC_FSSETXATTR, %s FS_XFLAG_DAX) = %d%s%s", f + 1, c.arg ? "set" : "clear", r,
+      say("ioctl(f%d, FS_IOC_FSSETXATTR, %s FS_XFLAG_DAX%s%s) = %d%s%s", f + 1, c.arg & 1 ? "set" : "clear",
+        c.arg & SETFLAG_REALTIME ? ", set FS_XFLAG_REALTIME" : "", c.arg & SETFLAG_PROJID ? ", fsx_projid = 1" : "", r,
         r ? ": " : "", r ? strerror(errno) : "");
     break;
   case OP_STATX_PATH:
@@ -830,17 +848,122 @@ HELPER void manual(int n, const char *label, const char *why, const char *shell)
   fflush(stdout);
 }
 
+/*
+ * UNFIT 3: an fscrypt key for the filesystem and a v2 policy on the still
+ * empty DIR, so that every file made in it is encrypted (EXT4_INODE_ENCRYPT).
+ * The key is fixed: the run tests DAX, not secrecy.
+ */
+static void encrypt_run_dir(void)
+{
+  struct {
+    struct fscrypt_add_key_arg arg;
+    unsigned char raw[64];
+  } k;
+  struct fscrypt_policy_v2 pol;
+  int fd = open(run_dir, O_RDONLY | O_DIRECTORY);
+
+  if (fd < 0)
+    fail(run_dir);
+  memset(&k, 0, sizeof k);
+  k.arg.key_spec.type = FSCRYPT_KEY_SPEC_TYPE_IDENTIFIER;
+  k.arg.raw_size = sizeof k.raw;
+  memset(k.raw, 0x5a, sizeof k.raw);
+  if (ioctl(fd, FS_IOC_ADD_ENCRYPTION_KEY, &k.arg) != 0)
+    fail("FS_IOC_ADD_ENCRYPTION_KEY");
+  memset(&pol, 0, sizeof pol);
+  pol.version = FSCRYPT_POLICY_V2;
+  pol.contents_encryption_mode = FSCRYPT_MODE_AES_256_XTS;
+  pol.filenames_encryption_mode = FSCRYPT_MODE_AES_256_CTS;
+  pol.flags = FSCRYPT_POLICY_FLAGS_PAD_32;
+  memcpy(pol.master_key_identifier, k.arg.key_spec.u.identifier, FSCRYPT_KEY_IDENTIFIER_SIZE);
+  if (ioctl(fd, FS_IOC_SET_ENCRYPTION_POLICY, &pol) != 0)
+    fail("FS_IOC_SET_ENCRYPTION_POLICY");
+  close(fd);
+}
+
+/* UNFIT 1 and 5, on the new file with its data: the journal flag, or a clone that shares its extents. */
+static void make_unfit(int f, int fd, long size)
+{
+  char clone[4200];
+  int flags, cfd;
+
+  if (UNFIT == 1) {
+    /* ext4_ioctl_setflags -> ext4_change_inode_journal_flag (needs CAP_SYS_RESOURCE; the file is not DAX yet). */
+    if (ioctl(fd, FS_IOC_GETFLAGS, &flags) != 0)
+      fail("FS_IOC_GETFLAGS");
+    flags |= FS_JOURNAL_DATA_FL;
+    if (ioctl(fd, FS_IOC_SETFLAGS, &flags) != 0)
+      fail("FS_IOC_SETFLAGS +j");
+  } else if (UNFIT == 5) {
+    /* An empty file has no extent to share: FICLONE succeeds and leaves it unshared. */
+    snprintf(clone, sizeof clone, "%s/.clone-f%d", run_dir, f + 1);
+    cfd = open(clone, O_RDWR | O_CREAT | O_TRUNC, 0644);
+    if (cfd < 0)
+      fail(clone);
+    if (ioctl(cfd, FICLONE, fd) != 0)
+      fail("FICLONE");
+    close(cfd);
+    if (!machine)
+      printf("setup: f%d cloned into %s (%s)\n", f + 1, clone, size > 0 ? "reflinked" : "empty: nothing shared");
+  }
+}
+
+/* UNFIT 4: FS_IOC_ENABLE_VERITY needs a read-only descriptor and no writable one open. */
+static void enable_verity(int f)
+{
+  struct fsverity_enable_arg arg;
+  int fd = open(paths[f], O_RDONLY);
+
+  if (fd < 0)
+    fail(paths[f]);
+  memset(&arg, 0, sizeof arg);
+  arg.version = 1;
+  arg.hash_algorithm = FS_VERITY_HASH_ALG_SHA256;
+  arg.block_size = 4096;
+  if (ioctl(fd, FS_IOC_ENABLE_VERITY, &arg) != 0)
+    fail("FS_IOC_ENABLE_VERITY");
+  close(fd);
+}
+
+/* The attribute the kernel shows for UNFIT (FS_IOC_GETFLAGS), checked once the file is set up. */
+static void check_unfit(int f)
+{
+  /* An empty file has no inline data yet (ext4 sets EXT4_INLINE_DATA_FL with its first inline write). */
+  static const int want[] = { 0, FS_JOURNAL_DATA_FL, FS_INLINE_DATA_FL, FS_ENCRYPT_FL, FS_VERITY_FL, 0 };
+  int flags = 0, fd;
+  struct stat st;
+
+  if (want[UNFIT] == 0 || (UNFIT == 2 && (stat(paths[f], &st) != 0 || st.st_size == 0)))
+    return;
+  fd = open(paths[f], O_RDONLY);
+  if (fd < 0 || ioctl(fd, FS_IOC_GETFLAGS, &flags) != 0)
+    fail("FS_IOC_GETFLAGS");
+  close(fd);
+  if (!(flags & want[UNFIT])) {
+    fprintf(stderr, "repro: setup: f%d lacks the attribute 0x%x (flags 0x%x)\n", f + 1, want[UNFIT], flags);
+    exit(2);
+  }
+}
+
 HELPER void setup_file(int f, int dax_flag, long size)
 {
   struct fsxattr fa;
   struct stat st;
   static const char zeros[BIG_LEN];
-  int fd = open(paths[f], O_RDWR | O_CREAT | O_TRUNC, 0644);
+  static int dir_ready;
+  int fd;
 
+  if (UNFIT == 3 && !dir_ready++)
+    encrypt_run_dir();
+  fd = open(paths[f], O_RDWR | O_CREAT | O_TRUNC, 0644);
   if (fd < 0)
     fail(paths[f]);
+  /* UNFIT 2: few enough bytes to sit in the inode (still the size class small), so that the file has inline data. */
+  if (UNFIT == 2 && size > 0)
+    size = 16;
   if (size > 0 && write(fd, zeros, (size_t)size) != size)
     fail("write");
+  make_unfit(f, fd, size);
   if (ioctl(fd, FS_IOC_FSGETXATTR, &fa) != 0) {
     printf("setup: f%d: FS_IOC_FSGETXATTR: %s (no per-file DAX flag here?)\n", f + 1, strerror(errno));
   } else {
@@ -858,6 +981,9 @@ HELPER void setup_file(int f, int dax_flag, long size)
   if (machine && ioctl(fd, FS_IOC_FSGETXATTR, &fa) == 0 && !!(fa.fsx_xflags & FS_XFLAG_DAX) != !!dax_flag)
     printf("@setup-error f%d FS_XFLAG_DAX is %d, not %d\n", f + 1, !!(fa.fsx_xflags & FS_XFLAG_DAX), dax_flag);
   close(fd);
+  if (UNFIT == 4)
+    enable_verity(f);
+  check_unfit(f);
   if (!machine)
     printf("setup: f%d created, %ld bytes, FS_XFLAG_DAX=%d\n", f + 1, size, dax_flag);
 }

@@ -5,6 +5,7 @@ import { actionsOver } from '../../../checker/extend.js';
 import type { ActionDef } from '../../../checker/model.js';
 import { fName, type Ctx } from '../context.js';
 import { evict } from '../inode.js';
+import { mountFailure } from '../exclusions.js';
 import { enumOf } from '../../../checker/domain.js';
 import { Fd, InCore, PageCache, Vma, type S } from '../state.js';
 
@@ -23,6 +24,9 @@ function inUse(s: MountS, ctx: Ctx): boolean {
 }
 
 export function mountActions(ctx: Ctx): Record<string, ActionDef<any, any>> {
+  const failures = MountMode.values.map((mount) => mountFailure({ ...ctx.c, mount }));
+  const refused = failures.map((why) => why !== undefined);
+  const refusedDoc = failures.map((why, m) => (why ? `dax=${MountMode.values[m]} fails (${why})` : '')).filter(Boolean).join('; ');
   return {
     // -EBUSY while any file is open or mapped (do_umount: propagate_mount_busy, fs/namespace.c): not a step.
     Umount: act({
@@ -46,10 +50,12 @@ export function mountActions(ctx: Ctx): Record<string, ActionDef<any, any>> {
       source: 'fs/namespace.c do_umount (propagate_mount_busy: -EBUSY); fs/super.c generic_shutdown_super -> sync_filesystem, evict_inodes (v6.12)',
     }),
 
+    // A mode the filesystem refuses on this device is a mount(2) that fails and changes nothing: no step
+    // (ext4 dax=always without a DAX device, or with the inline_data feature: spec/dax/exclusions.ts mountFailure).
     Mount: act({
       params: { mode: MountMode },
-      guard: (s) => s.mounted === 0,
-      guardDoc: 'the filesystem is not mounted',
+      guard: (s, { mode }) => s.mounted === 0 && !refused[mode],
+      guardDoc: `the filesystem is not mounted${refusedDoc ? `; ${refusedDoc}` : ''}`,
       effect: (s, { mode }) => { s.mounted = 1; s.mountMode = mode; },
       label: ({ mode }) => `Mount -o dax=${MountMode.values[mode]}`,
       source: 'fs/ext4/super.c ext4_parse_param (Opt_dax_type); fs/xfs/xfs_super.c xfs_fs_parse_param -> xfs_mount_set_dax_mode (v6.12)',

@@ -23,6 +23,28 @@ export interface SetFlagRule {
   readonly flipsLive?: boolean;
   /** Which requests are steps, where not only those that change the flag (xfs v4.13 compared the request with IS_DAX). */
   readonly isAStep?: (s: S, f: number, v: number) => boolean;
+  /** The request fails after the code has already changed something (xfs v5.10: d_mark_dontcache, then -EINVAL). */
+  readonly failsPartWay?: PartWayFailure;
+}
+
+/**
+ * A request that returns an error after part of its work is done: the flag is
+ * not written, `done` is what ran before the error. It is a step only where
+ * `done` changes the state; elsewhere it is a refusal like any other.
+ */
+export interface PartWayFailure {
+  readonly fails: (s: S, p: number, f: number, v: number) => boolean;
+  readonly done: (s: S, p: number, f: number, v: number) => void;
+  /** Whether `done` would change the state from s. */
+  readonly changes: (s: S, p: number, f: number, v: number) => boolean;
+  /** The error, in the kernel's words (the label says it). */
+  readonly error: string;
+  /**
+   * The failure is the caller's choice: a request that also carries another
+   * attribute, given as SetFlag's boolean parameter `param` (the request fails
+   * only where it is true).
+   */
+  readonly chosenBy?: string;
 }
 
 const SETFLAG_SOURCE = 'fs/ioctl.c ioctl_fssetxattr -> vfs_fileattr_set -> ext4_fileattr_set / xfs_fileattr_set (5.13+); '
@@ -39,16 +61,28 @@ const SETFLAG_SOURCE = 'fs/ioctl.c ioctl_fssetxattr -> vfs_fileattr_set -> ext4_
 export function setFlag(ctx: Ctx, rule: SetFlagRule) {
   const refuses = rule.refuses;
   const isAStep = rule.isAStep;
+  const partWay = rule.failsPartWay;
+  const chosen = partWay?.chosenBy;
+  type Prm = { p: number; f: number; v: number } & Record<string, number>;
+  const failsPartWay = (s: S, prm: Prm) => partWay !== undefined && (chosen === undefined || prm[chosen] === 1) && partWay.fails(s, prm.p, prm.f, prm.v);
   return action({
-    params: { p: ctx.Procs, f: ctx.Files, v: bool },
+    params: { p: ctx.Procs, f: ctx.Files, v: bool, ...(chosen ? { [chosen]: bool } : {}) } as { p: typeof ctx.Procs; f: typeof ctx.Files; v: typeof bool },
     actor: 'p',
-    guard: (s, { p, f, v }) => s.fd[p]![f] !== Fd.closed && (isAStep ? isAStep(s, f, v) : s.xflagDax[f] !== v) && !(refuses && refuses(s, p, f, v)),
-    guardDoc: `the process has the file open and ${rule.isAStep ? 'v changes the flag or S_DAX' : 'v changes the flag'}${rule.refusal ? `; ${rule.refusal}` : ''}`,
-    effect: (s, { p, f, v }) => {
+    guard: (s, prm) => {
+      const { p, f, v } = prm;
+      return s.fd[p]![f] !== Fd.closed && (isAStep ? isAStep(s, f, v) : s.xflagDax[f] !== v) && !(refuses && refuses(s, p, f, v))
+        && (!failsPartWay(s, prm as Prm) || partWay!.changes(s, p, f, v));
+    },
+    guardDoc: `the process has the file open and ${rule.isAStep ? 'v changes the flag or S_DAX' : 'v changes the flag'}${rule.refusal ? `; ${rule.refusal}` : ''}`
+      + `${partWay ? `; where it fails with ${partWay.error}, only if what it did first changes something` : ''}`,
+    effect: (s, prm) => {
+      const { p, f, v } = prm;
+      if (failsPartWay(s, prm as Prm)) { partWay!.done(s, p, f, v); return; }
       s.xflagDax[f] = v;
       rule.then(s, p, f, v);
     },
-    label: ({ p, f, v }) => `SetFlag(FS_XFLAG_DAX=${v}) ${pName(p)} ${fName(f)}${rule.forwarded ? ' → FUSE_IOCTL' : ''}`,
+    label: (prm, before) => `SetFlag(FS_XFLAG_DAX=${prm.v}${chosen && (prm as Prm)[chosen] ? ` + ${chosen}` : ''}) ${pName(prm.p)} ${fName(prm.f)}${rule.forwarded ? ' → FUSE_IOCTL' : ''}`
+      + `${failsPartWay(before, prm as Prm) ? ` → ${partWay!.error}` : ''}`,
     source: SETFLAG_SOURCE,
   });
 }

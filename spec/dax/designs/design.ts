@@ -4,6 +4,7 @@
 
 import type { DesignInfo } from '../../../checker/model.js';
 import type { Behaviour } from '../actions/index.js';
+import type { Constants } from '../constants.js';
 import type { Ctx } from '../context.js';
 import type { Flavour } from '../flavour.js';
 
@@ -12,6 +13,6 @@ export interface DaxDesign extends DesignInfo {
   readonly flavour: 'ext4/xfs' | 'virtiofs';
   /** When S_DAX changes and what the ioctl, the fault path, writeback and the lookup do, where it differs from what landed. */
   readonly changes?: (ctx: Ctx) => Partial<Behaviour>;
-  /** What the design changes in its filesystem's own behaviour (the dcache of a kernel version, a mount option). */
-  readonly flavourChanges?: (base: Flavour) => Partial<Flavour>;
+  /** What the design changes in its filesystem's own behaviour (the dcache of a kernel version, a mount option, a file exclusion of then). */
+  readonly flavourChanges?: (base: Flavour, c: Constants) => Partial<Flavour>;
 }
