@@ -1,37 +1,14 @@
-// Replays a hand-written scenario on the passthrough model: each step names an
-// action and the parameters that matter (the slot a result lands in, `-> file1`,
-// is the canonical form's choice, not a parameter). `err` is what a refused
-// call must return, read on the state after it. A step that is not enabled, or
-// returns another errno, fails the test with its name.
+// A hand-written scenario on the passthrough model, from its one initial state
+// (testkit/refusal-play.ts says how steps are named and matched).
 
-import { compile, type ActionInstance } from '../checker/compile.js';
+import { compile } from '../checker/compile.js';
 import type { TraceStep } from '../checker/result.js';
-import { replayInstances } from '../checker/trace.js';
 import { passthroughModel } from '../spec/passthrough/index.js';
+import { playFrom, type Step } from './refusal-play.js';
 
-export type Step = readonly [action: string, params?: Record<string, string | number | boolean>];
+export { finalState, type Step } from './refusal-play.js';
 
 export function play(design: string, steps: readonly Step[], constants: Record<string, string | number> = {}): TraceStep[] {
   const cm = compile(passthroughModel, design, constants);
-  const init = cm.inits[0]!;
-  const path: ActionInstance[] = [];
-  const enabled = (inst: ActionInstance, err: unknown) => {
-    try {
-      const last = replayInstances(cm, init, [...path, inst]).at(-1)!.state as { refused: { errno: string } };
-      return err === undefined || last.refused.errno === err;
-    } catch { return false; }
-  };
-  for (const [action, { err, ...want } = {}] of steps) {
-    const match = cm.instances.find((inst) => inst.name === action
-      && Object.entries(want).every(([k, v]) => cm.showParams(inst)[k] === v)
-      && enabled(inst, err));
-    if (!match) throw new Error(`step ${path.length + 1}, ${action} ${JSON.stringify({ ...want, ...(err !== undefined ? { err } : {}) })}, is not enabled`);
-    path.push(match);
-  }
-  return replayInstances(cm, init, path);
-}
-
-/** The decoded state after the last step. */
-export function finalState(trace: readonly TraceStep[]): any {
-  return trace.at(-1)!.state;
+  return playFrom(cm, cm.inits[0]!, steps);
 }
