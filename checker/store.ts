@@ -21,8 +21,11 @@ const MAX_LOAD = 0.75;
 const GROWTH = 1.5;
 const MIN_SLOTS = 1024;
 
-/** The home slot of fingerprint low word `lo` in a table of `slots` slots (monotone in lo). */
-const homeOf = (lo: number, slots: number): number => (((lo >>> 0) * slots) / 4294967296) >>> 0;
+/** The home slot of fingerprint low word `lo` in a table of `slots` slots (monotone in lo; the parallel table's too). */
+export const homeOf = (lo: number, slots: number): number => (((lo >>> 0) * slots) / 4294967296) >>> 0;
+
+/** The slots a table grows to from `slots` (the parallel table grows the same way). */
+export const grownSlots = (slots: number): number => Math.ceil(slots * GROWTH);
 
 /** A set of 64-bit fingerprints (open addressing, like the store's table), cleared in O(size). */
 export class FingerprintSet {
@@ -182,7 +185,7 @@ export class FingerprintStore {
   private growTable(): void {
     const old = this.table;
     const oldSlots = this.slots;
-    const slots = Math.ceil(oldSlots * GROWTH);
+    const slots = grownSlots(oldSlots);
     const extra = slots * 8 + this.links.bytesFor(Math.ceil(slots * MAX_LOAD)) - this.links.bytes;
     if (this.bytes + extra + this.otherBytes() > this.maxBytes) {
       throw new StoreFullError(

@@ -3,6 +3,7 @@
 // table, inserting the initial states (coordinator), growing the table in
 // place, finding an entry's slot. The formats are described in protocol.ts.
 
+import { homeOf } from '../store.js';
 import { ENTRY_HEAD, LOCKED, MARK, SEGMENT_BITS, SLOT_WORDS } from './protocol.js';
 
 /** Fingerprint low words as the table stores them: non-zero (0 marks an empty slot). */
@@ -16,15 +17,9 @@ export function tableHi(x: number): number {
   return h === 0 ? 1 : h;
 }
 
-/** The home slot of low word `lo` in a table of `slots` slots: lo scaled, so homes keep lo's order at every size (store.ts). */
-export function homeOf(lo: number, slots: number): number {
-  return (((lo >>> 0) * slots) / 4294967296) >>> 0;
-}
-
-/** Slots a table grows to from `slots` (by half, as the sequential store: it stays 50-75 % full, not 37-75 %). */
-export function grownSlots(slots: number): number {
-  return Math.ceil(slots * 1.5);
-}
+// Homes are the sequential store's (lo scaled, so they keep lo's order at every
+// size) and so is growth (by half: the table stays 50-75 % full, not 37-75 %).
+export { grownSlots, homeOf } from '../store.js';
 
 /**
  * The table's buffer: room for `slots` slots, reserved, not committed. The
