@@ -1,15 +1,15 @@
-// `daxcheck explore` driven through its page in Chromium (playwright-core, Debian's Chromium):
+// `daxcheck explore` driven through its page in Chromium (playwright-core, the trace-page test's Chromium):
 // take a few steps, go back, jump, see a property fail, save the path, replay the saved file.
 
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { chromiumForTests } from '../../testkit/browser.js';
 import { daxcheckIn, emptyDir } from '../../testkit/outside.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const bin = fileURLToPath(new URL('../../bin/daxcheck.js', import.meta.url));
 
 describe('daxcheck explore in Chromium', () => {
@@ -20,7 +20,6 @@ describe('daxcheck explore in Chromium', () => {
   const dir = emptyDir();
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get update && apt-get install -y chromium`);
     server = spawn(process.execPath, [bin, 'explore', 'dax', '--design', 'flip-on-ioctl', '--port', '0'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
     url = await new Promise<string>((resolve, reject) => {
       let out = '';
@@ -33,10 +32,8 @@ describe('daxcheck explore in Chromium', () => {
     });
     const profile = join(dir, 'profile');
     mkdirSync(profile);
-    browser = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM, headless: true, acceptDownloads: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    const { executablePath, args } = await chromiumForTests();
+    browser = await chromium.launchPersistentContext(profile, { executablePath, headless: true, acceptDownloads: true, args: [...args] });
     page = await browser.newPage();
     await page.goto(url);
   });
