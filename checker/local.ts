@@ -13,6 +13,7 @@ import { Coverage } from './coverage.js';
 import { StoreFullError } from './errors.js';
 import { FP, fingerprint } from './fingerprint.js';
 import { StateQueue } from './queue.js';
+import { RecentFingerprints } from './recent.js';
 import { FingerprintSet, FingerprintStore, type StoreContents } from './store.js';
 import { StateGraph } from './liveness/graph.js';
 
@@ -61,6 +62,12 @@ export class LocalExplorer {
   reducedStates = 0;
   /** With --por: the fingerprints stored at depth nextLevelDepth (the level being built), for the proviso. */
   private readonly nextLevel = new FingerprintSet();
+  /** The fingerprints just looked up in the store. */
+  private readonly recent = new RecentFingerprints();
+  /** The fingerprints of the successors of the state being expanded (lo, hi pairs). */
+  private succFps = new Int32Array(256);
+  /** What the home-slot reads give, kept so that the compiler keeps the reads. */
+  touched = 0;
   private nextLevelDepth = -1;
 
   /** @param order 'bfs' when states are expanded in the order they are stored (the compact links of store-links.ts), 'any' for depth-first. */
@@ -142,6 +149,22 @@ export class LocalExplorer {
     const checkStates = core.invariants.length + core.goals.length > 0;
     const ample = this.por && count > 0 ? this.ampleFor(depth) : -1;
     const localTo = this.localTo;
+    // The fingerprints first, each home slot read as soon as it is known: those
+    // reads do not wait for one another, so their cache misses overlap here
+    // instead of each stalling the insertion below in turn.
+    let fps = this.succFps;
+    if (fps.length < 2 * count) fps = this.succFps = new Int32Array(2 * count + 64);
+    // (Not those just looked up: they are in the store, known without it.)
+    const recent = this.recent;
+    let touched = 0;
+    for (let r = 0; r < count; r++) {
+      fingerprint(words, r * W, W);
+      const lo = FP[0]!, hi = FP[1]!;
+      fps[2 * r] = lo;
+      fps[2 * r + 1] = hi;
+      if (!recent.has(lo, hi)) touched ^= store.touch(lo);
+    }
+    this.touched ^= touched;
     let skipped = 0;
     let f = 0;
     let q = 0;
@@ -154,12 +177,13 @@ export class LocalExplorer {
       }
       if (ample >= 0 && localTo[i] !== ample) { skipped++; continue; }
       coverage.count(i, id);
-      fingerprint(words, q * W, W);
-      const nid = store.add(FP[0]!, FP[1]!, id, i, depth + 1);
-      if (graph !== undefined) this.record(graph, nid, i, words, q * W);
+      const lo = fps[2 * q]!, hi = fps[2 * q + 1]!;
+      const nid = recent.has(lo, hi) ? -1 : store.add(lo, hi, id, i, depth + 1);
+      recent.note(lo, hi);
+      if (graph !== undefined) this.record(graph, nid, i, words, q * W, lo, hi);
       if (nid < 0) continue;
       queue.push(nid, words, q * W);
-      if (this.por) this.nextLevel.add(FP[0]!, FP[1]!);
+      if (this.por) this.nextLevel.add(lo, hi);
       if (this.countOrbits) this.represented += core.orbitSize(words, q * W);
       if (checkStates) this.checkNew(words, q * W, nid, id * stride + i);
       if (this.stop) { q++; break; }
@@ -173,9 +197,14 @@ export class LocalExplorer {
     }
   }
 
+  /** The store was replaced: what was looked up in the one before says nothing of it. */
+  forgetRecent(): void {
+    this.recent.clear();
+  }
+
   /** An edge of the state graph to the successor in words[at] (new when nid >= 0), and the labels of a new state. */
-  private record(graph: StateGraph, nid: number, inst: number, words: Uint32Array, at: number): void {
-    graph.edge(graph.stored(FP[0]!, FP[1]!, nid), inst);
+  private record(graph: StateGraph, nid: number, inst: number, words: Uint32Array, at: number, lo: number, hi: number): void {
+    graph.edge(graph.stored(lo, hi, nid), inst);
     if (nid < 0) return;
     this.core.loadNext(words, at);
     graph.label(nid, this.core.nextView);
@@ -343,6 +372,7 @@ export class LocalLevels implements LevelExpander {
     const n = snap.numbers;
     const links = Object.fromEntries(Object.entries(snap.arrays).filter(([k]) => k.startsWith('links.')).map(([k, v]) => [k.slice(6), v as Uint32Array]));
     x.store.restore({ table: a.table!, links, size: n.size! });
+    x.forgetRecent();
     x.queue.pushAll(a.queueIds!, a.queueWords!);
     x.generated = n.generated!;
     x.expanded = n.expanded!;

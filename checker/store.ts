@@ -119,6 +119,11 @@ export class FingerprintStore {
     }
   }
 
+  /** The first word of lo's home slot: read ahead of add so that the slot is in the cache by then. */
+  touch(lo: number): number {
+    return this.table[homeOf(lo, this.slots) << 1]!;
+  }
+
   /** The rare branch of add, out of its way (the probe loop stays small enough to be inlined where it is called). */
   private insertAt(j: number, lo: number, hi: number, parent: number, action: number, depth: number): number {
     this.table[j] = lo;

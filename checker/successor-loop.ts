@@ -29,7 +29,7 @@ export type SuccessorLoop = (core: LoopCore, out: LoopOut, checkSteps: boolean) 
  * SPIN compiles its model into the verifier, this gives each call a site of
  * its own. The semantics are the loop's in the comment of successors().
  */
-export function makeSuccessorLoop(cm: CompiledModel, avoided: ReadonlySet<number>, canonical = false): SuccessorLoop {
+export function makeSuccessorLoop(cm: CompiledModel, avoided: ReadonlySet<number>, canonical = false, slots = 0): SuccessorLoop {
   const ranges: { action: number; from: number; to: number }[] = [];
   cm.instances.forEach((inst, i) => {
     const last = ranges[ranges.length - 1];
@@ -63,7 +63,7 @@ export function makeSuccessorLoop(cm: CompiledModel, avoided: ReadonlySet<number
       `  for (let i = ${r.from}; i < ${r.to}; i++) {`,
       '    const a = P[i];',
       hasGuard ? `    if (!G${k}(cv, a)) continue;` : '',
-      '    next.set(cur);',
+      '    CP(next, cur);',
       `    if (E${k}(nv, a) === false) continue;`,
       '    enabled = true;',
       '    if (pack(next, words, m * W) >= 0) core.packFailed(i);',
@@ -74,10 +74,10 @@ export function makeSuccessorLoop(cm: CompiledModel, avoided: ReadonlySet<number
     );
   });
   lines.push('  out.count = m;', '  out.enabled = enabled;', '};');
-  const names = ranges.flatMap((_, k) => [`G${k}`, `E${k}`]);
-  const fns = ranges.flatMap((r) => [cm.instances[r.from]!.guard, cm.instances[r.from]!.effect]);
+  const names = ['CP', ...ranges.flatMap((_, k) => [`G${k}`, `E${k}`])];
+  const fns = [copier(slots), ...ranges.flatMap((r) => [cm.instances[r.from]!.guard, cm.instances[r.from]!.effect])];
   const source = lines.filter(Boolean).join('\n');
-  const key = names.join(',') + '\n' + source;
+  const key = `${slots}\n${names.join(',')}\n${source}`;
   let factory = factories.get(key);
   if (!factory) {
     // eslint-disable-next-line no-new-func
@@ -95,3 +95,15 @@ export function makeSuccessorLoop(cm: CompiledModel, avoided: ReadonlySet<number
  * the guards, effects and parameters are the factory's arguments.)
  */
 const factories = new Map<string, (...args: unknown[]) => SuccessorLoop>();
+
+/**
+ * Copies the state's slots into the successor's: unrolled for a state of up
+ * to 64 slots, which costs less than TypedArray.prototype.set's call into the
+ * runtime on every successor; set for larger ones.
+ */
+function copier(slots: number): (next: Int32Array, cur: Int32Array) => void {
+  if (slots === 0 || slots > 64) return (next, cur) => next.set(cur);
+  const body = Array.from({ length: slots }, (_, i) => `n[${i}] = c[${i}];`).join(' ');
+  // eslint-disable-next-line no-new-func
+  return new Function('n', 'c', body) as (next: Int32Array, cur: Int32Array) => void;
+}

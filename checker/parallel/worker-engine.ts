@@ -15,6 +15,7 @@ import { Successors, TransitionCore } from '../core.js';
 import { Coverage } from '../coverage.js';
 import { SchemaViolation } from '../errors.js';
 import { FP, fingerprint } from '../fingerprint.js';
+import { RecentFingerprints } from '../recent.js';
 import type { ModelDef } from '../model.js';
 import { selectProperties } from '../select.js';
 import {
@@ -115,6 +116,8 @@ export class Engine {
   private totalExpanded = 0;
   /** Keeps the slot-touching loads of expand() from being optimised away. */
   private sink = 0;
+  /** The fingerprints this engine has just looked up in the table. */
+  private readonly recent = new RecentFingerprints();
 
   // one state's successors' fingerprints
   private readonly succLo: Uint32Array;
@@ -228,7 +231,7 @@ export class Engine {
 
   /** Expands frontier[start, end); returns how many new states it stored. */
   private expand(start: number, end: number): number {
-    const { core, succ, W, EW, nInst, frontier, levelStart, succLo, succHi, arena } = this;
+    const { core, succ, W, EW, nInst, frontier, levelStart, succLo, succHi, arena, recent } = this;
     const table = this.table;
     const slots = this.slots;
     const segMask = (1 << SEGMENT_BITS) - 1;
@@ -276,8 +279,9 @@ export class Engine {
 
       // Touch every successor's home slot first: the loads are independent,
       // so their cache misses overlap instead of stalling one insert each.
+      // (Not those this engine has just looked up: they are in the table.)
       let touch = 0;
-      for (let q = 0; q < m; q++) touch ^= table[homeOf(succLo[q]!, slots) << 1]!;
+      for (let q = 0; q < m; q++) if (!recent.has(succLo[q]!, succHi[q]!)) touch ^= table[homeOf(succLo[q]!, slots) << 1]!;
       this.sink ^= touch;
 
       for (let q = 0; q < m; q++) {
@@ -285,6 +289,11 @@ export class Engine {
         const h = succHi[q]! & 0x7fffffff;
         const hi = h === 0 ? 1 : h;
         const i = succ.inst[q]!;
+        // Found in the table a moment ago by this engine: stored in an earlier level, or new in this
+        // one with a key at most the one it had then (keys only decrease), which is below this one
+        // (an engine meets its parents and their instances in increasing order).
+        if (recent.has(succLo[q]!, succHi[q]!)) continue;
+        recent.note(succLo[q]!, succHi[q]!);
         // Insert, or lower the key of the new state already there (protocol.ts).
         let s = homeOf(lo, slots);
         let entry = -1;
