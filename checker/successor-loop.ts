@@ -101,9 +101,18 @@ const factories = new Map<string, (...args: unknown[]) => SuccessorLoop>();
  * to 64 slots, which costs less than TypedArray.prototype.set's call into the
  * runtime on every successor; set for larger ones.
  */
-function copier(slots: number): (next: Int32Array, cur: Int32Array) => void {
-  if (slots === 0 || slots > 64) return (next, cur) => next.set(cur);
-  const body = Array.from({ length: slots }, (_, i) => `n[${i}] = c[${i}];`).join(' ');
-  // eslint-disable-next-line no-new-func
-  return new Function('n', 'c', body) as (next: Int32Array, cur: Int32Array) => void;
+function copier(slots: number): Copy {
+  const key = slots === 0 || slots > 64 ? 0 : slots;
+  let copy = copiers.get(key);
+  if (!copy) {
+    const body = Array.from({ length: key }, (_, i) => `n[${i}] = c[${i}];`).join(' ');
+    // eslint-disable-next-line no-new-func
+    copy = key === 0 ? (next, cur) => next.set(cur) : new Function('n', 'c', body) as Copy;
+    copiers.set(key, copy);
+  }
+  return copy;
 }
+
+type Copy = (next: Int32Array, cur: Int32Array) => void;
+/** One copy a size, so that the loops of designs sharing a factory also share the copy it inlines. */
+const copiers = new Map<number, Copy>();

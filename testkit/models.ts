@@ -62,3 +62,31 @@ export const bitsModel = defineModel({
     };
   },
 });
+
+/**
+ * k bits, all clear at first; Set(i) sets bit i while every bit is clear:
+ * k + 1 states, k + 1 generated. A successor that kept a slot of the one
+ * generated before it (a copy of the state that missed a slot) would set two
+ * bits and count more. k up to 96, so that the copy of both short and long
+ * layouts (checker/successor-loop.ts) is covered.
+ */
+export const firstBitModel = defineModel({
+  name: 'first-bit',
+  summary: 'set one of k bits, once',
+  constants: { k: intConstant(1, 96, 3, 'number of bits') },
+  defaultDesign: 'plain',
+  designs: { plain: { summary: 'the only design' } },
+  build: (c) => {
+    const Bits = indexSet('b', c.k);
+    const schema = record({ bit: arrayOf(Bits, bool) });
+    type S = View<typeof schema>;
+    const allClear = (s: S) => { for (let j = 0; j < c.k; j++) if (s.bit[j] !== 0) return false; return true; };
+    return {
+      schema,
+      init: { params: {}, effect: () => {} },
+      actions: { Set: actionsOf<typeof schema>()({ params: { i: Bits }, guard: (s) => allClear(s), effect: (s, { i }) => { s.bit[i] = 1; } }) },
+      properties: {},
+      checkDeadlock: false,
+    };
+  },
+});

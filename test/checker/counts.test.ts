@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { compile } from '../../checker/compile.js';
 import { check } from '../../checker/search.js';
 import { benchModel } from '../../spec/bench/index.js';
-import { bitsModel, counterModel } from '../../testkit/models.js';
+import { bitsModel, counterModel, firstBitModel } from '../../testkit/models.js';
 
 describe('state counts derived by hand', () => {
   it('counter: n + 1 states, depth n, deadlock at the top', () => {
@@ -21,6 +21,14 @@ describe('state counts derived by hand', () => {
     expect(r.depth).toBe(5);
     expect(r.complete).toBe(true);
     expect(r.deadlock).toBeUndefined();
+  });
+
+  it('first-bit: k + 1 states whether the state is copied slot by slot (up to 64) or with set (more)', () => {
+    for (const k of [40, 64, 65, 96]) {
+      const r = check(compile(firstBitModel, 'plain', { k }));
+      expect(r.distinctStates, `k=${k}`).toBe(k + 1);
+      expect(r.statesGenerated, `k=${k}`).toBe(k + 1);
+    }
   });
 
   it('benchmark model: the counts fixed by bench/dax-modes-bench.md', () => {
