@@ -176,7 +176,7 @@ export class TransitionCore {
       this.actionProperties.flatMap((p, k) => (p.actions === undefined || p.actions.includes(inst.action) ? [k] : [])),
     ));
     this.constraint = cm.constraint;
-    this.successorLoop = makeSuccessorLoop(cm, this.avoided, this.symmetry !== undefined, this.cur.length);
+    this.successorLoop = makeSuccessorLoop(cm, this.avoided, this.symmetry !== undefined);
   }
 
   /** Sets which action properties are checked (e.g. at the start of a parallel level). */

@@ -64,10 +64,10 @@ export class LocalExplorer {
   private readonly nextLevel = new FingerprintSet();
   /** The fingerprints just looked up in the store. */
   private readonly recent = new RecentFingerprints();
-  /** The fingerprints of the successors of the state being expanded (lo, hi pairs). */
-  private succFps = new Int32Array(256);
-  /** What the home-slot reads give, kept so that the compiler keeps the reads. */
-  touched = 0;
+  /** The fingerprints of the successors of the state being expanded (lo, hi pairs; at most one a instance). */
+  private readonly succFps: Int32Array;
+  /** Keeps the home-slot reads of expandOne from being optimised away. */
+  private sink = 0;
   private nextLevelDepth = -1;
 
   /** @param order 'bfs' when states are expanded in the order they are stored (the compact links of store-links.ts), 'any' for depth-first. */
@@ -80,6 +80,7 @@ export class LocalExplorer {
     this.succ = new Successors(core);
     const nInst = cm.instances.length;
     this.stride = nInst + 1;
+    this.succFps = new Int32Array(2 * Math.max(1, nInst));
     const { invariants, actionProperties, goals } = ctx.selected;
     this.invPos = new Float64Array(invariants.length).fill(-1);
     this.invId = new Int32Array(invariants.length).fill(-1);
@@ -152,8 +153,7 @@ export class LocalExplorer {
     // The fingerprints first, each home slot read as soon as it is known: those
     // reads do not wait for one another, so their cache misses overlap here
     // instead of each stalling the insertion below in turn.
-    let fps = this.succFps;
-    if (fps.length < 2 * count) fps = this.succFps = new Int32Array(2 * count + 64);
+    const fps = this.succFps;
     // (Not those just looked up: they are in the store, known without it.)
     const recent = this.recent;
     let touched = 0;
@@ -164,7 +164,7 @@ export class LocalExplorer {
       fps[2 * r + 1] = hi;
       if (!recent.has(lo, hi)) touched ^= store.touch(lo);
     }
-    this.touched ^= touched;
+    this.sink ^= touched;
     let skipped = 0;
     let f = 0;
     let q = 0;

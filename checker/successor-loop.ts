@@ -29,7 +29,8 @@ export type SuccessorLoop = (core: LoopCore, out: LoopOut, checkSteps: boolean) 
  * SPIN compiles its model into the verifier, this gives each call a site of
  * its own. The semantics are the loop's in the comment of successors().
  */
-export function makeSuccessorLoop(cm: CompiledModel, avoided: ReadonlySet<number>, canonical = false, slots = 0): SuccessorLoop {
+export function makeSuccessorLoop(cm: CompiledModel, avoided: ReadonlySet<number>, canonical = false): SuccessorLoop {
+  const slots = cm.layout.lo.length;
   const ranges: { action: number; from: number; to: number }[] = [];
   cm.instances.forEach((inst, i) => {
     const last = ranges[ranges.length - 1];
@@ -102,7 +103,7 @@ const factories = new Map<string, (...args: unknown[]) => SuccessorLoop>();
  * runtime on every successor; set for larger ones.
  */
 function copier(slots: number): Copy {
-  const key = slots === 0 || slots > 64 ? 0 : slots;
+  const key = slots > 64 ? 0 : slots;
   let copy = copiers.get(key);
   if (!copy) {
     const body = Array.from({ length: key }, (_, i) => `n[${i}] = c[${i}];`).join(' ');

@@ -292,8 +292,8 @@ export class Engine {
         // Found in the table a moment ago by this engine: stored in an earlier level, or new in this
         // one with a key at most the one it had then (keys only decrease), which is below this one
         // (an engine meets its parents and their instances in increasing order).
-        if (recent.has(succLo[q]!, succHi[q]!)) continue;
-        recent.note(succLo[q]!, succHi[q]!);
+        if (recent.has(lo, succHi[q]!)) continue;
+        recent.note(lo, succHi[q]!);
         // Insert, or lower the key of the new state already there (protocol.ts).
         let s = homeOf(lo, slots);
         let entry = -1;
