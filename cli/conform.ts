@@ -52,21 +52,30 @@ export function registerConform(program: Command): void {
         log: (l) => process.stderr.write(`${l}\n`),
       });
       process.stdout.write(o.json ? JSON.stringify(r) + '\n' : formatConform(r));
-      process.exitCode = r.perFs.some((f) => f.disagreements.length > 0) ? 1 : 0;
+      process.exitCode = r.perFs.some((f) => f.disagreements.length > 0) ? 1 : r.notRun.length > 0 ? 4 : 0;
     });
 }
 
 export function formatConform(r: ConformReport): string {
   const lines = [
-    `Conformance of ${r.model} / ${r.design} on Linux ${r.kernel}: ${r.traces.given ? `${r.traces.given} given traces` : `${r.traces.walks} walks + ${r.traces.examples} recorded examples`}, ${r.boots} boot (${r.bootSeconds.toFixed(1)} s; programs built in ${r.buildSeconds.toFixed(1)} s)`,
+    `Conformance of ${r.model} / ${r.design} on Linux ${r.kernel}: ${r.traces.given ? `${r.traces.given} given traces` : `${r.traces.walks} walks + ${r.traces.examples} recorded examples`}, ${r.boots} boot${r.boots === 1 ? '' : 's'} (${r.bootSeconds.toFixed(1)} s; programs built in ${r.buildSeconds.toFixed(1)} s)`,
     ...r.mounts.map((m) => `  mounted: ${m}`),
     ...(r.coverage ? [`  walks: ${r.coverage.choice}, ${r.coverage.branches} distinct branches (action and the state slots it changed) of ${r.coverage.actions} actions`] : []),
   ];
   const runs = r.perFs.reduce((n, f) => n + f.traces, 0);
   const steps = r.perFs.reduce((n, f) => n + f.steps, 0);
-  const footer = `throughput: ${runs} runs, ${steps} steps in ${r.seconds.toFixed(1)} s wall, ${r.boots} boot: ${(runs / r.seconds).toFixed(2)} traces/s, ${(steps / r.seconds).toFixed(1)} steps/s`;
+  const footer = `throughput: ${runs} runs, ${steps} steps in ${r.seconds.toFixed(1)} s wall, ${r.boots} boot${r.boots === 1 ? '' : 's'}: ${(runs / r.seconds).toFixed(2)} traces/s, ${(steps / r.seconds).toFixed(1)} steps/s`;
+  // Why a boot died, after the verdicts, so that the end of a long report (a CI log's tail) says it.
+  const deaths = r.deaths.flatMap((d) => [
+    `boot ${d.boot} ended before its end: ${d.how} after ${d.seconds.toFixed(1)} s, ${d.during ? `during ${d.during.trace} on ${d.during.fs}` : 'with no program running'}; the kernel console's last lines:`,
+    ...(d.console.length ? d.console.map((l) => `    ${l}`) : ['    (empty)']),
+  ]);
+  const unfinished = [
+    ...(r.killedKernel.length ? [`left out after two boots died under them: ${r.killedKernel.map((k) => `${k.trace} on ${k.fs}`).join(', ')}`] : []),
+    ...(r.notRun.length ? [`INCOMPLETE: ${r.notRun.length} runs unjudged after ${r.boots} boots (${r.notRun.slice(0, 6).map((k) => `${k.trace} on ${k.fs}`).join(', ')}${r.notRun.length > 6 ? ', ...' : ''}): no evidence either way`] : []),
+  ];
   for (const f of r.perFs) {
-    lines.push(`${f.fs}: ${f.traces} traces, ${f.steps} steps compared, ${f.agreed} agreed (${f.steps ? ((100 * f.agreed) / f.steps).toFixed(1) : '0'} %), ${f.observations} observations, ${f.seconds.toFixed(1)} s, ${f.disagreements.length} disagreements`);
+    lines.push(`${f.fs}: ${f.traces} traces${f.notRun ? ` (${f.notRun} not run)` : ''}, ${f.steps} steps compared, ${f.agreed} agreed (${f.steps ? ((100 * f.agreed) / f.steps).toFixed(1) : '0'} %), ${f.observations} observations, ${f.seconds.toFixed(1)} s, ${f.disagreements.length} disagreements`);
     if (f.historical.length > 0) {
       const exact = f.historical.filter((h) => h.partsAt === h.divergesAt);
       lines.push(`  recorded counterexamples: ${exact.length} of ${f.historical.length} part from their own (historical) design exactly at the step their fix diverges`);
@@ -80,6 +89,6 @@ export function formatConform(r: ConformReport): string {
       for (const m of d.missing) lines.push(`    missing: ${m} (the model expects it)`);
     }
   }
-  lines.push(footer);
+  lines.push(...deaths, ...unfinished, footer);
   return lines.join('\n') + '\n';
 }

@@ -85,3 +85,31 @@ export function parseBoot(text: string): BootOutput {
   }
   return { ...(kernel ? { kernel } : {}), runs, errors, mounts, complete, fsSeconds };
 }
+
+/**
+ * Several boots' output as one (conform/boots.ts boots again for what a dying
+ * boot did not finish): for each run the last one that finished, else the last
+ * one begun; the kernel of the first; each file system's time summed; the end
+ * reached when the last boot reached it.
+ */
+export function mergeBoots(boots: readonly BootOutput[]): BootOutput {
+  const byRun = new Map<string, ObservedRun>();
+  const fsSeconds: Record<string, number> = {};
+  for (const b of boots) {
+    for (const r of b.runs) {
+      const id = `${r.fs} ${r.trace}`;
+      const had = byRun.get(id);
+      if (!had || had.rc === undefined || r.rc !== undefined) byRun.set(id, r);
+    }
+    for (const [fs, s] of Object.entries(b.fsSeconds)) fsSeconds[fs] = (fsSeconds[fs] ?? 0) + s;
+  }
+  const kernel = boots.find((b) => b.kernel)?.kernel;
+  return {
+    ...(kernel ? { kernel } : {}),
+    runs: [...byRun.values()],
+    errors: [...new Set(boots.flatMap((b) => b.errors))],
+    mounts: [...new Set(boots.flatMap((b) => b.mounts))],
+    complete: boots.length > 0 && boots[boots.length - 1]!.complete,
+    fsSeconds,
+  };
+}

@@ -16,7 +16,8 @@ import { formatItf } from '../traces/itf-write.js';
 import { loadTrace } from '../traces/load.js';
 import { compileFor } from '../traces/replay.js';
 import { reproC } from '../traces/repro-c.js';
-import { parseBoot } from './parse.js';
+import { bootUntilDone, type BootAttempt, type BootDeath, type RunId } from './boots.js';
+import { parseBoot, type BootOutput } from './parse.js';
 import { validateRun, type Disagreement, type RunVerdict } from './validate.js';
 import { boot, buildPrograms, prepareMachine, type Machine } from './vm.js';
 import { walks, type WalkChoice } from './walks.js';
@@ -70,6 +71,8 @@ export interface FsReport {
   readonly seconds: number;
   readonly disagreements: readonly (Disagreement & { readonly trace: string; readonly origin: string })[];
   readonly historical: readonly HistoricalVerdict[];
+  /** Traces no boot finished because the boots ran out (boots.ts): neither agreed nor disagreed. */
+  readonly notRun: number;
 }
 
 export interface ConformReport {
@@ -80,6 +83,12 @@ export interface ConformReport {
   readonly mounts: readonly string[];
   readonly boots: number;
   readonly bootSeconds: number;
+  /** Boots that ended before their end; each later boot ran what they left. */
+  readonly deaths: readonly BootDeath[];
+  /** Runs left out after two boots died under them (each is also a disagreement). */
+  readonly killedKernel: readonly RunId[];
+  /** Runs no boot finished (the boots ran out): the run is incomplete. */
+  readonly notRun: readonly RunId[];
   readonly buildSeconds: number;
   readonly traces: { readonly walks: number; readonly examples: number; readonly given: number };
   /** How the walks chose, and the distinct branches (action and changed state slots) and actions they took. */
@@ -130,27 +139,42 @@ export function programOf(model: ModelDef<any, any>, c: Case): string {
   return reproC(c.trace, { saved: c.saved, model: model.name, design: cm.design, constants: cm.constants, schema: cm.layout.schema, presentation: model.presentation });
 }
 
-/** Judges a boot's output for the cases; pure, so that tests give it canned text. */
-export function judgeBoot(model: ModelDef<any, any>, cases: readonly Case[], fs: readonly string[], output: string): { perFs: FsReport[]; kernel?: string; mounts: string[]; errors: string[] } {
-  const parsed = parseBoot(output);
+/** What the boots left: runs no boot finished, and runs two boots died under (boots.ts). */
+export interface Unfinished {
+  readonly notRun: readonly RunId[];
+  readonly killedKernel: readonly RunId[];
+}
+
+/**
+ * Judges a boot's output (text, or several boots merged) for the cases; pure,
+ * so that tests give it canned text.
+ */
+export function judgeBoot(model: ModelDef<any, any>, cases: readonly Case[], fs: readonly string[], output: string | BootOutput, unfinished: Unfinished = { notRun: [], killedKernel: [] }): { perFs: FsReport[]; kernel?: string; mounts: string[]; errors: string[] } {
+  const parsed = typeof output === 'string' ? parseBoot(output) : output;
+  const has = (ids: readonly RunId[], fsName: string, trace: string) => ids.some((r) => r.fs === fsName && r.trace === trace);
   const perFs = fs.map((name): FsReport => {
-    let steps = 0; let agreed = 0; let observations = 0;
+    let steps = 0; let agreed = 0; let observations = 0; let notRun = 0;
     const disagreements: FsReport['disagreements'][number][] = [];
     const historical: HistoricalVerdict[] = [];
     for (const c of cases) {
+      if (has(unfinished.notRun, name, c.name)) { notRun++; continue; }
       const run = parsed.runs.find((r) => r.fs === name && r.trace === c.name) ?? { fs: name, trace: c.name, steps: [], done: false, other: parsed.errors.slice() };
       const v: RunVerdict = validateRun(c.judgedBy, model.presentation!, c.trace, run);
       steps += v.steps; agreed += v.agreed; observations += v.observations;
-      if (v.disagreement) disagreements.push({ ...v.disagreement, trace: c.name, origin: c.origin });
+      const killed = has(unfinished.killedKernel, name, c.name);
+      if (v.disagreement) disagreements.push({ ...v.disagreement, ...(killed ? { reason: `${v.disagreement.reason}; two boots died while it ran (the kernel console of each is in the boot lines)` } : {}), trace: c.name, origin: c.origin });
       if (c.own) {
         const h = validateRun(c.own.cm, model.presentation!, c.trace, run).disagreement;
         historical.push({ trace: c.name, origin: c.origin, design: c.own.cm.design, divergesAt: c.own.divergesAt, ...(h ? { partsAt: h.step } : {}) });
       }
     }
-    return { fs: name, traces: cases.length, steps, agreed, observations, seconds: parsed.fsSeconds[name] ?? 0, disagreements, historical };
+    return { fs: name, traces: cases.length, steps, agreed, observations, seconds: parsed.fsSeconds[name] ?? 0, disagreements, historical, notRun };
   });
   return { perFs, ...(parsed.kernel ? { kernel: parsed.kernel } : {}), mounts: parsed.mounts, errors: parsed.errors };
 }
+
+/** Boots a run may take: one, and two more for what a dying boot leaves (boots.ts). */
+const MAX_BOOTS = 3;
 
 export async function conform(model: ModelDef<any, any>, opts: ConformOptions): Promise<ConformReport> {
   if (!model.presentation?.c?.observations) throw new Error(`model ${model.name} has no observation rules`);
@@ -169,19 +193,24 @@ export async function conform(model: ModelDef<any, any>, opts: ConformOptions): 
   const machine: Machine = prepareMachine(opts.log);
   opts.log(`kernel ${machine.kernel} (${machine.kernelPackage}); ${cases.length} traces on ${opts.fs.join(', ')}`);
   const work = mkdtempSync(join(tmpdir(), 'daxcheck-conform-'));
+  const attempts: BootAttempt[] = [];
   try {
     const t0 = performance.now();
     const bin = await buildPrograms(cases.map((c) => ({ name: c.name, source: programOf(model, c) })), work);
     const buildSeconds = (performance.now() - t0) / 1000;
     opts.log(`built ${cases.length} programs in ${buildSeconds.toFixed(1)} s; booting`);
-    const b = await boot(machine, bin, cases.map((c) => c.name), opts.fs, work, 120 + 5 * cases.length * opts.fs.length, prep?.prep ?? []);
-    if (b.timedOut || b.exitCode !== 0) opts.log(`qemu ${b.timedOut ? 'timed out' : `exited ${b.exitCode}`}; console: ${b.consoleLog.split('\n').slice(-5).join(' | ')}`);
-    const judged = judgeBoot(model, cases, opts.fs, b.output);
+    const runs = opts.fs.flatMap((fs) => cases.map((c) => ({ fs, trace: c.name })));
+    const b = await bootUntilDone(async (todo, timeout) => {
+      const a = await boot(machine, bin, todo, work, timeout, prep?.prep ?? []);
+      attempts.push(a);
+      return a;
+    }, runs, (todo) => 120 + 5 * todo, MAX_BOOTS, opts.log);
+    const judged = judgeBoot(model, cases, opts.fs, b.parsed, b);
     for (const e of judged.errors) opts.log(`vm: ${e}`);
     if (opts.out) saveDisagreements(opts.out, cases, judged.perFs, opts.log);
     return {
       model: model.name, design: cm.design, kernel: judged.kernel ?? machine.kernel, kernelPackage: machine.kernelPackage,
-      mounts: judged.mounts, boots: 1, bootSeconds: b.seconds, buildSeconds,
+      mounts: judged.mounts, boots: b.boots, bootSeconds: b.seconds, buildSeconds, deaths: b.deaths, killedKernel: b.killedKernel, notRun: b.notRun,
       traces: opts.traceFiles ? { walks: 0, examples: 0, given: cases.length } : { walks: opts.traces, examples: cases.length - opts.traces, given: 0 }, perFs: judged.perFs,
       ...(ws ? { coverage: { choice, branches: ws.branches, actions: ws.actions } } : {}),
       seconds: (performance.now() - started) / 1000,
@@ -189,7 +218,12 @@ export async function conform(model: ModelDef<any, any>, opts: ConformOptions): 
   } finally {
     if (opts.out) {
       mkdirSync(opts.out, { recursive: true });
-      for (const f of ['programs.log', 'console.log']) if (existsSync(join(work, f))) copyFileSync(join(work, f), join(opts.out, f));
+      // Every boot's output, one after another, each under a line naming it.
+      const joined = (part: (a: BootAttempt) => string) => attempts.map((a, k) => `${attempts.length > 1 ? `# boot ${k + 1}\n` : ''}${part(a)}`).join('\n');
+      if (attempts.length > 0) {
+        writeFileSync(join(opts.out, 'programs.log'), joined((a) => a.output));
+        writeFileSync(join(opts.out, 'console.log'), joined((a) => a.consoleLog));
+      }
       cases.forEach((c, k) => { if (existsSync(join(work, 'src', `t${k}.c`))) copyFileSync(join(work, 'src', `t${k}.c`), join(opts.out!, `${c.name}.c`)); });
     }
     rmSync(work, { recursive: true, force: true });

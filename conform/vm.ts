@@ -17,6 +17,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UsageError } from '../checker/errors.js';
+import type { BootAttempt, RunId } from './boots.js';
 
 export interface Machine {
   readonly dir: string;
@@ -108,24 +109,25 @@ function exec(cmd: string, args: string[], cwd: string): Promise<void> {
   });
 }
 
-export interface BootResult {
-  /** What the programs printed (the second serial port). */
-  readonly output: string;
-  readonly seconds: number;
-  readonly exitCode: number | null;
-  readonly timedOut: boolean;
-  /** The kernel console, for a boot that went wrong. */
-  readonly consoleLog: string;
-}
+/** What the programs printed (the second serial port), and the kernel console for a boot that went wrong. */
+export type BootResult = BootAttempt;
 
-/** One boot: every program in `names` on every file system in `fs`, in that order, the file systems made as `prep` says. */
-export async function boot(machine: Machine, bin: string, names: readonly string[], fs: readonly string[], work: string, timeoutSeconds: number, prep: readonly string[] = []): Promise<BootResult> {
+/**
+ * One boot: the runs in `todo` (each a program on a file system), file system
+ * by file system in the order given, the file systems made as `prep` says.
+ */
+export async function boot(machine: Machine, bin: string, todo: readonly RunId[], work: string, timeoutSeconds: number, prep: readonly string[] = []): Promise<BootResult> {
+  const fs = [...new Set(todo.map((r) => r.fs))];
+  const names = [...new Set(todo.map((r) => r.trace))];
+  const wanted = new Set(todo.map((r) => `${r.fs} ${r.trace}`));
   const extra = join(work, 'extra');
   mkdirSync(join(extra, 'conform'), { recursive: true });
   writeFileSync(join(extra, 'conform', 'fs'), fs.join('\n') + '\n');
   // How init makes the file systems (conform/vm/init: a raw namespace, mkfs options); empty for the default.
   writeFileSync(join(extra, 'conform', 'prep'), prep.join(' ') + '\n');
   writeFileSync(join(extra, 'conform', 'traces'), names.join('\n') + '\n');
+  // What an earlier boot finished, which init passes over (`fs trace` a line).
+  writeFileSync(join(extra, 'conform', 'skip'), fs.flatMap((f) => names.filter((t) => !wanted.has(`${f} ${t}`)).map((t) => `${f} ${t}\n`)).join(''));
   spawnSync('cp', [bin, join(extra, 'conform', 'run')]);
   spawnSync('install', ['-m', '755', join(vmDir(), 'init'), join(extra, 'init')]);
   const cpio = spawnSync('sh', ['-c', 'find init conform | cpio -o -H newc --quiet | gzip -1'], { cwd: extra, maxBuffer: 1 << 30 });
