@@ -6,7 +6,7 @@
 // progress when two boots died is not tried a third time: it is reported as
 // the kernel dying under it, and the boots go on without it.
 
-import { mergeBoots, parseBoot, type BootOutput } from './parse.js';
+import { mergeBoots, parseBoot, runKey, type BootOutput } from './parse.js';
 
 /** What one boot of the VM returned (conform/vm.ts). */
 export interface BootAttempt {
@@ -51,8 +51,6 @@ export interface BootsResult {
   readonly notRun: readonly RunId[];
 }
 
-const idOf = (r: RunId) => `${r.fs} ${r.trace}`;
-
 /**
  * Boots until a boot reaches its end or `maxBoots` have run; each boot after
  * the first runs only what the earlier ones did not finish.
@@ -62,12 +60,12 @@ export async function bootUntilDone(once: BootOnce, runs: readonly RunId[], time
   const deaths: BootDeath[] = [];
   const diedUnder = new Map<string, number>();
   let seconds = 0;
-  const finished = () => new Set(mergeBoots(outputs).runs.filter((r) => r.rc !== undefined).map(idOf));
-  const abandoned = () => runs.filter((r) => (diedUnder.get(idOf(r)) ?? 0) >= 2);
+  const finished = () => new Set(mergeBoots(outputs).runs.filter((r) => r.rc !== undefined).map(runKey));
+  // A run that two boots died under; it is never in a later boot, so never finished.
+  const abandoned = (r: RunId) => (diedUnder.get(runKey(r)) ?? 0) >= 2;
   for (let boot = 1; boot <= maxBoots; boot++) {
     const done = finished();
-    const left = new Set(abandoned().map(idOf));
-    const todo = runs.filter((r) => !done.has(idOf(r)) && !left.has(idOf(r)));
+    const todo = runs.filter((r) => !done.has(runKey(r)) && !abandoned(r));
     if (boot > 1 && todo.length === 0) break;
     const a = await once(todo, timeoutOf(todo.length));
     seconds += a.seconds;
@@ -76,19 +74,17 @@ export async function bootUntilDone(once: BootOnce, runs: readonly RunId[], time
     if (parsed.complete && !a.timedOut) break;
     const open = parsed.runs.filter((r) => r.rc === undefined).pop();
     const during = open ? { fs: open.fs, trace: open.trace } : undefined;
-    if (during) diedUnder.set(idOf(during), (diedUnder.get(idOf(during)) ?? 0) + 1);
+    if (during) diedUnder.set(runKey(during), (diedUnder.get(runKey(during)) ?? 0) + 1);
     const console = a.consoleLog.split('\n').map((l) => l.trimEnd()).filter((l) => l !== '').slice(-8);
     const how = a.timedOut ? `timed out after ${a.seconds.toFixed(0)} s` : `qemu exited ${a.exitCode ?? 'on a signal'}`;
     deaths.push({ boot, seconds: a.seconds, how, ...(during ? { during } : {}), console });
-    log(`boot ${boot} ended before its end (${how}, ${a.seconds.toFixed(1)} s, ${during ? `during ${idOf(during)}` : 'with no program running'}); console: ${console.slice(-3).join(' | ') || '(empty)'}${boot < maxBoots ? '; booting again for the runs it did not finish' : ''}`);
+    log(`boot ${boot} ended before its end (${how}, ${a.seconds.toFixed(1)} s, ${during ? `during ${runKey(during)}` : 'with no program running'}); console: ${console.slice(-3).join(' | ') || '(empty)'}${boot < maxBoots ? '; booting again for the runs it did not finish' : ''}`);
   }
   const merged = mergeBoots(outputs);
-  const done = finished();
-  const killed = abandoned().filter((r) => !done.has(idOf(r)));
-  const killedIds = new Set(killed.map(idOf));
+  const done = new Set(merged.runs.filter((r) => r.rc !== undefined).map(runKey));
   // When the last boot died, what it did not finish is unjudged, not a disagreement: one death under a run tells nothing.
   return {
-    parsed: merged, boots: outputs.length, seconds, deaths, killedKernel: killed,
-    notRun: merged.complete ? [] : runs.filter((r) => !done.has(idOf(r)) && !killedIds.has(idOf(r))),
+    parsed: merged, boots: outputs.length, seconds, deaths, killedKernel: runs.filter(abandoned),
+    notRun: merged.complete ? [] : runs.filter((r) => !done.has(runKey(r)) && !abandoned(r)),
   };
 }

@@ -92,14 +92,16 @@ export function parseBoot(text: string): BootOutput {
  * one begun; the kernel of the first; each file system's time summed; the end
  * reached when the last boot reached it.
  */
+/** A run's name across boots: its file system and trace. */
+export const runKey = (r: { readonly fs: string; readonly trace: string }) => `${r.fs} ${r.trace}`;
+
 export function mergeBoots(boots: readonly BootOutput[]): BootOutput {
   const byRun = new Map<string, ObservedRun>();
   const fsSeconds: Record<string, number> = {};
   for (const b of boots) {
     for (const r of b.runs) {
-      const id = `${r.fs} ${r.trace}`;
-      const had = byRun.get(id);
-      if (!had || had.rc === undefined || r.rc !== undefined) byRun.set(id, r);
+      const had = byRun.get(runKey(r));
+      if (!had || had.rc === undefined || r.rc !== undefined) byRun.set(runKey(r), r);
     }
     for (const [fs, s] of Object.entries(b.fsSeconds)) fsSeconds[fs] = (fsSeconds[fs] ?? 0) + s;
   }

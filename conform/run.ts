@@ -17,7 +17,7 @@ import { loadTrace } from '../traces/load.js';
 import { compileFor } from '../traces/replay.js';
 import { reproC } from '../traces/repro-c.js';
 import { bootUntilDone, type BootAttempt, type BootDeath, type RunId } from './boots.js';
-import { parseBoot, type BootOutput } from './parse.js';
+import { parseBoot, runKey, type BootOutput } from './parse.js';
 import { validateRun, type Disagreement, type RunVerdict } from './validate.js';
 import { boot, buildPrograms, prepareMachine, type Machine } from './vm.js';
 import { walks, type WalkChoice } from './walks.js';
@@ -151,18 +151,19 @@ export interface Unfinished {
  */
 export function judgeBoot(model: ModelDef<any, any>, cases: readonly Case[], fs: readonly string[], output: string | BootOutput, unfinished: Unfinished = { notRun: [], killedKernel: [] }): { perFs: FsReport[]; kernel?: string; mounts: string[]; errors: string[] } {
   const parsed = typeof output === 'string' ? parseBoot(output) : output;
-  const has = (ids: readonly RunId[], fsName: string, trace: string) => ids.some((r) => r.fs === fsName && r.trace === trace);
+  const notRunKeys = new Set(unfinished.notRun.map(runKey));
+  const killedKeys = new Set(unfinished.killedKernel.map(runKey));
   const perFs = fs.map((name): FsReport => {
     let steps = 0; let agreed = 0; let observations = 0; let notRun = 0;
     const disagreements: FsReport['disagreements'][number][] = [];
     const historical: HistoricalVerdict[] = [];
     for (const c of cases) {
-      if (has(unfinished.notRun, name, c.name)) { notRun++; continue; }
+      const key = runKey({ fs: name, trace: c.name });
+      if (notRunKeys.has(key)) { notRun++; continue; }
       const run = parsed.runs.find((r) => r.fs === name && r.trace === c.name) ?? { fs: name, trace: c.name, steps: [], done: false, other: parsed.errors.slice() };
       const v: RunVerdict = validateRun(c.judgedBy, model.presentation!, c.trace, run);
       steps += v.steps; agreed += v.agreed; observations += v.observations;
-      const killed = has(unfinished.killedKernel, name, c.name);
-      if (v.disagreement) disagreements.push({ ...v.disagreement, ...(killed ? { reason: `${v.disagreement.reason}; two boots died while it ran (the kernel console of each is in the boot lines)` } : {}), trace: c.name, origin: c.origin });
+      if (v.disagreement) disagreements.push({ ...v.disagreement, ...(killedKeys.has(key) ? { reason: `${v.disagreement.reason}; two boots died while it ran (the kernel console of each is in the boot lines)` } : {}), trace: c.name, origin: c.origin });
       if (c.own) {
         const h = validateRun(c.own.cm, model.presentation!, c.trace, run).disagreement;
         historical.push({ trace: c.name, origin: c.origin, design: c.own.cm.design, divergesAt: c.own.divergesAt, ...(h ? { partsAt: h.step } : {}) });

@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UsageError } from '../checker/errors.js';
 import type { BootAttempt, RunId } from './boots.js';
+import { runKey } from './parse.js';
 
 export interface Machine {
   readonly dir: string;
@@ -109,17 +110,14 @@ function exec(cmd: string, args: string[], cwd: string): Promise<void> {
   });
 }
 
-/** What the programs printed (the second serial port), and the kernel console for a boot that went wrong. */
-export type BootResult = BootAttempt;
-
 /**
  * One boot: the runs in `todo` (each a program on a file system), file system
  * by file system in the order given, the file systems made as `prep` says.
  */
-export async function boot(machine: Machine, bin: string, todo: readonly RunId[], work: string, timeoutSeconds: number, prep: readonly string[] = []): Promise<BootResult> {
+export async function boot(machine: Machine, bin: string, todo: readonly RunId[], work: string, timeoutSeconds: number, prep: readonly string[] = []): Promise<BootAttempt> {
   const fs = [...new Set(todo.map((r) => r.fs))];
   const names = [...new Set(todo.map((r) => r.trace))];
-  const wanted = new Set(todo.map((r) => `${r.fs} ${r.trace}`));
+  const wanted = new Set(todo.map(runKey));
   const extra = join(work, 'extra');
   mkdirSync(join(extra, 'conform'), { recursive: true });
   writeFileSync(join(extra, 'conform', 'fs'), fs.join('\n') + '\n');
@@ -127,7 +125,7 @@ export async function boot(machine: Machine, bin: string, todo: readonly RunId[]
   writeFileSync(join(extra, 'conform', 'prep'), prep.join(' ') + '\n');
   writeFileSync(join(extra, 'conform', 'traces'), names.join('\n') + '\n');
   // What an earlier boot finished, which init passes over (`fs trace` a line).
-  writeFileSync(join(extra, 'conform', 'skip'), fs.flatMap((f) => names.filter((t) => !wanted.has(`${f} ${t}`)).map((t) => `${f} ${t}\n`)).join(''));
+  writeFileSync(join(extra, 'conform', 'skip'), fs.flatMap((f) => names.filter((t) => !wanted.has(runKey({ fs: f, trace: t }))).map((t) => `${runKey({ fs: f, trace: t })}\n`)).join(''));
   spawnSync('cp', [bin, join(extra, 'conform', 'run')]);
   spawnSync('install', ['-m', '755', join(vmDir(), 'init'), join(extra, 'init')]);
   const cpio = spawnSync('sh', ['-c', 'find init conform | cpio -o -H newc --quiet | gzip -1'], { cwd: extra, maxBuffer: 1 << 30 });
